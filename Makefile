@@ -1,0 +1,42 @@
+# Elastic web tier: CDK for Terraform (Go).
+# `make synth` and `make test` are the two commands a new user runs first.
+SHELL := /usr/bin/env bash
+.DEFAULT_GOAL := help
+
+export GONOSUMDB := github.com/cdktf,github.com/hashicorp/terraform-cdk-go
+# jsii runs on the Node 22 that package.json pins (no end-of-life banner).
+export JSII_NODE := $(CURDIR)/node_modules/node/bin/node
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+.PHONY: help deps synth test scan validate lint bench clean
+
+help: ## show this list
+	@cat help
+
+deps: node_modules/.installed ## install npm packages and Go modules
+	@go mod download
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+synth: deps ## synthesize every environment into cdktf.out/ and print a summary
+	go run .
+
+test: deps ## run every test (pure Go and the jsii snapshot tests in __tests__)
+	go test ./... ./__tests__/...
+
+scan: synth ## scan every synthesized stack with KICS
+	scripts/scan.sh
+
+validate: synth ## terraform validate + plan every stack offline with the real AWS provider
+	scripts/validate.sh
+
+lint: ## go vet, staticcheck, actionlint, shellcheck, gofmt
+	scripts/lint.sh
+
+bench: deps ## synth and test benchmarks
+	scripts/bench.sh
+
+clean: ## remove generated output
+	rm -rf cdktf.out cdktf.out.staging
