@@ -1,0 +1,249 @@
+// Package config loads environments.yaml: a strict YAML reader (unknown keys
+// and wrong types are errors), built-in defaults, and validation that reports
+// every problem in the file at once. It is plain Go with no jsii.
+package config
+
+// File is the whole environments file.
+type File struct {
+	// Project names the system; it prefixes resource names and tags. Default: webtier.
+	Project string `yaml:"project"`
+	// Defaults are settings applied to every environment before its own block.
+	Defaults Environment `yaml:"defaults"`
+	// Environments in file order.
+	Environments []*Environment `yaml:"-"`
+}
+
+// Environment is one deployable environment; it becomes one TerraformStack.
+type Environment struct {
+	// Name is the environment's key in the file (dev, stage, prod); the stack id.
+	Name string `yaml:"-"`
+	// Region is the AWS region, e.g. us-east-1. Required.
+	Region string `yaml:"region"`
+	// AvailabilityZones lists at least two AZs of Region, explicitly (no lookup). Required.
+	AvailabilityZones []string `yaml:"availability_zones"`
+	// Production marks an environment that needs production safeguards
+	// (ALB deletion protection is required by the policy checks). Default: false.
+	Production bool `yaml:"production"`
+	// ComputeMode is "ec2" (one instance) or "asg" (Auto Scaling Group). Default: asg.
+	ComputeMode string `yaml:"compute_mode"`
+	// Network configures the VPC.
+	Network Network `yaml:"network"`
+	// Compute configures the launch template, instance and ASG.
+	Compute Compute `yaml:"compute"`
+	// ALB configures the load balancer, target group and listeners.
+	ALB ALB `yaml:"alb"`
+	// Scaling configures the alarm-driven scaling policies (asg mode only).
+	Scaling Scaling `yaml:"scaling"`
+	// Observability configures the alarm topic, health alarms and dashboard.
+	Observability Observability `yaml:"observability"`
+	// Backend selects the S3 remote state backend; absent means local state. Default: local.
+	Backend *Backend `yaml:"backend"`
+	// Tags are extra default tags on every resource. Default: none.
+	Tags map[string]string `yaml:"tags"`
+	// Suppressions silence one policy rule on one resource, each with a reason. Default: none.
+	Suppressions []Suppression `yaml:"suppressions"`
+}
+
+// Network configures the VPC construct.
+type Network struct {
+	// CIDR is the VPC's IPv4 block, prefix /16 to /24. Required.
+	CIDR string `yaml:"cidr"`
+	// SubnetNewbits is how many bits each subnet adds to the VPC prefix when
+	// subnets are derived. Default: 8 (a /16 VPC gets /24 subnets).
+	SubnetNewbits int `yaml:"subnet_newbits"`
+	// PublicSubnetCIDRs overrides the derived public subnets, one per AZ. Default: derived.
+	PublicSubnetCIDRs []string `yaml:"public_subnet_cidrs"`
+	// PrivateSubnetCIDRs overrides the derived private subnets, one per AZ. Default: derived.
+	PrivateSubnetCIDRs []string `yaml:"private_subnet_cidrs"`
+	// NATMode is none, single or per_az. Default: single.
+	NATMode string `yaml:"nat_mode"`
+	// FlowLogs sends VPC flow logs to CloudWatch Logs. Default: true.
+	FlowLogs bool `yaml:"flow_logs"`
+	// FlowLogRetentionDays is the log group retention. Default: 30.
+	FlowLogRetentionDays int `yaml:"flow_log_retention_days"`
+	// S3GatewayEndpoint adds a free S3 gateway endpoint to the private route tables. Default: true.
+	S3GatewayEndpoint bool `yaml:"s3_gateway_endpoint"`
+}
+
+// Compute configures the compute construct.
+type Compute struct {
+	// InstanceType is the EC2 instance type. Default: t3.micro.
+	InstanceType string `yaml:"instance_type"`
+	// AMIID pins an AMI; empty reads AMISSMParameter at plan time. Default: "".
+	AMIID string `yaml:"ami_id"`
+	// AMISSMParameter is the public SSM parameter holding the AMI ID.
+	// Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64.
+	AMISSMParameter string `yaml:"ami_ssm_parameter"`
+	// AppPort is the port the web app listens on. Default: 8080.
+	AppPort int `yaml:"app_port"`
+	// HealthPath is the app's health endpoint. Default: /health.
+	HealthPath string `yaml:"health_path"`
+	// RootVolumeGiB is the encrypted gp3 root volume size. Default: 8.
+	RootVolumeGiB int `yaml:"root_volume_gib"`
+	// MinSize of the ASG. Default: 2.
+	MinSize int `yaml:"min_size"`
+	// MaxSize of the ASG. Default: 6.
+	MaxSize int `yaml:"max_size"`
+	// DesiredCapacity of the ASG at creation (later drift is ignored). Default: 2.
+	DesiredCapacity int `yaml:"desired_capacity"`
+	// HealthCheckGracePeriod in seconds before ELB health checks count. Default: 120.
+	HealthCheckGracePeriod int `yaml:"health_check_grace_period"`
+	// MinHealthyPercentage kept during an instance refresh. Default: 90.
+	MinHealthyPercentage int `yaml:"min_healthy_percentage"`
+}
+
+// ALB configures the load balancer construct.
+type ALB struct {
+	// IngressCIDRs may reach the listeners. Default: [0.0.0.0/0].
+	IngressCIDRs []string `yaml:"ingress_cidrs"`
+	// HTTPS adds an HTTPS listener (needs CertificateARN) and makes HTTP redirect. Default: false.
+	HTTPS bool `yaml:"https"`
+	// CertificateARN is the ACM certificate for HTTPS. Default: "".
+	CertificateARN string `yaml:"certificate_arn"`
+	// SSLPolicy for the HTTPS listener. Default: ELBSecurityPolicy-TLS13-1-2-2021-06.
+	SSLPolicy string `yaml:"ssl_policy"`
+	// DeletionProtection on the load balancer. Default: false (prod sets true).
+	DeletionProtection bool `yaml:"deletion_protection"`
+	// IdleTimeout in seconds. Default: 60.
+	IdleTimeout int `yaml:"idle_timeout"`
+	// DeregistrationDelay in seconds before a draining target is removed. Default: 30.
+	DeregistrationDelay int `yaml:"deregistration_delay"`
+	// HealthCheck of the target group.
+	HealthCheck HealthCheck `yaml:"health_check"`
+}
+
+// HealthCheck is the target group's health check.
+type HealthCheck struct {
+	// Path requested on each target. Default: the compute health_path (/health).
+	Path string `yaml:"path"`
+	// Matcher is the HTTP codes that count as healthy. Default: 200.
+	Matcher string `yaml:"matcher"`
+	// Interval in seconds, 5-300. Default: 15.
+	Interval int `yaml:"interval"`
+	// Timeout in seconds, 2-120, less than Interval. Default: 5.
+	Timeout int `yaml:"timeout"`
+	// HealthyThreshold, 2-10. Default: 2.
+	HealthyThreshold int `yaml:"healthy_threshold"`
+	// UnhealthyThreshold, 2-10. Default: 3.
+	UnhealthyThreshold int `yaml:"unhealthy_threshold"`
+}
+
+// Scaling configures the scaling construct.
+type Scaling struct {
+	// Policy is "step" (alarm pair driving step scaling policies) or
+	// "target_tracking" (one policy on average CPU). Default: step.
+	Policy string `yaml:"policy"`
+	// Period of the CPU alarms in seconds, a multiple of 60. Default: 60.
+	Period int `yaml:"period"`
+	// ScaleOut is the high-CPU alarm and its adjustment.
+	ScaleOut Rule `yaml:"scale_out"`
+	// ScaleIn is the low-CPU alarm and its adjustment.
+	ScaleIn Rule `yaml:"scale_in"`
+	// WarmupSeconds is the estimated instance warm-up of the step policies. Default: 120.
+	WarmupSeconds int `yaml:"warmup_seconds"`
+	// TargetCPU is the target of the target-tracking policy, percent. Default: 50.
+	TargetCPU float64 `yaml:"target_cpu"`
+}
+
+// Rule is one CPU alarm with the adjustment it triggers.
+type Rule struct {
+	// Threshold in percent CPU (0-100). Default: 70 out, 30 in.
+	Threshold float64 `yaml:"threshold"`
+	// EvaluationPeriods the alarm looks at. Default: 2 out, 5 in.
+	EvaluationPeriods int `yaml:"evaluation_periods"`
+	// DatapointsToAlarm of those periods that must breach. Default: 2 out, 5 in.
+	DatapointsToAlarm int `yaml:"datapoints_to_alarm"`
+	// Adjustment in instances: positive to scale out, negative to scale in. Default: +1 / -1.
+	Adjustment int `yaml:"adjustment"`
+}
+
+// Observability configures the observability construct.
+type Observability struct {
+	// AlarmEmail subscribes an address to the alarm topic. Default: "" (no subscription).
+	AlarmEmail string `yaml:"alarm_email"`
+	// ALB5xxThreshold is the count of ELB 5xx responses per minute that alarms. Default: 10.
+	ALB5xxThreshold int `yaml:"alb_5xx_threshold"`
+	// UnhealthyHostMinutes is how long UnHealthyHostCount > 0 lasts before alarming. Default: 3.
+	UnhealthyHostMinutes int `yaml:"unhealthy_host_minutes"`
+	// LatencyP95Seconds is the p95 target response time that alarms. Default: 1.
+	LatencyP95Seconds float64 `yaml:"latency_p95_seconds"`
+}
+
+// Backend is the S3 remote state backend.
+type Backend struct {
+	// Bucket holding the state. Required.
+	Bucket string `yaml:"bucket"`
+	// Key of the state object. Default: <project>/<env>/terraform.tfstate.
+	Key string `yaml:"key"`
+	// Region of the bucket. Default: the environment's region.
+	Region string `yaml:"region"`
+	// Encrypt the state object server-side; must stay true. Default: true.
+	Encrypt bool `yaml:"encrypt"`
+	// UseLockfile locks state with an S3 lock file; must stay true. Default: true.
+	UseLockfile bool `yaml:"use_lockfile"`
+}
+
+// Suppression silences one policy rule on one resource.
+type Suppression struct {
+	// Rule is the policy rule ID, e.g. EWT-ALB-1.
+	Rule string `yaml:"rule"`
+	// Resource is the construct path (e.g. prod/alb/lb) or Terraform address.
+	Resource string `yaml:"resource"`
+	// Reason says why the rule does not apply. Required.
+	Reason string `yaml:"reason"`
+}
+
+// Builtin returns the built-in defaults every environment starts from.
+func Builtin() Environment {
+	return Environment{
+		ComputeMode: "asg",
+		Network: Network{
+			SubnetNewbits:        8,
+			NATMode:              "single",
+			FlowLogs:             true,
+			FlowLogRetentionDays: 30,
+			S3GatewayEndpoint:    true,
+		},
+		Compute: Compute{
+			InstanceType:           "t3.micro",
+			AMISSMParameter:        "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+			AppPort:                8080,
+			HealthPath:             "/health",
+			RootVolumeGiB:          8,
+			MinSize:                2,
+			MaxSize:                6,
+			DesiredCapacity:        2,
+			HealthCheckGracePeriod: 120,
+			MinHealthyPercentage:   90,
+		},
+		ALB: ALB{
+			IngressCIDRs:        []string{"0.0.0.0/0"},
+			SSLPolicy:           "ELBSecurityPolicy-TLS13-1-2-2021-06",
+			IdleTimeout:         60,
+			DeregistrationDelay: 30,
+			HealthCheck: HealthCheck{
+				Matcher:            "200",
+				Interval:           15,
+				Timeout:            5,
+				HealthyThreshold:   2,
+				UnhealthyThreshold: 3,
+			},
+		},
+		Scaling: Scaling{
+			Policy:        "step",
+			Period:        60,
+			ScaleOut:      Rule{Threshold: 70, EvaluationPeriods: 2, DatapointsToAlarm: 2, Adjustment: 1},
+			ScaleIn:       Rule{Threshold: 30, EvaluationPeriods: 5, DatapointsToAlarm: 5, Adjustment: -1},
+			WarmupSeconds: 120,
+			TargetCPU:     50,
+		},
+		Observability: Observability{
+			ALB5xxThreshold:      10,
+			UnhealthyHostMinutes: 3,
+			LatencyP95Seconds:    1,
+		},
+	}
+}
+
+// NamePrefix is the prefix of named resources: <project>-<env>.
+func (f *File) NamePrefix(e *Environment) string { return f.Project + "-" + e.Name }
