@@ -1,0 +1,288 @@
+//go:build tfvalidate
+
+// These tests need terraform (or tofu) and the provider built by
+// scripts/build-provider.sh; scripts/validate.sh (`make validate`) runs them
+// with TFVALIDATE_REQUIRE=1, under which anything missing is a failure, not
+// a skip.
+//
+//	TFVALIDATE_PROVIDER_DIR  the directory scripts/build-provider.sh prints
+//	TFVALIDATE_OUTDIR        synthesized output whose stacks are broken (default: the fixture)
+//	TFVALIDATE_ISOLATE       auto (default), require or off
+//	TERRAFORM_BINARY_NAME    terraform (default) or tofu
+
+package tfvalidate
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+func offlineRunner(t *testing.T) *Runner {
+	t.Helper()
+	need := func(format string, a ...any) {
+		t.Helper()
+		if os.Getenv("TFVALIDATE_REQUIRE") == "1" {
+			t.Fatalf(format, a...)
+		}
+		t.Skipf(format+" (TFVALIDATE_REQUIRE=1 makes this a failure)", a...)
+	}
+	dir := os.Getenv("TFVALIDATE_PROVIDER_DIR")
+	if dir == "" {
+		need("TFVALIDATE_PROVIDER_DIR is not set (scripts/build-provider.sh prints it)")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "terraform-provider-aws")); err != nil {
+		need("no provider binary: %v", err)
+	}
+	name := os.Getenv("TERRAFORM_BINARY_NAME")
+	if name == "" {
+		name = "terraform"
+	}
+	tf, err := exec.LookPath(name)
+	if err != nil {
+		need("%s not on PATH", name)
+	}
+	r := &Runner{Terraform: tf, ProviderDir: dir, ScratchDir: t.TempDir()}
+	switch iso := os.Getenv("TFVALIDATE_ISOLATE"); iso {
+	case "off":
+	case "", "auto", "require":
+		p, why := IsolationPrefix(context.Background())
+		if p == nil && iso == "require" {
+			t.Fatalf("no network namespace: %s", why)
+		}
+		r.Isolate = p
+	default:
+		t.Fatalf("TFVALIDATE_ISOLATE=%q: want auto, require or off", iso)
+	}
+	return r
+}
+
+// candidates are the stacks to break: every synthesized stack (when
+// TFVALIDATE_OUTDIR is set), then the fixture.
+func candidates(t *testing.T) []*tfjson.Stack {
+	t.Helper()
+	var out []*tfjson.Stack
+	if d := os.Getenv("TFVALIDATE_OUTDIR"); d != "" {
+		stacks, err := tfjson.LoadAll(d)
+		if err != nil {
+			t.Fatalf("TFVALIDATE_OUTDIR: %v", err)
+		}
+		out = append(out, stacks...)
+	}
+	fix, err := tfjson.LoadDir(filepath.Join("testdata", "cdktf.out", "stacks", "fixture"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, fix)
+}
+
+// clone deep-copies a decoded stack document.
+func clone(t *testing.T, v map[string]any) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// firstOf returns the name and body of the first resource of type typ (by
+// address order) in a decoded document.
+func firstOf(doc map[string]any, typ string, ok func(map[string]any) bool) (string, map[string]any) {
+	byName, _ := tfjson.Walk(doc, "resource", typ)
+	m, _ := byName.(map[string]any)
+	var names []string
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		body, _ := m[n].(map[string]any)
+		if body != nil && (ok == nil || ok(body)) {
+			return n, body
+		}
+	}
+	return "", nil
+}
+
+// writeStack writes a (broken) document as a stack directory named name.
+func writeStack(t *testing.T, doc map[string]any, name string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, tfjson.FileName), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func check(t *testing.T, r *Runner, dir string) *Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	start := time.Now()
+	res, err := r.Check(ctx, dir)
+	if err != nil {
+		t.Fatalf("check %s: %v", dir, err)
+	}
+	t.Logf("%s: valid=%v planned=%v add=%d (%.1f s)", res.Stack, res.Valid, res.Planned, res.Add, time.Since(start).Seconds())
+	return res
+}
+
+// TestOfflineFixturePlans: the hand-written fixture validates and plans, with
+// its AWS-reading data sources answered locally and the IAM policy document
+// computed by the real provider.
+func TestOfflineFixturePlans(t *testing.T) {
+	r := offlineRunner(t)
+	res := check(t, r, filepath.Join("testdata", "cdktf.out", "stacks", "fixture"))
+	if !res.OK() {
+		t.Fatalf("fixture should validate and plan; errors:\n%s", joinDiags(res.Errors))
+	}
+	if res.Add != 14 || res.Change != 0 || res.Destroy != 0 {
+		t.Errorf("fixture plan: %d to add, %d to change, %d to destroy; want 14, 0, 0", res.Add, res.Change, res.Destroy)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("fixture warnings:\n%s", joinDiags(res.Warnings))
+	}
+}
+
+// breakage is one mistake the Go bindings and snapshot tests cannot see but
+// the provider rejects.
+type breakage struct {
+	name string
+	// typ is the resource type broken; the first stack having one (whose
+	// body satisfies has) is used.
+	typ string
+	has func(map[string]any) bool
+	// mutate breaks the resource's body in place.
+	mutate func(body map[string]any)
+	// want must match one error's summary+detail.
+	want *regexp.Regexp
+	// atPlan: validate passes and only the plan rejects it.
+	atPlan bool
+}
+
+var breakages = []breakage{
+	{
+		name: "alarm comparison_operator enum", typ: "aws_cloudwatch_metric_alarm",
+		mutate: func(b map[string]any) { b["comparison_operator"] = "Bigger" },
+		want:   regexp.MustCompile(`expected comparison_operator to be one of .*GreaterThanThreshold.*, got Bigger`),
+	},
+	{
+		name: "target group target_type enum", typ: "aws_lb_target_group",
+		mutate: func(b map[string]any) { b["target_type"] = "pods" },
+		want:   regexp.MustCompile(`expected target_type to be one of .*instance.*, got pods`),
+	},
+	{
+		name: "unknown attribute", typ: "aws_lb",
+		mutate: func(b map[string]any) { b["colour"] = "blue" },
+		want:   regexp.MustCompile(`Unsupported argument: An argument named "colour" is not expected here`),
+	},
+	{
+		name: "reference to a resource that does not exist", typ: "aws_lb_listener",
+		mutate: func(b map[string]any) { b["load_balancer_arn"] = "${aws_lb.does_not_exist.arn}" },
+		want:   regexp.MustCompile(`Reference to undeclared resource: A managed resource "aws_lb" "does_not_exist" has not been declared`),
+	},
+	{
+		name: "missing argument combination", typ: "aws_autoscaling_group",
+		has: func(b map[string]any) bool { _, ok := b["launch_template"]; return ok },
+		mutate: func(b map[string]any) {
+			delete(b, "launch_template")
+			delete(b, "mixed_instances_policy")
+		},
+		want: regexp.MustCompile("one of `launch_configuration,launch_template,mixed_instances_policy` must be specified"),
+	},
+	{
+		name: "health check protocol conflicting with the target group's (plan only)", typ: "aws_lb_target_group",
+		has: func(b map[string]any) bool {
+			p, _ := b["protocol"].(string)
+			return p == "HTTP" || p == "HTTPS"
+		},
+		mutate: func(b map[string]any) { b["health_check"] = map[string]any{"protocol": "TCP"} },
+		want:   regexp.MustCompile(`Attribute "health_check\[0\]\.protocol" cannot have value "TCP" when "protocol" is "HTTPS?"`),
+		atPlan: true,
+	},
+}
+
+// TestOfflineCatchesBreakage breaks copies of a stack, one mistake at a
+// time, and expects validate (or, where only the provider's plan-time checks
+// see it, the plan) to fail with the provider's message. The unbroken copy
+// must pass first, so that each failure is the mistake's doing.
+func TestOfflineCatchesBreakage(t *testing.T) {
+	r := offlineRunner(t)
+	stacks := candidates(t)
+	controlled := map[string]bool{}
+	for _, b := range breakages {
+		t.Run(b.name, func(t *testing.T) {
+			var (
+				stack *tfjson.Stack
+				name  string
+				doc   map[string]any
+				body  map[string]any
+			)
+			for _, s := range stacks {
+				doc = clone(t, s.Raw)
+				if name, body = firstOf(doc, b.typ, b.has); name != "" {
+					stack = s
+					break
+				}
+			}
+			if stack == nil {
+				t.Fatalf("no stack (not even the fixture) has a suitable %s to break", b.typ)
+			}
+			if !controlled[stack.Name] {
+				dir := writeStack(t, clone(t, stack.Raw), stack.Name)
+				if res := check(t, r, dir); !res.OK() {
+					t.Fatalf("the unbroken copy of %s must validate and plan first; errors:\n%s", stack.Name, joinDiags(res.Errors))
+				}
+				controlled[stack.Name] = true
+			}
+			b.mutate(body)
+			t.Logf("breaking %s.%s in stack %s", b.typ, name, stack.Name)
+			res := check(t, r, writeStack(t, doc, stack.Name))
+			if res.OK() {
+				t.Fatalf("the broken stack validated and planned; want an error matching %q", b.want)
+			}
+			if b.atPlan && !res.Valid {
+				t.Errorf("validate rejected it; this mistake was expected to pass validate and fail the plan:\n%s", joinDiags(res.Errors))
+			}
+			if !b.atPlan && res.Valid {
+				t.Errorf("validate accepted it; want validate to fail")
+			}
+			for _, d := range res.Errors {
+				if b.want.MatchString(d.Summary + ": " + strings.Join(strings.Fields(d.Detail), " ")) {
+					t.Logf("rejected as expected: %s", d)
+					return
+				}
+			}
+			t.Fatalf("no error matches %q; errors:\n%s", b.want, joinDiags(res.Errors))
+		})
+	}
+}
+
+func joinDiags(ds []Diagnostic) string {
+	var b strings.Builder
+	for _, d := range ds {
+		b.WriteString("  " + d.String() + "\n")
+	}
+	return b.String()
+}

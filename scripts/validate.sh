@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# `make validate`: `terraform validate` and a plan of every synthesized stack
+# (cdktf.out/stacks/*/cdk.tf.json) with the real AWS provider, offline; then
+# the tests that break copies of a stack and expect the provider to say so.
+#
+# Each stack is checked in a scratch copy, with
+#   - a CLI config of its own (TF_CLI_CONFIG_FILE) whose dev_overrides point
+#     hashicorp/aws at the provider scripts/build-provider.sh builds (its
+#     5.67.0 code base is used whatever version the stack pins),
+#   - an override file giving the provider fake credentials, no start-up
+#     calls and every service endpoint on an unused loopback port,
+#   - a `terraform test` file answering data sources with plausible values
+#     (override_data) and running a plan with refresh off,
+# all inside a network namespace with no interfaces when `unshare -n` works.
+#
+# Environment:
+#   TERRAFORM_BINARY_NAME    terraform (default) or tofu
+#   CDKTF_OUTDIR             synthesized output (default cdktf.out)
+#   VALIDATE_ISOLATE         auto (default), require or off
+#   VALIDATE_KEEP=1          keep the scratch copies (their path is printed)
+#   VALIDATE_MARKDOWN=FILE   also write the per-stack table to FILE
+#   VALIDATE_SKIP_BREAKAGE=1 do not run the breakage tests (they run by default)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log() { printf 'validate: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+tf=${TERRAFORM_BINARY_NAME:-terraform}
+outdir=${CDKTF_OUTDIR:-cdktf.out}
+
+if ! command -v "$tf" >/dev/null; then
+  if [[ $tf == tofu ]]; then
+    die "tofu not found on PATH. OpenTofu builds from the Go module proxy in about 2.5 minutes
+(\`go install\` refuses it because of a replace directive, so build in a writable copy):
+  d=\$(go mod download -json github.com/opentofu/opentofu@v1.10.0 | sed -n 's/^[[:space:]]*\"Dir\": \"\\(.*\\)\",\$/\\1/p')
+  cp -r \"\$d\" /tmp/opentofu && chmod -R u+w /tmp/opentofu
+  (cd /tmp/opentofu && go build -o /usr/local/bin/tofu ./cmd/tofu)"
+  fi
+  die "$tf not found on PATH. Install Terraform >= 1.7 (https://developer.hashicorp.com/terraform/install;
+on Debian/Ubuntu: HashiCorp's apt repository, package terraform), or use OpenTofu >= 1.8 with
+TERRAFORM_BINARY_NAME=tofu (run with TERRAFORM_BINARY_NAME=tofu to see how to build it from source)."
+fi
+tf_version=$("$tf" version 2>/dev/null | head -n 1) || die "\`$tf version\` failed"
+log "using $(command -v "$tf"): $tf_version"
+# `terraform test` answers data sources with override_data from Terraform
+# 1.7 and OpenTofu 1.8 on.
+if [[ $tf_version =~ v([0-9]+)\.([0-9]+) ]]; then
+  major=${BASH_REMATCH[1]} minor=${BASH_REMATCH[2]}
+  need=7
+  [[ $tf_version == OpenTofu* ]] && need=8
+  if ((major < 1 || (major == 1 && minor < need))); then
+    die "$tf_version is too old: override_data in \`$tf test\` needs 1.$need or later"
+  fi
+fi
+
+shopt -s nullglob
+stacks=("$outdir"/stacks/*/cdk.tf.json)
+shopt -u nullglob
+((${#stacks[@]} > 0)) || die "no synthesized stacks under $outdir/stacks: run \`make synth\` first"
+
+provider_dir=$(scripts/build-provider.sh) || die "the provider build failed"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/validate.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/validate" ./cmd/validate
+
+args=(-provider-dir "$provider_dir" -outdir "$outdir" -terraform "$tf" -isolate "${VALIDATE_ISOLATE:-auto}")
+[[ ${VALIDATE_KEEP:-} == 1 ]] && args+=(-keep)
+[[ -n ${VALIDATE_MARKDOWN:-} ]] && args+=(-markdown "$VALIDATE_MARKDOWN")
+
+status=0
+log "validating and planning ${#stacks[@]} stack(s) offline"
+"$tmp/validate" "${args[@]}" || status=$?
+
+if [[ ${VALIDATE_SKIP_BREAKAGE:-} == 1 ]]; then
+  log "VALIDATE_SKIP_BREAKAGE=1: breakage tests NOT run"
+else
+  log "breakage tests: break copies of the stacks and expect validate or plan to reject them"
+  TFVALIDATE_REQUIRE=1 \
+    TFVALIDATE_PROVIDER_DIR=$provider_dir \
+    TFVALIDATE_OUTDIR=$outdir \
+    TFVALIDATE_ISOLATE=${VALIDATE_ISOLATE:-auto} \
+    TERRAFORM_BINARY_NAME=$tf \
+    go test -tags tfvalidate -count=1 -v -run 'TestOffline' ./internal/tfvalidate/ || status=1
+fi
+
+if ((status != 0)); then
+  log "FAILED"
+  exit "$status"
+fi
+log "every stack validates and plans offline with the real provider"
