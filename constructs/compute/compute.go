@@ -1,0 +1,317 @@
+// Package compute is the compute construct with a mode toggle: one EC2
+// instance ("ec2") or an Auto Scaling Group ("asg"), both from the same launch
+// template (IMDSv2 required, encrypted gp3 root volume, detailed monitoring,
+// an SSM-only instance role, no SSH key) and with the same result fields.
+package compute
+
+import (
+	"encoding/base64"
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalinggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsinstances"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsssmparameter"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iaminstanceprofile"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/instance"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/launchtemplate"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroupattachment"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
+	"github.com/platformstarter/elastic-web-tier/internal/ptr"
+)
+
+// Compute modes.
+const (
+	ModeEC2 = "ec2"
+	ModeASG = "asg"
+)
+
+// SSMManagedInstancePolicyARN is the only policy the instance role gets.
+const SSMManagedInstancePolicyARN = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+
+// Config is the compute construct's input.
+type Config struct {
+	// Name prefixes resource names and Name tags, e.g. webtier-dev. Required.
+	Name string
+	// Mode is ec2 or asg. Required.
+	Mode string
+	// VPCID of the VPC. Required.
+	VPCID *string
+	// SubnetIDs are the private subnets, one per AZ; ec2 mode uses the first. Required.
+	SubnetIDs []*string
+	// TargetGroupARN the instances register in. Required.
+	TargetGroupARN *string
+	// InstanceType of the launch template. Default: t3.micro.
+	InstanceType string
+	// AMIID pins the image; empty reads AMISSMParameter. Default: "".
+	AMIID string
+	// AMISSMParameter is the public SSM parameter holding the AMI ID.
+	// Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64.
+	AMISSMParameter string
+	// AppPort the web app listens on. Default: 8080.
+	AppPort int
+	// HealthPath of the web app. Default: /health.
+	HealthPath string
+	// RootVolumeGiB of the encrypted gp3 root volume. Default: 8.
+	RootVolumeGiB int
+	// MinSize of the ASG (asg mode). Default: 1.
+	MinSize int
+	// MaxSize of the ASG (asg mode). Default: MinSize.
+	MaxSize int
+	// DesiredCapacity of the ASG at creation (asg mode); later drift is ignored. Default: MinSize.
+	DesiredCapacity int
+	// HealthCheckGracePeriod in seconds (asg mode). Default: 0.
+	HealthCheckGracePeriod int
+	// MinHealthyPercentage during instance refresh (asg mode). Default: 90.
+	MinHealthyPercentage int
+}
+
+// Compute is what the construct exposes; the same fields in both modes.
+type Compute struct {
+	// Scope holds every compute resource.
+	Scope constructs.Construct
+	// Mode is ec2 or asg.
+	Mode string
+	// SecurityGroupID of the instances.
+	SecurityGroupID *string
+	// LaunchTemplateID shared by both modes.
+	LaunchTemplateID *string
+	// RoleName of the instance role.
+	RoleName *string
+	// InstanceIDs: the instance (ec2) or the instances in service when apply finished (asg).
+	InstanceIDs *[]*string
+	// ASGName is the group's name; "" in ec2 mode.
+	ASGName *string
+	// InstanceID is the single instance's ID; "" in asg mode.
+	InstanceID *string
+
+	appPort int
+}
+
+// New builds the compute construct.
+func New(scope constructs.Construct, id string, cfg Config) (*Compute, error) {
+	if cfg.Mode != ModeEC2 && cfg.Mode != ModeASG {
+		return nil, fmt.Errorf("compute_mode (%q) must be ec2 or asg", cfg.Mode)
+	}
+	if len(cfg.SubnetIDs) == 0 {
+		return nil, fmt.Errorf("subnet_ids (0) must list at least one private subnet")
+	}
+	if cfg.InstanceType == "" {
+		cfg.InstanceType = "t3.micro"
+	}
+	if cfg.AMISSMParameter == "" {
+		cfg.AMISSMParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+	}
+	if cfg.AppPort == 0 {
+		cfg.AppPort = 8080
+	}
+	if cfg.HealthPath == "" {
+		cfg.HealthPath = "/health"
+	}
+	if cfg.RootVolumeGiB == 0 {
+		cfg.RootVolumeGiB = 8
+	}
+	if cfg.MinHealthyPercentage == 0 {
+		cfg.MinHealthyPercentage = 90
+	}
+	if cfg.Mode == ModeASG {
+		if cfg.MinSize == 0 {
+			cfg.MinSize = 1
+		}
+		if cfg.MaxSize == 0 {
+			cfg.MaxSize = cfg.MinSize
+		}
+		if cfg.DesiredCapacity == 0 {
+			cfg.DesiredCapacity = cfg.MinSize
+		}
+		if cfg.MinSize > cfg.MaxSize {
+			return nil, fmt.Errorf("min_size (%d) must be <= max_size (%d)", cfg.MinSize, cfg.MaxSize)
+		}
+		if cfg.DesiredCapacity < cfg.MinSize || cfg.DesiredCapacity > cfg.MaxSize {
+			return nil, fmt.Errorf("desired_capacity (%d) must be between min_size (%d) and max_size (%d)", cfg.DesiredCapacity, cfg.MinSize, cfg.MaxSize)
+		}
+	}
+
+	s := constructs.NewConstruct(scope, ptr.S(id))
+	c := &Compute{Scope: s, Mode: cfg.Mode, appPort: cfg.AppPort}
+
+	sg := securitygroup.NewSecurityGroup(s, ptr.S("sg"), &securitygroup.SecurityGroupConfig{
+		NamePrefix:  ptr.S(cfg.Name + "-app-"),
+		Description: ptr.S("Instances of " + cfg.Name + ": app port from the load balancer only, HTTPS out"),
+		VpcId:       cfg.VPCID,
+		Tags:        ptr.Name(cfg.Name + "-app"),
+		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+	})
+	c.SecurityGroupID = sg.Id()
+	// Egress: HTTPS only (SSM agent, package repositories). Nothing else leaves.
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, ptr.S("egress-https"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId: sg.Id(),
+		Description:     ptr.S("HTTPS out for the SSM agent and package repositories"),
+		IpProtocol:      ptr.S("tcp"),
+		FromPort:        ptr.N(443),
+		ToPort:          ptr.N(443),
+		CidrIpv4:        ptr.S("0.0.0.0/0"),
+	})
+
+	role := iamrole.NewIamRole(s, ptr.S("role"), &iamrole.IamRoleConfig{
+		NamePrefix:       ptr.S(cfg.Name + "-app-"),
+		Description:      ptr.S("Instances of " + cfg.Name + ": SSM managed instance only"),
+		AssumeRolePolicy: ptr.S(policydoc.Trust("ec2.amazonaws.com")),
+	})
+	c.RoleName = role.Name()
+	iamrolepolicyattachment.NewIamRolePolicyAttachment(s, ptr.S("ssm-core"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
+		Role:      role.Name(),
+		PolicyArn: ptr.S(SSMManagedInstancePolicyARN),
+	})
+	profile := iaminstanceprofile.NewIamInstanceProfile(s, ptr.S("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
+		NamePrefix: ptr.S(cfg.Name + "-app-"),
+		Role:       role.Name(),
+	})
+
+	image := ptr.S(cfg.AMIID)
+	if cfg.AMIID == "" {
+		ami := dataawsssmparameter.NewDataAwsSsmParameter(s, ptr.S("ami"), &dataawsssmparameter.DataAwsSsmParameterConfig{
+			Name: ptr.S(cfg.AMISSMParameter),
+		})
+		image = ami.InsecureValue()
+	}
+	nameTags := ptr.Name(cfg.Name + "-app")
+	lt := launchtemplate.NewLaunchTemplate(s, ptr.S("launch-template"), &launchtemplate.LaunchTemplateConfig{
+		NamePrefix:           ptr.S(cfg.Name + "-app-"),
+		Description:          ptr.S("Web app instances of " + cfg.Name),
+		ImageId:              image,
+		InstanceType:         ptr.S(cfg.InstanceType),
+		VpcSecurityGroupIds:  ptr.L(sg.Id()),
+		IamInstanceProfile:   &launchtemplate.LaunchTemplateIamInstanceProfile{Arn: profile.Arn()},
+		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(UserData(cfg.AppPort, cfg.HealthPath)))),
+		UpdateDefaultVersion: ptr.B(true),
+		EbsOptimized:         ptr.S("true"),
+		MetadataOptions: &launchtemplate.LaunchTemplateMetadataOptions{
+			HttpEndpoint:            ptr.S("enabled"),
+			HttpTokens:              ptr.S("required"),
+			HttpPutResponseHopLimit: ptr.N(1),
+			InstanceMetadataTags:    ptr.S("disabled"),
+		},
+		Monitoring: &launchtemplate.LaunchTemplateMonitoring{Enabled: ptr.B(true)},
+		BlockDeviceMappings: &[]*launchtemplate.LaunchTemplateBlockDeviceMappings{{
+			DeviceName: ptr.S("/dev/xvda"),
+			Ebs: &launchtemplate.LaunchTemplateBlockDeviceMappingsEbs{
+				VolumeSize:          ptr.N(cfg.RootVolumeGiB),
+				VolumeType:          ptr.S("gp3"),
+				Encrypted:           ptr.S("true"),
+				DeleteOnTermination: ptr.S("true"),
+			},
+		}},
+		TagSpecifications: &[]*launchtemplate.LaunchTemplateTagSpecifications{
+			{ResourceType: ptr.S("instance"), Tags: nameTags},
+			{ResourceType: ptr.S("volume"), Tags: nameTags},
+		},
+		Tags:      ptr.Name(cfg.Name + "-app"),
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+	})
+	c.LaunchTemplateID = lt.Id()
+	version := cdktf.Token_AsString(lt.LatestVersion(), nil)
+
+	if cfg.Mode == ModeEC2 {
+		inst := instance.NewInstance(s, ptr.S("instance"), &instance.InstanceConfig{
+			LaunchTemplate: &instance.InstanceLaunchTemplate{Id: lt.Id(), Version: version},
+			SubnetId:       cfg.SubnetIDs[0],
+			Monitoring:     ptr.B(true),
+			EbsOptimized:   ptr.B(true),
+			MetadataOptions: &instance.InstanceMetadataOptions{
+				HttpEndpoint:            ptr.S("enabled"),
+				HttpTokens:              ptr.S("required"),
+				HttpPutResponseHopLimit: ptr.N(1),
+			},
+			RootBlockDevice: &instance.InstanceRootBlockDevice{
+				Encrypted:  ptr.B(true),
+				VolumeType: ptr.S("gp3"),
+				VolumeSize: ptr.N(cfg.RootVolumeGiB),
+			},
+			Tags: ptr.Name(cfg.Name + "-app"),
+		})
+		lbtargetgroupattachment.NewLbTargetGroupAttachment(s, ptr.S("target"), &lbtargetgroupattachment.LbTargetGroupAttachmentConfig{
+			TargetGroupArn: cfg.TargetGroupARN,
+			TargetId:       inst.Id(),
+			Port:           ptr.N(cfg.AppPort),
+		})
+		c.InstanceID = inst.Id()
+		c.InstanceIDs = ptr.L(inst.Id())
+		c.ASGName = ptr.S("")
+		return c, nil
+	}
+
+	asg := autoscalinggroup.NewAutoscalingGroup(s, ptr.S("asg"), &autoscalinggroup.AutoscalingGroupConfig{
+		Name:                   ptr.S(cfg.Name + "-asg"),
+		MinSize:                ptr.N(cfg.MinSize),
+		MaxSize:                ptr.N(cfg.MaxSize),
+		DesiredCapacity:        ptr.N(cfg.DesiredCapacity),
+		VpcZoneIdentifier:      ptr.L(cfg.SubnetIDs...),
+		TargetGroupArns:        ptr.L(cfg.TargetGroupARN),
+		HealthCheckType:        ptr.S("ELB"),
+		HealthCheckGracePeriod: ptr.N(cfg.HealthCheckGracePeriod),
+		// On creation, wait until min_size instances are healthy in the target group.
+		MinElbCapacity:         ptr.N(cfg.MinSize),
+		WaitForCapacityTimeout: ptr.S("10m"),
+		LaunchTemplate:         &autoscalinggroup.AutoscalingGroupLaunchTemplate{Id: lt.Id(), Version: version},
+		InstanceRefresh: &autoscalinggroup.AutoscalingGroupInstanceRefresh{
+			Strategy: ptr.S("Rolling"),
+			Preferences: &autoscalinggroup.AutoscalingGroupInstanceRefreshPreferences{
+				MinHealthyPercentage: ptr.N(cfg.MinHealthyPercentage),
+			},
+		},
+		EnabledMetrics:     ptr.Ss("GroupDesiredCapacity", "GroupInServiceInstances", "GroupMinSize", "GroupMaxSize", "GroupPendingInstances", "GroupTerminatingInstances"),
+		MetricsGranularity: ptr.S("1Minute"),
+		Tag: &[]*autoscalinggroup.AutoscalingGroupTag{
+			{Key: ptr.S("Name"), Value: ptr.S(cfg.Name + "-app"), PropagateAtLaunch: ptr.B(true)},
+		},
+		// Scaling policies own desired_capacity once the group exists: a deploy must not undo them.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.S("desired_capacity")}},
+	})
+	c.ASGName = asg.Name()
+	c.InstanceID = ptr.S("")
+	// The instances in service when apply finished: read after the group (and
+	// its min_elb_capacity wait) completes, by the tag EC2 Auto Scaling puts on them.
+	inService := dataawsinstances.NewDataAwsInstances(s, ptr.S("in-service"), &dataawsinstances.DataAwsInstancesConfig{
+		InstanceTags:       &map[string]*string{"aws:autoscaling:groupName": asg.Name()},
+		InstanceStateNames: ptr.Ss("running"),
+		DependsOn:          &[]cdktf.ITerraformDependable{asg},
+	})
+	c.InstanceIDs = inService.Ids()
+	return c, nil
+}
+
+// SecurityGroupPeer is anything with a security group that may reach the app.
+type SecurityGroupPeer interface {
+	// SecurityGroup returns the peer's security group ID.
+	SecurityGroup() *string
+}
+
+// AllowFrom opens the app port on the instances to the peer's security group
+// (and only to it), and lets the peer send to the instances on that port.
+func (c *Compute) AllowFrom(peer SecurityGroupPeer) {
+	port := ptr.N(c.appPort)
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c.Scope, ptr.S("ingress-app-from-alb"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId:           c.SecurityGroupID,
+		Description:               ptr.S("App port from the load balancer"),
+		IpProtocol:                ptr.S("tcp"),
+		FromPort:                  port,
+		ToPort:                    port,
+		ReferencedSecurityGroupId: peer.SecurityGroup(),
+	})
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c.Scope, ptr.S("egress-alb-to-app"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId:           peer.SecurityGroup(),
+		Description:               ptr.S("Load balancer to the app port of the instances"),
+		IpProtocol:                ptr.S("tcp"),
+		FromPort:                  port,
+		ToPort:                    port,
+		ReferencedSecurityGroupId: c.SecurityGroupID,
+	})
+}

@@ -1,0 +1,310 @@
+// Package network is the VPC construct: a VPC across at least two AZs with a
+// public and a private subnet per AZ, an internet gateway, NAT (none, single or
+// per AZ), route tables, the default security group adopted with no rules,
+// VPC flow logs to CloudWatch Logs and an optional S3 gateway endpoint.
+package network
+
+import (
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/apparentlymart/go-cidr/cidr"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eip"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/flowlog"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/internetgateway"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/natgateway"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetable"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetableassociation"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcendpoint"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
+	"github.com/platformstarter/elastic-web-tier/internal/ptr"
+)
+
+// NAT modes.
+const (
+	NATNone   = "none"
+	NATSingle = "single"
+	NATPerAZ  = "per_az"
+)
+
+// Config is the network's input.
+type Config struct {
+	// Name prefixes the Name tag of every resource, e.g. webtier-dev. Required.
+	Name string
+	// Region is the AWS region (used for the S3 endpoint service name). Required.
+	Region string
+	// CIDR is the VPC's IPv4 block. Required.
+	CIDR string
+	// AvailabilityZones to spread over; at least two. Required.
+	AvailabilityZones []string
+	// SubnetNewbits is added to the VPC prefix for derived subnets. Default: 8.
+	SubnetNewbits int
+	// PublicSubnetCIDRs, one per AZ, overrides the derived ones. Default: derived.
+	PublicSubnetCIDRs []string
+	// PrivateSubnetCIDRs, one per AZ, overrides the derived ones. Default: derived.
+	PrivateSubnetCIDRs []string
+	// NATMode is none, single or per_az. Default: single.
+	NATMode string
+	// FlowLogs enables VPC flow logs to CloudWatch Logs. Default: false (the stack turns it on).
+	FlowLogs bool
+	// FlowLogRetentionDays of the flow log group. Default: 30.
+	FlowLogRetentionDays int
+	// S3GatewayEndpoint adds an S3 gateway endpoint on the private route tables. Default: false.
+	S3GatewayEndpoint bool
+}
+
+// Subnet is one subnet of one tier in one AZ.
+type Subnet struct {
+	// ID is the subnet's ID token.
+	ID *string
+	// AZ is the availability zone.
+	AZ string
+	// CIDR is the subnet's block.
+	CIDR string
+}
+
+// Network is what the construct exposes to others.
+type Network struct {
+	// Scope is the construct holding every network resource.
+	Scope constructs.Construct
+	// VPCID is the VPC's ID token.
+	VPCID *string
+	// VPCCIDR is the VPC's block.
+	VPCCIDR string
+	// Public subnets, one per AZ, in AZ order.
+	Public []Subnet
+	// Private subnets, one per AZ, in AZ order.
+	Private []Subnet
+	// NATGatewayIDs, none, one or one per AZ.
+	NATGatewayIDs []*string
+	// FlowLogGroupName is the flow log group's name ("" when flow logs are off).
+	FlowLogGroupName string
+}
+
+// PublicSubnetIDs returns the public subnet IDs in AZ order.
+func (n *Network) PublicSubnetIDs() []*string { return ids(n.Public) }
+
+// PrivateSubnetIDs returns the private subnet IDs in AZ order.
+func (n *Network) PrivateSubnetIDs() []*string { return ids(n.Private) }
+
+func ids(s []Subnet) []*string {
+	out := make([]*string, len(s))
+	for i := range s {
+		out[i] = s[i].ID
+	}
+	return out
+}
+
+// SubnetCIDRs returns the public and private subnet blocks for cfg: the
+// explicit lists when given, else derived with go-cidr: public subnet i is
+// netnum i, private subnet i is netnum 2^(newbits-1)+i (the upper half).
+func SubnetCIDRs(cfg Config) (public, private []string, err error) {
+	if len(cfg.PublicSubnetCIDRs) > 0 || len(cfg.PrivateSubnetCIDRs) > 0 {
+		if len(cfg.PublicSubnetCIDRs) != len(cfg.AvailabilityZones) || len(cfg.PrivateSubnetCIDRs) != len(cfg.AvailabilityZones) {
+			return nil, nil, fmt.Errorf("public_subnet_cidrs (%d) and private_subnet_cidrs (%d) must each list one subnet per availability zone (%d)",
+				len(cfg.PublicSubnetCIDRs), len(cfg.PrivateSubnetCIDRs), len(cfg.AvailabilityZones))
+		}
+		return cfg.PublicSubnetCIDRs, cfg.PrivateSubnetCIDRs, nil
+	}
+	_, base, err := net.ParseCIDR(cfg.CIDR)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cidr (%q) is not a CIDR: %w", cfg.CIDR, err)
+	}
+	newbits := cfg.SubnetNewbits
+	if newbits == 0 {
+		newbits = 8
+	}
+	half := 1 << (newbits - 1)
+	if len(cfg.AvailabilityZones) > half {
+		return nil, nil, fmt.Errorf("subnet_newbits (%d) leaves room for %d subnets per tier, want %d", newbits, half, len(cfg.AvailabilityZones))
+	}
+	for i := range cfg.AvailabilityZones {
+		pub, err := cidr.Subnet(base, newbits, i)
+		if err != nil {
+			return nil, nil, fmt.Errorf("deriving public subnet %d from %s: %w", i, cfg.CIDR, err)
+		}
+		priv, err := cidr.Subnet(base, newbits, half+i)
+		if err != nil {
+			return nil, nil, fmt.Errorf("deriving private subnet %d from %s: %w", i, cfg.CIDR, err)
+		}
+		public = append(public, pub.String())
+		private = append(private, priv.String())
+	}
+	return public, private, nil
+}
+
+// azSuffix turns us-east-1a into "a" for construct ids.
+func azSuffix(az string) string {
+	if i := strings.LastIndexByte(az, '-'); i >= 0 && i+2 <= len(az) {
+		return strings.TrimLeft(az[i+1:], "0123456789")
+	}
+	return az
+}
+
+// New builds the network.
+func New(scope constructs.Construct, id string, cfg Config) (*Network, error) {
+	if len(cfg.AvailabilityZones) < 2 {
+		return nil, fmt.Errorf("availability_zones (%d) must list at least 2 zones", len(cfg.AvailabilityZones))
+	}
+	if cfg.NATMode == "" {
+		cfg.NATMode = NATSingle
+	}
+	if cfg.NATMode != NATNone && cfg.NATMode != NATSingle && cfg.NATMode != NATPerAZ {
+		return nil, fmt.Errorf("nat_mode (%q) must be one of none, single, per_az", cfg.NATMode)
+	}
+	if cfg.FlowLogRetentionDays == 0 {
+		cfg.FlowLogRetentionDays = 30
+	}
+	public, private, err := SubnetCIDRs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := constructs.NewConstruct(scope, ptr.S(id))
+	n := &Network{Scope: s, VPCCIDR: cfg.CIDR}
+
+	v := vpc.NewVpc(s, ptr.S("vpc"), &vpc.VpcConfig{
+		CidrBlock:          ptr.S(cfg.CIDR),
+		EnableDnsSupport:   ptr.B(true),
+		EnableDnsHostnames: ptr.B(true),
+		Tags:               ptr.Name(cfg.Name),
+	})
+	n.VPCID = v.Id()
+
+	// Adopt the default security group with no rules, so nothing can use it by accident.
+	defaultsecuritygroup.NewDefaultSecurityGroup(s, ptr.S("default-sg"), &defaultsecuritygroup.DefaultSecurityGroupConfig{
+		VpcId: v.Id(),
+		Tags:  ptr.Name(cfg.Name + "-default-unused"),
+	})
+
+	igw := internetgateway.NewInternetGateway(s, ptr.S("igw"), &internetgateway.InternetGatewayConfig{
+		VpcId: v.Id(),
+		Tags:  ptr.Name(cfg.Name),
+	})
+
+	publicRT := routetable.NewRouteTable(s, ptr.S("public-rt"), &routetable.RouteTableConfig{
+		VpcId: v.Id(),
+		Tags:  ptr.Name(cfg.Name + "-public"),
+	})
+	route.NewRoute(s, ptr.S("public-default-route"), &route.RouteConfig{
+		RouteTableId:         publicRT.Id(),
+		DestinationCidrBlock: ptr.S("0.0.0.0/0"),
+		GatewayId:            igw.Id(),
+	})
+
+	for i, az := range cfg.AvailabilityZones {
+		sfx := azSuffix(az)
+		pub := subnet.NewSubnet(s, ptr.S("public-"+sfx), &subnet.SubnetConfig{
+			VpcId:               v.Id(),
+			CidrBlock:           ptr.S(public[i]),
+			AvailabilityZone:    ptr.S(az),
+			MapPublicIpOnLaunch: ptr.B(false),
+			Tags:                ptr.Tags(map[string]string{"Name": cfg.Name + "-public-" + sfx, "Tier": "public"}),
+		})
+		routetableassociation.NewRouteTableAssociation(s, ptr.S("public-rta-"+sfx), &routetableassociation.RouteTableAssociationConfig{
+			SubnetId:     pub.Id(),
+			RouteTableId: publicRT.Id(),
+		})
+		n.Public = append(n.Public, Subnet{ID: pub.Id(), AZ: az, CIDR: public[i]})
+	}
+
+	// NAT gateways live in public subnets: the first one (single) or one per AZ.
+	var nats []natgateway.NatGateway
+	natCount := map[string]int{NATNone: 0, NATSingle: 1, NATPerAZ: len(cfg.AvailabilityZones)}[cfg.NATMode]
+	for i := 0; i < natCount; i++ {
+		sfx := azSuffix(cfg.AvailabilityZones[i])
+		ip := eip.NewEip(s, ptr.S("nat-eip-"+sfx), &eip.EipConfig{
+			Domain: ptr.S("vpc"),
+			Tags:   ptr.Name(cfg.Name + "-nat-" + sfx),
+		})
+		nat := natgateway.NewNatGateway(s, ptr.S("nat-"+sfx), &natgateway.NatGatewayConfig{
+			AllocationId: ip.AllocationId(),
+			SubnetId:     n.Public[i].ID,
+			Tags:         ptr.Name(cfg.Name + "-nat-" + sfx),
+			DependsOn:    &[]cdktf.ITerraformDependable{igw},
+		})
+		nats = append(nats, nat)
+		n.NATGatewayIDs = append(n.NATGatewayIDs, nat.Id())
+	}
+
+	var privateRTs []*string
+	for i, az := range cfg.AvailabilityZones {
+		sfx := azSuffix(az)
+		priv := subnet.NewSubnet(s, ptr.S("private-"+sfx), &subnet.SubnetConfig{
+			VpcId:            v.Id(),
+			CidrBlock:        ptr.S(private[i]),
+			AvailabilityZone: ptr.S(az),
+			Tags:             ptr.Tags(map[string]string{"Name": cfg.Name + "-private-" + sfx, "Tier": "private"}),
+		})
+		rt := routetable.NewRouteTable(s, ptr.S("private-rt-"+sfx), &routetable.RouteTableConfig{
+			VpcId: v.Id(),
+			Tags:  ptr.Name(cfg.Name + "-private-" + sfx),
+		})
+		if len(nats) > 0 {
+			nat := nats[0]
+			if cfg.NATMode == NATPerAZ {
+				nat = nats[i]
+			}
+			route.NewRoute(s, ptr.S("private-default-route-"+sfx), &route.RouteConfig{
+				RouteTableId:         rt.Id(),
+				DestinationCidrBlock: ptr.S("0.0.0.0/0"),
+				NatGatewayId:         nat.Id(),
+			})
+		}
+		routetableassociation.NewRouteTableAssociation(s, ptr.S("private-rta-"+sfx), &routetableassociation.RouteTableAssociationConfig{
+			SubnetId:     priv.Id(),
+			RouteTableId: rt.Id(),
+		})
+		privateRTs = append(privateRTs, rt.Id())
+		n.Private = append(n.Private, Subnet{ID: priv.Id(), AZ: az, CIDR: private[i]})
+	}
+
+	if cfg.S3GatewayEndpoint {
+		vpcendpoint.NewVpcEndpoint(s, ptr.S("s3-endpoint"), &vpcendpoint.VpcEndpointConfig{
+			VpcId:           v.Id(),
+			ServiceName:     ptr.S("com.amazonaws." + cfg.Region + ".s3"),
+			VpcEndpointType: ptr.S("Gateway"),
+			RouteTableIds:   ptr.L(privateRTs...),
+			Tags:            ptr.Name(cfg.Name + "-s3"),
+		})
+	}
+
+	if cfg.FlowLogs {
+		n.FlowLogGroupName = "/" + cfg.Name + "/vpc-flow-logs"
+		group := cloudwatchloggroup.NewCloudwatchLogGroup(s, ptr.S("flow-log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+			Name:            ptr.S(n.FlowLogGroupName),
+			RetentionInDays: ptr.N(cfg.FlowLogRetentionDays),
+		})
+		role := iamrole.NewIamRole(s, ptr.S("flow-log-role"), &iamrole.IamRoleConfig{
+			NamePrefix:       ptr.S(cfg.Name + "-flow-logs-"),
+			AssumeRolePolicy: ptr.S(policydoc.Trust("vpc-flow-logs.amazonaws.com")),
+		})
+		// Least privilege: write to this one log group only.
+		iamrolepolicy.NewIamRolePolicy(s, ptr.S("flow-log-policy"), &iamrolepolicy.IamRolePolicyConfig{
+			Role: role.Id(),
+			Name: ptr.S("write-flow-logs"),
+			Policy: ptr.S(policydoc.Document(policydoc.Allow(
+				[]string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+				*group.Arn(), *group.Arn()+":*"))),
+		})
+		flowlog.NewFlowLog(s, ptr.S("flow-log"), &flowlog.FlowLogConfig{
+			VpcId:              v.Id(),
+			TrafficType:        ptr.S("ALL"),
+			LogDestinationType: ptr.S("cloud-watch-logs"),
+			LogDestination:     group.Arn(),
+			IamRoleArn:         role.Arn(),
+			Tags:               ptr.Name(cfg.Name),
+		})
+	}
+	return n, nil
+}

@@ -1,0 +1,225 @@
+// Package observability is the operator's view of an environment: an SNS
+// topic every alarm notifies (optionally with an email subscription), health
+// alarms on the load balancer (5xx count, unhealthy hosts, p95 response time)
+// and a CloudWatch dashboard of the traffic path and the scaling signal.
+package observability
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchdashboard"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
+
+	"github.com/platformstarter/elastic-web-tier/internal/ptr"
+)
+
+// Config is the observability construct's input.
+type Config struct {
+	// Name prefixes the topic, alarm and dashboard names, e.g. webtier-prod. Required.
+	Name string
+	// Region of the stack (dashboard widgets need it). Required.
+	Region string
+	// ALBARNSuffix is the load balancer's CloudWatch dimension value. Required.
+	ALBARNSuffix *string
+	// TargetGroupARNSuffix is the target group's CloudWatch dimension value. Required.
+	TargetGroupARNSuffix *string
+	// ASGName of the group (asg mode); nil in ec2 mode.
+	ASGName *string
+	// InstanceID of the single instance (ec2 mode); nil in asg mode.
+	InstanceID *string
+	// ScaleOutThreshold and ScaleInThreshold are drawn on the CPU widget. Default: 70 and 30.
+	ScaleOutThreshold, ScaleInThreshold float64
+	// AlarmEmail subscribes an address to the topic. Default: "" (none).
+	AlarmEmail string
+	// ALB5xxThreshold is the per-minute ELB 5xx count that alarms. Default: 10.
+	ALB5xxThreshold int
+	// UnhealthyHostMinutes is how long an unhealthy host lasts before alarming. Default: 3.
+	UnhealthyHostMinutes int
+	// LatencyP95Seconds is the p95 target response time that alarms. Default: 1.
+	LatencyP95Seconds float64
+}
+
+// Observability is what the construct exposes.
+type Observability struct {
+	// Scope holds the topic, alarms and dashboard.
+	Scope constructs.Construct
+	// TopicARN of the alarm topic.
+	TopicARN *string
+	// DashboardName of the environment's dashboard.
+	DashboardName string
+	// AlarmARNs of the health alarms by short name (alb-5xx, unhealthy-hosts, latency-p95).
+	AlarmARNs map[string]*string
+}
+
+// New builds the topic, the health alarms and the dashboard.
+func New(scope constructs.Construct, id string, cfg Config) (*Observability, error) {
+	if cfg.ALBARNSuffix == nil || cfg.TargetGroupARNSuffix == nil {
+		return nil, fmt.Errorf("alb_arn_suffix and target_group_arn_suffix must be set")
+	}
+	if (cfg.ASGName == nil) == (cfg.InstanceID == nil) {
+		return nil, fmt.Errorf("exactly one of asg_name and instance_id must be set")
+	}
+	if cfg.ScaleOutThreshold == 0 {
+		cfg.ScaleOutThreshold, cfg.ScaleInThreshold = 70, 30
+	}
+	if cfg.ALB5xxThreshold == 0 {
+		cfg.ALB5xxThreshold = 10
+	}
+	if cfg.UnhealthyHostMinutes == 0 {
+		cfg.UnhealthyHostMinutes = 3
+	}
+	if cfg.LatencyP95Seconds == 0 {
+		cfg.LatencyP95Seconds = 1
+	}
+	s := constructs.NewConstruct(scope, ptr.S(id))
+	o := &Observability{Scope: s, DashboardName: cfg.Name, AlarmARNs: map[string]*string{}}
+
+	topic := snstopic.NewSnsTopic(s, ptr.S("alarm-topic"), &snstopic.SnsTopicConfig{
+		Name: ptr.S(cfg.Name + "-alarms"),
+	})
+	o.TopicARN = topic.Arn()
+	if cfg.AlarmEmail != "" {
+		snstopicsubscription.NewSnsTopicSubscription(s, ptr.S("alarm-email"), &snstopicsubscription.SnsTopicSubscriptionConfig{
+			TopicArn: topic.Arn(),
+			Protocol: ptr.S("email"),
+			Endpoint: ptr.S(cfg.AlarmEmail),
+		})
+	}
+
+	albDims := &map[string]*string{"LoadBalancer": cfg.ALBARNSuffix}
+	tgDims := &map[string]*string{"LoadBalancer": cfg.ALBARNSuffix, "TargetGroup": cfg.TargetGroupARNSuffix}
+	alarms := []struct {
+		id, name, desc, metric, stat, ext, op string
+		dims                                  *map[string]*string
+		threshold                             float64
+		periods                               int
+	}{
+		{"alb-5xx", "-alb-5xx", fmt.Sprintf("The load balancer answered more than %d 5xx responses a minute for 3 minutes", cfg.ALB5xxThreshold),
+			"HTTPCode_ELB_5XX_Count", "Sum", "", "GreaterThanThreshold", albDims, float64(cfg.ALB5xxThreshold), 3},
+		{"unhealthy-hosts", "-unhealthy-hosts", fmt.Sprintf("At least one target was unhealthy for %d minutes", cfg.UnhealthyHostMinutes),
+			"UnHealthyHostCount", "Maximum", "", "GreaterThanThreshold", tgDims, 0, cfg.UnhealthyHostMinutes},
+		{"latency-p95", "-latency-p95", fmt.Sprintf("p95 target response time above %gs for 5 minutes", cfg.LatencyP95Seconds),
+			"TargetResponseTime", "", "p95", "GreaterThanThreshold", tgDims, cfg.LatencyP95Seconds, 5},
+	}
+	for _, a := range alarms {
+		c := &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+			AlarmName:          ptr.S(cfg.Name + a.name),
+			AlarmDescription:   ptr.S(a.desc),
+			Namespace:          ptr.S("AWS/ApplicationELB"),
+			MetricName:         ptr.S(a.metric),
+			Dimensions:         a.dims,
+			Period:             ptr.N(60),
+			EvaluationPeriods:  ptr.N(a.periods),
+			DatapointsToAlarm:  ptr.N(a.periods),
+			ComparisonOperator: ptr.S(a.op),
+			Threshold:          ptr.N(a.threshold),
+			TreatMissingData:   ptr.S("notBreaching"),
+			AlarmActions:       ptr.L(topic.Arn()),
+			OkActions:          ptr.L(topic.Arn()),
+		}
+		if a.ext != "" {
+			c.ExtendedStatistic = ptr.S(a.ext)
+		} else {
+			c.Statistic = ptr.S(a.stat)
+		}
+		o.AlarmARNs[a.id] = cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S(a.id), c).Arn()
+	}
+
+	body, err := dashboardBody(cfg)
+	if err != nil {
+		return nil, err
+	}
+	cloudwatchdashboard.NewCloudwatchDashboard(s, ptr.S("dashboard"), &cloudwatchdashboard.CloudwatchDashboardConfig{
+		DashboardName: ptr.S(o.DashboardName),
+		DashboardBody: ptr.S(body),
+	})
+	return o, nil
+}
+
+type widget struct {
+	Type       string      `json:"type"`
+	X          int         `json:"x"`
+	Y          int         `json:"y"`
+	Width      int         `json:"width"`
+	Height     int         `json:"height"`
+	Properties widgetProps `json:"properties"`
+}
+
+type widgetProps struct {
+	Title       string       `json:"title"`
+	Region      string       `json:"region"`
+	View        string       `json:"view"`
+	Stat        string       `json:"stat"`
+	Period      int          `json:"period"`
+	Metrics     [][]any      `json:"metrics"`
+	Annotations *annotations `json:"annotations,omitempty"`
+	YAxis       *yAxis       `json:"yAxis,omitempty"`
+}
+
+type annotations struct {
+	Horizontal []hline `json:"horizontal"`
+}
+
+type hline struct {
+	Label string  `json:"label"`
+	Value float64 `json:"value"`
+	Color string  `json:"color,omitempty"`
+}
+
+type yAxis struct {
+	Left struct {
+		Min float64 `json:"min"`
+		Max float64 `json:"max"`
+	} `json:"left"`
+}
+
+// dashboardBody renders the dashboard JSON. Dimension values are CDKTF tokens
+// that resolve to this stack's load balancer, target group and group.
+func dashboardBody(cfg Config) (string, error) {
+	alb := *cfg.ALBARNSuffix
+	tg := *cfg.TargetGroupARNSuffix
+	mk := func(i int, title, stat string, metrics [][]any) widget {
+		return widget{Type: "metric", X: (i % 2) * 12, Y: (i / 2) * 6, Width: 12, Height: 6,
+			Properties: widgetProps{Title: title, Region: cfg.Region, View: "timeSeries", Stat: stat, Period: 60, Metrics: metrics}}
+	}
+	ws := []widget{
+		mk(0, "Requests", "Sum", [][]any{{"AWS/ApplicationELB", "RequestCount", "LoadBalancer", alb}}),
+		mk(1, "Target response time (p95, p50)", "p95", [][]any{
+			{"AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", alb, "TargetGroup", tg, map[string]string{"stat": "p95"}},
+			{"AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", alb, "TargetGroup", tg, map[string]string{"stat": "p50"}},
+		}),
+		mk(2, "5xx responses (load balancer, targets)", "Sum", [][]any{
+			{"AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", alb},
+			{"AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", alb},
+		}),
+		mk(3, "Healthy and unhealthy hosts", "Maximum", [][]any{
+			{"AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", alb, "TargetGroup", tg},
+			{"AWS/ApplicationELB", "UnHealthyHostCount", "LoadBalancer", alb, "TargetGroup", tg},
+		}),
+	}
+	var cpu widget
+	if cfg.ASGName != nil {
+		asg := *cfg.ASGName
+		ws = append(ws, mk(4, "Group capacity (in service, desired)", "Average", [][]any{
+			{"AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", asg},
+			{"AWS/AutoScaling", "GroupDesiredCapacity", "AutoScalingGroupName", asg},
+		}))
+		cpu = mk(5, "Average CPU with scaling thresholds", "Average", [][]any{{"AWS/EC2", "CPUUtilization", "AutoScalingGroupName", asg}})
+	} else {
+		ws = append(ws, mk(4, "Instance status checks", "Maximum", [][]any{{"AWS/EC2", "StatusCheckFailed", "InstanceId", *cfg.InstanceID}}))
+		cpu = mk(5, "Average CPU with scaling thresholds", "Average", [][]any{{"AWS/EC2", "CPUUtilization", "InstanceId", *cfg.InstanceID}})
+	}
+	cpu.Properties.Annotations = &annotations{Horizontal: []hline{
+		{Label: fmt.Sprintf("scale out > %g%%", cfg.ScaleOutThreshold), Value: cfg.ScaleOutThreshold, Color: "#d62728"},
+		{Label: fmt.Sprintf("scale in < %g%%", cfg.ScaleInThreshold), Value: cfg.ScaleInThreshold, Color: "#2ca02c"},
+	}}
+	cpu.Properties.YAxis = &yAxis{}
+	cpu.Properties.YAxis.Left.Max = 100
+	ws = append(ws, cpu)
+	b, err := json.Marshal(map[string]any{"widgets": ws})
+	return string(b), err
+}

@@ -1,0 +1,213 @@
+// Package stack wires the constructs into one TerraformStack per environment
+// and declares the outputs contract. The traffic path reads top to bottom:
+// network -> load balancer -> compute (registered in the target group) ->
+// observability -> scaling.
+package stack
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/platformstarter/elastic-web-tier/constructs/alb"
+	"github.com/platformstarter/elastic-web-tier/constructs/compute"
+	"github.com/platformstarter/elastic-web-tier/constructs/network"
+	"github.com/platformstarter/elastic-web-tier/constructs/observability"
+	"github.com/platformstarter/elastic-web-tier/constructs/scaling"
+	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/internal/outputs"
+	"github.com/platformstarter/elastic-web-tier/internal/ptr"
+)
+
+// AWSProviderVersion is the provider version the bindings were generated for.
+const AWSProviderVersion = "5.88.0"
+
+// Stack is one environment's synthesized stack and the constructs in it.
+type Stack struct {
+	// Stack is the TerraformStack; its id is the environment name.
+	Stack cdktf.TerraformStack
+	// Network, ALB, Compute, Observability and Scaling are the constructs.
+	Network       *network.Network
+	ALB           *alb.ALB
+	Compute       *compute.Compute
+	Observability *observability.Observability
+	Scaling       *scaling.Scaling
+}
+
+// New builds the stack for environment e of file f.
+func New(scope constructs.Construct, f *config.File, e *config.Environment) (*Stack, error) {
+	name := f.NamePrefix(e)
+	st := cdktf.NewTerraformStack(scope, ptr.S(e.Name))
+	s := &Stack{Stack: st}
+
+	tags := map[string]string{}
+	for k, v := range e.Tags {
+		tags[k] = v
+	}
+	tags["project"], tags["environment"], tags["managed-by"] = f.Project, e.Name, "cdktf"
+	provider.NewAwsProvider(st, ptr.S("aws"), &provider.AwsProviderConfig{
+		Region:      ptr.S(e.Region),
+		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: ptr.Tags(tags)}},
+	})
+	if b := e.Backend; b != nil {
+		cdktf.NewS3Backend(st, &cdktf.S3BackendConfig{
+			Bucket:  ptr.S(b.Bucket),
+			Key:     ptr.S(b.Key),
+			Region:  ptr.S(b.Region),
+			Encrypt: ptr.B(b.Encrypt),
+		})
+		// S3-native locking (Terraform >= 1.10); the cdktf 0.21 binding has no field for it.
+		st.AddOverride(ptr.S("terraform.backend.s3.use_lockfile"), b.UseLockfile)
+	} else {
+		// Relative to the stack's working directory (cdktf.out/stacks/<env>), so
+		// the state sits at the project root and synth output does not depend on
+		// where the checkout lives.
+		cdktf.NewLocalBackend(st, &cdktf.LocalBackendConfig{Path: ptr.S("../../../terraform." + e.Name + ".tfstate")})
+	}
+
+	var err error
+	nw := e.Network
+	if s.Network, err = network.New(st, "network", network.Config{
+		Name:                 name,
+		Region:               e.Region,
+		CIDR:                 nw.CIDR,
+		AvailabilityZones:    e.AvailabilityZones,
+		SubnetNewbits:        nw.SubnetNewbits,
+		PublicSubnetCIDRs:    nw.PublicSubnetCIDRs,
+		PrivateSubnetCIDRs:   nw.PrivateSubnetCIDRs,
+		NATMode:              nw.NATMode,
+		FlowLogs:             nw.FlowLogs,
+		FlowLogRetentionDays: nw.FlowLogRetentionDays,
+		S3GatewayEndpoint:    nw.S3GatewayEndpoint,
+	}); err != nil {
+		return nil, err
+	}
+
+	a, hc := e.ALB, e.ALB.HealthCheck
+	cert := ""
+	if a.HTTPS {
+		cert = a.CertificateARN
+	}
+	if s.ALB, err = alb.New(st, "alb", alb.Config{
+		Name:                  name,
+		TargetGroupNamePrefix: tgPrefix(e.Name),
+		VPCID:                 s.Network.VPCID,
+		SubnetIDs:             s.Network.PublicSubnetIDs(),
+		IngressCIDRs:          a.IngressCIDRs,
+		CertificateARN:        cert,
+		SSLPolicy:             a.SSLPolicy,
+		DeletionProtection:    a.DeletionProtection,
+		IdleTimeout:           a.IdleTimeout,
+		TargetPort:            e.Compute.AppPort,
+		DeregistrationDelay:   a.DeregistrationDelay,
+		HealthCheck: alb.HealthCheck{
+			Path: hc.Path, Matcher: hc.Matcher, Interval: hc.Interval, Timeout: hc.Timeout,
+			HealthyThreshold: hc.HealthyThreshold, UnhealthyThreshold: hc.UnhealthyThreshold,
+		},
+	}); err != nil {
+		return nil, err
+	}
+
+	cp := e.Compute
+	if s.Compute, err = compute.New(st, "compute", compute.Config{
+		Name:                   name,
+		Mode:                   e.ComputeMode,
+		VPCID:                  s.Network.VPCID,
+		SubnetIDs:              s.Network.PrivateSubnetIDs(),
+		TargetGroupARN:         s.ALB.TargetGroupARN,
+		InstanceType:           cp.InstanceType,
+		AMIID:                  cp.AMIID,
+		AMISSMParameter:        cp.AMISSMParameter,
+		AppPort:                cp.AppPort,
+		HealthPath:             cp.HealthPath,
+		RootVolumeGiB:          cp.RootVolumeGiB,
+		MinSize:                cp.MinSize,
+		MaxSize:                cp.MaxSize,
+		DesiredCapacity:        cp.DesiredCapacity,
+		HealthCheckGracePeriod: cp.HealthCheckGracePeriod,
+		MinHealthyPercentage:   cp.MinHealthyPercentage,
+	}); err != nil {
+		return nil, err
+	}
+	s.Compute.AllowFrom(s.ALB)
+
+	isASG := e.ComputeMode == compute.ModeASG
+	var asgName, instanceID *string
+	if isASG {
+		asgName = s.Compute.ASGName
+	} else {
+		instanceID = s.Compute.InstanceID
+	}
+	sc, o := e.Scaling, e.Observability
+	if s.Observability, err = observability.New(st, "observability", observability.Config{
+		Name:                 name,
+		Region:               e.Region,
+		ALBARNSuffix:         s.ALB.ARNSuffix,
+		TargetGroupARNSuffix: s.ALB.TargetGroupARNSuffix,
+		ASGName:              asgName,
+		InstanceID:           instanceID,
+		ScaleOutThreshold:    sc.ScaleOut.Threshold,
+		ScaleInThreshold:     sc.ScaleIn.Threshold,
+		AlarmEmail:           o.AlarmEmail,
+		ALB5xxThreshold:      o.ALB5xxThreshold,
+		UnhealthyHostMinutes: o.UnhealthyHostMinutes,
+		LatencyP95Seconds:    o.LatencyP95Seconds,
+	}); err != nil {
+		return nil, err
+	}
+
+	if s.Scaling, err = scaling.New(st, "scaling", scaling.Config{
+		Name:          name,
+		ASGName:       asgName,
+		InstanceID:    instanceID,
+		Region:        e.Region,
+		Policy:        sc.Policy,
+		Period:        sc.Period,
+		ScaleOut:      scaling.Rule(sc.ScaleOut),
+		ScaleIn:       scaling.Rule(sc.ScaleIn),
+		WarmupSeconds: sc.WarmupSeconds,
+		TargetCPU:     sc.TargetCPU,
+		NotifyARNs:    []*string{s.Observability.TopicARN},
+	}); err != nil {
+		return nil, err
+	}
+
+	values := map[string]any{
+		outputs.VPCID:                   s.Network.VPCID,
+		outputs.PublicSubnetIDs:         s.Network.PublicSubnetIDs(),
+		outputs.PrivateSubnetIDs:        s.Network.PrivateSubnetIDs(),
+		outputs.ALBDNSName:              s.ALB.DNSName,
+		outputs.ALBARN:                  s.ALB.ARN,
+		outputs.TargetGroupARN:          s.ALB.TargetGroupARN,
+		outputs.ListenerARN:             s.ALB.ListenerARN,
+		outputs.ALBSecurityGroupID:      s.ALB.SecurityGroupID,
+		outputs.InstanceSecurityGroupID: s.Compute.SecurityGroupID,
+		outputs.SecurityGroupIDs:        []*string{s.ALB.SecurityGroupID, s.Compute.SecurityGroupID},
+		outputs.LaunchTemplateID:        s.Compute.LaunchTemplateID,
+		outputs.InstanceIDs:             s.Compute.InstanceIDs,
+		outputs.ASGName:                 s.Compute.ASGName,
+		outputs.ComputeMode:             e.ComputeMode,
+		outputs.ScaleOutAlarmARN:        s.Scaling.ScaleOutAlarmARN,
+		outputs.ScaleInAlarmARN:         s.Scaling.ScaleInAlarmARN,
+		outputs.ScaleOutPolicyARN:       s.Scaling.ScaleOutPolicyARN,
+		outputs.ScaleInPolicyARN:        s.Scaling.ScaleInPolicyARN,
+		outputs.AlarmTopicARN:           s.Observability.TopicARN,
+		outputs.DashboardName:           s.Observability.DashboardName,
+	}
+	for _, spec := range outputs.Contract {
+		cdktf.NewTerraformOutput(st, ptr.S(spec.Name), &cdktf.TerraformOutputConfig{
+			Value:       values[spec.Name],
+			Description: ptr.S(spec.Description),
+			StaticId:    ptr.B(true),
+		})
+	}
+	return s, nil
+}
+
+// tgPrefix is the target group name prefix: AWS allows at most 6 characters.
+func tgPrefix(env string) string {
+	if len(env) > 5 {
+		env = env[:5]
+	}
+	return env + "-"
+}

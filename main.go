@@ -1,0 +1,19 @@
+// Command elastic-web-tier synthesizes one Terraform stack per environment of
+// environments.yaml (or the file ENVIRONMENTS_FILE names) into cdktf.out.
+// `make synth` runs it; so does `npx cdktf synth` (cdktf.json: "app": "go run .").
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/platformstarter/elastic-web-tier/internal/review"
+	"github.com/platformstarter/elastic-web-tier/internal/synth"
+)
+
+func main() {
+	if err := synth.Run(os.Stdout, synth.Outdir(), review.SummaryCheck); err != nil {
+		fmt.Fprintln(os.Stderr, "synth:", err)
+		os.Exit(1)
+	}
+}
