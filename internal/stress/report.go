@@ -108,36 +108,36 @@ func (rep Report) WriteJSON(w io.Writer) error {
 // WriteText writes rep for a person.
 func (rep Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	kv := func(label, format string, a ...any) {
+		fmt.Fprintf(&b, "%-15s %s\n", label+":", fmt.Sprintf(format, a...))
+	}
 	keepAlive := "keep-alive"
 	if !rep.KeepAlive {
 		keepAlive = "no keep-alive"
 	}
-	fmt.Fprintf(tw, "Target:\t%s\n", rep.Target)
-	fmt.Fprintf(tw, "Concurrency:\t%d (%s)\n", rep.Concurrency, keepAlive)
-	stopped := map[string]string{
+	kv("Target", "%s", rep.Target)
+	kv("Concurrency", "%d (%s)", rep.Concurrency, keepAlive)
+	kv("Stopped", "%s", map[string]string{
 		StoppedCount:       "all requests sent",
 		StoppedDuration:    "time limit reached",
 		StoppedInterrupted: "INTERRUPTED: partial results",
-	}[rep.Stopped]
-	fmt.Fprintf(tw, "Stopped:\t%s\n", stopped)
-	fmt.Fprintf(tw, "Duration:\t%.3f s\n", rep.DurationS)
-	req := fmt.Sprintf("%d", rep.Requests)
+	}[rep.Stopped])
+	kv("Duration", "%.3f s", rep.DurationS)
 	if rep.Cancelled > 0 {
-		req += fmt.Sprintf(" (+%d in flight at the stop, not counted)", rep.Cancelled)
+		kv("Requests", "%d (+%d in flight at the stop, not counted)", rep.Requests, rep.Cancelled)
+	} else {
+		kv("Requests", "%d", rep.Requests)
 	}
-	fmt.Fprintf(tw, "Requests:\t%s\n", req)
-	fmt.Fprintf(tw, "Succeeded:\t%d\n", rep.Succeeded)
-	fmt.Fprintf(tw, "Failed:\t%d (status: %d, timeout: %d, connection: %d)\n",
+	kv("Succeeded", "%d", rep.Succeeded)
+	kv("Failed", "%d (status: %d, timeout: %d, connection: %d)",
 		rep.Failed, rep.Failures.Status, rep.Failures.Timeout, rep.Failures.Connection)
-	fmt.Fprintf(tw, "Status codes:\t%s\n", formatCodes(rep.StatusCodes))
-	fmt.Fprintf(tw, "Throughput:\t%.1f req/s\n", rep.RPS)
+	kv("Status codes", "%s", formatCodes(rep.StatusCodes))
+	kv("Throughput", "%.1f req/s", rep.RPS)
 	l := rep.LatencyMS
-	fmt.Fprintf(tw, "Latency (ms):\tp50 %.3f  p90 %.3f  p99 %.3f  max %.3f  mean %.3f\n", l.P50, l.P90, l.P99, l.Max, l.Mean)
-	tw.Flush()
+	kv("Latency (ms)", "p50 %.3f  p90 %.3f  p99 %.3f  max %.3f  mean %.3f", l.P50, l.P90, l.P99, l.Max, l.Mean)
 
 	b.WriteString("\nInstances (X-Instance-Id):\n")
-	tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
 	var answered int64
 	for _, n := range rep.Instances {
 		answered += n
@@ -153,11 +153,9 @@ func (rep Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "  (no response)\t\t\t\n")
 	}
 	tw.Flush()
-
-	tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	b.WriteString("\n")
-	fmt.Fprintf(tw, "Evenness:\tmax/min %.3f, CV %.3f\n", rep.Evenness.MaxOverMin, rep.Evenness.CV)
-	fmt.Fprintf(tw, "Verdict:\t%s (%s)\n", rep.Verdict, verdictReason(rep.Verdict, len(rep.Instances), rep.Evenness, rep.Tolerance))
+	kv("Evenness", "max/min %.3f, CV %.3f", rep.Evenness.MaxOverMin, rep.Evenness.CV)
+	kv("Verdict", "%s (%s)", rep.Verdict, verdictReason(rep.Verdict, len(rep.Instances), rep.Evenness, rep.Tolerance))
 	if len(rep.Events) > 0 {
 		var scaling, healthy int
 		for _, e := range rep.Events {
@@ -168,10 +166,7 @@ func (rep Report) WriteText(w io.Writer) error {
 				healthy++
 			}
 		}
-		fmt.Fprintf(tw, "Watch:\t%d scaling events, %d targets became healthy\n", scaling, healthy)
-	}
-	tw.Flush()
-	if len(rep.Events) > 0 {
+		kv("Watch", "%d scaling events, %d targets became healthy", scaling, healthy)
 		for _, e := range rep.Events {
 			fmt.Fprintf(&b, "  %s\n", e)
 		}
