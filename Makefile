@@ -23,8 +23,12 @@ node_modules/.installed: package.json package-lock.json
 synth: deps ## synthesize every environment into cdktf.out/ and print a summary
 	go run .
 
+# `go test ./...` skips __tests__ (leading underscore) and would pick up a Go
+# package that an npm dependency ships inside node_modules: list packages explicitly.
+PKGS = $(shell go list ./... | grep -v /node_modules/) ./__tests__
+
 test: deps ## run every test (pure Go and the jsii snapshot tests in __tests__)
-	go test ./... ./__tests__/...
+	go test $(PKGS)
 
 scan: synth ## scan every synthesized stack with KICS
 	scripts/scan.sh

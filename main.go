@@ -7,12 +7,18 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/aws/jsii-runtime-go"
+
 	"github.com/platformstarter/elastic-web-tier/internal/review"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
 )
 
 func main() {
-	if err := synth.Run(os.Stdout, synth.Outdir(), review.SummaryCheck); err != nil {
+	err := synth.Run(os.Stdout, synth.Outdir(), review.SummaryCheck)
+	// End the jsii kernel (the Node child process) with the app, so it is not
+	// orphaned and its temp directory is removed.
+	jsii.Close()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "synth:", err)
 		os.Exit(1)
 	}

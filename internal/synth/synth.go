@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/platformstarter/elastic-web-tier/internal/config"
@@ -48,15 +47,13 @@ func Build(app cdktf.App, f *config.File) error {
 
 // Run loads the environments file, synthesizes into a staging directory next
 // to outdir, runs the checks and then moves the result into place. It writes
-// progress and the summary to stdout.
+// progress and the summary to stdout. The caller closes the jsii kernel
+// (jsii.Close) when it has no more use for it.
 func Run(stdout io.Writer, outdir string, checks ...Checker) (err error) {
 	f, err := config.LoadFromEnv()
 	if err != nil {
 		return err // nothing has been written, no jsii kernel started
 	}
-	// Close the jsii kernel (the Node child process) when done, so it does not
-	// outlive the app and its temp directory is removed.
-	defer jsii.Close()
 	defer func() {
 		if r := recover(); r != nil { // jsii reports JavaScript errors as panics
 			err = fmt.Errorf("synth failed: %v", r)

@@ -1,0 +1,271 @@
+package tests
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/outputs"
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// TestComputeProperties checks the launch template and the instance security
+// group in both modes (dev is ec2, stage and prod are asg).
+func TestComputeProperties(t *testing.T) {
+	r := defaultSynth(t)
+	for _, env := range []string{"dev", "stage", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			s := r.stacks[env]
+			lt := mustOne(t, s, "aws_launch_template")
+			checks := []struct {
+				path []any
+				want any
+			}{
+				{[]any{"metadata_options", "http_tokens"}, "required"},
+				{[]any{"metadata_options", "http_put_response_hop_limit"}, 1.0},
+				{[]any{"block_device_mappings", "ebs", "encrypted"}, "true"},
+				{[]any{"block_device_mappings", "ebs", "volume_type"}, "gp3"},
+				{[]any{"monitoring", "enabled"}, true},
+			}
+			for _, c := range checks {
+				if got, _ := lt.Get(c.path...); got != c.want {
+					t.Errorf("launch template %v = %v, want %v:\n%s", c.path, got, c.want, show(lt.Attrs))
+				}
+			}
+			if _, hasKey := lt.Attrs["key_name"]; hasKey {
+				t.Errorf("launch template sets an SSH key")
+			}
+			// Instance role: only the SSM managed-instance policy.
+			atts := s.OfType("aws_iam_role_policy_attachment")
+			if len(atts) != 1 {
+				t.Fatalf("got %d role policy attachments, want 1", len(atts))
+			}
+			if arn, _ := atts[0].String("policy_arn"); arn != "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" {
+				t.Errorf("instance role policy = %q, want AmazonSSMManagedInstanceCore", arn)
+			}
+
+			// Instance SG: ingress only from the ALB SG on the app port; no port 22.
+			albSG, appSG := securityGroups(t, s)
+			ingress := rulesOf(s, "aws_vpc_security_group_ingress_rule", appSG.Address())
+			if len(ingress) != 1 {
+				t.Fatalf("instance SG has %d ingress rules, want 1:\n%s", len(ingress), show(ingress))
+			}
+			in := ingress[0]
+			if !tfjson.RefTo(in.Attrs["referenced_security_group_id"], albSG.Address()) {
+				t.Errorf("instance ingress source = %v, want the ALB security group %s", in.Attrs["referenced_security_group_id"], albSG.Address())
+			}
+			if _, hasCIDR := in.Attrs["cidr_ipv4"]; hasCIDR {
+				t.Errorf("instance ingress has a CIDR source:\n%s", show(in.Attrs))
+			}
+			if p, _ := in.Number("from_port"); p != 8080 {
+				t.Errorf("instance ingress port = %v, want 8080", p)
+			}
+			for _, rule := range s.OfType("aws_vpc_security_group_ingress_rule") {
+				if from, _ := rule.Number("from_port"); from <= 22 {
+					if to, _ := rule.Number("to_port"); to >= 22 {
+						t.Errorf("rule %s opens port 22", rule.Where())
+					}
+				}
+			}
+			tg := mustOne(t, s, "aws_lb_target_group")
+			switch env {
+			case "dev":
+				inst := mustOne(t, s, "aws_instance")
+				if len(s.OfType("aws_autoscaling_group")) != 0 {
+					t.Errorf("ec2 mode has an ASG")
+				}
+				if !tfjson.RefTo(inst.Attrs["launch_template"].(map[string]any)["id"], lt.Address()) {
+					t.Errorf("instance does not use the launch template:\n%s", show(inst.Attrs))
+				}
+				subnet, _ := s.Find(tfjson.Refs(inst.Attrs["subnet_id"])[0].Address)
+				if tier, _ := subnet.String("tags", "Tier"); tier != "private" {
+					t.Errorf("instance subnet tier = %q, want private", tier)
+				}
+				att := mustOne(t, s, "aws_lb_target_group_attachment")
+				if !tfjson.RefTo(att.Attrs["target_group_arn"], tg.Address()) || !tfjson.RefTo(att.Attrs["target_id"], inst.Address()) {
+					t.Errorf("instance is not attached to the target group:\n%s", show(att.Attrs))
+				}
+			default:
+				asg := mustOne(t, s, "aws_autoscaling_group")
+				if len(s.OfType("aws_instance")) != 0 {
+					t.Errorf("asg mode has a standalone instance")
+				}
+				if !tfjson.RefTo(asg.Attrs["launch_template"].(map[string]any)["id"], lt.Address()) {
+					t.Errorf("ASG does not use the launch template")
+				}
+				tgs := asg.List("target_group_arns")
+				if len(tgs) != 1 || !tfjson.RefTo(tgs[0], tg.Address()) {
+					t.Errorf("ASG target_group_arns = %v, want [%s]", tgs, ref(tg, "arn"))
+				}
+				if hc, _ := asg.String("health_check_type"); hc != "ELB" {
+					t.Errorf("ASG health_check_type = %q, want ELB", hc)
+				}
+				if g, ok := asg.Number("health_check_grace_period"); !ok || g <= 0 {
+					t.Errorf("ASG health_check_grace_period = %v, want > 0", g)
+				}
+				if st, _ := asg.String("instance_refresh", "strategy"); st != "Rolling" {
+					t.Errorf("instance refresh strategy = %q, want Rolling", st)
+				}
+				if p, _ := asg.Number("instance_refresh", "preferences", "min_healthy_percentage"); p != 90 {
+					t.Errorf("instance refresh min_healthy_percentage = %v, want 90", p)
+				}
+				ign := asg.List("lifecycle", "ignore_changes")
+				if len(ign) != 1 || ign[0] != "desired_capacity" {
+					t.Errorf("ASG ignore_changes = %v, want [desired_capacity]", ign)
+				}
+				zones := asg.List("vpc_zone_identifier")
+				azs := map[string]bool{}
+				for _, z := range zones {
+					sn, _ := s.Find(tfjson.Refs(z)[0].Address)
+					if tier, _ := sn.String("tags", "Tier"); tier != "private" {
+						t.Errorf("ASG subnet %s is %q, want private", sn.Where(), tier)
+					}
+					az, _ := sn.String("availability_zone")
+					azs[az] = true
+				}
+				if want := len(s.OfType("aws_subnet")) / 2; len(azs) != want {
+					t.Errorf("ASG spans %d AZs, want all %d", len(azs), want)
+				}
+			}
+		})
+	}
+}
+
+// securityGroups returns the ALB and instance security groups.
+func securityGroups(t *testing.T, s *tfjson.Stack) (albSG, appSG tfjson.Resource) {
+	t.Helper()
+	for _, sg := range s.OfType("aws_security_group") {
+		switch {
+		case strings.Contains(sg.Path, "/alb/"):
+			albSG = sg
+		case strings.Contains(sg.Path, "/compute/"):
+			appSG = sg
+		}
+	}
+	if albSG.Type == "" || appSG.Type == "" {
+		t.Fatalf("want one ALB and one instance security group, got %v", s.OfType("aws_security_group"))
+	}
+	return albSG, appSG
+}
+
+func rulesOf(s *tfjson.Stack, typ, sg string) []tfjson.Resource {
+	var out []tfjson.Resource
+	for _, r := range s.OfType(typ) {
+		if tfjson.RefTo(r.Attrs["security_group_id"], sg) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// TestALBProperties: listener forwards (HTTP) or redirects to HTTPS with a
+// modern TLS policy when a certificate is configured; the ALB drops invalid
+// headers, sits in the public subnets, and its target group health-checks.
+func TestALBProperties(t *testing.T) {
+	def := defaultSynth(t)
+	https := variant(t, "    alb:\n      deletion_protection: true",
+		"    alb:\n      deletion_protection: true\n      https: true\n      certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/0b5c7a54-4f3e-4a8e-9d8e-2f1c6b3a9e10")
+	t.Run("http forwards", func(t *testing.T) {
+		for _, env := range []string{"dev", "stage", "prod"} {
+			s := def.stacks[env]
+			tg := mustOne(t, s, "aws_lb_target_group")
+			l := mustOne(t, s, "aws_lb_listener")
+			if p, _ := l.Number("port"); p != 80 {
+				t.Errorf("%s listener port = %v, want 80", env, p)
+			}
+			if typ, _ := l.String("default_action", "type"); typ != "forward" {
+				t.Errorf("%s listener action = %q, want forward", env, typ)
+			}
+			if a, _ := l.Get("default_action", "target_group_arn"); !tfjson.RefTo(a, tg.Address()) {
+				t.Errorf("%s listener forwards to %v, want %s", env, a, ref(tg, "arn"))
+			}
+			if got := s.Outputs[outputs.ListenerARN].Value; !tfjson.RefTo(got, l.Address()) {
+				t.Errorf("%s listener_arn output = %v, want %s", env, got, ref(l, "arn"))
+			}
+			lb := mustOne(t, s, "aws_lb")
+			if d, _ := lb.Bool("drop_invalid_header_fields"); !d {
+				t.Errorf("%s ALB drop_invalid_header_fields = false", env)
+			}
+			for _, sn := range lb.List("subnets") {
+				subnet, _ := s.Find(tfjson.Refs(sn)[0].Address)
+				if tier, _ := subnet.String("tags", "Tier"); tier != "public" {
+					t.Errorf("%s ALB subnet %s is %q, want public", env, subnet.Where(), tier)
+				}
+			}
+			if p, _ := tg.String("health_check", "path"); p != "/health" {
+				t.Errorf("%s health check path = %q, want /health", env, p)
+			}
+			wantProtection := env == "prod"
+			if d, _ := lb.Bool("enable_deletion_protection"); d != wantProtection {
+				t.Errorf("%s deletion protection = %v, want %v", env, d, wantProtection)
+			}
+		}
+	})
+	t.Run("https redirects", func(t *testing.T) {
+		s := https.stacks["prod"]
+		tg := mustOne(t, s, "aws_lb_target_group")
+		var httpsL, httpL tfjson.Resource
+		for _, l := range s.OfType("aws_lb_listener") {
+			switch p, _ := l.Number("port"); p {
+			case 443:
+				httpsL = l
+			case 80:
+				httpL = l
+			}
+		}
+		if httpsL.Type == "" || httpL.Type == "" {
+			t.Fatalf("want an HTTPS and an HTTP listener, got %s", show(s.OfType("aws_lb_listener")))
+		}
+		if pol, _ := httpsL.String("ssl_policy"); !strings.HasPrefix(pol, "ELBSecurityPolicy-TLS13") {
+			t.Errorf("ssl_policy = %q, want a TLS 1.3 policy", pol)
+		}
+		if a, _ := httpsL.Get("default_action", "target_group_arn"); !tfjson.RefTo(a, tg.Address()) {
+			t.Errorf("HTTPS listener forwards to %v, want the target group", a)
+		}
+		if typ, _ := httpL.String("default_action", "type"); typ != "redirect" {
+			t.Errorf("HTTP listener action = %q, want redirect", typ)
+		}
+		if p, _ := httpL.String("default_action", "redirect", "protocol"); p != "HTTPS" {
+			t.Errorf("HTTP redirect protocol = %q, want HTTPS", p)
+		}
+		if got := s.Outputs[outputs.ListenerARN].Value; !tfjson.RefTo(got, httpsL.Address()) {
+			t.Errorf("listener_arn = %v, want the HTTPS listener", got)
+		}
+		albSG, _ := securityGroups(t, s)
+		ports := map[float64]bool{}
+		for _, rule := range rulesOf(s, "aws_vpc_security_group_ingress_rule", albSG.Address()) {
+			p, _ := rule.Number("from_port")
+			ports[p] = true
+		}
+		if !ports[80] || !ports[443] || len(ports) != 2 {
+			t.Errorf("ALB SG ingress ports = %v, want 80 and 443", ports)
+		}
+	})
+}
+
+// TestOutputsContract: every stack declares every contract output, with a
+// description, under the same fixed name in both compute modes.
+func TestOutputsContract(t *testing.T) {
+	r := defaultSynth(t)
+	for _, env := range []string{"dev", "stage", "prod"} {
+		s := r.stacks[env]
+		if len(s.Outputs) != len(outputs.Contract) {
+			t.Errorf("%s has %d outputs, want %d", env, len(s.Outputs), len(outputs.Contract))
+		}
+		for _, spec := range outputs.Contract {
+			o, ok := s.Outputs[spec.Name]
+			if !ok {
+				t.Errorf("%s: output %s missing", env, spec.Name)
+				continue
+			}
+			if o.Description == "" {
+				t.Errorf("%s: output %s has no description", env, spec.Name)
+			}
+		}
+		asgName := s.Outputs[outputs.ASGName].Value
+		if mode := s.Outputs[outputs.ComputeMode].Value; mode == "ec2" && asgName != "" {
+			t.Errorf("%s: asg_name = %v in ec2 mode, want empty string", env, asgName)
+		} else if mode == "asg" && !tfjson.RefTo(asgName, mustOne(t, s, "aws_autoscaling_group").Address()) {
+			t.Errorf("%s: asg_name = %v, want the group's name", env, asgName)
+		}
+	}
+}

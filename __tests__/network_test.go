@@ -1,0 +1,134 @@
+package tests
+
+import (
+	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// TestNetworkProperties checks the network construct in every environment and
+// in each NAT mode: one public and one private subnet per AZ, public routes to
+// the internet gateway, private routes to a NAT (per mode), NAT count per mode,
+// the default security group adopted with no rules, flow logs on.
+func TestNetworkProperties(t *testing.T) {
+	def := defaultSynth(t)
+	none := variant(t, "cidr: 10.10.0.0/16\n      nat_mode: single", "cidr: 10.10.0.0/16\n      nat_mode: none")
+	cases := []struct {
+		name     string
+		stack    *tfjson.Stack
+		azs      int
+		wantNATs int
+	}{
+		{"dev single NAT", def.stacks["dev"], 2, 1},
+		{"stage single NAT", def.stacks["stage"], 2, 1},
+		{"prod NAT per AZ", def.stacks["prod"], 3, 3},
+		{"dev without NAT", none.stacks["dev"], 2, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := c.stack
+			vpc := mustOne(t, s, "aws_vpc")
+			if v, _ := vpc.Bool("enable_dns_support"); !v {
+				t.Errorf("vpc enable_dns_support = %v, want true:\n%s", v, show(vpc.Attrs))
+			}
+			subnets := map[string]map[string]bool{} // tier -> AZ set
+			for _, sn := range s.OfType("aws_subnet") {
+				tier, _ := sn.String("tags", "Tier")
+				az, _ := sn.String("availability_zone")
+				if subnets[tier] == nil {
+					subnets[tier] = map[string]bool{}
+				}
+				if subnets[tier][az] {
+					t.Errorf("two %s subnets in %s", tier, az)
+				}
+				subnets[tier][az] = true
+				if !tfjson.RefTo(sn.Attrs["vpc_id"], vpc.Address()) {
+					t.Errorf("%s vpc_id = %v, want a reference to %s", sn.Where(), sn.Attrs["vpc_id"], vpc.Address())
+				}
+				if pub, _ := sn.Bool("map_public_ip_on_launch"); pub {
+					t.Errorf("%s maps public IPs on launch", sn.Where())
+				}
+			}
+			for _, tier := range []string{"public", "private"} {
+				if got := len(subnets[tier]); got != c.azs {
+					t.Errorf("%s subnets in %d AZs, want %d (one per AZ)", tier, got, c.azs)
+				}
+			}
+			nats := s.OfType("aws_nat_gateway")
+			if len(nats) != c.wantNATs {
+				t.Errorf("got %d NAT gateways, want %d", len(nats), c.wantNATs)
+			}
+			if eips := s.OfType("aws_eip"); len(eips) != c.wantNATs {
+				t.Errorf("got %d EIPs, want %d (one per NAT)", len(eips), c.wantNATs)
+			}
+			igw := mustOne(t, s, "aws_internet_gateway")
+			// Route tables by the tier of the subnets associated with them.
+			tierOfRT := map[string]string{}
+			for _, a := range s.OfType("aws_route_table_association") {
+				refs := tfjson.Refs(a.Attrs)
+				var rt, tier string
+				for _, r := range refs {
+					if r.Address[:len("aws_route_table.")] == "aws_route_table." {
+						rt = r.Address
+					}
+					if sn, ok := s.Find(r.Address); ok && sn.Type == "aws_subnet" {
+						tier, _ = sn.String("tags", "Tier")
+					}
+				}
+				if prev, ok := tierOfRT[rt]; ok && prev != tier {
+					t.Errorf("route table %s serves both %s and %s subnets", rt, prev, tier)
+				}
+				tierOfRT[rt] = tier
+			}
+			privateDefaults := 0
+			for _, r := range s.OfType("aws_route") {
+				if d, _ := r.String("destination_cidr_block"); d != "0.0.0.0/0" {
+					continue
+				}
+				var rt string
+				for _, x := range tfjson.Refs(r.Attrs["route_table_id"]) {
+					rt = x.Address
+				}
+				switch tierOfRT[rt] {
+				case "public":
+					if !tfjson.RefTo(r.Attrs["gateway_id"], igw.Address()) {
+						t.Errorf("public default route %s goes to %v, want the internet gateway", r.Where(), r.Attrs)
+					}
+				case "private":
+					privateDefaults++
+					nat := r.Attrs["nat_gateway_id"]
+					if len(tfjson.Refs(nat)) != 1 || tfjson.Refs(nat)[0].Address[:len("aws_nat_gateway.")] != "aws_nat_gateway." {
+						t.Errorf("private default route %s goes to %v, want a NAT gateway", r.Where(), show(r.Attrs))
+					}
+					if _, hasIGW := r.Attrs["gateway_id"]; hasIGW {
+						t.Errorf("private route %s uses the internet gateway", r.Where())
+					}
+				default:
+					t.Errorf("default route %s is on a route table with no subnet", r.Where())
+				}
+			}
+			wantPrivateDefaults := c.azs
+			if c.wantNATs == 0 {
+				wantPrivateDefaults = 0
+			}
+			if privateDefaults != wantPrivateDefaults {
+				t.Errorf("got %d private default routes, want %d", privateDefaults, wantPrivateDefaults)
+			}
+			dsg := mustOne(t, s, "aws_default_security_group")
+			for _, k := range []string{"ingress", "egress"} {
+				if rules := dsg.List(k); len(rules) != 0 {
+					t.Errorf("default security group has %s rules, want none:\n%s", k, show(dsg.Attrs))
+				}
+			}
+			fl := mustOne(t, s, "aws_flow_log")
+			if tt, _ := fl.String("traffic_type"); tt != "ALL" || !tfjson.RefTo(fl.Attrs["vpc_id"], vpc.Address()) {
+				t.Errorf("flow log does not capture ALL traffic of the VPC:\n%s", show(fl.Attrs))
+			}
+			for _, name := range []string{"vpc_id", "public_subnet_ids", "private_subnet_ids"} {
+				if _, ok := s.Outputs[name]; !ok {
+					t.Errorf("output %s missing", name)
+				}
+			}
+		})
+	}
+}
