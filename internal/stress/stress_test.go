@@ -194,8 +194,8 @@ func TestConnectionErrorsWhenOneBackendDies(t *testing.T) {
 
 // With keep-alive on, the backend's listener really closes mid-run. Go's
 // transport may retry a request dropped on a reused connection, so the
-// split is not fixed; what each instance is credited with must still equal
-// what it served, and every request must be accounted for.
+// split is not fixed; what each live instance is credited with must still
+// equal what it served, and every request must be accounted for.
 func TestBackendListenerClosedMidRunKeepAlive(t *testing.T) {
 	var dead *backend
 	var once sync.Once
@@ -217,10 +217,15 @@ func TestBackendListenerClosedMidRunKeepAlive(t *testing.T) {
 	if res.Requests != 300 {
 		t.Fatalf("requests %d", res.Requests)
 	}
-	for _, b := range []*backend{a, c, dead} {
+	for _, b := range []*backend{a, c} {
 		if got, want := res.Instances[b.id], b.served.Load(); got != want {
 			t.Errorf("%s: credited %d, served %d", b.id, got, want)
 		}
+	}
+	// The dying backend may have run a handler whose answer was cut by the
+	// kill: at most one per worker.
+	if got, served := res.Instances[dead.id], dead.served.Load(); got > served || got < served-4 || got < 14 {
+		t.Errorf("%s: credited %d, served %d", dead.id, got, served)
 	}
 	if res.Failures.Connection == 0 {
 		t.Errorf("no connection error after a backend died: %+v", res.Failures)
