@@ -9,12 +9,15 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/platformstarter/elastic-web-tier/internal/jsiienv"
+	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/review"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
 )
 
 func main() {
-	err := synth.Run(os.Stdout, synth.Outdir(), review.SummaryCheck)
+	jsiienv.Setup(".")
+	err := synth.Run(os.Stdout, synth.Outdir(), policy.Check, review.SummaryCheck)
 	// End the jsii kernel (the Node child process) with the app, so it is not
 	// orphaned and its temp directory is removed.
 	jsii.Close()

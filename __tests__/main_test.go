@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/platformstarter/elastic-web-tier/internal/jsiienv"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
@@ -28,18 +29,11 @@ var repoRoot, _ = filepath.Abs("..")
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if os.Getenv("JSII_NODE") == "" {
-		// The Node 22 that package.json pins (no end-of-life banner), when installed.
-		if node := filepath.Join(repoRoot, "node_modules", "node", "bin", "node"); fileExists(node) {
-			os.Setenv("JSII_NODE", node)
-		}
-	}
+	jsiienv.Setup(repoRoot)
 	code := m.Run()
 	jsii.Close()
 	os.Exit(code)
 }
-
-func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 // synthResult is one synthesized app: the output directory and its stacks by name.
 type synthResult struct {

@@ -43,6 +43,9 @@ type Resource struct {
 	Path string
 	// Attrs are the block's arguments as decoded JSON ("//" removed).
 	Attrs map[string]any
+	// Meta is the block's "//" metadata object (CDKTF's metadata and any
+	// project annotations such as code suppressions).
+	Meta map[string]any
 }
 
 // Output is one output block.
@@ -208,6 +211,7 @@ func blocks(v any, prefix string) []Resource {
 			r := Resource{Type: prefix + typ, Name: name, Attrs: map[string]any{}}
 			for k, a := range attrs {
 				if k == "//" {
+					r.Meta, _ = a.(map[string]any)
 					if p, ok := Walk(a, "metadata", "path"); ok {
 						r.Path, _ = p.(string)
 					}

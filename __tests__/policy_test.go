@@ -1,0 +1,82 @@
+package tests
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/platformstarter/elastic-web-tier/constructs/nag"
+	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/internal/policy"
+	"github.com/platformstarter/elastic-web-tier/internal/ptr"
+	"github.com/platformstarter/elastic-web-tier/internal/stack"
+	"github.com/platformstarter/elastic-web-tier/internal/synth"
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// TestPolicyFailsSynth: a production environment without deletion protection
+// fails synth with the rule ID and resource path, and cdktf.out is not written.
+func TestPolicyFailsSynth(t *testing.T) {
+	base, _ := os.ReadFile(filepath.Join(repoRoot, "environments.yaml"))
+	bad := strings.Replace(string(base), "deletion_protection: true", "deletion_protection: false", 1)
+	p := filepath.Join(t.TempDir(), "environments.yaml")
+	os.WriteFile(p, []byte(bad), 0o644)
+	t.Setenv("ENVIRONMENTS_FILE", p)
+	out := filepath.Join(t.TempDir(), "cdktf.out")
+	var log bytes.Buffer
+	err := synth.Run(&log, out, policy.Check)
+	if err == nil || !strings.Contains(err.Error(), "EWT-ALB-2") || !strings.Contains(err.Error(), "prod/alb/lb") {
+		t.Fatalf("synth error = %v, want EWT-ALB-2 on prod/alb/lb", err)
+	}
+	if _, statErr := os.Stat(out); !os.IsNotExist(statErr) {
+		t.Errorf("%s was written although the policy check failed", out)
+	}
+
+	// The same with a suppression in environments.yaml passes and is listed.
+	suppressed := bad + "    suppressions:\n      - {rule: EWT-ALB-2, resource: prod/alb/lb, reason: short-lived load test copy}\n"
+	os.WriteFile(p, []byte(suppressed), 0o644)
+	log.Reset()
+	if err := synth.Run(&log, out, policy.Check); err != nil {
+		t.Fatalf("suppressed synth failed: %v", err)
+	}
+	if !strings.Contains(log.String(), "suppressed EWT-ALB-2 on prod/alb/lb (environments.yaml): short-lived load test copy") {
+		t.Errorf("summary does not list the suppression:\n%s", log.String())
+	}
+}
+
+// TestCodeSuppression: nag.Suppress records the suppression in the synthesized
+// metadata, where the policy check finds it.
+func TestCodeSuppression(t *testing.T) {
+	f, err := config.Load(filepath.Join(repoRoot, "environments.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prod := f.Environments[2]
+	prod.ALB.DeletionProtection = false
+	app := cdktf.Testing_App(nil)
+	st, err := stack.New(app, f, prod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	balancer := st.ALB.Scope.Node().FindChild(ptr.S("lb")).(lb.Lb)
+	if err := nag.Suppress(balancer, policy.CodeSuppression{Rule: "EWT-ALB-2", Reason: "blue/green copy"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := nag.Suppress(balancer, policy.CodeSuppression{Rule: "EWT-ALB-2"}); err == nil {
+		t.Errorf("a suppression without a reason was accepted")
+	}
+	outdir := cdktf.Testing_FullSynth(st.Stack)
+	s, err := tfjson.LoadDir(filepath.Join(*outdir, "stacks", "prod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := policy.Evaluate(f, []*tfjson.Stack{s})
+	if len(res.Violations) != 0 || len(res.Suppressed) != 1 || res.Suppressed[0].Source != "code" || res.Suppressed[0].Reason != "blue/green copy" {
+		t.Errorf("violations %v, suppressed %+v: want EWT-ALB-2 suppressed in code", res.Violations, res.Suppressed)
+	}
+}

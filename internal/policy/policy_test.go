@@ -1,0 +1,261 @@
+package policy
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// The reviewed golden snapshots of the real stacks are the passing baseline;
+// each case breaks one thing in a copy and expects exactly its rule to fire.
+func golden(t *testing.T, env string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "__tests__", "testdata", "golden", env+".tf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func stackOf(t *testing.T, env string, doc map[string]any) *tfjson.Stack {
+	t.Helper()
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := tfjson.Parse(env, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// each returns every resource body of a type in the raw document.
+func each(doc map[string]any, typ string) []map[string]any {
+	byName, _ := doc["resource"].(map[string]any)[typ].(map[string]any)
+	names := make([]string, 0, len(byName))
+	for n := range byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []map[string]any
+	for _, n := range names {
+		out = append(out, byName[n].(map[string]any))
+	}
+	return out
+}
+
+func addResource(doc map[string]any, typ, name string, body map[string]any) {
+	res := doc["resource"].(map[string]any)
+	if res[typ] == nil {
+		res[typ] = map[string]any{}
+	}
+	body["//"] = map[string]any{"metadata": map[string]any{"path": "test/" + name}}
+	res[typ].(map[string]any)[name] = body
+}
+
+// sgRef returns "${aws_security_group.<name>.id}" of the SG whose path contains part.
+func sgRef(t *testing.T, doc map[string]any, part string) string {
+	t.Helper()
+	for name, body := range doc["resource"].(map[string]any)["aws_security_group"].(map[string]any) {
+		path, _ := tfjson.Walk(body, "//", "metadata", "path")
+		if strings.Contains(path.(string), part) {
+			return "${aws_security_group." + name + ".id}"
+		}
+	}
+	t.Fatalf("no security group with %q in its path", part)
+	return ""
+}
+
+func ruleIDs(vs []Violation) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, v.Rule.ID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func prodFile() *config.File {
+	return &config.File{Project: "webtier", Environments: []*config.Environment{
+		{Name: "dev"}, {Name: "stage"}, {Name: "prod", Production: true},
+	}}
+}
+
+func TestRealStacksPass(t *testing.T) {
+	var stacks []*tfjson.Stack
+	for _, env := range []string{"dev", "stage", "prod"} {
+		stacks = append(stacks, stackOf(t, env, golden(t, env)))
+	}
+	res := Evaluate(prodFile(), stacks)
+	if len(res.Violations) != 0 || len(res.Problems) != 0 {
+		t.Fatalf("the committed stacks violate policy: %v %v", res.Violations, res.Problems)
+	}
+}
+
+func TestEachRuleBreaksAndPasses(t *testing.T) {
+	cases := []struct {
+		rule   string
+		env    string
+		break_ func(t *testing.T, doc map[string]any)
+		count  int // violations of the rule expected
+	}{
+		{"EWT-EC2-1", "prod", func(t *testing.T, d map[string]any) {
+			each(d, "aws_launch_template")[0]["metadata_options"].(map[string]any)["http_tokens"] = "optional"
+		}, 1},
+		{"EWT-EC2-1", "dev", func(t *testing.T, d map[string]any) { // instance and its template both allow IMDSv1
+			each(d, "aws_launch_template")[0]["metadata_options"].(map[string]any)["http_tokens"] = "optional"
+			each(d, "aws_instance")[0]["metadata_options"].(map[string]any)["http_tokens"] = "optional"
+		}, 2},
+		{"EWT-EBS-1", "stage", func(t *testing.T, d map[string]any) {
+			each(d, "aws_launch_template")[0]["block_device_mappings"].([]any)[0].(map[string]any)["ebs"].(map[string]any)["encrypted"] = "false"
+		}, 1},
+		{"EWT-EBS-1", "dev", func(t *testing.T, d map[string]any) {
+			addResource(d, "aws_ebs_volume", "data", map[string]any{"availability_zone": "us-east-1a", "size": 10})
+		}, 1},
+		{"EWT-SG-1", "prod", func(t *testing.T, d map[string]any) { // the ALB SG opened on another port
+			addResource(d, "aws_vpc_security_group_ingress_rule", "alb8443", map[string]any{
+				"security_group_id": sgRef(t, d, "/alb/"), "ip_protocol": "tcp", "from_port": 8443, "to_port": 8443, "cidr_ipv4": "0.0.0.0/0"})
+		}, 1},
+		{"EWT-SG-1", "prod", func(t *testing.T, d map[string]any) { // any SG open to ::/0 via an inline rule
+			addResource(d, "aws_security_group", "bastion", map[string]any{
+				"ingress": []any{map[string]any{"protocol": "tcp", "from_port": 22, "to_port": 22, "ipv6_cidr_blocks": []any{"::/0"}}}})
+		}, 1},
+		{"EWT-SG-2", "stage", func(t *testing.T, d map[string]any) {
+			addResource(d, "aws_vpc_security_group_ingress_rule", "vpcwide", map[string]any{
+				"security_group_id": sgRef(t, d, "/compute/"), "ip_protocol": "tcp", "from_port": 8080, "to_port": 8080, "cidr_ipv4": "10.0.0.0/8"})
+		}, 1},
+		{"EWT-EC2-2", "dev", func(t *testing.T, d map[string]any) {
+			each(d, "aws_instance")[0]["associate_public_ip_address"] = true
+		}, 1},
+		{"EWT-EC2-2", "stage", func(t *testing.T, d map[string]any) { // ASG subnets that hand out public IPs: one finding per subnet
+			for _, sn := range each(d, "aws_subnet") {
+				sn["map_public_ip_on_launch"] = true
+			}
+		}, 2},
+		{"EWT-ALB-1", "dev", func(t *testing.T, d map[string]any) {
+			each(d, "aws_lb")[0]["drop_invalid_header_fields"] = false
+		}, 1},
+		{"EWT-ALB-2", "prod", func(t *testing.T, d map[string]any) {
+			each(d, "aws_lb")[0]["enable_deletion_protection"] = false
+		}, 1},
+		{"EWT-VPC-1", "stage", func(t *testing.T, d map[string]any) {
+			delete(d["resource"].(map[string]any), "aws_flow_log")
+		}, 1},
+		{"EWT-ALB-3", "prod", func(t *testing.T, d map[string]any) {
+			addResource(d, "aws_lb_listener", "legacy", map[string]any{"protocol": "HTTPS", "port": 443, "ssl_policy": "ELBSecurityPolicy-2016-08"})
+		}, 1},
+		{"EWT-IAM-1", "dev", func(t *testing.T, d map[string]any) {
+			p := each(d, "aws_iam_role_policy")[0]
+			p["policy"] = strings.Replace(p["policy"].(string), `"logs:CreateLogStream"`, `"logs:*"`, 1)
+		}, 1},
+		{"EWT-IAM-1", "dev", func(t *testing.T, d map[string]any) {
+			addResource(d, "aws_iam_role_policy_attachment", "admin", map[string]any{"policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"})
+		}, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.rule+"/"+c.env, func(t *testing.T) {
+			doc := golden(t, c.env)
+			pass := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, c.env, doc)})
+			if len(pass.Violations) != 0 {
+				t.Fatalf("baseline %s fails: %v", c.env, pass.Violations)
+			}
+			c.break_(t, doc)
+			res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, c.env, doc)})
+			got := ruleIDs(res.Violations)
+			want := make([]string, c.count)
+			for i := range want {
+				want[i] = c.rule
+			}
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("violations = %v, want %v:\n%v", got, want, res.Violations)
+			}
+			for _, v := range res.Violations {
+				if v.Where == "" || !strings.Contains(v.String(), c.rule) || v.Rule.Fix == "" {
+					t.Errorf("violation lacks rule ID, resource or fix: %s", v)
+				}
+			}
+		})
+	}
+}
+
+func TestDeletionProtectionOnlyForProduction(t *testing.T) {
+	doc := golden(t, "dev")
+	each(doc, "aws_lb")[0]["enable_deletion_protection"] = false
+	if res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, "dev", doc)}); len(res.Violations) != 0 {
+		t.Errorf("dev (not production) without deletion protection: got %v, want no violation", res.Violations)
+	}
+}
+
+func TestSuppressions(t *testing.T) {
+	doc := golden(t, "prod")
+	each(doc, "aws_lb")[0]["enable_deletion_protection"] = false
+	lbPath := "prod/alb/lb"
+	f := prodFile()
+	prod := f.Environments[2]
+
+	t.Run("yaml suppression with reason silences exactly that resource", func(t *testing.T) {
+		prod.Suppressions = []config.Suppression{{Rule: "EWT-ALB-2", Resource: lbPath, Reason: "load test environment torn down nightly"}}
+		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
+		if len(res.Violations) != 0 || len(res.Problems) != 0 {
+			t.Fatalf("got violations %v problems %v, want none", res.Violations, res.Problems)
+		}
+		if len(res.Suppressed) != 1 || res.Suppressed[0].Reason == "" || res.Suppressed[0].Source != "environments.yaml" {
+			t.Errorf("suppressed = %+v, want the one yaml suppression listed", res.Suppressed)
+		}
+	})
+	t.Run("suppression of another rule does not silence", func(t *testing.T) {
+		prod.Suppressions = []config.Suppression{{Rule: "EWT-ALB-1", Resource: lbPath, Reason: "x"}}
+		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
+		if got := ruleIDs(res.Violations); len(got) != 1 || got[0] != "EWT-ALB-2" {
+			t.Errorf("violations = %v, want [EWT-ALB-2]", got)
+		}
+		if len(res.Problems) != 1 || !strings.Contains(res.Problems[0], "matches no finding") {
+			t.Errorf("problems = %v, want the stale EWT-ALB-1 suppression reported", res.Problems)
+		}
+	})
+	t.Run("unknown rule and unknown resource are problems", func(t *testing.T) {
+		prod.Suppressions = []config.Suppression{
+			{Rule: "EWT-NOPE-9", Resource: lbPath, Reason: "x"},
+			{Rule: "EWT-ALB-2", Resource: "prod/alb/nothing", Reason: "x"},
+		}
+		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
+		if len(res.Problems) != 2 || !strings.Contains(strings.Join(res.Problems, "\n"), "unknown rule \"EWT-NOPE-9\"") ||
+			!strings.Contains(strings.Join(res.Problems, "\n"), "prod/alb/nothing") {
+			t.Errorf("problems = %v, want unknown rule and unknown resource", res.Problems)
+		}
+	})
+	t.Run("code suppression from resource metadata", func(t *testing.T) {
+		prod.Suppressions = nil
+		lb := each(doc, "aws_lb")[0]
+		lb["//"].(map[string]any)[CodeSuppressionKey] = []any{map[string]any{"rule": "EWT-ALB-2", "reason": "recreated by the DR drill"}}
+		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
+		if len(res.Violations) != 0 || len(res.Suppressed) != 1 || res.Suppressed[0].Source != "code" {
+			t.Errorf("violations %v suppressed %+v, want the code suppression applied", res.Violations, res.Suppressed)
+		}
+		delete(lb["//"].(map[string]any), CodeSuppressionKey)
+	})
+}
+
+func TestRulesAreDocumented(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Rules() {
+		if r.ID == "" || r.Reason == "" || r.Fix == "" || r.Check == nil || seen[r.ID] {
+			t.Errorf("rule %+v lacks an ID, reason, fix or check, or is duplicated", r.ID)
+		}
+		seen[r.ID] = true
+	}
+	if len(seen) != 10 {
+		t.Errorf("got %d rules, want the 10 of the issue", len(seen))
+	}
+}

@@ -1,0 +1,441 @@
+package policy
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// ModernTLSPolicies are the ALB security policies accepted for HTTPS listeners:
+// TLS 1.2 or newer with forward secrecy.
+var ModernTLSPolicies = []string{
+	"ELBSecurityPolicy-TLS13-1-2-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+	"ELBSecurityPolicy-TLS13-1-3-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+	"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+	"ELBSecurityPolicy-FS-1-2-Res-2020-10",
+}
+
+var rules = []Rule{
+	{
+		ID:     "EWT-EC2-1",
+		Reason: "IMDSv2 must be required: IMDSv1 lets SSRF bugs read instance credentials",
+		Fix:    "set metadata_options.http_tokens = \"required\" on the launch template (and instance)",
+		Check: func(c *Context) []Finding {
+			var out []Finding
+			for _, lt := range c.Stack.OfType("aws_launch_template") {
+				if !imdsRequired(lt) {
+					v, _ := lt.String("metadata_options", "http_tokens")
+					out = append(out, Finding{lt, fmt.Sprintf("metadata_options.http_tokens = %q", v)})
+				}
+			}
+			for _, in := range c.Stack.OfType("aws_instance") {
+				lt, hasLT := launchTemplateOf(c.Stack, in)
+				if !imdsRequired(in) && !(hasLT && imdsRequired(lt)) {
+					v, _ := in.String("metadata_options", "http_tokens")
+					out = append(out, Finding{in, fmt.Sprintf("metadata_options.http_tokens = %q and no launch template requiring IMDSv2", v)})
+				}
+			}
+			return out
+		},
+	},
+	{
+		ID:     "EWT-EBS-1",
+		Reason: "EBS volumes must be encrypted at rest",
+		Fix:    "set encrypted = true on every block device (launch template ebs.encrypted = \"true\")",
+		Check: func(c *Context) []Finding {
+			var out []Finding
+			for _, lt := range c.Stack.OfType("aws_launch_template") {
+				if !allEncrypted(lt) {
+					out = append(out, Finding{lt, "a block device mapping is not encrypted, or none is mapped (the root volume then takes the AMI's default)"})
+				}
+			}
+			for _, in := range c.Stack.OfType("aws_instance") {
+				lt, hasLT := launchTemplateOf(c.Stack, in)
+				if v, _ := in.Bool("root_block_device", "encrypted"); !v && !(hasLT && allEncrypted(lt)) {
+					out = append(out, Finding{in, "root_block_device.encrypted is not true and no launch template encrypts it"})
+				}
+			}
+			for _, v := range c.Stack.OfType("aws_ebs_volume") {
+				if e, _ := v.Bool("encrypted"); !e {
+					out = append(out, Finding{v, "encrypted is not true"})
+				}
+			}
+			return out
+		},
+	},
+	{
+		ID:     "EWT-SG-1",
+		Reason: "nothing may be reachable from the whole internet except the load balancer's 80 and 443",
+		Fix:    "restrict the rule's CIDR, or put the service behind the ALB",
+		Check: func(c *Context) []Finding {
+			albSGs := loadBalancerSGs(c.Stack)
+			var out []Finding
+			for _, r := range ingressRules(c.Stack) {
+				if !r.open {
+					continue
+				}
+				if albSGs[r.sg] && r.from == r.to && (r.from == 80 || r.from == 443) {
+					continue
+				}
+				out = append(out, Finding{r.res, fmt.Sprintf("ingress from %s on ports %d-%d", r.source, r.from, r.to)})
+			}
+			return out
+		},
+	},
+	{
+		ID:     "EWT-SG-2",
+		Reason: "instances take traffic only through the load balancer",
+		Fix:    "use compute.AllowFrom(alb): ingress with referenced_security_group_id = the ALB security group",
+		Check: func(c *Context) []Finding {
+			albSGs := loadBalancerSGs(c.Stack)
+			instSGs := instanceSGs(c.Stack)
+			var out []Finding
+			for _, r := range ingressRules(c.Stack) {
+				if !instSGs[r.sg] {
+					continue
+				}
+				if r.peerSG == "" || !albSGs[r.peerSG] {
+					out = append(out, Finding{r.res, fmt.Sprintf("instance security group ingress from %s", r.source)})
+				}
+			}
+			return out
+		},
+	},
+	{
+		ID:     "EWT-EC2-2",
+		Reason: "instances live in private subnets and get no public IP",
+		Fix:    "drop associate_public_ip_address and place instances in the private subnets",
+		Check: func(c *Context) []Finding {
+			var out []Finding
+			for _, in := range c.Stack.OfType("aws_instance") {
+				if v, _ := in.Bool("associate_public_ip_address"); v {
+					out = append(out, Finding{in, "associate_public_ip_address = true"})
+				}
+				for _, sn := range refsOfType(c.Stack, in.Attrs["subnet_id"], "aws_subnet") {
+					if v, _ := sn.Bool("map_public_ip_on_launch"); v {
+						out = append(out, Finding{in, "its subnet " + sn.Where() + " maps public IPs on launch"})
+					}
+				}
+			}
+			for _, lt := range c.Stack.OfType("aws_launch_template") {
+				for _, ni := range lt.List("network_interfaces") {
+					if v, _ := tfjson.Walk(ni, "associate_public_ip_address"); v == true || v == "true" {
+						out = append(out, Finding{lt, "network_interfaces.associate_public_ip_address = true"})
+					}
+				}
+			}
+			for _, g := range c.Stack.OfType("aws_autoscaling_group") {
+				for _, sn := range refsOfType(c.Stack, g.Attrs["vpc_zone_identifier"], "aws_subnet") {
+					if v, _ := sn.Bool("map_public_ip_on_launch"); v {
+						out = append(out, Finding{g, "its subnet " + sn.Where() + " maps public IPs on launch"})
+					}
+				}
+			}
+			return out
+		},
+	},
+	{
+		ID:     "EWT-ALB-1",
+		Reason: "the load balancer must drop invalid HTTP header fields (request smuggling)",
+		Fix:    "set drop_invalid_header_fields = true",
+		Check: func(c *Context) []Finding {
+			var out []Finding
+			for _, lb := range c.Stack.OfType("aws_lb") {
+				if t, ok := lb.String("load_balancer_type"); ok && t != "application" {
+					continue
+				}
+				if v, _ := lb.Bool("drop_invalid_header_fields"); !v {
+					out = append(out, Finding{lb, "drop_invalid_header_fields is not true"})
+				}
+			}
+			return out
+		},
+	},
+	{
+		ID:     "EWT-ALB-2",
+		Reason: "a production load balancer must not be deletable by one apply",
+		Fix:    "set alb.deletion_protection: true for environments with production: true",
+		Check: func(c *Context) []Finding {
+			if !c.Production {
+				return nil
+			}
+			var out []Finding
+			for _, lb := range c.Stack.OfType("aws_lb") {
+				if v, _ := lb.Bool("enable_deletion_protection"); !v {
+					out = append(out, Finding{lb, "enable_deletion_protection is not true in a production environment"})
+				}
+			}
+			return out
+		},
+	},
+	{
+		ID:     "EWT-VPC-1",
+		Reason: "VPC flow logs must be on for incident response",
+		Fix:    "set network.flow_logs: true",
+		Check: func(c *Context) []Finding {
+			logged := map[string]bool{}
+			for _, fl := range c.Stack.OfType("aws_flow_log") {
+				for _, r := range tfjson.Refs(fl.Attrs["vpc_id"]) {
+					logged[r.Address] = true
+				}
+			}
+			var out []Finding
+			for _, v := range c.Stack.OfType("aws_vpc") {
+				if !logged[v.Address()] {
+					out = append(out, Finding{v, "no aws_flow_log references this VPC"})
+				}
+			}
+			return out
+		},
+	},
+	{
+		ID:     "EWT-ALB-3",
+		Reason: "HTTPS listeners must use a modern TLS policy (TLS 1.2+, forward secrecy)",
+		Fix:    "set ssl_policy to ELBSecurityPolicy-TLS13-1-2-2021-06 (alb.ssl_policy)",
+		Check: func(c *Context) []Finding {
+			var out []Finding
+			for _, l := range c.Stack.OfType("aws_lb_listener") {
+				if p, _ := l.String("protocol"); p != "HTTPS" {
+					continue
+				}
+				pol, _ := l.String("ssl_policy")
+				if !contains(ModernTLSPolicies, pol) {
+					out = append(out, Finding{l, fmt.Sprintf("ssl_policy = %q", pol)})
+				}
+			}
+			return out
+		},
+	},
+	{
+		ID:     "EWT-IAM-1",
+		Reason: "IAM policies must not grant wildcard actions",
+		Fix:    "list the actions the role needs (least privilege)",
+		Check: func(c *Context) []Finding {
+			var out []Finding
+			for _, typ := range []string{"aws_iam_role_policy", "aws_iam_policy"} {
+				for _, p := range c.Stack.OfType(typ) {
+					doc, _ := p.String("policy")
+					for _, a := range wildcardActions(doc) {
+						out = append(out, Finding{p, fmt.Sprintf("grants action %q", a)})
+					}
+				}
+			}
+			for _, role := range c.Stack.OfType("aws_iam_role") {
+				for _, ip := range role.List("inline_policy") {
+					doc, _ := tfjson.Walk(ip, "policy")
+					s, _ := doc.(string)
+					for _, a := range wildcardActions(s) {
+						out = append(out, Finding{role, fmt.Sprintf("inline policy grants action %q", a)})
+					}
+				}
+			}
+			for _, att := range c.Stack.OfType("aws_iam_role_policy_attachment") {
+				arn, _ := att.String("policy_arn")
+				if strings.HasSuffix(arn, ":policy/AdministratorAccess") || strings.HasSuffix(arn, ":policy/PowerUserAccess") {
+					out = append(out, Finding{att, "attaches " + arn})
+				}
+			}
+			return out
+		},
+	},
+}
+
+// wildcardActions returns the "*" or "service:*" actions of Allow statements.
+func wildcardActions(doc string) []string {
+	var d struct {
+		Statement json.RawMessage
+	}
+	if json.Unmarshal([]byte(doc), &d) != nil {
+		return nil
+	}
+	var stmts []map[string]any
+	if json.Unmarshal(d.Statement, &stmts) != nil {
+		var one map[string]any
+		if json.Unmarshal(d.Statement, &one) != nil {
+			return nil
+		}
+		stmts = []map[string]any{one}
+	}
+	var out []string
+	for _, s := range stmts {
+		if e, _ := s["Effect"].(string); e != "Allow" {
+			continue
+		}
+		var actions []any
+		switch a := s["Action"].(type) {
+		case string:
+			actions = []any{a}
+		case []any:
+			actions = a
+		}
+		for _, a := range actions {
+			if as, _ := a.(string); as == "*" || strings.HasSuffix(as, ":*") {
+				out = append(out, as)
+			}
+		}
+	}
+	return out
+}
+
+// launchTemplateOf returns the launch template an instance is launched from.
+func launchTemplateOf(s *tfjson.Stack, in tfjson.Resource) (tfjson.Resource, bool) {
+	id, _ := in.Get("launch_template", "id")
+	for _, lt := range refsOfType(s, id, "aws_launch_template") {
+		return lt, true
+	}
+	return tfjson.Resource{}, false
+}
+
+func imdsRequired(lt tfjson.Resource) bool {
+	v, _ := lt.String("metadata_options", "http_tokens")
+	return v == "required"
+}
+
+// allEncrypted reports whether a launch template maps block devices and encrypts every one.
+func allEncrypted(lt tfjson.Resource) bool {
+	bdms := lt.List("block_device_mappings")
+	for _, b := range bdms {
+		if e, _ := tfjson.Walk(b, "ebs", "encrypted"); e != "true" && e != true {
+			return false
+		}
+	}
+	return len(bdms) > 0
+}
+
+func refsOfType(s *tfjson.Stack, v any, typ string) []tfjson.Resource {
+	var out []tfjson.Resource
+	for _, r := range tfjson.Refs(v) {
+		if res, ok := s.Find(r.Address); ok && res.Type == typ {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// loadBalancerSGs are the security groups (addresses) attached to load balancers.
+func loadBalancerSGs(s *tfjson.Stack) map[string]bool {
+	out := map[string]bool{}
+	for _, lb := range s.OfType("aws_lb") {
+		for _, sg := range refsOfType(s, lb.Attrs["security_groups"], "aws_security_group") {
+			out[sg.Address()] = true
+		}
+	}
+	return out
+}
+
+// instanceSGs are the security groups used by launch templates and instances.
+func instanceSGs(s *tfjson.Stack) map[string]bool {
+	out := map[string]bool{}
+	for _, typ := range []string{"aws_launch_template", "aws_instance"} {
+		for _, r := range s.OfType(typ) {
+			for _, k := range []string{"vpc_security_group_ids", "security_groups"} {
+				for _, sg := range refsOfType(s, r.Attrs[k], "aws_security_group") {
+					out[sg.Address()] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+type ingressRule struct {
+	res      tfjson.Resource
+	sg       string // security group address the rule belongs to
+	open     bool   // from 0.0.0.0/0 or ::/0
+	source   string
+	peerSG   string
+	from, to int
+}
+
+// ingressRules normalizes the three ways to write ingress: standalone
+// aws_vpc_security_group_ingress_rule, aws_security_group_rule (type ingress)
+// and inline ingress blocks.
+func ingressRules(s *tfjson.Stack) []ingressRule {
+	var out []ingressRule
+	sgOf := func(v any) string {
+		for _, sg := range refsOfType(s, v, "aws_security_group") {
+			return sg.Address()
+		}
+		return ""
+	}
+	ports := func(m any) (int, int) {
+		f, _ := tfjson.Walk(m, "from_port")
+		t, _ := tfjson.Walk(m, "to_port")
+		ff, _ := f.(float64)
+		tf, _ := t.(float64)
+		proto, _ := tfjson.Walk(m, "ip_protocol")
+		if proto == nil {
+			proto, _ = tfjson.Walk(m, "protocol")
+		}
+		if proto == "-1" || proto == "all" {
+			return 0, 65535
+		}
+		return int(ff), int(tf)
+	}
+	add := func(res tfjson.Resource, sg string, m any, cidrKeys ...string) {
+		r := ingressRule{res: res, sg: sg}
+		r.from, r.to = ports(m)
+		for _, k := range cidrKeys {
+			v, _ := tfjson.Walk(m, k)
+			var list []any
+			switch x := v.(type) {
+			case string:
+				list = []any{x}
+			case []any:
+				list = x
+			}
+			for _, c := range list {
+				cs, _ := c.(string)
+				if cs == "0.0.0.0/0" || cs == "::/0" {
+					r.open = true
+				}
+				if cs != "" {
+					r.source = strings.TrimPrefix(r.source+","+cs, ",")
+				}
+			}
+		}
+		for _, k := range []string{"referenced_security_group_id", "source_security_group_id", "security_groups"} {
+			if v, ok := tfjson.Walk(m, k); ok {
+				r.peerSG = sgOf(v)
+				if r.peerSG != "" {
+					r.source = "security group " + r.peerSG
+				} else {
+					r.source = fmt.Sprint(v)
+				}
+			}
+		}
+		if r.source == "" {
+			r.source = "an unrestricted source"
+		}
+		out = append(out, r)
+	}
+	for _, r := range s.OfType("aws_vpc_security_group_ingress_rule") {
+		add(r, sgOf(r.Attrs["security_group_id"]), r.Attrs, "cidr_ipv4", "cidr_ipv6")
+	}
+	for _, r := range s.OfType("aws_security_group_rule") {
+		if t, _ := r.String("type"); t == "ingress" {
+			add(r, sgOf(r.Attrs["security_group_id"]), r.Attrs, "cidr_blocks", "ipv6_cidr_blocks")
+		}
+	}
+	for _, sg := range s.OfType("aws_security_group") {
+		for _, in := range sg.List("ingress") {
+			add(sg, sg.Address(), in, "cidr_blocks", "ipv6_cidr_blocks")
+		}
+	}
+	return out
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
