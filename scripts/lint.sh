@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# make lint: go vet, staticcheck, gofmt -l, actionlint, shellcheck.
+# Every check runs even when an earlier one fails; the script exits 1 if any
+# failed and prints a one-line verdict per check. The tools are installed by
+# scripts/install-tools.sh when missing (pinned versions are there).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log() { printf 'lint: %s\n' "$*"; }
+
+STATICCHECK="$(scripts/install-tools.sh staticcheck)"
+ACTIONLINT="$(scripts/install-tools.sh actionlint)"
+SHELLCHECK="$(scripts/install-tools.sh shellcheck)"
+
+# Go packages: `./...` skips directories starting with "_" (and so does
+# `./__tests__/...`: it matches nothing), so __tests__ is named as a package;
+# `./...` also picks up Go code that npm packages ship inside node_modules/
+# (flatted does), which is not ours to lint.
+patterns=(./...)
+if compgen -G '__tests__/*.go' >/dev/null; then patterns+=(./__tests__); fi
+mapfile -t PKGS < <(go list "${patterns[@]}" | grep -v /node_modules/)
+
+# Files to lint: what git tracks plus new files it does not ignore, so that
+# node_modules/, cdktf.out/ and other generated trees stay out; a copy
+# without .git falls back to find with the same trees pruned.
+list_files() {
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -z --cached --others --exclude-standard | xargs -0 -r ls -d 2>/dev/null
+  else
+    find . \( -name .git -o -name node_modules -o -name cdktf.out -o -name .gen -o -name .terraform \) -prune \
+      -o -type f -print | sed 's|^\./||'
+  fi
+}
+mapfile -t FILES < <(list_files | sort -u)
+
+# Shell scripts: *.sh and *.bash, and files without those suffixes whose first
+# line is a sh/bash shebang (.ci/run, scripts with no suffix).
+SHELL_SCRIPTS=()
+for f in "${FILES[@]}"; do
+  case "$f" in
+    *.sh | *.bash) SHELL_SCRIPTS+=("$f") ;;
+    *.go | *.json | *.md | *.yaml | *.yml | *.txt | *.tsv | *.sum | *.mod) ;;
+    *) if head -n 1 -- "$f" 2>/dev/null | grep -qE '^#!.*\b(ba)?sh\b'; then SHELL_SCRIPTS+=("$f"); fi ;;
+  esac
+done
+GO_FILES=()
+for f in "${FILES[@]}"; do [[ "$f" == *.go ]] && GO_FILES+=("$f"); done
+WORKFLOWS=()
+for f in "${FILES[@]}"; do [[ "$f" == .github/workflows/*.y*ml ]] && WORKFLOWS+=("$f"); done
+
+failed=()
+run() { # name command...: run one check, remember a failure, go on
+  local name="$1"
+  shift
+  log "$name: $*" | cut -c1-200
+  if "$@"; then log "$name: ok"; else log "$name: FAILED"; failed+=("$name"); fi
+}
+
+gofmt_check() {
+  local out
+  [[ ${#GO_FILES[@]} -gt 0 ]] || return 0 # gofmt with no file reads stdin
+  out="$(gofmt -l "${GO_FILES[@]}")"
+  [[ -z "$out" ]] && return 0
+  printf 'gofmt: not formatted (run gofmt -w):\n%s\n' "$out"
+  return 1
+}
+
+log "${#PKGS[@]} Go packages, ${#GO_FILES[@]} Go files, ${#SHELL_SCRIPTS[@]} shell scripts, ${#WORKFLOWS[@]} workflows"
+run "go vet" go vet "${PKGS[@]}"
+run staticcheck "$STATICCHECK" "${PKGS[@]}"
+run "gofmt -l" gofmt_check
+if [[ ${#WORKFLOWS[@]} -gt 0 ]]; then
+  # actionlint also runs shellcheck over every `run:` block it finds.
+  run actionlint "$ACTIONLINT" -shellcheck "$SHELLCHECK" "${WORKFLOWS[@]}"
+else
+  log "actionlint: no workflows under .github/workflows"
+fi
+if [[ ${#SHELL_SCRIPTS[@]} -gt 0 ]]; then
+  # -x follows `source`d files; severity stays at the default (style).
+  run shellcheck "$SHELLCHECK" -x "${SHELL_SCRIPTS[@]}"
+fi
+
+if [[ ${#failed[@]} -gt 0 ]]; then
+  log "FAILED: ${failed[*]}"
+  exit 1
+fi
+log "all checks passed (go vet, staticcheck, gofmt, actionlint, shellcheck)"
