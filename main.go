@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	jsiienv.Setup(".")
+	jsiienv.Ensure(".")
 	err := synth.Run(os.Stdout, synth.Outdir(), policy.Check, review.SummaryCheck)
 	// End the jsii kernel (the Node child process) with the app, so it is not
 	// orphaned and its temp directory is removed.

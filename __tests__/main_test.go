@@ -29,7 +29,7 @@ var repoRoot, _ = filepath.Abs("..")
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	jsiienv.Setup(repoRoot)
+	jsiienv.Ensure(repoRoot)
 	code := m.Run()
 	jsii.Close()
 	os.Exit(code)
