@@ -3,6 +3,11 @@
 // fixed (not prefixed by construct paths) and identical in every compute mode.
 package outputs
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Output names.
 const (
 	VPCID                   = "vpc_id"
@@ -61,4 +66,15 @@ var Contract = []Spec{
 	{ScaleInPolicyARN, "string", "ARN of the scale-in policy (the target-tracking policy when scaling.policy is target_tracking); empty in ec2 mode.", "asg"},
 	{AlarmTopicARN, "string", "ARN of the SNS topic every alarm notifies.", "both"},
 	{DashboardName, "string", "Name of the CloudWatch dashboard of the environment.", "both"},
+}
+
+// MarkdownTable renders the contract as the README's table.
+func MarkdownTable() string {
+	modes := map[string]string{"both": "ec2 and asg", "asg": "asg (empty string in ec2)", "ec2": "ec2"}
+	var b strings.Builder
+	b.WriteString("| Output | Type | Meaningful in | Meaning |\n|---|---|---|---|\n")
+	for _, s := range Contract {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", s.Name, s.Type, modes[s.Modes], s.Description)
+	}
+	return b.String()
 }
