@@ -22,6 +22,9 @@ type Report struct {
 	Succeeded int64 `json:"succeeded"`
 	Failed    int64 `json:"failed"`
 	Cancelled int64 `json:"cancelled"`
+	// Retried counts requests sent again on a new connection because their
+	// keep-alive connection had gone stale while idle.
+	Retried int64 `json:"retried"`
 	// StatusCodes counts every HTTP response by code (keys are the codes as strings).
 	StatusCodes map[int]int64 `json:"status_codes"`
 	Failures    Failures      `json:"failures"`
@@ -59,6 +62,7 @@ func NewReport(cfg Config, res *Result, tolerance float64) Report {
 		Succeeded:    res.Succeeded,
 		Failed:       res.Failed,
 		Cancelled:    res.Cancelled,
+		Retried:      res.Retried,
 		StatusCodes:  res.StatusCodes,
 		Failures:     res.Failures,
 		DurationS:    round(res.Elapsed.Seconds(), 3),
@@ -129,6 +133,9 @@ func (rep Report) WriteText(w io.Writer) error {
 		kv("Requests", "%d", rep.Requests)
 	}
 	kv("Succeeded", "%d", rep.Succeeded)
+	if rep.Retried > 0 {
+		kv("Retried", "%d (sent again: the idle keep-alive connection had been closed)", rep.Retried)
+	}
 	kv("Failed", "%d (status: %d, timeout: %d, connection: %d)",
 		rep.Failed, rep.Failures.Status, rep.Failures.Timeout, rep.Failures.Connection)
 	kv("Status codes", "%s", formatCodes(rep.StatusCodes))

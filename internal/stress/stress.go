@@ -6,11 +6,8 @@ package stress
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"io"
 	"net"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,6 +52,8 @@ type Config struct {
 	Progress func(Progress)
 	// ProgressInterval defaults to 200ms.
 	ProgressInterval time.Duration
+	// StaleIdle defaults to DefaultStaleIdle.
+	StaleIdle time.Duration
 }
 
 // Progress is a snapshot of a running load.
@@ -77,6 +76,9 @@ type Result struct {
 	// Cancelled counts requests in flight when the run was stopped by
 	// Duration or ctx; they are not in Requests.
 	Cancelled int64
+	// Retried counts requests sent a second time because the keep-alive
+	// connection they were sent on had gone stale (see DefaultStaleIdle).
+	Retried int64
 	// StatusCodes counts every HTTP response by status code.
 	StatusCodes map[int]int64
 	// Failures by cause.
@@ -111,26 +113,10 @@ const (
 	latBatch = 256 // latencies a worker buffers before taking the histogram lock
 )
 
-// NewTransport returns the HTTP transport a run uses: one idle connection
-// per worker, no proxy from the environment, no compression, HTTP/1.1.
-func NewTransport(cfg Config) *http.Transport {
-	d := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}
-	return &http.Transport{
-		DialContext:         d.DialContext,
-		MaxIdleConns:        cfg.Concurrency,
-		MaxIdleConnsPerHost: cfg.Concurrency,
-		IdleConnTimeout:     90 * time.Second,
-		TLSHandshakeTimeout: cfg.Timeout,
-		DisableKeepAlives:   cfg.DisableKeepAlive,
-		DisableCompression:  true,
-		TLSClientConfig:     &tls.Config{InsecureSkipVerify: cfg.Insecure}, //nolint:gosec // opt-in flag
-	}
-}
-
 // run is the state shared by the workers of one run.
 type run struct {
 	cfg      Config
-	client   *http.Client
+	target   *target
 	ctx      context.Context // cancelled by Duration or the caller
 	start    time.Time
 	interval time.Duration // between request slots when Rate > 0
@@ -150,7 +136,9 @@ type worker struct {
 	noInst    int64
 	failures  Failures
 	cancelled int64
+	retried   int64
 	lat       []int64
+	slot      connSlot
 }
 
 // Run sends the load described by cfg and returns what it measured. It
@@ -168,29 +156,25 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
+	if cfg.StaleIdle <= 0 {
+		cfg.StaleIdle = DefaultStaleIdle
+	}
 	if cfg.Requests <= 0 && cfg.Duration <= 0 && ctx.Done() == nil {
 		return nil, errors.New("stress: no bound: set Requests, Duration or a cancellable context")
 	}
-	req, err := http.NewRequest(http.MethodGet, cfg.URL, nil)
+	tgt, err := newTarget(cfg)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("User-Agent", "elastic-web-tier-stress/1")
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r := &run{
-		cfg: cfg,
-		client: &http.Client{
-			Transport: NewTransport(cfg),
-			Timeout:   cfg.Timeout,
-			// A redirect is an answer: count its status, do not follow it.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
-		ctx:  runCtx,
-		hist: hdrhistogram.New(histMin, histMax, histSig),
+		cfg:    cfg,
+		target: tgt,
+		ctx:    runCtx,
+		hist:   hdrhistogram.New(histMin, histMax, histSig),
 	}
-	defer r.client.CloseIdleConnections()
 	if cfg.Rate > 0 {
 		r.interval = time.Duration(float64(time.Second) / cfg.Rate)
 	}
@@ -203,14 +187,23 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 
 	workers := make([]*worker, cfg.Concurrency)
-	var wg sync.WaitGroup
 	for i := range workers {
-		w := &worker{codes: map[int]int64{}, instances: map[string]int64{}, lat: make([]int64, 0, latBatch)}
-		workers[i] = w
+		workers[i] = &worker{codes: map[int]int64{}, instances: map[string]int64{}, lat: make([]int64, 0, latBatch)}
+	}
+	// Stopping (Duration, ctx) unblocks every worker's connection at once.
+	stopAbort := context.AfterFunc(runCtx, func() {
+		for _, w := range workers {
+			w.slot.abort()
+		}
+	})
+	defer stopAbort()
+	var wg sync.WaitGroup
+	for _, w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r.work(w, req.WithContext(runCtx))
+			defer w.slot.close()
+			r.work(w)
 		}()
 	}
 
@@ -263,6 +256,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.Failures.Timeout += w.failures.Timeout
 		res.Failures.Connection += w.failures.Connection
 		res.Cancelled += w.cancelled
+		res.Retried += w.retried
 	}
 	res.Failed = res.Failures.Status + res.Failures.Timeout + res.Failures.Connection
 	res.Requests = r.done.Load()
@@ -282,7 +276,7 @@ func (r *run) progress() Progress {
 
 // work is one worker's loop: claim a request, wait for its slot when rate
 // limited, send it, count the outcome.
-func (r *run) work(w *worker, req *http.Request) {
+func (r *run) work(w *worker) {
 	defer r.flush(w)
 	var timer *time.Timer
 	for {
@@ -309,18 +303,14 @@ func (r *run) work(w *worker, req *http.Request) {
 				}
 			}
 		}
-		r.do(w, req)
+		r.do(w)
 	}
 }
 
 // do sends one request and records its outcome in w.
-func (r *run) do(w *worker, req *http.Request) {
+func (r *run) do(w *worker) {
 	t0 := time.Now()
-	resp, err := r.client.Do(req)
-	if err == nil {
-		_, err = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
+	resp, err := w.exchange(r.ctx, r.target, t0, t0.Add(r.cfg.Timeout), !r.cfg.DisableKeepAlive, r.cfg.StaleIdle)
 	if err != nil && r.ctx.Err() != nil {
 		// Stopped by Duration or Ctrl-C, not a failure of the target.
 		w.cancelled++

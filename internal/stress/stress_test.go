@@ -172,29 +172,31 @@ func TestTimeoutsWhenOneBackendHangs(t *testing.T) {
 }
 
 // One backend dies after 20 answers: every later request routed to it ends
-// in a dropped connection. Keep-alive is off so that no dropped request is
-// silently retried by Go's transport on another connection (it does that
-// only on reused connections), which makes the counts exact.
+// in a dropped connection, counted as such (nothing is retried under load),
+// with or without keep-alive.
 func TestConnectionErrorsWhenOneBackendDies(t *testing.T) {
-	die := func(n int64, _ http.ResponseWriter, _ *http.Request) bool {
-		if n > 20 {
-			panic(http.ErrAbortHandler) // the process is gone: no answer
-		}
-		return false
+	for _, keepAlive := range []bool{true, false} {
+		t.Run(fmt.Sprintf("keep-alive %v", keepAlive), func(t *testing.T) {
+			die := func(n int64, _ http.ResponseWriter, _ *http.Request) bool {
+				if n > 20 {
+					panic(http.ErrAbortHandler) // the process is gone: no answer
+				}
+				return false
+			}
+			a, dying, c := newBackend(t, "i-a", nil), newBackend(t, "i-dying", die), newBackend(t, "i-c", nil)
+			dying.srv.Config.ErrorLog = discardLog()
+			proxy := newProxy(t, a, dying, c)
+			res := runLoad(t, Config{URL: proxy.URL, Requests: 300, Concurrency: 6, Timeout: 5 * time.Second, DisableKeepAlive: !keepAlive})
+			if res.Requests != 300 || res.Succeeded != 220 || res.Failures.Connection != 80 || res.Failures.Timeout != 0 || res.Failures.Status != 0 || res.Retried != 0 {
+				t.Fatalf("requests %d succeeded %d retried %d failures %+v", res.Requests, res.Succeeded, res.Retried, res.Failures)
+			}
+			wantCounts(t, "instances", res.Instances, map[string]int64{"i-a": 100, "i-c": 100, "i-dying": 20})
+		})
 	}
-	a, dying, c := newBackend(t, "i-a", nil), newBackend(t, "i-dying", die), newBackend(t, "i-c", nil)
-	dying.srv.Config.ErrorLog = discardLog()
-	proxy := newProxy(t, a, dying, c)
-	res := runLoad(t, Config{URL: proxy.URL, Requests: 300, Concurrency: 6, Timeout: 5 * time.Second, DisableKeepAlive: true})
-	if res.Requests != 300 || res.Succeeded != 220 || res.Failures.Connection != 80 || res.Failures.Timeout != 0 || res.Failures.Status != 0 {
-		t.Fatalf("requests %d succeeded %d failures %+v", res.Requests, res.Succeeded, res.Failures)
-	}
-	wantCounts(t, "instances", res.Instances, map[string]int64{"i-a": 100, "i-c": 100, "i-dying": 20})
 }
 
-// With keep-alive on, the backend's listener really closes mid-run. Go's
-// transport may retry a request dropped on a reused connection, so the
-// split is not fixed; what each live instance is credited with must still
+// The backend's listener really closes mid-run, with requests in flight: the
+// split is not fixed, but what each live instance is credited with must
 // equal what it served, and every request must be accounted for.
 func TestBackendListenerClosedMidRunKeepAlive(t *testing.T) {
 	var dead *backend
@@ -339,5 +341,79 @@ func TestRedirectIsCountedNotFollowed(t *testing.T) {
 	res := runLoad(t, Config{URL: srv.URL, Requests: 5, Concurrency: 1, Timeout: 5 * time.Second})
 	if res.StatusCodes[301] != 5 || res.Failures.Status != 5 {
 		t.Errorf("status codes %v failures %+v", res.StatusCodes, res.Failures)
+	}
+}
+
+// A server that closes idle keep-alive connections: a request on a
+// connection idle longer than StaleIdle that fails before any answer is
+// sent again on a new connection, and counted as retried, not failed.
+func TestStaleKeepAliveConnectionIsRetried(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set(InstanceHeader, "i-a")
+	}))
+	srv.Config.IdleTimeout = 10 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	// 5 requests/s: each waits 200ms, 20 times the server's idle timeout.
+	res := runLoad(t, Config{URL: srv.URL, Requests: 4, Concurrency: 1, Timeout: 5 * time.Second, Rate: 5, StaleIdle: 50 * time.Millisecond})
+	if res.Requests != 4 || res.Succeeded != 4 || res.Retried < 1 || res.Retried > 3 {
+		t.Errorf("requests %d succeeded %d retried %d failures %+v", res.Requests, res.Succeeded, res.Retried, res.Failures)
+	}
+}
+
+// Without the stale-idle rule (StaleIdle longer than the idle time) the same
+// dropped connections are failures: nothing is retried silently.
+func TestDroppedKeepAliveConnectionIsAFailure(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	srv.Config.IdleTimeout = 10 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	res := runLoad(t, Config{URL: srv.URL, Requests: 4, Concurrency: 1, Timeout: 5 * time.Second, Rate: 5, StaleIdle: time.Hour})
+	if res.Requests != 4 || res.Retried != 0 || res.Failures.Connection < 1 || res.Succeeded < 2 {
+		t.Errorf("requests %d succeeded %d retried %d failures %+v", res.Requests, res.Succeeded, res.Retried, res.Failures)
+	}
+}
+
+func TestHTTPS(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set(InstanceHeader, "i-tls")
+	}))
+	defer srv.Close()
+	res := runLoad(t, Config{URL: srv.URL, Requests: 20, Concurrency: 2, Timeout: 5 * time.Second, Insecure: true})
+	if res.Succeeded != 20 || res.Instances["i-tls"] != 20 {
+		t.Errorf("succeeded %d instances %v failures %+v", res.Succeeded, res.Instances, res.Failures)
+	}
+	// The test certificate is not trusted: without --insecure, every request fails to connect.
+	srv.Config.ErrorLog = discardLog()
+	res = runLoad(t, Config{URL: srv.URL, Requests: 4, Concurrency: 2, Timeout: 5 * time.Second})
+	if res.Failures.Connection != 4 {
+		t.Errorf("failures %+v", res.Failures)
+	}
+}
+
+// Chunked bodies, bodies until close, and Connection: close are all framed
+// by the standard parser; each answer counts once.
+func TestResponseFraming(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set(InstanceHeader, "i-a")
+		switch n.Add(1) % 3 {
+		case 0: // chunked
+			for range 3 {
+				io.WriteString(w, "chunk ")
+				w.(http.Flusher).Flush()
+			}
+		case 1: // Connection: close
+			w.Header().Set("Connection", "close")
+			io.WriteString(w, "bye")
+		default: // a large body with Content-Length
+			w.Header().Set("Content-Length", "100000")
+			w.Write(make([]byte, 100000))
+		}
+	}))
+	defer srv.Close()
+	res := runLoad(t, Config{URL: srv.URL, Requests: 60, Concurrency: 3, Timeout: 5 * time.Second})
+	if res.Succeeded != 60 || res.Instances["i-a"] != 60 || n.Load() != 60 {
+		t.Errorf("succeeded %d instances %v served %d failures %+v", res.Succeeded, res.Instances, n.Load(), res.Failures)
 	}
 }
