@@ -1,0 +1,170 @@
+package simulate
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// Exit codes of Main.
+const (
+	ExitOK    = 0
+	ExitError = 1 // the stack cannot be simulated (no group, unsupported shape, I/O)
+	ExitUsage = 2 // bad flags
+)
+
+const usage = `Usage: go run ./cmd/simulate --stack DIR --profile SPEC [--minutes N] [--launch-delay D] [--json] [--svg FILE]
+
+Simulates what the Auto Scaling Group, the CloudWatch alarms and the scaling
+policies of a synthesized stack (cdktf.out/stacks/<env>) do when the load changes.
+
+Load is total CPU demand in percent of one instance (250 = two and a half
+instances fully busy); each serving instance runs at min(100, load / in service).
+
+Profiles (minutes are whole, loads >= 0):
+  step:from=A,to=B,at=M              A before minute M, B from then on
+  ramp:from=A,to=B,start=M,end=N     A until M, linear to B at N, then B
+  spike:base=A,peak=B,at=M,duration=D  B for D minutes from M, else A
+  sine:min=A,max=B,period=P          between A and B, period P minutes
+  diurnal:min=A,max=B[,period=1440]  a sine with a one-day period
+  constant:load=A
+  FILE                               CSV of minute,load lines; each load holds
+                                     until the next line; the first minute is 0
+
+Flags:
+`
+
+// Main runs the simulate command: flags, then the simulation, then the text
+// report (or --json) on stdout and the chart in --svg. It returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	stack := fs.String("stack", "", "synthesized stack `DIR`, e.g. cdktf.out/stacks/prod (required)")
+	profile := fs.String("profile", "", "load profile `SPEC`: a built-in shape or a CSV file (required)")
+	minutes := fs.Int("minutes", 60, "`N` minutes to simulate (1.."+strconv.Itoa(MaxMinutes)+")")
+	var delay delayFlag
+	fs.Var(&delay, "launch-delay", "time from launch until an instance serves load, `D` as 90s, 2m or seconds (default: the group's health_check_grace_period)")
+	asJSON := fs.Bool("json", false, "print one JSON object (model, events, timeline, summary) instead of text")
+	svg := fs.String("svg", "", "also draw capacity, CPU and thresholds over time into `FILE` (SVG)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	var problems []string
+	if *stack == "" {
+		problems = append(problems, "--stack is required (a directory such as cdktf.out/stacks/prod)")
+	}
+	if *profile == "" {
+		problems = append(problems, "--profile is required (e.g. step:from=90,to=900,at=10)")
+	}
+	if *minutes < 1 || *minutes > MaxMinutes {
+		problems = append(problems, fmt.Sprintf("--minutes = %d: must be within 1..%d", *minutes, MaxMinutes))
+	}
+	if fs.NArg() > 0 {
+		problems = append(problems, fmt.Sprintf("unexpected arguments %q", fs.Args()))
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, "simulate:", p)
+		}
+		fmt.Fprintln(stderr, "run with -h for help")
+		return ExitUsage
+	}
+	prof, err := OpenProfile(*profile)
+	if err != nil {
+		fmt.Fprintln(stderr, "simulate:", err)
+		return ExitUsage
+	}
+	st, err := tfjson.LoadDir(*stack)
+	if err != nil {
+		fmt.Fprintf(stderr, "simulate: --stack %s: %v\n", *stack, err)
+		return ExitError
+	}
+	model, err := FromStack(st)
+	if err != nil {
+		fmt.Fprintln(stderr, "simulate:", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		return ExitError
+	}
+	opts := Options{Minutes: *minutes, LaunchDelay: -1}
+	if delay.set {
+		opts.LaunchDelay = delay.seconds
+	}
+	res, err := Run(model, prof, opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "simulate:", err)
+		return ExitUsage
+	}
+	if *svg != "" {
+		if err := writeSVGFile(*svg, res); err != nil {
+			fmt.Fprintln(stderr, "simulate:", err)
+			return ExitError
+		}
+	}
+	if *asJSON {
+		err = WriteJSON(stdout, res)
+	} else {
+		err = WriteText(stdout, res)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "simulate:", err)
+		return ExitError
+	}
+	return ExitOK
+}
+
+func writeSVGFile(path string, res *Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--svg: %w", err)
+	}
+	if err := WriteSVG(f, res); err != nil {
+		f.Close()
+		return fmt.Errorf("--svg %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// delayFlag is a duration given as Go duration ("90s", "2m") or seconds ("120").
+type delayFlag struct {
+	seconds int
+	set     bool
+}
+
+func (d *delayFlag) String() string {
+	if !d.set {
+		return ""
+	}
+	return strconv.Itoa(d.seconds) + "s"
+}
+
+func (d *delayFlag) Set(s string) error {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n < 0 {
+			return fmt.Errorf("%d: must be >= 0 seconds", n)
+		}
+		d.seconds, d.set = n, true
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("%q: want seconds (120) or a duration (90s, 2m)", s)
+	}
+	if v < 0 || v%time.Second != 0 {
+		return fmt.Errorf("%q: must be a whole number of seconds >= 0", s)
+	}
+	d.seconds, d.set = int(v/time.Second), true
+	return nil
+}

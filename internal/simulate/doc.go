@@ -1,0 +1,70 @@
+// Package simulate answers "with these alarms and policies, what happens when
+// load jumps?" before an apply. It reads a synthesized stack
+// (cdktf.out/stacks/<env>/cdk.tf.json) through internal/tfjson — the Auto
+// Scaling Group, the CloudWatch alarms whose actions invoke its scaling
+// policies, and the policies themselves — and steps a load profile through
+// them one minute at a time.
+//
+// # Semantics and where they come from
+//
+// Alarm evaluation (CloudWatch):
+//   - A datapoint is the alarm's statistic over one period; the alarm goes to
+//     ALARM when at least DatapointsToAlarm of the last EvaluationPeriods
+//     datapoints breach the threshold ("M out of N"; the breaching datapoints
+//     need not be consecutive), otherwise to OK.
+//     https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html
+//   - Missing datapoints follow treat_missing_data (breaching, notBreaching,
+//     ignore, missing; missing is the default).
+//     https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html
+//   - Actions run on state changes, except Auto Scaling actions, which keep
+//     being invoked while the alarm stays in ALARM (once a minute).
+//     https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html
+//
+// Scaling (EC2 Auto Scaling):
+//   - Step policies pick the step adjustment whose interval (relative to the
+//     alarm threshold) holds the metric; above the threshold the lower bound is
+//     inclusive and the upper bound exclusive, below it the other way round.
+//     ChangeInCapacity, ExactCapacity and PercentChangeInCapacity (with its
+//     rounding and MinAdjustmentMagnitude) are applied as documented, and the
+//     policy keeps responding while the alarm stays in ALARM.
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html
+//     https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StepAdjustment.html
+//   - Instance warm-up (step and target tracking): instances that are warming
+//     up do not contribute to the aggregated metric; while scaling out they
+//     already count toward the capacity the adjustment is added to, so several
+//     breaches in the same step range make one scaling activity; a scale-out
+//     during warm-up needs the metric of the warmed-up instances to breach; and
+//     dynamic scale-in waits until the warm-up has finished. The warm-up is the
+//     policy's estimated_instance_warmup, else the group's
+//     default_instance_warmup, else the group's default_cooldown (300 s).
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html
+//     https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutScalingPolicy.html
+//   - Cooldowns apply to simple scaling policies only: after a simple policy
+//     scales, further simple-policy activities wait for its cooldown (the
+//     policy's cooldown, else the group's default_cooldown).
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html
+//   - The new desired capacity never leaves [min_size, max_size]; when several
+//     policies fire together the one giving the largest capacity wins.
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scale-based-on-demand.html
+//   - Target tracking keeps the metric near the target: it scales out in
+//     proportion (capacity x metric / target, rounded up) and scales in only
+//     when the metric has stayed well below the target.
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
+//
+// # Simplifications (also stated by the CLI's README text)
+//
+//   - One-minute steps: delays and warm-ups round up to whole minutes, and a
+//     datapoint is evaluated at the end of its period with no ingestion delay.
+//   - Load is spread evenly over the instances that serve; an instance serves
+//     the launch delay after it is launched (default: the group's
+//     health_check_grace_period) and reports CPU only once it serves and its
+//     warm-up is over. Scale-in removes the newest instances at once.
+//   - Before minute 0 the load is assumed to have held at its minute-0 value,
+//     so the alarms start with full, steady histories.
+//   - Target tracking alarms are created by AWS and are not in the JSON; the
+//     simulator uses AlarmHigh = metric > target for 3 of 3 one-minute
+//     datapoints and AlarmLow = metric < 90% of target for 15 of 15.
+//   - With missing data treated as missing or ignore, the alarm is evaluated
+//     on the datapoints present (CloudWatch looks further back); missing data
+//     occurs only when no instance reports.
+package simulate

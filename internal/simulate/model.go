@@ -1,0 +1,658 @@
+package simulate
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// Policy types of aws_autoscaling_policy.
+const (
+	StepScaling           = "StepScaling"
+	SimpleScaling         = "SimpleScaling"
+	TargetTrackingScaling = "TargetTrackingScaling"
+)
+
+// Adjustment types of step and simple policies.
+const (
+	ChangeInCapacity        = "ChangeInCapacity"
+	ExactCapacity           = "ExactCapacity"
+	PercentChangeInCapacity = "PercentChangeInCapacity"
+)
+
+// Alarm states.
+const (
+	StateOK               = "OK"
+	StateAlarm            = "ALARM"
+	StateInsufficientData = "INSUFFICIENT_DATA"
+)
+
+// Defaults of the Terraform AWS provider / the EC2 Auto Scaling API when an
+// argument is absent from the JSON.
+const (
+	defaultCooldown          = 300 // aws_autoscaling_group.default_cooldown
+	defaultHealthCheckGrace  = 300 // aws_autoscaling_group.health_check_grace_period
+	targetTrackingHighPoints = 3   // AWS-managed AlarmHigh: 3 of 3 one-minute datapoints
+	targetTrackingLowPoints  = 15  // AWS-managed AlarmLow: 15 of 15 one-minute datapoints
+	targetTrackingLowFactor  = 0.9 // AlarmLow threshold = 90% of the target
+)
+
+// ErrNoAutoScalingGroup is returned (wrapped) for a stack without an
+// aws_autoscaling_group, such as an ec2-mode environment.
+var ErrNoAutoScalingGroup = errors.New("there is no Auto Scaling Group to simulate")
+
+// Model is what the simulator reads from one synthesized stack.
+type Model struct {
+	// Stack is the stack's name (the environment).
+	Stack string `json:"stack"`
+	// Group is the Auto Scaling Group.
+	Group Group `json:"group"`
+	// Alarms are the alarms whose actions invoke the group's scaling policies,
+	// plus the alarms AWS creates for target-tracking policies (Managed).
+	Alarms []Alarm `json:"alarms"`
+	// Policies are the group's scaling policies.
+	Policies []Policy `json:"policies"`
+	// Ignored lists the alarms that invoke no scaling policy (SNS-only alarms
+	// on ALB metrics, ...), by address.
+	Ignored []string `json:"ignored_alarms"`
+	// Notes are things worth knowing that do not stop the simulation.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Group is the Auto Scaling Group's sizing and timing.
+type Group struct {
+	// Address is the Terraform address.
+	Address string `json:"address"`
+	// Name is the group's name ("" when it is computed).
+	Name string `json:"name"`
+	// Min, Max and Desired capacity (Desired defaults to Min).
+	Min     int `json:"min_size"`
+	Max     int `json:"max_size"`
+	Desired int `json:"desired_capacity"`
+	// HealthCheckGracePeriod in seconds (default 300).
+	HealthCheckGracePeriod int `json:"health_check_grace_period"`
+	// DefaultCooldown in seconds (default 300).
+	DefaultCooldown int `json:"default_cooldown"`
+	// DefaultInstanceWarmup in seconds, or -1 when not enabled.
+	DefaultInstanceWarmup int `json:"default_instance_warmup"`
+	// DetailedMonitoring reports whether the launch template enables 1-minute
+	// EC2 metrics.
+	DetailedMonitoring bool `json:"detailed_monitoring"`
+}
+
+// Alarm is one CloudWatch metric alarm on the group's CPU that invokes scaling policies.
+type Alarm struct {
+	// Address is the Terraform address ("" for a target-tracking alarm).
+	Address string `json:"address,omitempty"`
+	// Name is the alarm_name (or a generated name for a managed alarm).
+	Name string `json:"name"`
+	// Managed is true for the alarms AWS creates for a target-tracking policy.
+	Managed bool `json:"managed,omitempty"`
+	// Statistic is Average, Maximum or Minimum.
+	Statistic string `json:"statistic"`
+	// Period in seconds (a multiple of 60).
+	Period int `json:"period"`
+	// Operator is the comparison_operator.
+	Operator string `json:"comparison_operator"`
+	// Threshold of the comparison.
+	Threshold float64 `json:"threshold"`
+	// EvaluationPeriods (N) and DatapointsToAlarm (M).
+	EvaluationPeriods int `json:"evaluation_periods"`
+	DatapointsToAlarm int `json:"datapoints_to_alarm"`
+	// TreatMissingData is breaching, notBreaching, ignore or missing.
+	TreatMissingData string `json:"treat_missing_data"`
+	// Policies are indexes into Model.Policies of the policies it invokes.
+	Policies []int `json:"-"`
+	// PolicyNames are the names of those policies.
+	PolicyNames []string `json:"policies"`
+}
+
+// Policy is one scaling policy of the group.
+type Policy struct {
+	// Address is the Terraform address.
+	Address string `json:"address"`
+	// Name is the policy's name.
+	Name string `json:"name"`
+	// Type is StepScaling, SimpleScaling or TargetTrackingScaling.
+	Type string `json:"policy_type"`
+	// AdjustmentType of step and simple policies.
+	AdjustmentType string `json:"adjustment_type,omitempty"`
+	// Steps of a step policy, sorted by interval.
+	Steps []Step `json:"steps,omitempty"`
+	// ScalingAdjustment of a simple policy.
+	ScalingAdjustment int `json:"scaling_adjustment,omitempty"`
+	// MinAdjustmentMagnitude of a PercentChangeInCapacity policy (0 = none).
+	MinAdjustmentMagnitude int `json:"min_adjustment_magnitude,omitempty"`
+	// Cooldown of a simple policy in seconds.
+	Cooldown int `json:"cooldown,omitempty"`
+	// Warmup of a step or target-tracking policy in seconds, and where it came from.
+	Warmup       int    `json:"warmup"`
+	WarmupSource string `json:"warmup_source"`
+	// TargetValue of a target-tracking policy.
+	TargetValue float64 `json:"target_value,omitempty"`
+	// DisableScaleIn of a target-tracking policy.
+	DisableScaleIn bool `json:"disable_scale_in,omitempty"`
+}
+
+// Step is one step adjustment; bounds are relative to the alarm threshold
+// and infinite when absent.
+type Step struct {
+	Lower      float64 `json:"-"`
+	Upper      float64 `json:"-"`
+	Adjustment int     `json:"scaling_adjustment"`
+}
+
+// Interval renders the step's interval for humans, e.g. "[0, +inf)".
+func (s Step) Interval() string {
+	f := func(v float64) string {
+		switch {
+		case math.IsInf(v, 1):
+			return "+inf"
+		case math.IsInf(v, -1):
+			return "-inf"
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	return f(s.Lower) + ".." + f(s.Upper)
+}
+
+// MarshalJSON writes the bounds as numbers, or null when unbounded (JSON has
+// no infinities): {"lower": 0, "upper": null, "scaling_adjustment": 1}.
+func (s Step) MarshalJSON() ([]byte, error) {
+	var lower, upper *float64
+	if !math.IsInf(s.Lower, 0) {
+		lower = &s.Lower
+	}
+	if !math.IsInf(s.Upper, 0) {
+		upper = &s.Upper
+	}
+	return json.Marshal(struct {
+		Lower      *float64 `json:"lower"`
+		Upper      *float64 `json:"upper"`
+		Adjustment int      `json:"scaling_adjustment"`
+	}{lower, upper, s.Adjustment})
+}
+
+// FromStack reads the Auto Scaling Group of a synthesized stack with its
+// scaling alarms and policies. Every problem found is reported at once; an
+// unsupported shape is an error, never a guess.
+func FromStack(s *tfjson.Stack) (*Model, error) {
+	groups := s.OfType("aws_autoscaling_group")
+	switch len(groups) {
+	case 0:
+		why := ""
+		if len(s.OfType("aws_instance")) > 0 {
+			why = " (it runs a single aws_instance: compute_mode ec2, nothing scales)"
+		}
+		return nil, fmt.Errorf("stack %s has no aws_autoscaling_group%s: %w", s.Name, why, ErrNoAutoScalingGroup)
+	case 1:
+	default:
+		var names []string
+		for _, g := range groups {
+			names = append(names, g.Address())
+		}
+		return nil, fmt.Errorf("stack %s has %d aws_autoscaling_group resources (%s); the simulator handles one group per stack", s.Name, len(groups), strings.Join(names, ", "))
+	}
+	r := &reader{stack: s}
+	m := &Model{Stack: s.Name, Ignored: []string{}}
+	m.Group = r.group(groups[0])
+	r.policies(m)
+	r.alarms(m)
+	// Scale-out (high) alarms first, then by name: the order of report columns.
+	sort.SliceStable(m.Alarms, func(i, j int) bool {
+		if hi, hj := above(m.Alarms[i].Operator), above(m.Alarms[j].Operator); hi != hj {
+			return hi
+		}
+		return m.Alarms[i].Name < m.Alarms[j].Name
+	})
+	if len(r.errs) > 0 {
+		return nil, fmt.Errorf("stack %s: %w", s.Name, errors.Join(r.errs...))
+	}
+	return m, nil
+}
+
+type reader struct {
+	stack *tfjson.Stack
+	errs  []error
+}
+
+func (r *reader) fail(res tfjson.Resource, format string, args ...any) {
+	r.errs = append(r.errs, fmt.Errorf("%s: %s", res.Where(), fmt.Sprintf(format, args...)))
+}
+
+// number reads a literal number (JSON number or numeric string) at path.
+func (r *reader) number(res tfjson.Resource, path ...any) (float64, bool) {
+	v, ok := res.Get(path...)
+	if !ok || v == nil {
+		return 0, false
+	}
+	switch t := v.(type) {
+	case float64:
+		return t, true
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+		if err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return f, true
+		}
+	}
+	r.fail(res, "%s = %v: the simulator needs a literal number here", joinPath(path), show(v))
+	return 0, false
+}
+
+// integer reads a literal whole number at path.
+func (r *reader) integer(res tfjson.Resource, path ...any) (int, bool) {
+	f, ok := r.number(res, path...)
+	if !ok {
+		return 0, false
+	}
+	if f != math.Trunc(f) || math.Abs(f) > 1e9 {
+		r.fail(res, "%s = %v: must be a whole number", joinPath(path), f)
+		return 0, false
+	}
+	return int(f), true
+}
+
+// str reads a literal string at path; "${...}" expressions are errors.
+func (r *reader) str(res tfjson.Resource, path ...any) (string, bool) {
+	v, ok := res.Get(path...)
+	if !ok || v == nil {
+		return "", false
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		r.fail(res, "%s = %v: must be a string", joinPath(path), show(v))
+		return "", false
+	}
+	return s, true
+}
+
+// boolean reads a literal bool (or "true"/"false") at path.
+func (r *reader) boolean(res tfjson.Resource, path ...any) (bool, bool) {
+	v, ok := res.Get(path...)
+	if !ok || v == nil {
+		return false, false
+	}
+	switch t := v.(type) {
+	case bool:
+		return t, true
+	case string:
+		if b, err := strconv.ParseBool(t); err == nil {
+			return b, true
+		}
+	}
+	r.fail(res, "%s = %v: must be true or false", joinPath(path), show(v))
+	return false, false
+}
+
+func joinPath(path []any) string {
+	parts := make([]string, len(path))
+	for i, p := range path {
+		parts[i] = fmt.Sprint(p)
+	}
+	return strings.Join(parts, ".")
+}
+
+func show(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(v)
+}
+
+func (r *reader) group(res tfjson.Resource) Group {
+	g := Group{Address: res.Address(), DefaultInstanceWarmup: -1}
+	g.Name, _ = res.String("name")
+	if strings.Contains(g.Name, "${") {
+		g.Name = ""
+	}
+	for _, k := range []string{"min_size", "max_size"} {
+		if _, present := res.Get(k); !present {
+			r.fail(res, "%s is missing: the simulator needs the group's literal min_size and max_size", k)
+		}
+	}
+	g.Min, _ = r.integer(res, "min_size")
+	g.Max, _ = r.integer(res, "max_size")
+	if _, ok := res.Get("desired_capacity"); ok {
+		g.Desired, _ = r.integer(res, "desired_capacity")
+	} else {
+		g.Desired = g.Min
+	}
+	switch {
+	case g.Min < 0:
+		r.fail(res, "min_size = %d: must be >= 0", g.Min)
+	case g.Max < g.Min:
+		r.fail(res, "max_size = %d: must be >= min_size (%d)", g.Max, g.Min)
+	case g.Desired < g.Min || g.Desired > g.Max:
+		r.fail(res, "desired_capacity = %d: must be within min_size..max_size (%d..%d)", g.Desired, g.Min, g.Max)
+	}
+	g.HealthCheckGracePeriod = defaultHealthCheckGrace
+	if v, ok := r.integer(res, "health_check_grace_period"); ok {
+		g.HealthCheckGracePeriod = v
+	}
+	g.DefaultCooldown = defaultCooldown
+	if v, ok := r.integer(res, "default_cooldown"); ok {
+		g.DefaultCooldown = v
+	}
+	if v, ok := r.integer(res, "default_instance_warmup"); ok && v >= 0 {
+		g.DefaultInstanceWarmup = v
+	}
+	for _, k := range []string{"mixed_instances_policy", "warm_pool"} {
+		if _, ok := res.Get(k); ok {
+			r.fail(res, "%s is set: the simulator models identical instances launched on demand, not %s", k, k)
+		}
+	}
+	g.DetailedMonitoring = r.detailedMonitoring(res)
+	return g
+}
+
+// detailedMonitoring follows launch_template.id (or .name) to the template
+// and reads monitoring.enabled; EC2 sends 1-minute metrics only then.
+func (r *reader) detailedMonitoring(asg tfjson.Resource) bool {
+	for _, key := range []string{"id", "name"} {
+		v, ok := asg.Get("launch_template", key)
+		if !ok {
+			continue
+		}
+		for _, ref := range tfjson.Refs(v) {
+			if lt, found := r.stack.Find(ref.Address); found && lt.Type == "aws_launch_template" {
+				on, _ := r.boolean(lt, "monitoring", "enabled")
+				return on
+			}
+		}
+	}
+	return false
+}
+
+func (r *reader) policies(m *Model) {
+	for _, res := range r.stack.OfType("aws_autoscaling_policy") {
+		v, ok := res.Get("autoscaling_group_name")
+		if !ok || !(tfjson.RefTo(v, m.Group.Address) || (m.Group.Name != "" && v == m.Group.Name)) {
+			m.Notes = append(m.Notes, fmt.Sprintf("%s scales another group (autoscaling_group_name = %v) and is ignored", res.Address(), show(v)))
+			continue
+		}
+		if on, set := r.boolean(res, "enabled"); set && !on {
+			m.Notes = append(m.Notes, fmt.Sprintf("%s is disabled (enabled = false) and is ignored", res.Address()))
+			continue
+		}
+		p := Policy{Address: res.Address(), Type: StepScaling}
+		p.Name, _ = r.str(res, "name")
+		if p.Name == "" {
+			p.Name = res.Name
+		}
+		if t, ok := r.str(res, "policy_type"); ok {
+			p.Type = t
+		}
+		switch p.Type {
+		case StepScaling:
+			r.stepPolicy(res, &p, m.Group)
+		case SimpleScaling:
+			r.simplePolicy(res, &p, m.Group)
+		case TargetTrackingScaling:
+			r.targetTracking(res, &p, m.Group)
+		default:
+			r.fail(res, "policy_type = %q: the simulator supports StepScaling, SimpleScaling and TargetTrackingScaling", p.Type)
+			continue
+		}
+		m.Policies = append(m.Policies, p)
+	}
+}
+
+// warmup resolves a dynamic policy's warm-up: estimated_instance_warmup,
+// else the group's default_instance_warmup, else its default_cooldown.
+func (r *reader) warmup(res tfjson.Resource, p *Policy, g Group) {
+	if v, ok := r.integer(res, "estimated_instance_warmup"); ok {
+		p.Warmup, p.WarmupSource = v, "estimated_instance_warmup"
+	} else if g.DefaultInstanceWarmup >= 0 {
+		p.Warmup, p.WarmupSource = g.DefaultInstanceWarmup, "group default_instance_warmup"
+	} else {
+		p.Warmup, p.WarmupSource = g.DefaultCooldown, "group default_cooldown"
+	}
+	if p.Warmup < 0 {
+		r.fail(res, "estimated_instance_warmup = %d: must be >= 0", p.Warmup)
+	}
+}
+
+func (r *reader) adjustmentType(res tfjson.Resource, p *Policy) {
+	t, ok := r.str(res, "adjustment_type")
+	if !ok {
+		r.fail(res, "adjustment_type is missing: %s policies need ChangeInCapacity, ExactCapacity or PercentChangeInCapacity", p.Type)
+		return
+	}
+	switch t {
+	case ChangeInCapacity, ExactCapacity, PercentChangeInCapacity:
+		p.AdjustmentType = t
+	default:
+		r.fail(res, "adjustment_type = %q: allowed are ChangeInCapacity, ExactCapacity, PercentChangeInCapacity", t)
+	}
+	if v, ok := r.integer(res, "min_adjustment_magnitude"); ok {
+		if t != PercentChangeInCapacity {
+			r.fail(res, "min_adjustment_magnitude = %d: only valid with adjustment_type PercentChangeInCapacity", v)
+		} else if v < 0 {
+			r.fail(res, "min_adjustment_magnitude = %d: must be >= 0", v)
+		}
+		p.MinAdjustmentMagnitude = v
+	}
+}
+
+func (r *reader) stepPolicy(res tfjson.Resource, p *Policy, g Group) {
+	r.adjustmentType(res, p)
+	r.warmup(res, p, g)
+	if agg, ok := r.str(res, "metric_aggregation_type"); ok && agg != "Average" && agg != "Minimum" && agg != "Maximum" {
+		r.fail(res, "metric_aggregation_type = %q: allowed are Average, Minimum, Maximum", agg)
+	}
+	steps := res.List("step_adjustment")
+	if len(steps) == 0 {
+		r.fail(res, "step_adjustment is empty: a StepScaling policy needs at least one step")
+		return
+	}
+	for i := range steps {
+		st := Step{Lower: math.Inf(-1), Upper: math.Inf(1)}
+		if v, ok := r.number(res, "step_adjustment", i, "metric_interval_lower_bound"); ok {
+			st.Lower = v
+		}
+		if v, ok := r.number(res, "step_adjustment", i, "metric_interval_upper_bound"); ok {
+			st.Upper = v
+		}
+		adj, ok := r.integer(res, "step_adjustment", i, "scaling_adjustment")
+		if !ok {
+			r.fail(res, "step_adjustment[%d].scaling_adjustment is missing", i)
+		}
+		st.Adjustment = adj
+		if st.Lower >= st.Upper {
+			r.fail(res, "step_adjustment[%d]: metric_interval_lower_bound (%s) must be below metric_interval_upper_bound", i, st.Interval())
+		}
+		p.Steps = append(p.Steps, st)
+	}
+	sort.SliceStable(p.Steps, func(i, j int) bool { return p.Steps[i].Lower < p.Steps[j].Lower })
+	for i := 1; i < len(p.Steps); i++ {
+		if p.Steps[i].Lower != p.Steps[i-1].Upper {
+			r.fail(res, "step_adjustment intervals %s and %s overlap or leave a gap: AWS requires contiguous, non-overlapping steps", p.Steps[i-1].Interval(), p.Steps[i].Interval())
+		}
+	}
+}
+
+func (r *reader) simplePolicy(res tfjson.Resource, p *Policy, g Group) {
+	r.adjustmentType(res, p)
+	adj, ok := r.integer(res, "scaling_adjustment")
+	if !ok {
+		r.fail(res, "scaling_adjustment is missing: a SimpleScaling policy needs it")
+	}
+	p.ScalingAdjustment = adj
+	p.Cooldown = g.DefaultCooldown
+	if v, ok := r.integer(res, "cooldown"); ok {
+		p.Cooldown = v
+	}
+	// Simple scaling has no warm-up of its own; the group's default
+	// instance warm-up still keeps new instances out of the metric.
+	p.Warmup, p.WarmupSource = 0, "none (simple scaling)"
+	if g.DefaultInstanceWarmup >= 0 {
+		p.Warmup, p.WarmupSource = g.DefaultInstanceWarmup, "group default_instance_warmup"
+	}
+}
+
+func (r *reader) targetTracking(res tfjson.Resource, p *Policy, g Group) {
+	r.warmup(res, p, g)
+	if _, ok := res.Get("target_tracking_configuration", "customized_metric_specification"); ok {
+		r.fail(res, "target_tracking_configuration.customized_metric_specification: the simulator supports only predefined_metric_type ASGAverageCPUUtilization")
+		return
+	}
+	mt, _ := r.str(res, "target_tracking_configuration", "predefined_metric_specification", "predefined_metric_type")
+	if mt != "ASGAverageCPUUtilization" {
+		r.fail(res, "target_tracking_configuration.predefined_metric_specification.predefined_metric_type = %q: the simulator supports only ASGAverageCPUUtilization", mt)
+	}
+	tv, ok := r.number(res, "target_tracking_configuration", "target_value")
+	switch {
+	case !ok:
+		r.fail(res, "target_tracking_configuration.target_value is missing")
+	case tv <= 0 || tv > 100:
+		r.fail(res, "target_tracking_configuration.target_value = %g: a CPU target must be in (0, 100]", tv)
+	}
+	p.TargetValue = tv
+	p.DisableScaleIn, _ = r.boolean(res, "target_tracking_configuration", "disable_scale_in")
+}
+
+var operators = map[string]bool{
+	"GreaterThanThreshold":          true,
+	"GreaterThanOrEqualToThreshold": true,
+	"LessThanThreshold":             true,
+	"LessThanOrEqualToThreshold":    true,
+}
+
+var missingTreatments = map[string]bool{"breaching": true, "notBreaching": true, "ignore": true, "missing": true}
+
+func (r *reader) alarms(m *Model) {
+	byAddress := map[string]int{}
+	for i, p := range m.Policies {
+		byAddress[p.Address] = i
+	}
+	invoked := make([]bool, len(m.Policies))
+	for _, res := range r.stack.OfType("aws_cloudwatch_metric_alarm") {
+		var pols []int
+		for _, ref := range tfjson.Refs(res.Attrs["alarm_actions"]) {
+			if i, ok := byAddress[ref.Address]; ok {
+				pols = append(pols, i)
+			}
+		}
+		for _, key := range []string{"ok_actions", "insufficient_data_actions"} {
+			for _, ref := range tfjson.Refs(res.Attrs[key]) {
+				if _, ok := byAddress[ref.Address]; ok {
+					r.fail(res, "%s invokes %s: the simulator supports scaling policies only in alarm_actions", key, ref.Address)
+				}
+			}
+		}
+		if len(pols) == 0 {
+			m.Ignored = append(m.Ignored, res.Address())
+			continue
+		}
+		if on, set := r.boolean(res, "actions_enabled"); set && !on {
+			m.Notes = append(m.Notes, fmt.Sprintf("%s has actions_enabled = false: it never scales the group", res.Address()))
+			continue
+		}
+		a := r.alarm(res, m)
+		for _, i := range pols {
+			if m.Policies[i].Type == TargetTrackingScaling {
+				r.fail(res, "alarm_actions invoke target-tracking policy %s: AWS manages that policy's alarms itself", m.Policies[i].Address)
+			}
+			invoked[i] = true
+			a.Policies = append(a.Policies, i)
+			a.PolicyNames = append(a.PolicyNames, m.Policies[i].Name)
+		}
+		m.Alarms = append(m.Alarms, a)
+	}
+	for i, p := range m.Policies {
+		if p.Type == TargetTrackingScaling {
+			hi := Alarm{
+				Name: p.Name + "-AlarmHigh", Managed: true, Statistic: "Average", Period: 60,
+				Operator: "GreaterThanThreshold", Threshold: p.TargetValue,
+				EvaluationPeriods: targetTrackingHighPoints, DatapointsToAlarm: targetTrackingHighPoints,
+				TreatMissingData: "missing", Policies: []int{i}, PolicyNames: []string{p.Name},
+			}
+			lo := hi
+			lo.Name, lo.Operator, lo.Threshold = p.Name+"-AlarmLow", "LessThanThreshold", p.TargetValue*targetTrackingLowFactor
+			lo.EvaluationPeriods, lo.DatapointsToAlarm = targetTrackingLowPoints, targetTrackingLowPoints
+			m.Alarms = append(m.Alarms, hi)
+			if !p.DisableScaleIn {
+				m.Alarms = append(m.Alarms, lo)
+			}
+			continue
+		}
+		if !invoked[i] {
+			m.Notes = append(m.Notes, fmt.Sprintf("%s (%s) is invoked by no alarm: it never runs", p.Address, p.Name))
+		}
+	}
+	if len(m.Policies) == 0 {
+		m.Notes = append(m.Notes, "the group has no scaling policy: its capacity stays at desired_capacity")
+	}
+}
+
+func (r *reader) alarm(res tfjson.Resource, m *Model) Alarm {
+	a := Alarm{Address: res.Address(), TreatMissingData: "missing"}
+	a.Name, _ = r.str(res, "alarm_name")
+	if a.Name == "" {
+		a.Name = res.Name
+	}
+	if _, ok := res.Get("metric_query"); ok {
+		r.fail(res, "metric_query is set: the simulator supports a single metric (AWS/EC2 CPUUtilization of the group), not metric math")
+		return a
+	}
+	if _, ok := res.Get("threshold_metric_id"); ok {
+		r.fail(res, "threshold_metric_id is set: anomaly-detection alarms are not supported")
+	}
+	ns, _ := r.str(res, "namespace")
+	metric, _ := r.str(res, "metric_name")
+	if ns != "AWS/EC2" || metric != "CPUUtilization" {
+		r.fail(res, "metric %s/%s: the simulator supports only AWS/EC2 CPUUtilization (load is simulated as CPU)", ns, metric)
+	}
+	dims, _ := res.Get("dimensions")
+	dm, _ := dims.(map[string]any)
+	if len(dm) != 1 || !(tfjson.RefTo(dm["AutoScalingGroupName"], m.Group.Address) || (m.Group.Name != "" && dm["AutoScalingGroupName"] == m.Group.Name)) {
+		r.fail(res, "dimensions = %v: must be exactly AutoScalingGroupName of %s", show(dims), m.Group.Address)
+	}
+	if es, ok := res.Get("extended_statistic"); ok {
+		r.fail(res, "extended_statistic = %v: percentiles are not supported; use statistic Average, Maximum or Minimum", show(es))
+	}
+	a.Statistic, _ = r.str(res, "statistic")
+	switch a.Statistic {
+	case "Average", "Maximum", "Minimum":
+	default:
+		r.fail(res, "statistic = %q: allowed are Average, Maximum, Minimum (every instance has the same CPU in the model)", a.Statistic)
+	}
+	a.Period, _ = r.integer(res, "period")
+	if a.Period < 60 || a.Period%60 != 0 {
+		r.fail(res, "period = %d: the simulator steps whole minutes; allowed are multiples of 60", a.Period)
+	} else if a.Period < 300 && !m.Group.DetailedMonitoring {
+		r.fail(res, "period = %d with basic monitoring (the launch template of %s does not set monitoring.enabled = true): EC2 then sends CPUUtilization every 5 minutes, so most datapoints would be missing; enable detailed monitoring or use a period of at least 300", a.Period, m.Group.Address)
+	}
+	a.Operator, _ = r.str(res, "comparison_operator")
+	if !operators[a.Operator] {
+		r.fail(res, "comparison_operator = %q: allowed are GreaterThanThreshold, GreaterThanOrEqualToThreshold, LessThanThreshold, LessThanOrEqualToThreshold", a.Operator)
+	}
+	var ok bool
+	if a.Threshold, ok = r.number(res, "threshold"); !ok {
+		r.fail(res, "threshold is missing")
+	}
+	a.EvaluationPeriods, _ = r.integer(res, "evaluation_periods")
+	if a.EvaluationPeriods < 1 {
+		r.fail(res, "evaluation_periods = %d: must be >= 1", a.EvaluationPeriods)
+	}
+	a.DatapointsToAlarm = a.EvaluationPeriods
+	if v, ok := r.integer(res, "datapoints_to_alarm"); ok {
+		a.DatapointsToAlarm = v
+		if v < 1 || v > a.EvaluationPeriods {
+			r.fail(res, "datapoints_to_alarm = %d: must be within 1..evaluation_periods (%d)", v, a.EvaluationPeriods)
+		}
+	}
+	if v, ok := r.str(res, "treat_missing_data"); ok {
+		if !missingTreatments[v] {
+			r.fail(res, "treat_missing_data = %q: allowed are breaching, notBreaching, ignore, missing", v)
+		}
+		a.TreatMissingData = v
+	}
+	return a
+}

@@ -1,0 +1,177 @@
+package simulate
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteJSON writes the result as one indented JSON object with the keys
+// model, profile, minutes, launch_delay_seconds, launch_delay_source,
+// events, timeline and summary.
+func WriteJSON(w io.Writer, r *Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// Describe renders an alarm's condition, e.g.
+// "Average CPUUtilization > 70 for 2 of 2 periods of 60s (missing data: missing)".
+func (a Alarm) Describe() string {
+	sym := map[string]string{
+		"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": ">=",
+		"LessThanThreshold": "<", "LessThanOrEqualToThreshold": "<=",
+	}[a.Operator]
+	managed := ""
+	if a.Managed {
+		managed = ", created by AWS for target tracking"
+	}
+	return fmt.Sprintf("%s CPUUtilization %s %s for %d of %d periods of %ds (missing data: %s%s)",
+		a.Statistic, sym, num(a.Threshold), a.DatapointsToAlarm, a.EvaluationPeriods, a.Period, a.TreatMissingData, managed)
+}
+
+// Describe renders a policy, e.g.
+// "StepScaling, ChangeInCapacity, steps [0..+inf: +1], warm-up 120s (estimated_instance_warmup)".
+func (p Policy) Describe() string {
+	switch p.Type {
+	case TargetTrackingScaling:
+		in := ""
+		if p.DisableScaleIn {
+			in = ", scale-in disabled"
+		}
+		return fmt.Sprintf("TargetTrackingScaling, average CPU target %s%s, warm-up %ds (%s)", num(p.TargetValue), in, p.Warmup, p.WarmupSource)
+	case SimpleScaling:
+		return fmt.Sprintf("SimpleScaling, %s %+d, cooldown %ds", p.AdjustmentType, p.ScalingAdjustment, p.Cooldown)
+	}
+	steps := make([]string, len(p.Steps))
+	for i, s := range p.Steps {
+		steps[i] = fmt.Sprintf("%s: %+d", s.Interval(), s.Adjustment)
+	}
+	return fmt.Sprintf("StepScaling, %s, steps [%s], warm-up %ds (%s)", p.AdjustmentType, strings.Join(steps, "; "), p.Warmup, p.WarmupSource)
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// WriteText writes the configuration read, the minute-by-minute timeline, the
+// events and the summary for a human.
+func WriteText(w io.Writer, r *Result) error {
+	m := r.Model
+	g := m.Group
+	b := &strings.Builder{}
+	name := g.Name
+	if name == "" {
+		name = "(computed name)"
+	}
+	fmt.Fprintf(b, "Scaling simulation of stack %s\n", m.Stack)
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  group\t%s (%s): min %d, max %d, desired %d\n", name, g.Address, g.Min, g.Max, g.Desired)
+	fmt.Fprintf(tw, "  launch\tan instance serves %ds after launch (%s)\n", r.LaunchDelay, r.LaunchDelaySource)
+	fmt.Fprintf(tw, "  profile\t%s for %d minutes\n", r.Profile, r.Minutes)
+	label := "  alarms"
+	for _, a := range m.Alarms {
+		fmt.Fprintf(tw, "%s\t%s: %s -> %s\n", label, a.Name, a.Describe(), strings.Join(a.PolicyNames, ", "))
+		label = ""
+	}
+	label = "  policies"
+	for _, p := range m.Policies {
+		fmt.Fprintf(tw, "%s\t%s: %s\n", label, p.Name, p.Describe())
+		label = ""
+	}
+	if len(m.Ignored) > 0 {
+		fmt.Fprintf(tw, "  ignored\t%d alarms that invoke no scaling policy\n", len(m.Ignored))
+	}
+	for _, n := range m.Notes {
+		fmt.Fprintf(tw, "  note\t%s\n", n)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	b.WriteString("\nTimeline (alarm states during the minute; capacity after its scaling activity)\n")
+	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := "minute\tload\tdesired\tin service\tpending\tcpu %\t"
+	for _, a := range m.Alarms {
+		head += a.Name + "\t"
+	}
+	fmt.Fprintln(tw, head)
+	for _, row := range r.Timeline {
+		cpu := "-"
+		if row.CPU != nil {
+			cpu = strconv.FormatFloat(*row.CPU, 'f', 1, 64)
+		}
+		line := fmt.Sprintf("%d\t%s\t%d\t%d\t%d\t%s\t", row.Minute, strconv.FormatFloat(row.Load, 'f', 1, 64), row.Desired, row.InService, row.Pending, cpu)
+		for _, a := range m.Alarms {
+			line += row.Alarms[a.Name] + "\t"
+		}
+		fmt.Fprintln(tw, line)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	b.WriteString("\nEvents\n")
+	if len(r.Events) == 0 {
+		b.WriteString("  none: the desired capacity never changed\n")
+	}
+	for _, ev := range r.Events {
+		fmt.Fprintf(b, "  minute %d: %s %d -> %d by %s (alarm %s, metric %.1f)\n", ev.Minute, ev.Kind, ev.CapacityBefore, ev.CapacityAfter, ev.Policy, ev.Alarm, ev.Metric)
+	}
+
+	s := r.Summary
+	b.WriteString("\nSummary\n")
+	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	if s.ScaleOutThreshold != nil {
+		fmt.Fprintf(tw, "  scale-out threshold\tCPU %s %s (%s)\n", opSymbol(m, s.ScaleOutAlarm), num(*s.ScaleOutThreshold), s.ScaleOutAlarm)
+		fmt.Fprintf(tw, "  first minute above it\t%s\n", optMinute(s.FirstMinuteAbove))
+	} else {
+		fmt.Fprintf(tw, "  scale-out threshold\tnone: no alarm scales the group out\n")
+	}
+	switch {
+	case s.FirstScaleOut == nil:
+		fmt.Fprintf(tw, "  first scale-out\tnone\n")
+	case s.TimeToFirstScaleOut != nil:
+		fmt.Fprintf(tw, "  first scale-out\tminute %d, %d minutes after CPU first went above the threshold\n", *s.FirstScaleOut, *s.TimeToFirstScaleOut)
+	default:
+		fmt.Fprintf(tw, "  first scale-out\tminute %d\n", *s.FirstScaleOut)
+	}
+	if s.FirstNewInstanceInService != nil {
+		fmt.Fprintf(tw, "  first new instance serving\tminute %d\n", *s.FirstNewInstanceInService)
+	}
+	fmt.Fprintf(tw, "  peak capacity\t%d desired (first at minute %d), %d in service\n", s.PeakCapacity, s.PeakCapacityMinute, s.PeakInService)
+	if s.ScaleOutThreshold != nil {
+		fmt.Fprintf(tw, "  minutes above the threshold\t%d of %d\n", s.MinutesAboveThreshold, r.Minutes)
+	}
+	fmt.Fprintf(tw, "  minutes overloaded\t%d (load above 100%% of every serving instance)\n", s.MinutesOverloaded)
+	fmt.Fprintf(tw, "  scale-outs, scale-ins\t%d, %d; reversals (flapping) %d\n", s.ScaleOuts, s.ScaleIns, s.Reversals)
+	fmt.Fprintf(tw, "  final capacity\t%d desired, %d in service\n", s.FinalCapacity, s.FinalInService)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func opSymbol(m *Model, alarm string) string {
+	for _, a := range m.Alarms {
+		if a.Name == alarm {
+			if a.Operator == "GreaterThanOrEqualToThreshold" {
+				return ">="
+			}
+			return ">"
+		}
+	}
+	return ">"
+}
+
+func optMinute(v *int) string {
+	if v == nil {
+		return "never"
+	}
+	return "minute " + strconv.Itoa(*v)
+}

@@ -1,0 +1,586 @@
+package simulate
+
+import (
+	"fmt"
+	"math"
+)
+
+// Event kinds.
+const (
+	ScaleOut = "scale_out"
+	ScaleIn  = "scale_in"
+)
+
+// MaxMinutes bounds a run (one week of minutes).
+const MaxMinutes = 7 * 24 * 60
+
+// Options tune a run.
+type Options struct {
+	// Minutes to simulate (1..MaxMinutes).
+	Minutes int
+	// LaunchDelay is the time in seconds from launch until an instance serves
+	// load; negative means the group's health_check_grace_period.
+	LaunchDelay int
+}
+
+// Result is a run's outcome.
+type Result struct {
+	// Model is what was read from the stack.
+	Model *Model `json:"model"`
+	// Profile describes the load.
+	Profile string `json:"profile"`
+	// Minutes simulated.
+	Minutes int `json:"minutes"`
+	// LaunchDelay in seconds and where it came from.
+	LaunchDelay       int    `json:"launch_delay_seconds"`
+	LaunchDelaySource string `json:"launch_delay_source"`
+	// Events are the scaling activities in order.
+	Events []Event `json:"events"`
+	// Timeline has one row per minute.
+	Timeline []Row `json:"timeline"`
+	// Summary condenses the run.
+	Summary Summary `json:"summary"`
+}
+
+// Event is one change of the desired capacity.
+type Event struct {
+	// Minute at whose start the desired capacity changes.
+	Minute int `json:"minute"`
+	// Kind is scale_out or scale_in.
+	Kind string `json:"kind"`
+	// CapacityBefore and CapacityAfter are desired capacities.
+	CapacityBefore int `json:"capacity_before"`
+	CapacityAfter  int `json:"capacity_after"`
+	// Policy and Alarm that caused it; Metric is the alarm's latest datapoint.
+	Policy string  `json:"policy"`
+	Alarm  string  `json:"alarm"`
+	Metric float64 `json:"metric"`
+}
+
+// Row is one minute of the timeline.
+type Row struct {
+	// Minute since the start.
+	Minute int `json:"minute"`
+	// Load is the demand in percent of one instance.
+	Load float64 `json:"load"`
+	// Desired capacity after this minute's scaling activity.
+	Desired int `json:"desired"`
+	// InService counts the instances serving load; Pending those launched but
+	// not serving yet; Warming those whose warm-up has not ended.
+	InService int `json:"in_service"`
+	Pending   int `json:"pending"`
+	Warming   int `json:"warming"`
+	// CPU of each serving instance, min(100, load / in_service); nil when no
+	// instance serves.
+	CPU *float64 `json:"cpu"`
+	// Alarms maps alarm name to state (OK, ALARM, INSUFFICIENT_DATA) during this minute.
+	Alarms map[string]string `json:"alarms"`
+}
+
+// Summary condenses a run.
+type Summary struct {
+	// ScaleOutAlarm and ScaleOutThreshold: the lowest high-CPU threshold that
+	// scales out (the target value for target tracking); nil when none.
+	ScaleOutAlarm     string   `json:"scale_out_alarm,omitempty"`
+	ScaleOutThreshold *float64 `json:"scale_out_threshold"`
+	// FirstMinuteAbove is the first minute with CPU above that threshold.
+	FirstMinuteAbove *int `json:"first_minute_above_threshold"`
+	// FirstScaleOut is the minute of the first scale-out, and
+	// TimeToFirstScaleOut the minutes from FirstMinuteAbove to it.
+	FirstScaleOut       *int `json:"first_scale_out_minute"`
+	TimeToFirstScaleOut *int `json:"time_to_first_scale_out_minutes"`
+	// FirstNewInstanceInService is the minute the first instance added by a
+	// scale-out starts serving.
+	FirstNewInstanceInService *int `json:"first_new_instance_in_service_minute"`
+	// PeakCapacity is the highest desired capacity, first reached at PeakCapacityMinute.
+	PeakCapacity       int `json:"peak_capacity"`
+	PeakCapacityMinute int `json:"peak_capacity_minute"`
+	// PeakInService is the most instances serving at once.
+	PeakInService int `json:"peak_in_service"`
+	// MinutesAboveThreshold counts minutes with CPU above the scale-out threshold.
+	MinutesAboveThreshold int `json:"minutes_above_scale_out_threshold"`
+	// MinutesOverloaded counts minutes whose load exceeded what the serving
+	// instances can do at 100% CPU.
+	MinutesOverloaded int `json:"minutes_overloaded"`
+	// ScaleOuts and ScaleIns count events; Reversals counts changes of
+	// direction between consecutive events (flapping).
+	ScaleOuts int `json:"scale_outs"`
+	ScaleIns  int `json:"scale_ins"`
+	Reversals int `json:"reversals"`
+	// FinalCapacity and FinalInService at the last minute.
+	FinalCapacity  int `json:"final_capacity"`
+	FinalInService int `json:"final_in_service"`
+}
+
+type instance struct {
+	serves int // second from which it serves load
+	warm   int // second at which its warm-up ends
+}
+
+type datapoint struct {
+	v  float64
+	ok bool
+}
+
+// Run simulates the model under the profile.
+func Run(m *Model, p Profile, o Options) (*Result, error) {
+	if o.Minutes < 1 || o.Minutes > MaxMinutes {
+		return nil, fmt.Errorf("minutes = %d: must be within 1..%d", o.Minutes, MaxMinutes)
+	}
+	res := &Result{Model: m, Profile: p.String(), Minutes: o.Minutes, LaunchDelay: o.LaunchDelay, LaunchDelaySource: "--launch-delay"}
+	if o.LaunchDelay < 0 {
+		res.LaunchDelay, res.LaunchDelaySource = m.Group.HealthCheckGracePeriod, "health_check_grace_period"
+	}
+	if res.LaunchDelay > 24*3600 {
+		return nil, fmt.Errorf("launch delay = %ds: must be at most one day", res.LaunchDelay)
+	}
+	e := &engine{m: m, res: res, delay: res.LaunchDelay, simpleUntil: math.MinInt, firstServe: -1}
+	e.run(p)
+	return res, nil
+}
+
+type engine struct {
+	m           *Model
+	res         *Result
+	delay       int
+	insts       []instance // in launch order
+	desired     int
+	hist        [][]datapoint // per alarm
+	state       []string      // per alarm
+	cpu         []float64     // per minute: CPU of a reporting instance
+	reporters   []int         // per minute: instances in the metric
+	simpleUntil int           // second until which simple policies are in cooldown
+	firstServe  int           // second the first scaled-out instance serves (-1 = none)
+}
+
+func (e *engine) run(p Profile) {
+	g := e.m.Group
+	never := math.MinInt32
+	for i := 0; i < g.Desired; i++ {
+		e.insts = append(e.insts, instance{serves: never, warm: never})
+	}
+	e.desired = g.Desired
+	// Steady history: before minute 0 the load held at its minute-0 value on
+	// the initial instances, so every alarm starts with N equal datapoints.
+	pre := datapoint{}
+	if g.Desired > 0 {
+		pre = datapoint{v: math.Min(100, p.Load(0)/float64(g.Desired)), ok: true}
+	}
+	e.hist = make([][]datapoint, len(e.m.Alarms))
+	e.state = make([]string, len(e.m.Alarms))
+	for i, a := range e.m.Alarms {
+		for j := 0; j < a.EvaluationPeriods; j++ {
+			e.hist[i] = append(e.hist[i], pre)
+		}
+		e.state[i] = evaluate(a, e.hist[i], StateInsufficientData)
+	}
+	for minute := 0; minute < e.res.Minutes; minute++ {
+		if minute > 0 {
+			for i, a := range e.m.Alarms {
+				k := a.Period / 60
+				if minute%k == 0 {
+					e.hist[i] = append(e.hist[i], e.aggregate(a.Statistic, minute-k, minute))
+					e.state[i] = evaluate(a, e.hist[i], e.state[i])
+				}
+			}
+		}
+		e.act(minute)
+		e.record(minute, p.Load(minute))
+	}
+	e.summarize()
+}
+
+// aggregate is the alarm statistic over minutes [from, to).
+func (e *engine) aggregate(stat string, from, to int) datapoint {
+	var sum, n float64
+	d := datapoint{}
+	for m := from; m < to; m++ {
+		if e.reporters[m] == 0 {
+			continue
+		}
+		c := e.cpu[m]
+		switch {
+		case !d.ok:
+			d = datapoint{v: c, ok: true}
+		case stat == "Maximum":
+			d.v = math.Max(d.v, c)
+		case stat == "Minimum":
+			d.v = math.Min(d.v, c)
+		}
+		sum += c * float64(e.reporters[m])
+		n += float64(e.reporters[m])
+	}
+	if d.ok && stat == "Average" {
+		d.v = sum / n
+	}
+	return d
+}
+
+// breaches applies the alarm's comparison.
+func breaches(op string, v, threshold float64) bool {
+	switch op {
+	case "GreaterThanThreshold":
+		return v > threshold
+	case "GreaterThanOrEqualToThreshold":
+		return v >= threshold
+	case "LessThanThreshold":
+		return v < threshold
+	case "LessThanOrEqualToThreshold":
+		return v <= threshold
+	}
+	return false
+}
+
+func above(op string) bool {
+	return op == "GreaterThanThreshold" || op == "GreaterThanOrEqualToThreshold"
+}
+
+// evaluate is the alarm state from its last EvaluationPeriods datapoints:
+// ALARM when at least DatapointsToAlarm breach, with missing datapoints
+// treated per TreatMissingData.
+func evaluate(a Alarm, hist []datapoint, prev string) string {
+	window := hist
+	if len(window) > a.EvaluationPeriods {
+		window = window[len(window)-a.EvaluationPeriods:]
+	}
+	breaching, missing := 0, 0
+	for _, d := range window {
+		switch {
+		case !d.ok:
+			missing++
+			if a.TreatMissingData == "breaching" {
+				breaching++
+			}
+		case breaches(a.Operator, d.v, a.Threshold):
+			breaching++
+		}
+	}
+	if missing == len(window) {
+		switch a.TreatMissingData {
+		case "missing":
+			return StateInsufficientData
+		case "ignore":
+			return prev
+		}
+	}
+	if breaching >= a.DatapointsToAlarm {
+		return StateAlarm
+	}
+	return StateOK
+}
+
+type proposal struct {
+	target int
+	policy int
+	alarm  int
+	metric float64
+}
+
+// act runs the policies of every alarm in ALARM (Auto Scaling actions are
+// re-invoked each minute the alarm stays there) and applies the winner.
+func (e *engine) act(minute int) {
+	t := minute * 60
+	warming := 0
+	for _, in := range e.insts {
+		if in.warm > t {
+			warming++
+		}
+	}
+	var best *proposal
+	for ai, a := range e.m.Alarms {
+		if e.state[ai] != StateAlarm {
+			continue
+		}
+		last := e.hist[ai][len(e.hist[ai])-1]
+		if !last.ok {
+			continue // no metric value to pick a step or a capacity from
+		}
+		for _, pi := range a.Policies {
+			target, ok := e.propose(e.m.Policies[pi], a, last.v, warming, t)
+			if !ok {
+				continue
+			}
+			p := proposal{target: target, policy: pi, alarm: ai, metric: last.v}
+			if best == nil || e.larger(p, *best) {
+				best = &p
+			}
+		}
+	}
+	if best == nil {
+		return
+	}
+	g := e.m.Group
+	target := min(max(best.target, g.Min), g.Max)
+	if target == e.desired {
+		return
+	}
+	pol := e.m.Policies[best.policy]
+	ev := Event{Minute: minute, CapacityBefore: e.desired, CapacityAfter: target, Policy: pol.Name, Alarm: e.m.Alarms[best.alarm].Name, Metric: round2(best.metric)}
+	if target > e.desired {
+		ev.Kind = ScaleOut
+		for i := e.desired; i < target; i++ {
+			in := instance{serves: t + e.delay, warm: t + pol.Warmup}
+			if e.firstServe < 0 {
+				e.firstServe = in.serves
+			}
+			e.insts = append(e.insts, in)
+		}
+	} else {
+		ev.Kind = ScaleIn
+		e.insts = e.insts[:target] // the newest instances go first
+	}
+	if pol.Type == SimpleScaling {
+		e.simpleUntil = t + pol.Cooldown
+	}
+	e.desired = target
+	e.res.Events = append(e.res.Events, ev)
+}
+
+// larger reports whether p beats b: any scale-out beats any scale-in, and
+// otherwise the largest capacity wins, for scale-out and scale-in alike.
+func (e *engine) larger(p, b proposal) bool {
+	if pOut, bOut := p.target > e.desired, b.target > e.desired; pOut != bOut {
+		return pOut
+	}
+	return p.target > b.target
+}
+
+// propose is the desired capacity a policy asks for, given the alarm's latest
+// metric value, or false when it does nothing.
+func (e *engine) propose(p Policy, a Alarm, metric float64, warming, t int) (int, bool) {
+	nonWarming := len(e.insts) - warming
+	var target int
+	switch p.Type {
+	case TargetTrackingScaling:
+		if metric > p.TargetValue {
+			target = ceil(float64(nonWarming) * metric / p.TargetValue)
+		} else {
+			if p.DisableScaleIn {
+				return 0, false
+			}
+			target = ceil(float64(e.desired) * metric / p.TargetValue)
+		}
+	case StepScaling, SimpleScaling:
+		adj := p.ScalingAdjustment
+		if p.Type == StepScaling {
+			st, ok := pickStep(p.Steps, metric-a.Threshold, above(a.Operator))
+			if !ok {
+				return 0, false
+			}
+			adj = st.Adjustment
+		} else if t < e.simpleUntil {
+			return 0, false // simple scaling waits out the cooldown
+		}
+		// Scale-out adds to the instances that finished warming up (the ones
+		// warming already count toward it); scale-in takes from the desired
+		// capacity. Simple policies have no warm-up and use the desired capacity.
+		base := e.desired
+		if adj > 0 && p.Type == StepScaling {
+			base = nonWarming
+		}
+		switch p.AdjustmentType {
+		case ExactCapacity:
+			target = adj
+		case PercentChangeInCapacity:
+			target = base + percentDelta(base, adj, p.MinAdjustmentMagnitude)
+		default:
+			target = base + adj
+		}
+	}
+	switch {
+	case target > e.desired && warming > 0 && !breaches(a.Operator, metric, a.Threshold):
+		return 0, false // during warm-up, scale out only on a breaching metric
+	case target < e.desired && warming > 0:
+		return 0, false // scale-in waits until new instances have warmed up
+	case target == e.desired:
+		return 0, false
+	}
+	return target, true
+}
+
+// pickStep finds the step whose interval holds diff (metric - threshold).
+// Above the threshold the lower bound is inclusive and the upper exclusive;
+// below it, the lower bound is exclusive and the upper inclusive.
+func pickStep(steps []Step, diff float64, isAbove bool) (Step, bool) {
+	for _, s := range steps {
+		if isAbove && s.Lower <= diff && diff < s.Upper || !isAbove && s.Lower < diff && diff <= s.Upper {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// percentDelta rounds a PercentChangeInCapacity adjustment as EC2 Auto
+// Scaling does: above 1 down, between 0 and 1 to 1, between -1 and 0 to -1,
+// below -1 up; then at least MinAdjustmentMagnitude.
+func percentDelta(base, pct, minMagnitude int) int {
+	x := float64(base) * float64(pct) / 100
+	d := 0
+	switch {
+	case x >= 1:
+		d = int(math.Floor(x))
+	case x > 0:
+		d = 1
+	case x <= -1:
+		d = int(math.Ceil(x))
+	case x < 0:
+		d = -1
+	}
+	if minMagnitude > 0 && d > 0 && d < minMagnitude {
+		d = minMagnitude
+	}
+	if minMagnitude > 0 && d < 0 && -d < minMagnitude {
+		d = -minMagnitude
+	}
+	return d
+}
+
+// ceil rounds up, forgiving float noise (3.0000000001 is 3).
+func ceil(x float64) int { return int(math.Ceil(x - 1e-9)) }
+
+// record computes minute m's serving instances and CPU and appends its row.
+func (e *engine) record(minute int, load float64) {
+	t := minute * 60
+	row := Row{Minute: minute, Load: load, Desired: e.desired, Alarms: make(map[string]string, len(e.m.Alarms))}
+	reporting := 0
+	for _, in := range e.insts {
+		serving := in.serves <= t
+		if serving {
+			row.InService++
+		} else {
+			row.Pending++
+		}
+		if in.warm > t {
+			row.Warming++
+		} else if serving {
+			reporting++
+		}
+	}
+	cpu := 0.0
+	if row.InService > 0 {
+		cpu = math.Min(100, load/float64(row.InService))
+		shown := round2(cpu)
+		row.CPU = &shown
+	}
+	e.cpu = append(e.cpu, cpu)
+	e.reporters = append(e.reporters, reporting)
+	for i, a := range e.m.Alarms {
+		row.Alarms[a.Name] = e.state[i]
+	}
+	e.res.Timeline = append(e.res.Timeline, row)
+}
+
+// ScaleOutAlarm returns the index of the alarm with the lowest threshold
+// among the high-CPU alarms that can scale out, or -1.
+func (m *Model) ScaleOutAlarm() int {
+	best := -1
+	for i, a := range m.Alarms {
+		if !above(a.Operator) || !m.scalesOut(a) {
+			continue
+		}
+		if best < 0 || a.Threshold < m.Alarms[best].Threshold {
+			best = i
+		}
+	}
+	return best
+}
+
+// ScaleInAlarm returns the index of the alarm with the highest threshold
+// among the low-CPU alarms that can scale in, or -1.
+func (m *Model) ScaleInAlarm() int {
+	best := -1
+	for i, a := range m.Alarms {
+		if above(a.Operator) || !m.scalesIn(a) {
+			continue
+		}
+		if best < 0 || a.Threshold > m.Alarms[best].Threshold {
+			best = i
+		}
+	}
+	return best
+}
+
+func (m *Model) scalesOut(a Alarm) bool {
+	for _, pi := range a.Policies {
+		p := m.Policies[pi]
+		switch {
+		case p.Type == TargetTrackingScaling, p.Type == SimpleScaling && (p.ScalingAdjustment > 0 || p.AdjustmentType == ExactCapacity):
+			return true
+		}
+		for _, s := range p.Steps {
+			if s.Adjustment > 0 || p.AdjustmentType == ExactCapacity {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (m *Model) scalesIn(a Alarm) bool {
+	for _, pi := range a.Policies {
+		p := m.Policies[pi]
+		switch {
+		case p.Type == TargetTrackingScaling, p.Type == SimpleScaling && (p.ScalingAdjustment < 0 || p.AdjustmentType == ExactCapacity):
+			return true
+		}
+		for _, s := range p.Steps {
+			if s.Adjustment < 0 || p.AdjustmentType == ExactCapacity {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (e *engine) summarize() {
+	s := &e.res.Summary
+	m := e.m
+	var thr float64
+	op := ""
+	if i := m.ScaleOutAlarm(); i >= 0 {
+		a := m.Alarms[i]
+		thr, op = a.Threshold, a.Operator
+		s.ScaleOutAlarm, s.ScaleOutThreshold = a.Name, &thr
+	}
+	for _, r := range e.res.Timeline {
+		if r.Desired > s.PeakCapacity {
+			s.PeakCapacity, s.PeakCapacityMinute = r.Desired, r.Minute
+		}
+		s.PeakInService = max(s.PeakInService, r.InService)
+		if r.Load > 100*float64(r.InService) {
+			s.MinutesOverloaded++
+		}
+		// The unrounded CPU decides; r.CPU is rounded for display.
+		if op != "" && (r.CPU == nil && r.Load > 0 || r.CPU != nil && breaches(op, e.cpu[r.Minute], thr)) {
+			s.MinutesAboveThreshold++
+			if s.FirstMinuteAbove == nil {
+				s.FirstMinuteAbove = intp(r.Minute)
+			}
+		}
+	}
+	for i, ev := range e.res.Events {
+		if ev.Kind == ScaleOut {
+			s.ScaleOuts++
+			if s.FirstScaleOut == nil {
+				s.FirstScaleOut = intp(ev.Minute)
+			}
+		} else {
+			s.ScaleIns++
+		}
+		if i > 0 && ev.Kind != e.res.Events[i-1].Kind {
+			s.Reversals++
+		}
+	}
+	if s.FirstScaleOut != nil && s.FirstMinuteAbove != nil && *s.FirstScaleOut >= *s.FirstMinuteAbove {
+		s.TimeToFirstScaleOut = intp(*s.FirstScaleOut - *s.FirstMinuteAbove)
+	}
+	if e.firstServe >= 0 {
+		if m := (e.firstServe + 59) / 60; m < e.res.Minutes {
+			s.FirstNewInstanceInService = intp(m)
+		}
+	}
+	last := e.res.Timeline[len(e.res.Timeline)-1]
+	s.FinalCapacity, s.FinalInService = last.Desired, last.InService
+}
+
+func intp(v int) *int { return &v }
