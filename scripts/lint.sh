@@ -12,6 +12,7 @@ log() { printf 'lint: %s\n' "$*"; }
 STATICCHECK="$(scripts/install-tools.sh staticcheck)"
 ACTIONLINT="$(scripts/install-tools.sh actionlint)"
 SHELLCHECK="$(scripts/install-tools.sh shellcheck)"
+scripts/install-tools.sh jq >/dev/null
 
 # Go packages: `./...` skips directories starting with "_" (and so does
 # `./__tests__/...`: it matches nothing), so __tests__ is named as a package;
@@ -19,7 +20,9 @@ SHELLCHECK="$(scripts/install-tools.sh shellcheck)"
 # (flatted does), which is not ours to lint.
 patterns=(./...)
 if compgen -G '__tests__/*.go' >/dev/null; then patterns+=(./__tests__); fi
-mapfile -t PKGS < <(go list "${patterns[@]}" | grep -v /node_modules/)
+go_list="$(go list "${patterns[@]}")" || { log "go list ${patterns[*]} failed"; exit 1; }
+mapfile -t PKGS < <(grep -v /node_modules/ <<<"$go_list")
+[[ ${#PKGS[@]} -gt 0 ]] || { log "go list found no Go package"; exit 1; }
 
 # Files to lint: what git tracks plus new files it does not ignore, so that
 # node_modules/, cdktf.out/ and other generated trees stay out; a copy
@@ -66,6 +69,27 @@ gofmt_check() {
   return 1
 }
 
+# Every action pinned by a full commit SHA with its version in a comment
+# ("uses: owner/repo@<40 hex> # vX.Y.Z"); local reusable workflows (./) aside.
+pin_check() {
+  local bad
+  bad="$(grep -nE '^[[:space:]]*(-[[:space:]]*)?uses:' "${WORKFLOWS[@]}" /dev/null |
+    grep -vE 'uses:[[:space:]]*\./' |
+    grep -vE 'uses:[[:space:]]*[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}[[:space:]]+#[[:space:]]*v[0-9]' || true)"
+  [[ -z "$bad" ]] && return 0
+  printf 'actions not pinned by full SHA with a "# vX" comment:\n%s\n' "$bad"
+  return 1
+}
+
+# The IAM policy documents for the deploy roles must at least be valid JSON.
+JSON_DOCS=()
+for f in "${FILES[@]}"; do [[ "$f" == .github/aws/*.json ]] && JSON_DOCS+=("$f"); done
+json_check() {
+  local f ok=0
+  for f in "${JSON_DOCS[@]}"; do jq empty "$f" || { echo "invalid JSON: $f"; ok=1; }; done
+  return "$ok"
+}
+
 log "${#PKGS[@]} Go packages, ${#GO_FILES[@]} Go files, ${#SHELL_SCRIPTS[@]} shell scripts, ${#WORKFLOWS[@]} workflows"
 run "go vet" go vet "${PKGS[@]}"
 run staticcheck "$STATICCHECK" "${PKGS[@]}"
@@ -73,9 +97,11 @@ run "gofmt -l" gofmt_check
 if [[ ${#WORKFLOWS[@]} -gt 0 ]]; then
   # actionlint also runs shellcheck over every `run:` block it finds.
   run actionlint "$ACTIONLINT" -shellcheck "$SHELLCHECK" "${WORKFLOWS[@]}"
+  run "action pins" pin_check
 else
   log "actionlint: no workflows under .github/workflows"
 fi
+if [[ ${#JSON_DOCS[@]} -gt 0 ]]; then run "IAM policy JSON" json_check; fi
 if [[ ${#SHELL_SCRIPTS[@]} -gt 0 ]]; then
   # -x follows `source`d files; severity stays at the default (style).
   run shellcheck "$SHELLCHECK" -x "${SHELL_SCRIPTS[@]}"
@@ -85,4 +111,4 @@ if [[ ${#failed[@]} -gt 0 ]]; then
   log "FAILED: ${failed[*]}"
   exit 1
 fi
-log "all checks passed (go vet, staticcheck, gofmt, actionlint, shellcheck)"
+log "all checks passed (go vet, staticcheck, gofmt, actionlint, action pins, IAM policy JSON, shellcheck)"
