@@ -34,7 +34,9 @@
 //     already count toward the capacity the adjustment is added to, so several
 //     breaches in the same step range make one scaling activity; a scale-out
 //     during warm-up needs the metric of the warmed-up instances to breach; and
-//     dynamic scale-in waits until the warm-up has finished. The warm-up is the
+//     dynamic scale-in waits until the warm-up has finished. While scaling in,
+//     instances that are still terminating count as current capacity, so a
+//     scale-in does not remove more than needed. The warm-up is the
 //     policy's estimated_instance_warmup, else the group's
 //     default_instance_warmup, else the group's default_cooldown (300 s).
 //     https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html
@@ -58,7 +60,9 @@
 //   - Load is spread evenly over the instances that serve; an instance serves
 //     the launch delay after it is launched (default: the group's
 //     health_check_grace_period) and reports CPU only once it serves and its
-//     warm-up is over. Scale-in removes the newest instances at once.
+//     warm-up is over. Scale-in removes the newest instances: they stop
+//     serving at once and stay terminating for the target group's
+//     deregistration_delay; EC2 shutdown time is not modelled.
 //   - Before minute 0 the load is assumed to have held at its minute-0 value,
 //     so the alarms start with full, steady histories.
 //   - Target tracking alarms are created by AWS and are not in the JSON; the

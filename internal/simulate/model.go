@@ -36,11 +36,12 @@ const (
 // Defaults of the Terraform AWS provider / the EC2 Auto Scaling API when an
 // argument is absent from the JSON.
 const (
-	defaultCooldown          = 300 // aws_autoscaling_group.default_cooldown
-	defaultHealthCheckGrace  = 300 // aws_autoscaling_group.health_check_grace_period
-	targetTrackingHighPoints = 3   // AWS-managed AlarmHigh: 3 of 3 one-minute datapoints
-	targetTrackingLowPoints  = 15  // AWS-managed AlarmLow: 15 of 15 one-minute datapoints
-	targetTrackingLowFactor  = 0.9 // AlarmLow threshold = 90% of the target
+	defaultCooldown            = 300 // aws_autoscaling_group.default_cooldown
+	defaultHealthCheckGrace    = 300 // aws_autoscaling_group.health_check_grace_period
+	defaultDeregistrationDelay = 300 // aws_lb_target_group.deregistration_delay
+	targetTrackingHighPoints   = 3   // AWS-managed AlarmHigh: 3 of 3 one-minute datapoints
+	targetTrackingLowPoints    = 15  // AWS-managed AlarmLow: 15 of 15 one-minute datapoints
+	targetTrackingLowFactor    = 0.9 // AlarmLow threshold = 90% of the target
 )
 
 // ErrNoAutoScalingGroup is returned (wrapped) for a stack without an
@@ -81,6 +82,10 @@ type Group struct {
 	DefaultCooldown int `json:"default_cooldown"`
 	// DefaultInstanceWarmup in seconds, or -1 when not enabled.
 	DefaultInstanceWarmup int `json:"default_instance_warmup"`
+	// DeregistrationDelay in seconds: how long a removed instance drains
+	// (the largest deregistration_delay of its target groups, default 300;
+	// 0 without a target group).
+	DeregistrationDelay int `json:"deregistration_delay"`
 	// DetailedMonitoring reports whether the launch template enables 1-minute
 	// EC2 metrics.
 	DetailedMonitoring bool `json:"detailed_monitoring"`
@@ -348,7 +353,26 @@ func (r *reader) group(res tfjson.Resource) Group {
 		}
 	}
 	g.DetailedMonitoring = r.detailedMonitoring(res)
+	g.DeregistrationDelay = r.deregistrationDelay(res)
 	return g
+}
+
+// deregistrationDelay follows target_group_arns to the target groups: a
+// scaled-in instance stays Terminating while its connections drain.
+func (r *reader) deregistrationDelay(asg tfjson.Resource) int {
+	delay := 0
+	for _, ref := range tfjson.Refs(asg.Attrs["target_group_arns"]) {
+		tg, found := r.stack.Find(ref.Address)
+		if !found || tg.Type != "aws_lb_target_group" {
+			continue
+		}
+		d := defaultDeregistrationDelay
+		if v, ok := r.integer(tg, "deregistration_delay"); ok {
+			d = v
+		}
+		delay = max(delay, d)
+	}
+	return delay
 }
 
 // detailedMonitoring follows launch_template.id (or .name) to the template

@@ -71,7 +71,7 @@ func WriteText(w io.Writer, r *Result) error {
 	fmt.Fprintf(b, "Scaling simulation of stack %s\n", m.Stack)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  group\t%s (%s): min %d, max %d, desired %d\n", name, g.Address, g.Min, g.Max, g.Desired)
-	fmt.Fprintf(tw, "  launch\tan instance serves %ds after launch (%s)\n", r.LaunchDelay, r.LaunchDelaySource)
+	fmt.Fprintf(tw, "  launch\tan instance serves %ds after launch (%s); a removed one drains for %ds (deregistration_delay)\n", r.LaunchDelay, r.LaunchDelaySource, g.DeregistrationDelay)
 	fmt.Fprintf(tw, "  profile\t%s for %d minutes\n", r.Profile, r.Minutes)
 	label := "  alarms"
 	for _, a := range m.Alarms {

@@ -149,6 +149,7 @@ type engine struct {
 	state       []string      // per alarm
 	cpu         []float64     // per minute: CPU of a reporting instance
 	reporters   []int         // per minute: instances in the metric
+	terminating []int         // per removed instance: second its termination completes
 	simpleUntil int           // second until which simple policies are in cooldown
 	firstServe  int           // second the first scaled-out instance serves (-1 = none)
 }
@@ -286,6 +287,13 @@ func (e *engine) act(minute int) {
 			warming++
 		}
 	}
+	still := e.terminating[:0]
+	for _, done := range e.terminating {
+		if done > t {
+			still = append(still, done)
+		}
+	}
+	e.terminating = still
 	var best *proposal
 	for ai, a := range e.m.Alarms {
 		if e.state[ai] != StateAlarm {
@@ -327,6 +335,9 @@ func (e *engine) act(minute int) {
 		}
 	} else {
 		ev.Kind = ScaleIn
+		for range e.desired - target {
+			e.terminating = append(e.terminating, t+e.m.Group.DeregistrationDelay)
+		}
 		e.insts = e.insts[:target] // the newest instances go first
 	}
 	if pol.Type == SimpleScaling {
@@ -349,6 +360,9 @@ func (e *engine) larger(p, b proposal) bool {
 // metric value, or false when it does nothing.
 func (e *engine) propose(p Policy, a Alarm, metric float64, warming, t int) (int, bool) {
 	nonWarming := len(e.insts) - warming
+	// Scale-in counts instances still terminating (draining) as current
+	// capacity, so it does not remove more than needed.
+	current := e.desired + len(e.terminating)
 	var target int
 	switch p.Type {
 	case TargetTrackingScaling:
@@ -358,7 +372,7 @@ func (e *engine) propose(p Policy, a Alarm, metric float64, warming, t int) (int
 			if p.DisableScaleIn {
 				return 0, false
 			}
-			target = ceil(float64(e.desired) * metric / p.TargetValue)
+			target = ceil(float64(current) * metric / p.TargetValue)
 		}
 	case StepScaling, SimpleScaling:
 		adj := p.ScalingAdjustment
@@ -372,11 +386,15 @@ func (e *engine) propose(p Policy, a Alarm, metric float64, warming, t int) (int
 			return 0, false // simple scaling waits out the cooldown
 		}
 		// Scale-out adds to the instances that finished warming up (the ones
-		// warming already count toward it); scale-in takes from the desired
-		// capacity. Simple policies have no warm-up and use the desired capacity.
-		base := e.desired
-		if adj > 0 && p.Type == StepScaling {
+		// warming already count toward it); scale-in takes from the current
+		// capacity including terminating instances. Simple policies have no
+		// warm-up and scale out from the desired capacity.
+		base := current
+		switch {
+		case adj > 0 && p.Type == StepScaling:
 			base = nonWarming
+		case adj > 0:
+			base = e.desired
 		}
 		switch p.AdjustmentType {
 		case ExactCapacity:
