@@ -55,7 +55,7 @@ func NewReport(cfg Config, res *Result, tolerance float64) Report {
 	ev := ComputeEvenness(res.Instances)
 	rep := Report{
 		Target:       cfg.URL,
-		Concurrency:  cfg.Concurrency,
+		Concurrency:  res.Concurrency,
 		KeepAlive:    !cfg.DisableKeepAlive,
 		Stopped:      res.Stopped,
 		Requests:     res.Requests,
@@ -71,9 +71,6 @@ func NewReport(cfg Config, res *Result, tolerance float64) Report {
 		Evenness:     Evenness{MaxOverMin: round(ev.MaxOverMin, 4), CV: round(ev.CV, 4)},
 		Verdict:      Judge(res.Instances, ev, tolerance),
 		Tolerance:    tolerance,
-	}
-	if rep.Concurrency <= 0 {
-		rep.Concurrency = DefaultConcurrency
 	}
 	if s := res.Elapsed.Seconds(); s > 0 {
 		rep.RPS = round(float64(res.Requests)/s, 1)

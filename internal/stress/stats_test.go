@@ -71,7 +71,8 @@ func TestReportFigures(t *testing.T) {
 		_ = h.RecordValue(v * 1000) // 1ms .. 100ms
 	}
 	res := &Result{
-		Requests: 10, Succeeded: 8, Failed: 2,
+		Concurrency: 2,
+		Requests:    10, Succeeded: 8, Failed: 2,
 		StatusCodes: map[int]int64{200: 8, 503: 1},
 		Failures:    Failures{Status: 1, Timeout: 1},
 		Instances:   map[string]int64{"i-a": 6, "i-b": 3},

@@ -71,6 +71,8 @@ const (
 
 // Result is what a run measured.
 type Result struct {
+	// Concurrency is the number of workers that ran (at most Requests).
+	Concurrency int
 	// Requests that completed: Succeeded + Failed.
 	Requests, Succeeded, Failed int64
 	// Cancelled counts requests in flight when the run was stopped by
@@ -238,6 +240,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 
 	res := &Result{
+		Concurrency: cfg.Concurrency,
 		StatusCodes: map[int]int64{},
 		Instances:   map[string]int64{},
 		Latency:     r.hist,
