@@ -300,7 +300,7 @@ func (w *Watcher) Watch(ctx context.Context, interval time.Duration, emit func(E
 	}
 }
 
-// describeWatch names what a watcher watches, for the first line it prints.
+// describe names what a watcher watches, for the first line it prints.
 func (w *Watcher) describe() string {
 	var parts []string
 	if w.ASGName != "" {
