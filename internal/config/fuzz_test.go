@@ -6,9 +6,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/platformstarter/elastic-web-tier/internal/config"
 )
@@ -236,4 +239,92 @@ func checkInvariants(t *testing.T, f *config.File) {
 			}
 		}
 	}
+}
+
+// FuzzFieldValue aims the fuzzer at the validator: it writes one YAML value
+// (a scalar, a flow list or mapping, anything) at one key path of a valid
+// file, in the environment or in the defaults block, and checks the same
+// promises as FuzzParse. Random bytes rarely make a valid file; one value in
+// a valid file finds missing range checks, overflows and NaN quickly.
+//
+//	go test -run '^$' -fuzz FuzzFieldValue -fuzztime 60s ./internal/config/
+func FuzzFieldValue(f *testing.F) {
+	paths := leafPaths(reflect.TypeOf(config.Environment{}), "")
+	for i, v := range []string{
+		"0", "-1", "1", "59", "61", "100", "101", "65536", "1e309", ".nan", "-.inf",
+		"9223372036854775807", "18446744073709551615", "-9223372036854775808", "0x10", "1_000",
+		"''", "' '", "'::/0'", "10.0.0.0/16", "[]", "[a, b]", "{}", "~", "true", "!!str 5",
+		"arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+	} {
+		f.Add(uint8(i), false, v)
+		f.Add(uint8(i*7+3), true, v)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, inDefaults bool, value string) {
+		path := paths[int(which)%len(paths)]
+		var node yaml.Node
+		if err := yaml.Unmarshal([]byte(value), &node); err != nil || len(node.Content) == 0 {
+			node = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value}
+		} else {
+			node = *node.Content[0]
+		}
+		tree := map[string]any{
+			"region":             "us-east-1",
+			"availability_zones": []string{"us-east-1a", "us-east-1b"},
+			"network":            map[string]any{"cidr": "10.0.0.0/16"},
+		}
+		doc := map[string]any{"environments": map[string]any{"dev": tree}}
+		if inDefaults {
+			d := map[string]any{}
+			doc["defaults"] = d
+			tree = d
+		}
+		parts := strings.Split(path, ".")
+		for _, p := range parts[:len(parts)-1] {
+			next, ok := tree[p].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				tree[p] = next
+			}
+			tree = next
+		}
+		tree[parts[len(parts)-1]] = &node
+		data, err := yaml.Marshal(doc)
+		if err != nil {
+			t.Skip("value does not marshal:", err)
+		}
+		file, err := config.Parse("fuzz.yaml", data)
+		if err != nil {
+			var ce *config.Errors
+			if !errors.As(err, &ce) || len(ce.Problems) == 0 || file != nil {
+				t.Fatalf("got %v, %v (%T); want nil and *config.Errors with problems\n%s", file, err, err, data)
+			}
+			return
+		}
+		checkInvariants(t, file)
+	})
+}
+
+// leafPaths lists the dotted YAML key paths of t's settings that hold a
+// value (scalars, lists, maps), descending into nested settings.
+func leafPaths(t reflect.Type, prefix string) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		ft := t.Field(i).Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct {
+			out = append(out, leafPaths(ft, prefix+tag+".")...)
+		} else {
+			out = append(out, prefix+tag)
+		}
+	}
+	return out
 }
