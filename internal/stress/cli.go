@@ -49,7 +49,7 @@ Flags:
 type durationValue struct{ d *time.Duration }
 
 func (v durationValue) String() string {
-	if v.d == nil {
+	if v.d == nil || *v.d == 0 {
 		return ""
 	}
 	return v.d.String()
@@ -94,10 +94,10 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	}
 	fs.Int64Var(&o.cfg.Requests, "n", DefaultRequests, "`requests` to send (with -t alone: no count limit)")
 	fs.IntVar(&o.cfg.Concurrency, "c", DefaultConcurrency, "concurrent `workers`, one keep-alive connection each")
-	fs.Var(durationValue{&o.cfg.Duration}, "t", "time limit (e.g. 30s, 5m, or seconds); in-flight requests are cancelled at the limit")
-	fs.Var(durationValue{&o.cfg.Timeout}, "timeout", "per-request timeout, from dial to the last body byte")
+	fs.Var(durationValue{&o.cfg.Duration}, "t", "time limit as a `duration` (30s, 5m, or seconds); in-flight requests are cancelled at the limit")
+	fs.Var(durationValue{&o.cfg.Timeout}, "timeout", "per-request timeout `duration`, from dial to the last body byte")
 	fs.Float64Var(&o.cfg.Rate, "q", 0, "total request `rate` in requests/s across all workers (0: as fast as possible)")
-	fs.Float64Var(&o.cfg.Rate, "rate", 0, "same as -q")
+	fs.Float64Var(&o.cfg.Rate, "rate", 0, "`rate`: same as -q")
 	fs.BoolVar(&o.cfg.DisableKeepAlive, "no-keepalive", false, "open a new connection for every request")
 	fs.BoolVar(&o.cfg.Insecure, "insecure", false, "skip TLS certificate verification (with --https on an ALB DNS name)")
 	fs.StringVar(&o.outputs, "outputs", "", "stack outputs `file` (cdktf deploy --outputs-file, or terraform output -json)")
@@ -112,8 +112,8 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.wc.TargetGroupARN, "target-group", "", "target group `ARN` for --watch (default: target_group_arn output)")
 	fs.StringVar(&o.wc.Region, "region", "", "AWS `region` for --watch (default: the SDK's, e.g. AWS_REGION)")
 	fs.StringVar(&o.wc.Endpoint, "aws-endpoint", "", "endpoint `URL` for both AWS APIs (a local fake or LocalStack)")
-	fs.Var(durationValue{&o.watchEvery}, "watch-interval", "poll interval for --watch")
 	o.watchEvery = 5 * time.Second
+	fs.Var(durationValue{&o.watchEvery}, "watch-interval", "poll interval `duration` for --watch")
 
 	// Flags may come before or after the URL.
 	var positional []string
