@@ -1,0 +1,398 @@
+package lazyjsii
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Package is an npm package as jsii bindings hand it to the kernel: the name
+// and version they pass to Load and the tarball they embed.
+type Package struct {
+	Name    string
+	Version string
+	Tarball []byte
+}
+
+// Digest is the hex digest the jsii kernel files p under in its package
+// cache: sha256 of the tarball, then for each of name and version a NUL byte
+// and the string (jsii-runtime 1.142 `digestFile(tarball, name, version)`).
+func (p Package) Digest() string {
+	h := sha256.New()
+	h.Write(p.Tarball)
+	for _, s := range []string{p.Name, p.Version} {
+		h.Write([]byte{0})
+		h.Write([]byte(s))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+var keyUnsafe = regexp.MustCompile(`[^@a-z0-9_.\\/-]+`)
+
+// EntryDir is the directory under a package cache root where the jsii kernel
+// looks for p (jsii-runtime 1.142 `DiskCache.entry(name, version, digest)`:
+// each key has runs of other characters replaced by "_" and is split on
+// slashes).
+func EntryDir(root string, p Package) (string, error) {
+	parts := []string{root}
+	for _, key := range []string{p.Name, p.Version, p.Digest()} {
+		for _, seg := range strings.FieldsFunc(keyUnsafe.ReplaceAllString(key, "_"), func(r rune) bool { return r == '/' || r == '\\' }) {
+			if seg == ".." || seg == "." {
+				return "", fmt.Errorf("cache key %q has a %q segment", key, seg)
+			}
+			parts = append(parts, seg)
+		}
+	}
+	return filepath.Join(parts...), nil
+}
+
+// Files the lazily loading copy adds next to the package's own files.
+const (
+	markerFile   = ".jsii-runtime-package-cache" // the kernel's "entry is complete" marker
+	stampFile    = ".ewt-lazy.json"
+	manifestFile = ".ewt-lazy-files"
+	indexFile    = "lib/index.js"
+	eagerFile    = "lib/index.eager.js"
+	// formatVersion changes whenever what Prepare writes changes, so that
+	// older copies are rebuilt (it is also part of the cache root).
+	formatVersion = 1
+)
+
+// stamp records what an entry was prepared from; verify checks it on use.
+type stamp struct {
+	Format      int    `json:"format"`
+	Name        string `json:"name"`
+	Version     string `json:"version"`
+	Digest      string `json:"digest"`
+	Exports     int    `json:"exports"`
+	EagerSHA256 string `json:"eager_sha256"`
+	IndexSHA256 string `json:"index_sha256"`
+	Files       int    `json:"files"`
+}
+
+// Result tells where Prepare left the lazily loading copy.
+type Result struct {
+	Root     string // the package cache root to give the kernel
+	Entry    string // the package directory in it
+	Exports  int    // names the index exports
+	Prepared bool   // this call built the entry (it was missing or did not verify)
+}
+
+// Prepare makes sure root holds a verified lazily loading copy of p where the
+// jsii kernel will look for it, building it when it is missing or does not
+// verify. It is idempotent and safe to run in several processes at once:
+// each builds in its own temporary directory under root and renames it into
+// place; a process that loses the race uses the winner's copy once it
+// verifies.
+func Prepare(root string, p Package) (Result, error) {
+	res := Result{Root: root}
+	entry, err := EntryDir(root, p)
+	if err != nil {
+		return res, err
+	}
+	res.Entry = entry
+	digest := filepath.Base(entry)
+	if st, err := verify(entry, p, digest); err == nil {
+		res.Exports = st.Exports
+		return res, nil
+	}
+
+	tmpRoot := filepath.Join(root, ".tmp")
+	if err := os.MkdirAll(tmpRoot, 0o700); err != nil {
+		return res, err
+	}
+	removeStale(tmpRoot, time.Hour)
+	tmp, err := os.MkdirTemp(tmpRoot, "prepare-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(tmp)
+	if err := build(tmp, p, digest); err != nil {
+		return res, err
+	}
+	st, err := verify(tmp, p, digest)
+	if err != nil {
+		return res, fmt.Errorf("the copy just built does not verify: %w", err)
+	}
+	res.Exports, res.Prepared = st.Exports, true
+	if err := os.MkdirAll(filepath.Dir(entry), 0o700); err != nil {
+		return res, err
+	}
+	for attempt := 0; ; attempt++ {
+		if err := os.Rename(tmp, entry); err == nil {
+			return res, nil
+		} else if attempt == 2 {
+			return res, fmt.Errorf("installing the copy: %w", err)
+		}
+		// Someone else's entry is in the way.
+		if st, err := verify(entry, p, digest); err == nil {
+			res.Exports, res.Prepared = st.Exports, false // another process won
+			return res, nil
+		}
+		// A broken entry: move it aside (rename is atomic) and retry.
+		trash := filepath.Join(tmpRoot, "broken-"+randomSuffix())
+		if err := os.Rename(entry, trash); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return res, fmt.Errorf("moving aside the broken copy %s: %w", entry, err)
+		}
+		defer os.RemoveAll(trash)
+	}
+}
+
+// build extracts p's tarball into dir the way the kernel does (the leading
+// "package/" stripped), keeps the original index as index.eager.js, writes the
+// lazy index, the manifest, the stamp and last the kernel's marker.
+func build(dir string, p Package, digest string) error {
+	if err := extract(dir, p.Tarball); err != nil {
+		return fmt.Errorf("extracting %s %s: %w", p.Name, p.Version, err)
+	}
+	if err := checkPackageJSON(dir, p); err != nil {
+		return err
+	}
+	orig, err := os.ReadFile(filepath.Join(dir, indexFile))
+	if err != nil {
+		return err
+	}
+	ix, err := ParseIndex(orig)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", p.Name, indexFile, err)
+	}
+	lazy := ix.LazySource()
+	if err := os.WriteFile(filepath.Join(dir, eagerFile), orig, 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, indexFile), lazy, 0o644); err != nil {
+		return err
+	}
+	files, err := writeManifest(dir)
+	if err != nil {
+		return err
+	}
+	st := stamp{
+		Format: formatVersion, Name: p.Name, Version: p.Version, Digest: digest,
+		Exports: len(ix.Exports), EagerSHA256: sha(orig), IndexSHA256: sha(lazy), Files: files,
+	}
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, stampFile), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, markerFile), nil, 0o644)
+}
+
+// verify checks that dir is a complete lazily loading copy of p made by this
+// format: stamp, package.json, the lazy index being exactly what the original
+// index turns into (so it exports the same names), and every file of the
+// manifest present with its size.
+func verify(dir string, p Package, digest string) (stamp, error) {
+	var st stamp
+	b, err := os.ReadFile(filepath.Join(dir, stampFile))
+	if err != nil {
+		return st, err
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return st, fmt.Errorf("%s: %w", stampFile, err)
+	}
+	if st.Format != formatVersion || st.Name != p.Name || st.Version != p.Version || st.Digest != digest {
+		return st, fmt.Errorf("%s is for %s %s (format %d), not %s %s (format %d)", stampFile, st.Name, st.Version, st.Format, p.Name, p.Version, formatVersion)
+	}
+	if err := checkPackageJSON(dir, p); err != nil {
+		return st, err
+	}
+	orig, err := os.ReadFile(filepath.Join(dir, eagerFile))
+	if err != nil {
+		return st, err
+	}
+	if sha(orig) != st.EagerSHA256 {
+		return st, fmt.Errorf("%s was changed", eagerFile)
+	}
+	lazy, err := os.ReadFile(filepath.Join(dir, indexFile))
+	if err != nil {
+		return st, err
+	}
+	if sha(lazy) != st.IndexSHA256 {
+		return st, fmt.Errorf("%s was changed", indexFile)
+	}
+	ix, err := ParseIndex(orig)
+	if err != nil {
+		return st, err
+	}
+	if !bytes.Equal(ix.LazySource(), lazy) || len(ix.Exports) != st.Exports {
+		return st, fmt.Errorf("%s is not the lazy form of %s", indexFile, eagerFile)
+	}
+	if err := checkManifest(dir, st.Files); err != nil {
+		return st, err
+	}
+	if _, err := os.Lstat(filepath.Join(dir, markerFile)); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+func checkPackageJSON(dir string, p Package) error {
+	b, err := os.ReadFile(filepath.Join(dir, "package.json"))
+	if err != nil {
+		return err
+	}
+	var pj struct{ Name, Version string }
+	if err := json.Unmarshal(b, &pj); err != nil {
+		return fmt.Errorf("package.json: %w", err)
+	}
+	if pj.Name != p.Name || pj.Version != p.Version {
+		return fmt.Errorf("the tarball holds %s %s, not %s %s", pj.Name, pj.Version, p.Name, p.Version)
+	}
+	return nil
+}
+
+// extract unpacks a gzipped npm tarball into dir, dropping the first path
+// component. Only regular files and directories are accepted.
+func extract(dir string, tarball []byte) error {
+	zr, err := gzip.NewReader(bytes.NewReader(tarball))
+	if err != nil {
+		return err
+	}
+	tr := tar.NewReader(zr)
+	files := 0
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		name := path.Clean(strings.TrimPrefix(h.Name, "./"))
+		i := strings.IndexByte(name, '/')
+		if i < 0 { // the top directory itself (or a top-level file, which the kernel drops too)
+			continue
+		}
+		rel := name[i+1:]
+		if path.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, "../") {
+			return fmt.Errorf("%s: path leaves the package", h.Name)
+		}
+		target := filepath.Join(dir, filepath.FromSlash(rel))
+		switch h.Typeflag {
+		case tar.TypeDir:
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return err
+			}
+		case tar.TypeReg:
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				return err
+			}
+			mode := fs.FileMode(h.Mode)&0o777&^0o022 | 0o600
+			f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(f, tr)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+			files++
+		case tar.TypeXGlobalHeader:
+		default:
+			return fmt.Errorf("%s: unsupported entry type %q", h.Name, h.Typeflag)
+		}
+	}
+	if files == 0 {
+		return errors.New("the tarball holds no files")
+	}
+	return zr.Close()
+}
+
+// writeManifest lists every regular file under dir with its size.
+func writeManifest(dir string) (int, error) {
+	var lines []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", p)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, strconv.FormatInt(info.Size(), 10)+"\t"+filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	sort.Strings(lines)
+	return len(lines), os.WriteFile(filepath.Join(dir, manifestFile), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+}
+
+// checkManifest checks that every file the manifest lists is there with its
+// size (the kernel may add files of its own, such as its runtime index).
+func checkManifest(dir string, want int) error {
+	b, err := os.ReadFile(filepath.Join(dir, manifestFile))
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(lines) != want {
+		return fmt.Errorf("%s lists %d files, the stamp says %d", manifestFile, len(lines), want)
+	}
+	for _, l := range lines {
+		size, rel, ok := strings.Cut(l, "\t")
+		if !ok {
+			return fmt.Errorf("%s: bad line %q", manifestFile, l)
+		}
+		info, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil {
+			return fmt.Errorf("missing file: %w", err)
+		}
+		if !info.Mode().IsRegular() || strconv.FormatInt(info.Size(), 10) != size {
+			return fmt.Errorf("%s was changed", rel)
+		}
+	}
+	return nil
+}
+
+// removeStale deletes leftovers of interrupted runs.
+func removeStale(dir string, age time.Duration) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > age {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

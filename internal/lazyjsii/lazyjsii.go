@@ -1,0 +1,287 @@
+// Package lazyjsii makes the jsii kernel load only the AWS provider code that
+// the stacks use.
+//
+// @cdktf/provider-aws's lib/index.js requires all of its ~2,090 resource
+// modules (192 MB of JavaScript) as soon as the first AWS type is used, and V8
+// compiling them is most of a synth's time and memory. Setup prepares, in a
+// project cache directory outside git, a copy of the kernel's package cache
+// entry for that package whose index defines each export as a getter that
+// requires its module on first access, verifies it, and points the kernel at
+// that cache (JSII_RUNTIME_PACKAGE_CACHE_ROOT). The kernel extracts the other
+// packages (cdktf, constructs) into the same root as usual.
+//
+// When anything does not match (the pinned version, the tarball, the index's
+// shape, the files on disk), Setup leaves the environment alone and prints one
+// line: the kernel then loads the package the standard way. EWT_LAZY_JSII=0
+// turns it off.
+package lazyjsii
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/jsii-runtime-go"
+	awsjsii "github.com/cdktf/cdktf-provider-aws-go/aws/v19/jsii"
+)
+
+// Environment variables.
+const (
+	// EnvSwitch turns lazy loading off with 0 (also false, off, no); empty,
+	// 1, true, on or yes leave it on.
+	EnvSwitch = "EWT_LAZY_JSII"
+	// EnvVerbose set to 1 makes Setup say in one line what it did even when
+	// all went well (make bench uses it to check the app really uses it).
+	EnvVerbose = "EWT_LAZY_JSII_VERBOSE"
+	// EnvCacheRoot is the kernel's package cache root setting that Setup sets.
+	EnvCacheRoot = "JSII_RUNTIME_PACKAGE_CACHE_ROOT"
+	// envCacheSwitch is the kernel's switch for its package cache, which lazy
+	// loading needs.
+	envCacheSwitch = "JSII_RUNTIME_PACKAGE_CACHE"
+)
+
+// Status is what Setup did.
+type Status struct {
+	Active   bool   // the kernel will load the lazily loading copy
+	Off      bool   // EWT_LAZY_JSII turned lazy loading off
+	Reason   string // why it is not active (empty when it is, or when Off)
+	Root     string // the package cache root given to the kernel
+	Entry    string // the provider package directory in it
+	Exports  int    // names the provider index exports
+	Prepared bool   // Setup built the copy (first use of this version)
+	Took     time.Duration
+}
+
+var (
+	setupOnce sync.Once
+	current   Status
+)
+
+// Setup turns on lazy loading of the AWS provider for this process's jsii
+// kernel; w gets at most one line (a fallback notice, the first preparation
+// of a version, or with EWT_LAZY_JSII_VERBOSE=1 the status). Call it at the
+// start of main (after jsiienv.Ensure) or of TestMain, before the first jsii
+// call: it restarts the kernel process that package initializers created but
+// have not started yet, so that the kernel sees the cache root. Later calls
+// return the first call's status.
+func Setup(w io.Writer) Status {
+	setupOnce.Do(func() { current = setup(w, osHost()) })
+	return current
+}
+
+// Current returns the status of the process's Setup (the zero Status, not
+// active, before Setup ran).
+func Current() Status { return current }
+
+// host is what setup needs from the process; tests replace it.
+type host struct {
+	getenv        func(string) string
+	setenv        func(string, string) error
+	unsetenv      func(string) error
+	cacheDir      func() (string, error)
+	pkg           func() (Package, error)
+	kernelRunning func() bool
+	restartKernel func()
+	// loadProvider makes the kernel load the provider package (starting the
+	// kernel if needed); it panics on failure, as jsii calls do.
+	loadProvider func()
+	indexTimeout time.Duration
+}
+
+func osHost() host {
+	return host{
+		getenv:        os.Getenv,
+		setenv:        os.Setenv,
+		unsetenv:      os.Unsetenv,
+		cacheDir:      os.UserCacheDir,
+		pkg:           AWSProvider,
+		kernelRunning: kernelRunning,
+		// jsii.Close ends the kernel process and removes its temp directory;
+		// the next jsii call creates a new one with the current environment.
+		restartKernel: jsii.Close,
+		loadProvider:  awsjsii.Initialize,
+		indexTimeout:  3 * time.Minute,
+	}
+}
+
+// BaseDir is where lazily loading copies live: <user cache>/elastic-web-tier/jsii-lazy.
+func BaseDir(userCache string) string {
+	return filepath.Join(userCache, "elastic-web-tier", "jsii-lazy")
+}
+
+// RootDir is the package cache root for this format of copies.
+func RootDir(userCache string) string {
+	return filepath.Join(BaseDir(userCache), fmt.Sprintf("v%d", formatVersion))
+}
+
+func setup(w io.Writer, h host) (st Status) {
+	start := time.Now()
+	verbose := h.getenv(EnvVerbose) == "1"
+	defer func() {
+		st.Took = time.Since(start)
+		switch {
+		case st.Off:
+			if verbose {
+				fmt.Fprintf(w, "lazy jsii loading: off (%s=%s)\n", EnvSwitch, h.getenv(EnvSwitch))
+			}
+		case !st.Active:
+			fmt.Fprintf(w, "lazy jsii loading off: %s; loading the provider the standard (slower) way\n", st.Reason)
+		case st.Prepared:
+			fmt.Fprintf(w, "lazy jsii loading: prepared a lazily loading copy of %s (%d exports) in %s in %.1fs\n",
+				st.Entry, st.Exports, st.Root, st.Took.Seconds())
+		case verbose:
+			fmt.Fprintf(w, "lazy jsii loading: active, %s (%d exports), checked in %dms\n", st.Entry, st.Exports, st.Took.Milliseconds())
+		}
+	}()
+	fallback := func(format string, args ...any) Status {
+		return Status{Reason: fmt.Sprintf(format, args...)}
+	}
+
+	userCache, cacheErr := h.cacheDir()
+	inherited := h.getenv(EnvCacheRoot)
+	ours := cacheErr == nil && inherited != "" && isUnder(inherited, BaseDir(userCache))
+
+	switch v := strings.ToLower(strings.TrimSpace(h.getenv(EnvSwitch))); v {
+	case "", "1", "true", "on", "yes":
+	case "0", "false", "off", "no":
+		if ours { // set by a parent process that has it on: undo it for our kernel
+			if h.kernelRunning() {
+				return fallback("%s=%s came after the jsii kernel started with lazy loading", EnvSwitch, v)
+			}
+			if err := h.unsetenv(EnvCacheRoot); err != nil {
+				return fallback("%v", err)
+			}
+			h.restartKernel()
+		}
+		return Status{Off: true}
+	default:
+		return fallback("%s=%q is neither 0 nor 1", EnvSwitch, h.getenv(EnvSwitch))
+	}
+	if c := h.getenv(envCacheSwitch); c != "" && !strings.EqualFold(c, "enabled") {
+		return fallback("%s=%s turns off the package cache it needs", envCacheSwitch, c)
+	}
+	if cacheErr != nil {
+		return fallback("no cache directory: %v", cacheErr)
+	}
+	root := RootDir(userCache)
+	if inherited != "" && filepath.Clean(inherited) != root {
+		return fallback("%s is already set (to %s)", EnvCacheRoot, inherited)
+	}
+	if inherited == "" && h.kernelRunning() {
+		return fallback("Setup was called after the jsii kernel started")
+	}
+	pkg, err := h.pkg()
+	if err != nil {
+		return fallback("%v", err)
+	}
+	res, err := Prepare(root, pkg)
+	if err != nil {
+		return fallback("preparing the copy of %s %s in %s: %v", pkg.Name, pkg.Version, root, err)
+	}
+	if other := standardEntry(res.Entry); other != "" {
+		return fallback("the jsii kernel used %s instead of the prepared copy", other)
+	}
+	if inherited == "" {
+		if err := h.setenv(EnvCacheRoot, root); err != nil {
+			return fallback("%v", err)
+		}
+		h.restartKernel()
+	}
+	st = Status{Active: true, Root: res.Root, Entry: res.Entry, Exports: res.Exports, Prepared: res.Prepared}
+	if !runtimeIndexReady(res.Entry) {
+		if err := warmUp(h, res.Entry); err != nil {
+			// Back to the standard path, with a kernel that has not seen the root.
+			_ = h.unsetenv(EnvCacheRoot)
+			h.restartKernel()
+			return fallback("%v", err)
+		}
+		st.Prepared = true
+	}
+	return st
+}
+
+// runtimeIndexReady reports whether entry holds the kernel's runtime index of
+// the package (.jsii.runtime.v<N>.json, written last when it builds one).
+// Without it the kernel parses the package's 116 MB assembly on every load.
+func runtimeIndexReady(entry string) bool {
+	m, _ := filepath.Glob(filepath.Join(entry, ".jsii.runtime.v*.json"))
+	return len(m) > 0
+}
+
+// warmUp has the kernel load the package from the prepared copy once and
+// waits until it has written its runtime index there. The kernel builds the
+// index in a worker thread after a load without one, which a short synth does
+// not live to finish; this first load waits for it. It also proves that the
+// kernel uses the copy: had it filed the package elsewhere, the index would
+// never appear here.
+func warmUp(h host, entry string) (err error) {
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("the jsii kernel could not load the prepared copy: %v", r)
+			}
+		}()
+		h.loadProvider()
+	}()
+	if err != nil {
+		return err
+	}
+	if other := standardEntry(entry); other != "" {
+		return fmt.Errorf("the jsii kernel used %s instead of the prepared copy", other)
+	}
+	deadline := time.Now().Add(h.indexTimeout)
+	for !runtimeIndexReady(entry) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the jsii kernel wrote no runtime index into %s within %s", entry, h.indexTimeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return nil
+}
+
+// standardEntry returns a complete cache entry next to entry (same package
+// and version, another digest) that the kernel made itself, which means it
+// did not find the prepared copy; "" when there is none.
+func standardEntry(entry string) string {
+	siblings, _ := os.ReadDir(filepath.Dir(entry))
+	for _, d := range siblings {
+		p := filepath.Join(filepath.Dir(entry), d.Name())
+		if !d.IsDir() || p == entry {
+			continue
+		}
+		_, errMarker := os.Lstat(filepath.Join(p, markerFile))
+		_, errStamp := os.Lstat(filepath.Join(p, stampFile))
+		if errMarker == nil && errStamp != nil {
+			return p
+		}
+	}
+	return ""
+}
+
+func isUnder(p, dir string) bool {
+	rel, err := filepath.Rel(dir, filepath.Clean(p))
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// kernelRunning reports whether this process has a jsii kernel child (Linux:
+// /proc; elsewhere it cannot tell and says no).
+func kernelRunning() bool {
+	tasks, _ := filepath.Glob("/proc/self/task/*/children")
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue
+		}
+		for _, pid := range strings.Fields(string(b)) {
+			cmd, err := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
+			if err == nil && strings.Contains(string(cmd), "jsii-runtime") {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,130 @@
+package lazyjsii
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	_ "unsafe" // for go:linkname
+
+	// The bindings that embed the provider's npm tarball; imported for the
+	// linkname below (the app imports them anyway).
+	"golang.org/x/mod/modfile"
+
+	_ "github.com/cdktf/cdktf-provider-aws-go/aws/v19/jsii"
+)
+
+// providerTarball is the npm tarball of @cdktf/provider-aws that the Go
+// bindings embed and hand to the jsii kernel (their unexported variable
+// `tarball`). Reading the very bytes the kernel gets is what lets us compute
+// the kernel's package cache key. Should the bindings ever rename it, this
+// stays empty and Setup falls back to the standard loading path.
+//
+//go:linkname providerTarball github.com/cdktf/cdktf-provider-aws-go/aws/v19/jsii.tarball
+var providerTarball []byte
+
+// ProviderModule is the Go module of the AWS provider bindings; its version
+// (go.mod's pin, read from the build info) is the npm version they load.
+const ProviderModule = "github.com/cdktf/cdktf-provider-aws-go/aws/v19"
+
+// ProviderName is the npm package the AWS provider bindings load.
+const ProviderName = "@cdktf/provider-aws"
+
+// AWSProvider returns the AWS provider package as the bindings load it: its
+// npm name, the version go.mod pins and the embedded tarball.
+func AWSProvider() (Package, error) {
+	if len(providerTarball) == 0 {
+		return Package{}, errors.New("the AWS provider bindings no longer expose their embedded tarball")
+	}
+	v, err := pinnedVersion(ProviderModule)
+	if err != nil {
+		return Package{}, err
+	}
+	return Package{Name: ProviderName, Version: v, Tarball: providerTarball}, nil
+}
+
+// pinnedVersion returns the version of module path that this program was
+// built with: from the build information, or, in test binaries (whose build
+// information lists no dependencies), from the go.mod of the main module
+// found from the working directory up.
+func pinnedVersion(path string) (string, error) {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "", errors.New("no build information in this binary (cannot tell which provider version go.mod pins)")
+	}
+	if len(bi.Deps) > 0 {
+		return moduleVersion(bi, path)
+	}
+	gomod, data, err := findGoMod(bi.Main.Path)
+	if err != nil {
+		return "", err
+	}
+	return goModVersion(gomod, data, path)
+}
+
+// findGoMod looks for the go.mod of module mainPath in the working directory
+// and its parents.
+func findGoMod(mainPath string) (string, []byte, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", nil, err
+	}
+	for {
+		p := filepath.Join(dir, "go.mod")
+		if data, err := os.ReadFile(p); err == nil && modfile.ModulePath(data) == mainPath {
+			return p, data, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", nil, fmt.Errorf("no go.mod of %s above the working directory (cannot tell which provider version it pins)", mainPath)
+		}
+		dir = parent
+	}
+}
+
+// goModVersion returns the npm-style version go.mod pins for module path.
+func goModVersion(file string, data []byte, path string) (string, error) {
+	f, err := modfile.ParseLax(file, data, nil)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range f.Replace {
+		if r.Old.Path == path {
+			return "", fmt.Errorf("%s replaces %s (no version to check the tarball against)", file, path)
+		}
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == path {
+			return npmVersion(path, r.Mod.Version)
+		}
+	}
+	return "", fmt.Errorf("%s does not require %s", file, path)
+}
+
+func npmVersion(path, v string) (string, error) {
+	if !strings.HasPrefix(v, "v") || len(v) < 2 {
+		return "", fmt.Errorf("%s has version %q, not a release version", path, v)
+	}
+	return strings.TrimPrefix(v, "v"), nil
+}
+
+// moduleVersion returns the npm-style version (no leading v) of module path
+// in bi.
+func moduleVersion(bi *debug.BuildInfo, path string) (string, error) {
+	for _, d := range bi.Deps {
+		if d.Path != path {
+			continue
+		}
+		v := d.Version
+		if d.Replace != nil {
+			if d.Replace.Version == "" {
+				return "", fmt.Errorf("%s is replaced by %s (no version to check the tarball against)", path, d.Replace.Path)
+			}
+			v = d.Replace.Version
+		}
+		return npmVersion(path, v)
+	}
+	return "", fmt.Errorf("%s is not in this binary's build information", path)
+}
