@@ -354,10 +354,10 @@ func TestStaleKeepAliveConnectionIsRetried(t *testing.T) {
 	srv.Config.IdleTimeout = 10 * time.Millisecond
 	srv.Start()
 	defer srv.Close()
-	// 5 requests/s: each waits about 200ms, 20 times the server's idle
+	// 10 requests/s: each waits about 100ms, 10 times the server's idle
 	// timeout. StaleIdle is tiny so that any connection the server closed
 	// counts as stale, whatever the scheduling delays.
-	res := runLoad(t, Config{URL: srv.URL, Requests: 4, Concurrency: 1, Timeout: 5 * time.Second, Rate: 5, StaleIdle: time.Microsecond})
+	res := runLoad(t, Config{URL: srv.URL, Requests: 4, Concurrency: 1, Timeout: 5 * time.Second, Rate: 10, StaleIdle: time.Microsecond})
 	if res.Requests != 4 || res.Succeeded != 4 || res.Retried < 1 || res.Retried > 3 {
 		t.Errorf("requests %d succeeded %d retried %d failures %+v", res.Requests, res.Succeeded, res.Retried, res.Failures)
 	}
@@ -370,7 +370,7 @@ func TestDroppedKeepAliveConnectionIsAFailure(t *testing.T) {
 	srv.Config.IdleTimeout = 10 * time.Millisecond
 	srv.Start()
 	defer srv.Close()
-	res := runLoad(t, Config{URL: srv.URL, Requests: 4, Concurrency: 1, Timeout: 5 * time.Second, Rate: 5, StaleIdle: time.Hour})
+	res := runLoad(t, Config{URL: srv.URL, Requests: 4, Concurrency: 1, Timeout: 5 * time.Second, Rate: 10, StaleIdle: time.Hour})
 	if res.Requests != 4 || res.Retried != 0 || res.Failures.Connection < 1 || res.Succeeded < 2 {
 		t.Errorf("requests %d succeeded %d retried %d failures %+v", res.Requests, res.Succeeded, res.Retried, res.Failures)
 	}
