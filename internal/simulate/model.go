@@ -638,14 +638,15 @@ func (r *reader) alarm(res tfjson.Resource, m *Model) Alarm {
 	if len(dm) != 1 || !(tfjson.RefTo(dm["AutoScalingGroupName"], m.Group.Address) || (m.Group.Name != "" && dm["AutoScalingGroupName"] == m.Group.Name)) {
 		r.fail(res, "dimensions = %v: must be exactly AutoScalingGroupName of %s", show(dims), m.Group.Address)
 	}
+	a.Statistic, _ = r.str(res, "statistic")
 	if es, ok := res.Get("extended_statistic"); ok {
 		r.fail(res, "extended_statistic = %v: percentiles are not supported; use statistic Average, Maximum or Minimum", show(es))
-	}
-	a.Statistic, _ = r.str(res, "statistic")
-	switch a.Statistic {
-	case "Average", "Maximum", "Minimum":
-	default:
-		r.fail(res, "statistic = %q: allowed are Average, Maximum, Minimum (every instance has the same CPU in the model)", a.Statistic)
+	} else {
+		switch a.Statistic {
+		case "Average", "Maximum", "Minimum":
+		default:
+			r.fail(res, "statistic = %q: allowed are Average, Maximum, Minimum (every instance has the same CPU in the model)", a.Statistic)
+		}
 	}
 	a.Period, _ = r.integer(res, "period")
 	if a.Period < 60 || a.Period%60 != 0 {

@@ -364,9 +364,11 @@ func (e *engine) propose(p Policy, a Alarm, metric float64, warming, t int) (int
 	// capacity, so it does not remove more than needed.
 	current := e.desired + len(e.terminating)
 	var target int
+	var out bool // the policy asks for more capacity (else for less)
 	switch p.Type {
 	case TargetTrackingScaling:
-		if metric > p.TargetValue {
+		out = metric > p.TargetValue
+		if out {
 			target = ceil(float64(nonWarming) * metric / p.TargetValue)
 		} else {
 			if p.DisableScaleIn {
@@ -389,11 +391,12 @@ func (e *engine) propose(p Policy, a Alarm, metric float64, warming, t int) (int
 		// warming already count toward it); scale-in takes from the current
 		// capacity including terminating instances. Simple policies have no
 		// warm-up and scale out from the desired capacity.
+		out = adj > 0 || p.AdjustmentType == ExactCapacity && adj > e.desired
 		base := current
 		switch {
-		case adj > 0 && p.Type == StepScaling:
+		case out && p.Type == StepScaling:
 			base = nonWarming
-		case adj > 0:
+		case out:
 			base = e.desired
 		}
 		switch p.AdjustmentType {
@@ -406,12 +409,12 @@ func (e *engine) propose(p Policy, a Alarm, metric float64, warming, t int) (int
 		}
 	}
 	switch {
-	case target > e.desired && warming > 0 && !breaches(a.Operator, metric, a.Threshold):
+	case out && target <= e.desired, !out && target >= e.desired:
+		return 0, false // already there (or on its way: warming or terminating instances)
+	case out && warming > 0 && !breaches(a.Operator, metric, a.Threshold):
 		return 0, false // during warm-up, scale out only on a breaching metric
-	case target < e.desired && warming > 0:
+	case !out && warming > 0:
 		return 0, false // scale-in waits until new instances have warmed up
-	case target == e.desired:
-		return 0, false
 	}
 	return target, true
 }
