@@ -238,6 +238,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 			return ExitFailed
 		}
 		con.line("watch: polling " + watcher.describe() + " every " + o.watchEvery.String())
+		// The baseline poll, before any load: it fails fast on missing
+		// credentials or a wrong name, and sets what existed at the start.
 		watcher.Start = time.Now()
 		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		first, err := watcher.Poll(pctx)
@@ -254,7 +256,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	loadCtx, stopWatch := context.WithCancel(ctx)
 	var watchDone sync.WaitGroup
 	if watcher != nil {
-		watcher.Start = time.Now()
+		watcher.Start = time.Now() // event times count from the load's start
 		watchDone.Add(1)
 		go func() {
 			defer watchDone.Done()
