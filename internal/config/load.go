@@ -1,7 +1,11 @@
 package config
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"reflect"
 	"regexp"
@@ -98,9 +102,26 @@ func Parse(source string, data []byte) (*File, error) {
 		return nil, &Errors{Source: source, Problems: c.problems}
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		c.add(0, "", "", "malformed YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 		return fail()
+	}
+	// yaml.Unmarshal would read the first document and ignore the rest.
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			c.add(0, "", "", "malformed YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+			return fail()
+		}
+		if len(next.Content) > 0 && !(next.Content[0].Kind == yaml.ScalarNode && next.Content[0].Tag == "!!null") {
+			c.add(next.Content[0].Line, "", "", "a second YAML document starts after ---; want one document holding project, defaults and environments")
+			return fail()
+		}
 	}
 	if len(doc.Content) == 0 {
 		c.add(0, "", "", "the file is empty; want a mapping with an 'environments' key (see environments.yaml)")
@@ -113,6 +134,7 @@ func Parse(source string, data []byte) (*File, error) {
 	}
 	f := &File{Project: "webtier"}
 	var defaultsNode, envsNode *yaml.Node
+	var defaultsBroken []string
 	seen := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], resolve(root.Content[i+1])
@@ -130,7 +152,9 @@ func Parse(source string, data []byte) (*File, error) {
 			f.Project = v.Value
 		case "defaults":
 			defaultsNode = v
+			start := len(c.problems)
 			checkNode(c, v, reflect.TypeOf(Environment{}), "defaults", "")
+			defaultsBroken = fieldsOf(c.problems[start:])
 		case "environments":
 			envsNode = v
 		default:
@@ -149,6 +173,7 @@ func Parse(source string, data []byte) (*File, error) {
 		return fail()
 	}
 	names := map[string]int{}
+	var envNodes []*yaml.Node
 	for i := 0; i+1 < len(envsNode.Content); i += 2 {
 		k, v := envsNode.Content[i], resolve(envsNode.Content[i+1])
 		name := k.Value
@@ -164,7 +189,9 @@ func Parse(source string, data []byte) (*File, error) {
 			c.add(v.Line, name, "", "%s; want a mapping of settings (region, availability_zones, network, ...)", describeEmpty(v))
 			continue
 		}
+		start := len(c.problems)
 		checkNode(c, v, reflect.TypeOf(Environment{}), name, "")
+		broken := append(fieldsOf(c.problems[start:]), defaultsBroken...)
 		env := Builtin()
 		if hasKey(v, "backend") || (defaultsNode != nil && hasKey(defaultsNode, "backend")) {
 			env.Backend = &Backend{Encrypt: true, UseLockfile: true}
@@ -177,8 +204,31 @@ func Parse(source string, data []byte) (*File, error) {
 		decodeLenient(v, &env)
 		env.Name = name
 		applyDerivedDefaults(f, &env)
+		// A field with a wrong type or no value keeps its default; checkNode
+		// has said so, and validating the default would only add noise.
+		start = len(c.problems)
 		validateEnv(c, f, &env, v)
+		kept := c.problems[:start]
+		for _, p := range c.problems[start:] {
+			if !underAny(p.Field, broken) {
+				kept = append(kept, p)
+			}
+		}
+		c.problems = kept
 		f.Environments = append(f.Environments, &env)
+		envNodes = append(envNodes, v)
+	}
+	state := map[string]string{}
+	for i, e := range f.Environments {
+		if e.Backend == nil {
+			continue
+		}
+		id := e.Backend.Bucket + "/" + e.Backend.Key
+		if other, dup := state[id]; dup {
+			c.add(lineOf(envNodes[i], "backend.key"), e.Name, "backend.key", "%q in bucket %s is already the state of %s; each environment needs its own key (leave key out for <project>/<env>/terraform.tfstate)", e.Backend.Key, e.Backend.Bucket, other)
+			continue
+		}
+		state[id] = e.Name
 	}
 	if len(c.problems) > 0 {
 		return fail()
@@ -190,7 +240,58 @@ func Parse(source string, data []byte) (*File, error) {
 // Its errors are type errors that checkNode has already reported with field
 // names, so they are dropped here.
 func decodeLenient(n *yaml.Node, out *Environment) {
-	_ = n.Decode(out)
+	_ = withoutDuplicateKeys(n, map[*yaml.Node]*yaml.Node{}).Decode(out)
+}
+
+// withoutDuplicateKeys copies n without the second and later uses of a
+// mapping key (checkNode reports them): yaml.v3 refuses to decode a mapping
+// with a duplicate key at all, which would drop every setting beside it and
+// report them as missing. done maps each node to its copy (aliases may cycle).
+func withoutDuplicateKeys(n *yaml.Node, done map[*yaml.Node]*yaml.Node) *yaml.Node {
+	if n == nil || n.Kind == yaml.ScalarNode {
+		return n
+	}
+	if cp, ok := done[n]; ok {
+		return cp
+	}
+	cp := *n
+	done[n] = &cp
+	cp.Alias = withoutDuplicateKeys(n.Alias, done)
+	cp.Content = make([]*yaml.Node, 0, len(n.Content))
+	seen := map[string]bool{}
+	for i := 0; i < len(n.Content); i++ {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && i+1 < len(n.Content) {
+			k := n.Content[i].Value
+			if seen[k] {
+				i++ // drop the key and its value
+				continue
+			}
+			seen[k] = true
+		}
+		cp.Content = append(cp.Content, withoutDuplicateKeys(n.Content[i], done))
+	}
+	return &cp
+}
+
+// fieldsOf lists the fields of problems (skipping whole-block ones).
+func fieldsOf(problems []Problem) []string {
+	var out []string
+	for _, p := range problems {
+		if p.Field != "" {
+			out = append(out, p.Field)
+		}
+	}
+	return out
+}
+
+// underAny reports whether field is one of paths or lies below one (path.x, path[i]).
+func underAny(field string, paths []string) bool {
+	for _, p := range paths {
+		if field == p || strings.HasPrefix(field, p+".") || strings.HasPrefix(field, p+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 func applyDerivedDefaults(f *File, e *Environment) {
@@ -362,12 +463,14 @@ func checkNode(c *collector, n *yaml.Node, t reflect.Type, env, path string) {
 			c.add(n.Line, env, path, "is %s; want a string", show(n))
 		}
 	case reflect.Int:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		var v int
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&v) != nil {
 			c.add(n.Line, env, path, "is %s; want a whole number", show(n))
 		}
 	case reflect.Float64:
-		if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-			c.add(n.Line, env, path, "is %s; want a number", show(n))
+		var v float64
+		if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&v) != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			c.add(n.Line, env, path, "is %s; want a finite number", show(n))
 		}
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {

@@ -2,9 +2,11 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/apparentlymart/go-cidr/cidr"
@@ -68,7 +70,8 @@ func validateEnv(c *collector, f *File, e *Environment, n *yaml.Node) {
 	}
 	validateObservability(e, bad)
 	validateBackend(e, bad)
-	for k, v := range e.Tags {
+	for _, k := range slices.Sorted(maps.Keys(e.Tags)) {
+		v := e.Tags[k]
 		if k == "" || len(k) > 128 || len(v) > 256 || strings.HasPrefix(strings.ToLower(k), "aws:") {
 			bad("tags."+k, "tag %q=%q is not allowed; keys 1-128 characters not starting with aws:, values up to 256", k, v)
 		}
@@ -127,8 +130,12 @@ func validateNetwork(c *collector, e *Environment, n *yaml.Node, bad badFunc) {
 	azs := len(e.AvailabilityZones)
 	derived := len(nw.PublicSubnetCIDRs) == 0 && len(nw.PrivateSubnetCIDRs) == 0
 	if derived {
-		if nw.SubnetNewbits < 1 || ones+nw.SubnetNewbits > 28 {
-			bad("network.subnet_newbits", "%d gives /%d subnets from %s; AWS subnets must be /16 to /28, so want 1 to %d", nw.SubnetNewbits, ones+nw.SubnetNewbits, nw.CIDR, 28-ones)
+		if nw.SubnetNewbits < 1 || nw.SubnetNewbits > 28-ones {
+			size := "no"
+			if nw.SubnetNewbits >= 1 && nw.SubnetNewbits <= 32-ones {
+				size = fmt.Sprintf("/%d", ones+nw.SubnetNewbits)
+			}
+			bad("network.subnet_newbits", "%d gives %s subnets from %s; AWS subnets must be /16 to /28, so want 1 to %d", nw.SubnetNewbits, size, nw.CIDR, 28-ones)
 			return
 		}
 		if half := 1 << (nw.SubnetNewbits - 1); azs > half {
@@ -218,8 +225,8 @@ func validateALB(e *Environment, bad badFunc) {
 		bad("alb.ingress_cidrs", "is empty; want at least one CIDR that may reach the load balancer, e.g. 0.0.0.0/0")
 	}
 	for i, s := range a.IngressCIDRs {
-		if ip, n, err := net.ParseCIDR(s); err != nil || !ip.Equal(n.IP) {
-			bad(fmt.Sprintf("alb.ingress_cidrs[%d]", i), "%q is not a network CIDR; want e.g. 0.0.0.0/0 or 203.0.113.0/24", s)
+		if ip, n, err := net.ParseCIDR(s); err != nil || ip.To4() == nil || !ip.Equal(n.IP) {
+			bad(fmt.Sprintf("alb.ingress_cidrs[%d]", i), "%q is not an IPv4 network CIDR; want e.g. 0.0.0.0/0 or 203.0.113.0/24", s)
 		}
 	}
 	if a.HTTPS && a.CertificateARN == "" {
@@ -245,7 +252,7 @@ func validateALB(e *Environment, bad badFunc) {
 		bad("alb.deregistration_delay", "%d is not allowed; want 0 to 3600 seconds", a.DeregistrationDelay)
 	}
 	hc := a.HealthCheck
-	if !strings.HasPrefix(hc.Path, "/") {
+	if hc.Path != e.Compute.HealthPath && !strings.HasPrefix(hc.Path, "/") { // a path derived from compute.health_path is reported there
 		bad("alb.health_check.path", "%q must start with /", hc.Path)
 	}
 	if !matcherRE.MatchString(hc.Matcher) {
@@ -293,7 +300,7 @@ func validateScaling(e *Environment, bad badFunc) {
 		}
 		if r.rule.EvaluationPeriods < 1 {
 			bad(r.name+".evaluation_periods", "%d is not allowed; want at least 1", r.rule.EvaluationPeriods)
-		} else if s.Period > 0 && r.rule.EvaluationPeriods*s.Period > 86400 {
+		} else if s.Period > 0 && r.rule.EvaluationPeriods > 86400/s.Period {
 			bad(r.name+".evaluation_periods", "%d periods of %d s span more than one day; CloudWatch allows at most 86400 s", r.rule.EvaluationPeriods, s.Period)
 		}
 		if r.rule.DatapointsToAlarm < 1 {
