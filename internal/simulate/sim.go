@@ -161,6 +161,9 @@ func (e *engine) run(p Profile) {
 		e.insts = append(e.insts, instance{serves: never, warm: never})
 	}
 	e.desired = g.Desired
+	e.res.Timeline = make([]Row, 0, e.res.Minutes)
+	e.cpu = make([]float64, 0, e.res.Minutes)
+	e.reporters = make([]int, 0, e.res.Minutes)
 	// Steady history: before minute 0 the load held at its minute-0 value on
 	// the initial instances, so every alarm starts with N equal datapoints.
 	pre := datapoint{}
