@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,6 +87,10 @@ type stamp struct {
 	Files       int    `json:"files"`
 }
 
+// testHookBeforeInstall lets a test hold a built copy before it is renamed
+// into place, so that concurrent preparations really race.
+var testHookBeforeInstall func()
+
 // Result tells where Prepare left the lazily loading copy.
 type Result struct {
 	Root     string // the package cache root to give the kernel
@@ -131,6 +136,9 @@ func Prepare(root string, p Package) (Result, error) {
 		return res, fmt.Errorf("the copy just built does not verify: %w", err)
 	}
 	res.Exports, res.Prepared = st.Exports, true
+	if testHookBeforeInstall != nil {
+		testHookBeforeInstall()
+	}
 	if err := os.MkdirAll(filepath.Dir(entry), 0o700); err != nil {
 		return res, err
 	}
@@ -278,15 +286,15 @@ func extract(dir string, tarball []byte) error {
 		if err != nil {
 			return err
 		}
+		if path.IsAbs(h.Name) || slices.Contains(strings.Split(h.Name, "/"), "..") {
+			return fmt.Errorf("%s: path leaves the package", h.Name)
+		}
 		name := path.Clean(strings.TrimPrefix(h.Name, "./"))
 		i := strings.IndexByte(name, '/')
 		if i < 0 { // the top directory itself (or a top-level file, which the kernel drops too)
 			continue
 		}
 		rel := name[i+1:]
-		if path.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, "../") {
-			return fmt.Errorf("%s: path leaves the package", h.Name)
-		}
 		target := filepath.Join(dir, filepath.FromSlash(rel))
 		switch h.Typeflag {
 		case tar.TypeDir:

@@ -86,7 +86,7 @@ func findGoMod(mainPath string) (string, []byte, error) {
 
 // goModVersion returns the npm-style version go.mod pins for module path.
 func goModVersion(file string, data []byte, path string) (string, error) {
-	f, err := modfile.ParseLax(file, data, nil)
+	f, err := modfile.Parse(file, data, nil)
 	if err != nil {
 		return "", err
 	}

@@ -1,0 +1,226 @@
+package lazyjsii
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeHost stands in for the process: environment, cache directory, the
+// package, and a kernel that "loads" the package by writing a runtime index.
+type fakeHost struct {
+	env      map[string]string
+	cache    string
+	pkg      Package
+	pkgErr   error
+	running  bool
+	restarts int
+	loads    int
+	onLoad   func(f *fakeHost) // default: write the runtime index into the entry
+}
+
+func newFakeHost(t *testing.T) *fakeHost {
+	return &fakeHost{env: map[string]string{}, cache: t.TempDir(), pkg: fakePackage(t)}
+}
+
+func (f *fakeHost) entry() string {
+	e, _ := EntryDir(RootDir(f.cache), f.pkg)
+	return e
+}
+
+func (f *fakeHost) host() host {
+	return host{
+		getenv:   func(k string) string { return f.env[k] },
+		setenv:   func(k, v string) error { f.env[k] = v; return nil },
+		unsetenv: func(k string) error { delete(f.env, k); return nil },
+		cacheDir: func() (string, error) { return f.cache, nil },
+		pkg: func() (Package, error) {
+			return f.pkg, f.pkgErr
+		},
+		kernelRunning: func() bool { return f.running },
+		restartKernel: func() { f.restarts++ },
+		loadProvider: func() {
+			f.loads++
+			if f.onLoad != nil {
+				f.onLoad(f)
+				return
+			}
+			if err := os.WriteFile(filepath.Join(f.entry(), ".jsii.runtime.v1.json"), []byte("{}"), 0o644); err != nil {
+				panic(err)
+			}
+		},
+		indexTimeout: 300 * time.Millisecond,
+	}
+}
+
+func runSetup(t *testing.T, f *fakeHost) (Status, string) {
+	t.Helper()
+	var w bytes.Buffer
+	st := setup(&w, f.host())
+	out := w.String()
+	if strings.Count(out, "\n") > 1 {
+		t.Errorf("more than one line of notice:\n%s", out)
+	}
+	return st, out
+}
+
+func TestSetupActivates(t *testing.T) {
+	f := newFakeHost(t)
+	st, out := runSetup(t, f)
+	root := RootDir(f.cache)
+	if !st.Active || st.Root != root || st.Entry != f.entry() || st.Exports != 3 || !st.Prepared {
+		t.Fatalf("status = %+v", st)
+	}
+	if f.env[EnvCacheRoot] != root {
+		t.Errorf("%s = %q, want %q", EnvCacheRoot, f.env[EnvCacheRoot], root)
+	}
+	if f.restarts != 1 || f.loads != 1 {
+		t.Errorf("restarts = %d, loads = %d; want 1 and 1 (restart for the new root, one warm-up load)", f.restarts, f.loads)
+	}
+	if !strings.HasPrefix(out, "lazy jsii loading: prepared") {
+		t.Errorf("notice = %q", out)
+	}
+
+	// Next process: the copy and its runtime index are there; quiet, no warm-up.
+	g := &fakeHost{env: map[string]string{}, cache: f.cache, pkg: f.pkg}
+	st, out = runSetup(t, g)
+	if !st.Active || st.Prepared || g.loads != 0 || g.restarts != 1 || out != "" {
+		t.Errorf("second run: status %+v, loads %d, restarts %d, notice %q", st, g.loads, g.restarts, out)
+	}
+
+	// Verbose: one status line.
+	g = &fakeHost{env: map[string]string{EnvVerbose: "1"}, cache: f.cache, pkg: f.pkg}
+	if _, out = runSetup(t, g); !strings.HasPrefix(out, "lazy jsii loading: active") {
+		t.Errorf("verbose notice = %q", out)
+	}
+
+	// A child of a process that set the root keeps it and restarts nothing.
+	g = &fakeHost{env: map[string]string{EnvCacheRoot: root}, cache: f.cache, pkg: f.pkg}
+	if st, _ = runSetup(t, g); !st.Active || g.restarts != 0 {
+		t.Errorf("inherited root: status %+v, restarts %d", st, g.restarts)
+	}
+}
+
+func TestSetupOff(t *testing.T) {
+	for _, v := range []string{"0", "false", "off", "no", "OFF"} {
+		f := newFakeHost(t)
+		f.env[EnvSwitch] = v
+		st, out := runSetup(t, f)
+		if !st.Off || st.Active || out != "" || f.restarts != 0 || f.env[EnvCacheRoot] != "" {
+			t.Errorf("%s=%s: status %+v, notice %q, restarts %d, env %v", EnvSwitch, v, st, out, f.restarts, f.env)
+		}
+		if _, err := os.Stat(RootDir(f.cache)); err == nil {
+			t.Errorf("%s=%s: the cache was prepared anyway", EnvSwitch, v)
+		}
+	}
+	// Off in a child whose parent had it on: the inherited root is removed
+	// and the kernel process created with it is replaced.
+	f := newFakeHost(t)
+	f.env[EnvSwitch] = "0"
+	f.env[EnvCacheRoot] = RootDir(f.cache)
+	if st, _ := runSetup(t, f); !st.Off || f.env[EnvCacheRoot] != "" || f.restarts != 1 {
+		t.Errorf("inherited root: status %+v, env %v, restarts %d", st, f.env, f.restarts)
+	}
+	// Someone else's root is not ours to remove.
+	f = newFakeHost(t)
+	f.env[EnvSwitch] = "0"
+	f.env[EnvCacheRoot] = "/elsewhere"
+	if runSetup(t, f); f.env[EnvCacheRoot] != "/elsewhere" || f.restarts != 0 {
+		t.Errorf("foreign root: env %v, restarts %d", f.env, f.restarts)
+	}
+}
+
+func TestSetupOnValues(t *testing.T) {
+	for _, v := range []string{"", "1", "true", "on", "yes"} {
+		f := newFakeHost(t)
+		f.env[EnvSwitch] = v
+		if st, _ := runSetup(t, f); !st.Active {
+			t.Errorf("%s=%q: not active: %s", EnvSwitch, v, st.Reason)
+		}
+	}
+}
+
+// Every fallback: not active, one notice line, environment as it was (or
+// restored), and the standard path for the kernel.
+func TestSetupFallsBack(t *testing.T) {
+	cases := map[string]struct {
+		arrange func(f *fakeHost)
+		reason  string
+	}{
+		"unknown switch value":       {func(f *fakeHost) { f.env[EnvSwitch] = "maybe" }, "neither 0 nor 1"},
+		"package cache disabled":     {func(f *fakeHost) { f.env[envCacheSwitch] = "disabled" }, "turns off the package cache"},
+		"root set by the user":       {func(f *fakeHost) { f.env[EnvCacheRoot] = "/mine" }, "already set (to /mine)"},
+		"kernel already running":     {func(f *fakeHost) { f.running = true }, "after the jsii kernel started"},
+		"no provider tarball":        {func(f *fakeHost) { f.pkgErr = errors.New("no tarball") }, "no tarball"},
+		"tarball of another version": {func(f *fakeHost) { f.pkg.Version = "9.9.9" }, "the tarball holds @ewt/fake-provider 1.2.3, not @ewt/fake-provider 9.9.9"},
+		"kernel fails to load the copy": {func(f *fakeHost) {
+			f.onLoad = func(*fakeHost) { panic("JsiiError: boom") }
+		}, "could not load the prepared copy: JsiiError: boom"},
+		"kernel writes no runtime index": {func(f *fakeHost) {
+			f.onLoad = func(*fakeHost) {}
+		}, "wrote no runtime index"},
+		"kernel files the package elsewhere": {func(f *fakeHost) {
+			f.onLoad = func(f *fakeHost) {
+				other := filepath.Join(filepath.Dir(f.entry()), "0000")
+				if err := os.MkdirAll(other, 0o755); err != nil {
+					panic(err)
+				}
+				if err := os.WriteFile(filepath.Join(other, markerFile), nil, 0o644); err != nil {
+					panic(err)
+				}
+			}
+		}, "instead of the prepared copy"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newFakeHost(t)
+			c.arrange(f)
+			before := map[string]string{}
+			for k, v := range f.env {
+				before[k] = v
+			}
+			st, out := runSetup(t, f)
+			if st.Active || st.Off {
+				t.Fatalf("status = %+v", st)
+			}
+			if !strings.Contains(st.Reason, c.reason) {
+				t.Errorf("reason = %q, want it to contain %q", st.Reason, c.reason)
+			}
+			if !strings.HasPrefix(out, "lazy jsii loading off: ") || !strings.HasSuffix(out, "the standard (slower) way\n") {
+				t.Errorf("notice = %q", out)
+			}
+			if f.env[EnvCacheRoot] != before[EnvCacheRoot] {
+				t.Errorf("%s = %q after fallback, was %q", EnvCacheRoot, f.env[EnvCacheRoot], before[EnvCacheRoot])
+			}
+			if f.restarts%2 != 0 {
+				t.Errorf("kernel restarted %d times: a kernel with the lazy root may be left", f.restarts)
+			}
+		})
+	}
+}
+
+// A standard entry of the provider beside the prepared copy means the kernel
+// does not find the copy: Setup must not claim lazy loading.
+func TestSetupNoticesABypassedCopy(t *testing.T) {
+	f := newFakeHost(t)
+	if st, _ := runSetup(t, f); !st.Active {
+		t.Fatal(st.Reason)
+	}
+	writeFile(t, filepath.Join(filepath.Dir(f.entry()), "ffff", markerFile), "")
+	g := &fakeHost{env: map[string]string{}, cache: f.cache, pkg: f.pkg}
+	if st, _ := runSetup(t, g); st.Active || !strings.Contains(st.Reason, "instead of the prepared copy") {
+		t.Errorf("status = %+v", st)
+	}
+}
+
+func TestIsUnder(t *testing.T) {
+	for p, want := range map[string]bool{"/a/b/c": true, "/a/b/c/": true, "/a/b": false, "/a/bc": false, "/a": false, "/a/b/../x": false} {
+		if got := isUnder(p, "/a/b"); got != want {
+			t.Errorf("isUnder(%q, /a/b) = %v", p, got)
+		}
+	}
+}
