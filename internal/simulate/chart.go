@@ -91,8 +91,8 @@ func title(r *Result) string {
 	t := fmt.Sprintf("stack %s: %s", r.Model.Stack, r.Profile)
 	switch {
 	case s.FirstScaleOut != nil && s.TimeToFirstScaleOut != nil && s.ScaleOutThreshold != nil:
-		t += fmt.Sprintf("\nfirst scale-out at minute %d, %d min after CPU went above %s%%; peak %d instances (minute %d)",
-			*s.FirstScaleOut, *s.TimeToFirstScaleOut, num(*s.ScaleOutThreshold), s.PeakCapacity, s.PeakCapacityMinute)
+		t += fmt.Sprintf("\nfirst scale-out at minute %d, %d min after CPU went above %s%%; peak %d desired (minute %d), %d serving from minute %d",
+			*s.FirstScaleOut, *s.TimeToFirstScaleOut, num(*s.ScaleOutThreshold), s.PeakCapacity, s.PeakCapacityMinute, s.PeakInService, s.PeakInServiceMinute)
 	case s.FirstScaleOut != nil:
 		t += fmt.Sprintf("\nfirst scale-out at minute %d; peak %d instances (minute %d)", *s.FirstScaleOut, s.PeakCapacity, s.PeakCapacityMinute)
 	default:

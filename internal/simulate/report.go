@@ -143,7 +143,7 @@ func WriteText(w io.Writer, r *Result) error {
 	if s.FirstNewInstanceInService != nil {
 		fmt.Fprintf(tw, "  first new instance serving\tminute %d\n", *s.FirstNewInstanceInService)
 	}
-	fmt.Fprintf(tw, "  peak capacity\t%d desired (first at minute %d), %d in service\n", s.PeakCapacity, s.PeakCapacityMinute, s.PeakInService)
+	fmt.Fprintf(tw, "  peak capacity\t%d desired (first at minute %d), %d in service (first at minute %d)\n", s.PeakCapacity, s.PeakCapacityMinute, s.PeakInService, s.PeakInServiceMinute)
 	if s.ScaleOutThreshold != nil {
 		fmt.Fprintf(tw, "  minutes above the threshold\t%d of %d\n", s.MinutesAboveThreshold, r.Minutes)
 	}

@@ -95,8 +95,9 @@ type Summary struct {
 	// PeakCapacity is the highest desired capacity, first reached at PeakCapacityMinute.
 	PeakCapacity       int `json:"peak_capacity"`
 	PeakCapacityMinute int `json:"peak_capacity_minute"`
-	// PeakInService is the most instances serving at once.
-	PeakInService int `json:"peak_in_service"`
+	// PeakInService is the most instances serving at once, first at PeakInServiceMinute.
+	PeakInService       int `json:"peak_in_service"`
+	PeakInServiceMinute int `json:"peak_in_service_minute"`
 	// MinutesAboveThreshold counts minutes with CPU above the scale-out threshold.
 	MinutesAboveThreshold int `json:"minutes_above_scale_out_threshold"`
 	// MinutesOverloaded counts minutes whose load exceeded what the serving
@@ -570,7 +571,9 @@ func (e *engine) summarize() {
 		if r.Desired > s.PeakCapacity {
 			s.PeakCapacity, s.PeakCapacityMinute = r.Desired, r.Minute
 		}
-		s.PeakInService = max(s.PeakInService, r.InService)
+		if r.InService > s.PeakInService {
+			s.PeakInService, s.PeakInServiceMinute = r.InService, r.Minute
+		}
 		if r.Load > 100*float64(r.InService) {
 			s.MinutesOverloaded++
 		}

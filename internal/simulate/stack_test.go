@@ -11,9 +11,9 @@ import (
 // and launch delay 120 s, deregistration delay 30 s.
 func TestRealStacks(t *testing.T) {
 	type summary struct {
-		firstAbove, firstOut, timeToOut, firstServing int
-		peak, peakMinute, above, overloaded           int
-		outs, ins, reversals, final                   int
+		firstAbove, firstOut, timeToOut, firstServing      int
+		peak, peakMinute, servingMinute, above, overloaded int
+		outs, ins, reversals, final                        int
 	}
 	tests := []struct {
 		stack   string
@@ -36,7 +36,7 @@ func TestRealStacks(t *testing.T) {
 		stack: "prod", profile: "spike:base=90,peak=900,at=10,duration=20", minutes: 45,
 		want: []ev{{12, 3, 4}, {14, 4, 5}, {16, 5, 6}, {18, 6, 7}, {20, 7, 8}, {22, 8, 9},
 			{35, 9, 8}, {36, 8, 7}, {37, 7, 6}, {38, 6, 5}, {39, 5, 4}, {40, 4, 3}},
-		sum: summary{firstAbove: 10, firstOut: 12, timeToOut: 2, firstServing: 14, peak: 9, peakMinute: 22,
+		sum: summary{firstAbove: 10, firstOut: 12, timeToOut: 2, firstServing: 14, peak: 9, peakMinute: 22, servingMinute: 24,
 			above: 20, overloaded: 14, outs: 6, ins: 6, reversals: 1, final: 3},
 	}, {
 		// Stage (min 2, max 4, desired 2), 60 (30% on 2) -> 600 at 10:
@@ -44,7 +44,7 @@ func TestRealStacks(t *testing.T) {
 		// 6 instances can never serve 600: overloaded all 20 minutes from 10.
 		stack: "stage", profile: "step:from=60,to=600,at=10", minutes: 30,
 		want: []ev{{12, 2, 3}, {14, 3, 4}},
-		sum: summary{firstAbove: 10, firstOut: 12, timeToOut: 2, firstServing: 14, peak: 4, peakMinute: 14,
+		sum: summary{firstAbove: 10, firstOut: 12, timeToOut: 2, firstServing: 14, peak: 4, peakMinute: 14, servingMinute: 16,
 			above: 20, overloaded: 20, outs: 2, ins: 0, reversals: 0, final: 4},
 	}, {
 		// Prod with target tracking (target 50; AWS's alarms > 50 for 3 of 3,
@@ -56,7 +56,7 @@ func TestRealStacks(t *testing.T) {
 		//   ceil(6 x 15 / 50) = 2, clamped to min 3: 6 -> 3.
 		stack: "prod-target-tracking", profile: "spike:base=90,peak=300,at=10,duration=20", minutes: 50,
 		want: []ev{{13, 3, 6}, {45, 6, 3}},
-		sum: summary{firstAbove: 10, firstOut: 13, timeToOut: 3, firstServing: 15, peak: 6, peakMinute: 13,
+		sum: summary{firstAbove: 10, firstOut: 13, timeToOut: 3, firstServing: 15, peak: 6, peakMinute: 13, servingMinute: 15,
 			above: 5, overloaded: 0, outs: 1, ins: 1, reversals: 1, final: 3},
 	}}
 	for _, tc := range tests {
@@ -76,7 +76,7 @@ func TestRealStacks(t *testing.T) {
 			s := r.Summary
 			got := summary{
 				firstAbove: derefOr(s.FirstMinuteAbove), firstOut: derefOr(s.FirstScaleOut), timeToOut: derefOr(s.TimeToFirstScaleOut),
-				firstServing: derefOr(s.FirstNewInstanceInService), peak: s.PeakCapacity, peakMinute: s.PeakCapacityMinute,
+				firstServing: derefOr(s.FirstNewInstanceInService), peak: s.PeakCapacity, peakMinute: s.PeakCapacityMinute, servingMinute: s.PeakInServiceMinute,
 				above: s.MinutesAboveThreshold, overloaded: s.MinutesOverloaded, outs: s.ScaleOuts, ins: s.ScaleIns,
 				reversals: s.Reversals, final: s.FinalCapacity,
 			}
