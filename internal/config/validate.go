@@ -62,7 +62,7 @@ func validateEnv(c *collector, f *File, e *Environment, n *yaml.Node) {
 	if len(f.Project)+1+len(e.Name) > 28 {
 		bad("", "name prefix %q is %d characters; project and environment name together must fit 28 (AWS load balancer names are limited to 32)", f.Project+"-"+e.Name, len(f.Project)+1+len(e.Name))
 	}
-	validateNetwork(c, e, n, bad)
+	validateNetwork(e, bad)
 	validateCompute(e, bad)
 	validateALB(e, bad)
 	if e.ComputeMode == "asg" {
@@ -99,7 +99,7 @@ func orRegion(r string) string {
 	return r
 }
 
-func validateNetwork(c *collector, e *Environment, n *yaml.Node, bad badFunc) {
+func validateNetwork(e *Environment, bad badFunc) {
 	nw := e.Network
 	switch nw.NATMode {
 	case "none", "single", "per_az":
