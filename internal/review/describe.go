@@ -1,0 +1,233 @@
+package review
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// describe returns the label lines of a node from its own resource and what
+// is folded into it.
+func (b *builder) describe(n *Node) []string {
+	var own []*tfjson.Resource
+	for _, a := range n.Resources {
+		if b.root(a) == a {
+			own = append(own, b.res[a])
+		}
+	}
+	if len(own) == 0 {
+		return []string{n.ID}
+	}
+	r := own[0]
+	id := path.Base(b.localPath(r))
+	str := func(r *tfjson.Resource, p ...any) string { s, _ := r.String(p...); return s }
+	num := func(r *tfjson.Resource, p ...any) string {
+		if v, ok := r.Number(p...); ok {
+			return fmt.Sprintf("%g", v)
+		}
+		if s, ok := r.String(p...); ok {
+			return s
+		}
+		return "?"
+	}
+	switch r.Type {
+	case "aws_lb", "aws_alb":
+		title := "Load Balancer"
+		switch str(r, "load_balancer_type") {
+		case "", "application":
+			title = "Application Load Balancer"
+		case "network":
+			title = "Network Load Balancer"
+		}
+		var flags []string
+		if internal, _ := r.Bool("internal"); internal {
+			flags = append(flags, "internal")
+		} else {
+			flags = append(flags, "internet-facing")
+		}
+		if dp, _ := r.Bool("enable_deletion_protection"); dp {
+			flags = append(flags, "deletion protection")
+		}
+		return compact(title, str(r, "name"), strings.Join(flags, " · "))
+	case "aws_lb_listener", "aws_alb_listener":
+		title := fmt.Sprintf("listener %s :%s", str(r, "protocol"), num(r, "port"))
+		switch str(r, "default_action", "type") {
+		case "redirect":
+			return compact(title, fmt.Sprintf("redirect to %s :%s", str(r, "default_action", "redirect", "protocol"), str(r, "default_action", "redirect", "port")))
+		case "forward":
+			if p := str(r, "ssl_policy"); p != "" {
+				return compact(title, "forward", p)
+			}
+			return compact(title, "forward")
+		}
+		return compact(title, str(r, "default_action", "type"))
+	case "aws_lb_target_group", "aws_alb_target_group":
+		return compact("target group", fmt.Sprintf("%s :%s", str(r, "protocol"), num(r, "port")),
+			healthLine(r))
+	case "aws_autoscaling_group":
+		lines := []string{"Auto Scaling group",
+			fmt.Sprintf("min %s · desired %s · max %s", num(r, "min_size"), num(r, "desired_capacity"), num(r, "max_size"))}
+		if t := b.instanceType(n); t != "" {
+			lines = append(lines, t+" instances")
+		}
+		return lines
+	case "aws_instance":
+		t := str(r, "instance_type")
+		if t == "" {
+			t = b.instanceType(n)
+		}
+		return compact("EC2 instance", t)
+	case "aws_subnet":
+		return compact("subnet "+id, str(r, "cidr_block"))
+	case "aws_nat_gateway":
+		return compact("NAT gateway", id)
+	case "aws_internet_gateway":
+		return []string{"Internet gateway"}
+	case "aws_vpc_endpoint":
+		svc := str(r, "service_name")
+		if i := strings.LastIndex(svc, "."); i >= 0 {
+			svc = svc[i+1:]
+		}
+		return compact(strings.ToUpper(svc)+" "+strings.ToLower(str(r, "vpc_endpoint_type"))+" endpoint", "")
+	case "aws_flow_log":
+		dest := str(r, "log_destination_type")
+		if dest == "cloud-watch-logs" || dest == "" {
+			dest = "CloudWatch Logs"
+		}
+		line := str(r, "traffic_type") + " to " + dest
+		for _, f := range b.folded(n, "aws_cloudwatch_log_group") {
+			if d, ok := f.Number("retention_in_days"); ok {
+				line += fmt.Sprintf(", %g days", d)
+			}
+		}
+		return compact("VPC flow logs", line)
+	case "aws_autoscaling_policy":
+		if str(r, "policy_type") == "TargetTrackingScaling" {
+			return compact("target tracking", fmt.Sprintf("average CPU %s%%", num(r, "target_tracking_configuration", "target_value")))
+		}
+		adj := num(r, "step_adjustment", "scaling_adjustment")
+		if !strings.HasPrefix(adj, "-") {
+			adj = "+" + adj
+		}
+		lines := []string{fmt.Sprintf("%s %s", id, adj)}
+		for _, al := range b.folded(n, "aws_cloudwatch_metric_alarm") {
+			lines = append(lines, alarmLine(al, true))
+		}
+		return lines
+	case "aws_cloudwatch_metric_alarm":
+		if len(own) == 1 {
+			lines := compact("alarm "+id, alarmLine(r, true))
+			for _, act := range r.List("alarm_actions") {
+				if s, ok := act.(string); ok && strings.HasSuffix(s, ":ec2:recover") {
+					lines = append(lines, "recovers the instance")
+				}
+			}
+			return lines
+		}
+		lines := []string{fmt.Sprintf("%d CloudWatch alarms", len(own))}
+		for _, al := range own {
+			lines = append(lines, path.Base(b.localPath(al))+": "+alarmLine(al, false))
+		}
+		return lines
+	case "aws_sns_topic":
+		lines := compact("SNS topic", str(r, "name"))
+		for _, s := range b.folded(n, "aws_sns_topic_subscription") {
+			lines = append(lines, str(s, "protocol")+" subscription")
+		}
+		return lines
+	case "aws_cloudwatch_dashboard":
+		return compact("CloudWatch dashboard", str(r, "dashboard_name"))
+	}
+	return compact(strings.TrimPrefix(strings.TrimPrefix(r.Type, "data."), "aws_"), id)
+}
+
+// compact drops empty lines.
+func compact(lines ...string) []string {
+	out := lines[:0]
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// folded returns the resources of type typ folded into n.
+func (b *builder) folded(n *Node, typ string) []*tfjson.Resource {
+	var out []*tfjson.Resource
+	for _, a := range n.Resources {
+		if b.root(a) != a && b.res[a].Type == typ {
+			out = append(out, b.res[a])
+		}
+	}
+	return out
+}
+
+// instanceType reads the instance type of the launch template folded into n.
+func (b *builder) instanceType(n *Node) string {
+	for _, lt := range b.folded(n, "aws_launch_template") {
+		if t, ok := lt.String("instance_type"); ok {
+			return t
+		}
+	}
+	return ""
+}
+
+func healthLine(r *tfjson.Resource) string {
+	p, ok := r.String("health_check", "path")
+	if !ok {
+		return ""
+	}
+	line := "health " + p
+	if i, ok := r.Number("health_check", "interval"); ok {
+		line += fmt.Sprintf(" every %gs", i)
+	}
+	return line
+}
+
+var comparisons = map[string]string{
+	"GreaterThanThreshold":          ">",
+	"GreaterThanOrEqualToThreshold": "≥",
+	"LessThanThreshold":             "<",
+	"LessThanOrEqualToThreshold":    "≤",
+}
+
+// alarmLine is "CPU > 70% · 2 of 2 × 60s" (long) or "> 10" (short).
+func alarmLine(r *tfjson.Resource, long bool) string {
+	op := comparisons[stringOf(r, "comparison_operator")]
+	if op == "" {
+		op = stringOf(r, "comparison_operator")
+	}
+	th := numberOf(r, "threshold")
+	metric := stringOf(r, "metric_name")
+	switch metric {
+	case "CPUUtilization":
+		metric, th = "CPU", th+"%"
+	case "TargetResponseTime":
+		th += "s"
+	}
+	if !long {
+		return op + " " + th
+	}
+	line := fmt.Sprintf("%s %s %s", metric, op, th)
+	if e := numberOf(r, "evaluation_periods"); e != "" {
+		d := numberOf(r, "datapoints_to_alarm")
+		if d == "" {
+			d = e
+		}
+		line += fmt.Sprintf(" · %s of %s × %ss", d, e, numberOf(r, "period"))
+	}
+	return line
+}
+
+func stringOf(r *tfjson.Resource, p ...any) string { s, _ := r.String(p...); return s }
+
+func numberOf(r *tfjson.Resource, p ...any) string {
+	if v, ok := r.Number(p...); ok {
+		return fmt.Sprintf("%g", v)
+	}
+	s, _ := r.String(p...)
+	return s
+}
