@@ -44,7 +44,7 @@ for f in "${STACK_FILES[@]}"; do ENVS+=("$(basename "$(dirname "$f")")"); done
 mkdir -p "$REPORT_DIR"
 rm -f "$REPORT_DIR"/{results.json,findings.tsv,summary.md,kics.log,exclusions.json}
 
-# --- exclusions: QUERY-ID ENVIRONMENTS REASON, validated ---------------------
+# --- exclusions: QUERY-ID ENVIRONMENTS RESOURCES REASON, validated -----------
 # Every Terraform query id that this KICS version knows, to catch typos.
 known_ids="$(find "$ASSETS/queries/terraform" "$ASSETS/queries/common" -name metadata.json -print0 2>/dev/null |
   xargs -0 "$JQ" -r '.id // empty' | sort -u)"
@@ -55,13 +55,16 @@ if [[ -f "$EXCLUSIONS" ]]; then
   while IFS= read -r line || [[ -n "$line" ]]; do
     lineno=$((lineno + 1))
     [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
-    read -r id envs reason <<<"$line"
+    read -r id envs resources reason <<<"$line"
     where="$EXCLUSIONS:$lineno"
     if [[ ! "$id" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]]; then
       printf 'scan: %s: not a query id: %s\n' "$where" "$id" >&2; bad=1; continue
     fi
     if ! grep -qxF "$id" <<<"$known_ids"; then
       printf 'scan: %s: KICS %s has no Terraform query %s\n' "$where" "$KICS_VERSION" "$id" >&2; bad=1
+    fi
+    if [[ -z "${resources:-}" || ( "$resources" != '*' && "$resources" != *.* ) ]]; then
+      printf 'scan: %s: resources must be * or TYPE.NAME globs (comma-separated): %s\n' "$where" "${resources:-}" >&2; bad=1
     fi
     if [[ -z "${reason:-}" ]]; then
       printf 'scan: %s: exclusion of %s has no reason\n' "$where" "$id" >&2; bad=1
@@ -75,9 +78,13 @@ if [[ -f "$EXCLUSIONS" ]]; then
         fi
       done
     fi
+    # RESOURCES globs become anchored regexes matched against "type.name".
     # shellcheck disable=SC2016 # $id, $envs, ... are jq variables, not the shell's
-    excl_json="$("$JQ" -c --arg id "$id" --arg envs "${envs:-}" --arg reason "${reason:-}" --arg where "$where" \
-      '. + [{id: $id, envs: ($envs | split(",")), reason: $reason, where: $where}]' <<<"$excl_json")"
+    excl_json="$("$JQ" -c --arg id "$id" --arg envs "${envs:-}" --arg res "${resources:-}" \
+      --arg reason "${reason:-}" --arg where "$where" '
+      . + [{id: $id, envs: ($envs | split(",")), reason: $reason, where: $where,
+            resources: ($res | split(",") | map("^" + (gsub("(?<c>[.+^$()|\\[\\]{}\\\\])"; "\\\(.c)")
+                                                  | gsub("\\*"; ".*") | gsub("\\?"; ".")) + "$"))}]' <<<"$excl_json")"
   done <"$EXCLUSIONS"
 fi
 [[ $bad == 0 ]] || die "fix $EXCLUSIONS" 2
@@ -118,9 +125,11 @@ fi
 "$JQ" -r --slurpfile ex "$REPORT_DIR/exclusions.json" '
   .queries[] as $q | $q.files[] |
   (.file_name | split("/") | .[-2]) as $env |
-  ([$ex[0][] | select(.id == $q.query_id and (.envs == ["*"] or (.envs | index($env))))][0]) as $hit |
+  "\(.resource_type).\(.resource_name)" as $res |
+  ([$ex[0][] | select(.id == $q.query_id and (.envs == ["*"] or (.envs | index($env)))
+                      and any(.resources[]; . as $re | $res | test($re)))][0]) as $hit |
   [$env, $q.severity, $q.query_id, $q.query_name,
-   "\(.resource_type).\(.resource_name)", .search_key, (if $hit then $hit.where else "-" end)] | @tsv' \
+   $res, .search_key, (if $hit then $hit.where else "-" end)] | @tsv' \
   "$R" | sort -t$'\t' -k1,1 -k2,2 -k4,4 >"$REPORT_DIR/findings.tsv"
 
 # --- table ---------------------------------------------------------------------
@@ -156,7 +165,7 @@ if [[ ${#excluded[@]} -gt 0 ]]; then
 fi
 # An exclusion that matched nothing is stale: say so, so that it gets removed.
 while IFS=$'\t' read -r id where; do
-  if ! awk -F'\t' -v id="$id" '$3 == id { found = 1 } END { exit !found }' "$REPORT_DIR/findings.tsv"; then
+  if ! awk -F'\t' -v w="$where" '$7 == w { found = 1 } END { exit !found }' "$REPORT_DIR/findings.tsv"; then
     log "warning: $where: exclusion of $id matched no finding; remove it if the construct now passes"
   fi
 done < <("$JQ" -r '.[] | [.id, .where] | @tsv' "$REPORT_DIR/exclusions.json")
