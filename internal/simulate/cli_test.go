@@ -79,6 +79,22 @@ func TestMainJSON(t *testing.T) {
 	}
 }
 
+func TestMainJSONWithoutEvents(t *testing.T) {
+	// 150 on 3 instances is 50%, between the thresholds: no event, and
+	// "events" is an empty list, not null.
+	code, stdout, stderr := runMain("--stack", prodDir, "--profile", "constant:load=150", "--minutes", "10", "--json")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	var got map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if string(got["events"]) != "[]" {
+		t.Errorf("events = %s, want []", got["events"])
+	}
+}
+
 func TestMainTextAndSVG(t *testing.T) {
 	svg := filepath.Join(t.TempDir(), "prod.svg")
 	code, stdout, stderr := runMain("--stack", prodDir, "--profile", "step:from=90,to=900,at=10", "--minutes", "30", "--svg", svg)

@@ -128,7 +128,7 @@ func Run(m *Model, p Profile, o Options) (*Result, error) {
 	if o.Minutes < 1 || o.Minutes > MaxMinutes {
 		return nil, fmt.Errorf("minutes = %d: must be within 1..%d", o.Minutes, MaxMinutes)
 	}
-	res := &Result{Model: m, Profile: p.String(), Minutes: o.Minutes, LaunchDelay: o.LaunchDelay, LaunchDelaySource: "--launch-delay"}
+	res := &Result{Model: m, Profile: p.String(), Minutes: o.Minutes, LaunchDelay: o.LaunchDelay, LaunchDelaySource: "--launch-delay", Events: []Event{}}
 	if o.LaunchDelay < 0 {
 		res.LaunchDelay, res.LaunchDelaySource = m.Group.HealthCheckGracePeriod, "health_check_grace_period"
 	}
