@@ -12,7 +12,7 @@
 //     ALARM when at least DatapointsToAlarm of the last EvaluationPeriods
 //     datapoints breach the threshold ("M out of N"; the breaching datapoints
 //     need not be consecutive), otherwise to OK.
-//     https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html
+//     https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html (alarm evaluation)
 //   - Missing datapoints follow treat_missing_data (breaching, notBreaching,
 //     ignore, missing; missing is the default).
 //     https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html

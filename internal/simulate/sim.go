@@ -243,6 +243,8 @@ func above(op string) bool {
 // evaluate is the alarm state from its last EvaluationPeriods datapoints:
 // ALARM when at least DatapointsToAlarm breach, with missing datapoints
 // treated per TreatMissingData.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html
 func evaluate(a Alarm, hist []datapoint, prev string) string {
 	window := hist
 	if len(window) > a.EvaluationPeriods {
@@ -283,6 +285,8 @@ type proposal struct {
 
 // act runs the policies of every alarm in ALARM (Auto Scaling actions are
 // re-invoked each minute the alarm stays there) and applies the winner.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html
+// https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scale-based-on-demand.html (limits, several policies)
 func (e *engine) act(minute int) {
 	t := minute * 60
 	warming := 0
@@ -362,6 +366,10 @@ func (e *engine) larger(p, b proposal) bool {
 
 // propose is the desired capacity a policy asks for, given the alarm's latest
 // metric value, or false when it does nothing.
+// https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html
+// https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html
+// https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html
+// https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
 func (e *engine) propose(p Policy, a Alarm, metric float64, warming, t int) (int, bool) {
 	nonWarming := len(e.insts) - warming
 	// Scale-in counts instances still terminating (draining) as current
@@ -426,6 +434,7 @@ func (e *engine) propose(p Policy, a Alarm, metric float64, warming, t int) (int
 // pickStep finds the step whose interval holds diff (metric - threshold).
 // Above the threshold the lower bound is inclusive and the upper exclusive;
 // below it, the lower bound is exclusive and the upper inclusive.
+// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StepAdjustment.html
 func pickStep(steps []Step, diff float64, isAbove bool) (Step, bool) {
 	for _, s := range steps {
 		if isAbove && s.Lower <= diff && diff < s.Upper || !isAbove && s.Lower < diff && diff <= s.Upper {
@@ -438,6 +447,7 @@ func pickStep(steps []Step, diff float64, isAbove bool) (Step, bool) {
 // percentDelta rounds a PercentChangeInCapacity adjustment as EC2 Auto
 // Scaling does: above 1 down, between 0 and 1 to 1, between -1 and 0 to -1,
 // below -1 up; then at least MinAdjustmentMagnitude.
+// https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html (scaling adjustment types)
 func percentDelta(base, pct, minMagnitude int) int {
 	x := float64(base) * float64(pct) / 100
 	d := 0
