@@ -429,6 +429,7 @@ func (r *reader) policies(m *Model) {
 
 // warmup resolves a dynamic policy's warm-up: estimated_instance_warmup,
 // else the group's default_instance_warmup, else its default_cooldown.
+// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutScalingPolicy.html (EstimatedInstanceWarmup)
 func (r *reader) warmup(res tfjson.Resource, p *Policy, g Group) {
 	if v, ok := r.integer(res, "estimated_instance_warmup"); ok {
 		p.Warmup, p.WarmupSource = v, "estimated_instance_warmup"
