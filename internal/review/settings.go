@@ -1,0 +1,341 @@
+package review
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// Setting is one reviewable setting of a stack, read from its synthesized
+// JSON: what a reviewer compares between environments, without JSON noise.
+type Setting struct {
+	// Name is stable, e.g. "compute mode", "alarm alb-5xx".
+	Name string
+	// Value is a short text; "" means the setting does not apply (no such resource).
+	Value string
+}
+
+// ComputeMode is the stack's compute mode: the compute_mode output when
+// there is one, else "asg" with an Auto Scaling group, "ec2" with an
+// instance, "none" with neither.
+func ComputeMode(s *tfjson.Stack) string {
+	if o, ok := s.Outputs["compute_mode"]; ok {
+		if v, ok := o.Value.(string); ok && !strings.Contains(v, "${") {
+			return v
+		}
+	}
+	switch {
+	case len(s.OfType("aws_autoscaling_group")) > 0:
+		return "asg"
+	case len(s.OfType("aws_instance")) > 0:
+		return "ec2"
+	}
+	return "none"
+}
+
+// onOff renders a flag.
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// Settings reads the reviewable settings of a stack, in a fixed order.
+func Settings(s *tfjson.Stack) []Setting {
+	var out []Setting
+	add := func(name, value string) { out = append(out, Setting{name, value}) }
+	first := func(typ string) *tfjson.Resource {
+		if rs := s.OfType(typ); len(rs) > 0 {
+			return &rs[0]
+		}
+		return nil
+	}
+
+	add("compute mode", ComputeMode(s))
+	region, _ := tfjson.Walk(s.Raw, "provider", "aws", "region")
+	add("region", fmt.Sprint(orEmpty(region)))
+
+	// Network.
+	var azs []string
+	seen := map[string]bool{}
+	for _, sn := range s.OfType("aws_subnet") {
+		if az, ok := sn.String("availability_zone"); ok && !seen[az] {
+			seen[az] = true
+			azs = append(azs, az)
+		}
+	}
+	sort.Strings(azs)
+	add("availability zones", fmt.Sprintf("%d: %s", len(azs), strings.Join(azs, ", ")))
+	tiers := map[string]int{}
+	for _, sn := range s.OfType("aws_subnet") {
+		if t, ok := sn.String("tags", "Tier"); ok {
+			tiers[t]++
+		}
+	}
+	var ts []string
+	for _, t := range sortedKeys(tiers) {
+		ts = append(ts, fmt.Sprintf("%d %s", tiers[t], t))
+	}
+	add("subnets", strings.Join(ts, ", "))
+	if v := first("aws_vpc"); v != nil {
+		add("VPC CIDR", stringOf(v, "cidr_block"))
+	}
+	add("NAT gateways", fmt.Sprint(len(s.OfType("aws_nat_gateway"))))
+	flow := "off"
+	if fl := first("aws_flow_log"); fl != nil {
+		flow = stringOf(fl, "traffic_type")
+		for _, lg := range s.OfType("aws_cloudwatch_log_group") {
+			if tfjson.RefTo(fl.Attrs["log_destination"], lg.Address()) {
+				if d := numberOf(&lg, "retention_in_days"); d != "" {
+					flow += ", " + d + " days"
+				}
+			}
+		}
+	}
+	add("VPC flow logs", flow)
+	var endpoints []string
+	for _, ep := range s.OfType("aws_vpc_endpoint") {
+		svc := stringOf(&ep, "service_name")
+		endpoints = append(endpoints, svc[strings.LastIndex(svc, ".")+1:]+" "+strings.ToLower(stringOf(&ep, "vpc_endpoint_type")))
+	}
+	sort.Strings(endpoints)
+	add("VPC endpoints", orNone(strings.Join(endpoints, ", ")))
+
+	// Compute.
+	lt := first("aws_launch_template")
+	inst := first("aws_instance")
+	itype := ""
+	if inst != nil {
+		itype = stringOf(inst, "instance_type")
+	}
+	if itype == "" && lt != nil {
+		itype = stringOf(lt, "instance_type")
+	}
+	add("instance type", itype)
+	if lt != nil || inst != nil {
+		src := lt
+		if src == nil {
+			src = inst
+		}
+		add("AMI", amiOf(s, src))
+		add("metadata tokens (IMDS)", stringOf(src, "metadata_options", "http_tokens"))
+		add("root volume", volumeOf(src))
+	}
+	if tg := first("aws_lb_target_group"); tg != nil {
+		add("app port", numberOf(tg, "port"))
+	}
+	if asg := first("aws_autoscaling_group"); asg != nil {
+		add("ASG size", fmt.Sprintf("min %s, desired %s, max %s", numberOf(asg, "min_size"), numberOf(asg, "desired_capacity"), numberOf(asg, "max_size")))
+		add("ASG health check", fmt.Sprintf("%s, grace %ss", stringOf(asg, "health_check_type"), numberOf(asg, "health_check_grace_period")))
+		if st := stringOf(asg, "instance_refresh", "strategy"); st != "" {
+			add("instance refresh", fmt.Sprintf("%s, min healthy %s%%", st, numberOf(asg, "instance_refresh", "preferences", "min_healthy_percentage")))
+		}
+	}
+
+	// Scaling.
+	policies := s.OfType("aws_autoscaling_policy")
+	kinds := map[string]bool{}
+	for _, p := range policies {
+		kinds[stringOf(&p, "policy_type")] = true
+	}
+	switch {
+	case len(policies) == 0:
+		add("scaling policy", "none")
+	case kinds["TargetTrackingScaling"]:
+		add("scaling policy", "target tracking")
+	default:
+		add("scaling policy", "step")
+	}
+	alarms := s.OfType("aws_cloudwatch_metric_alarm")
+	for _, p := range policies {
+		if stringOf(&p, "policy_type") == "TargetTrackingScaling" {
+			add("target CPU", numberOf(&p, "target_tracking_configuration", "target_value")+"%")
+			continue
+		}
+		adj := numberOf(&p, "step_adjustment", "scaling_adjustment")
+		name := "scale out"
+		if strings.HasPrefix(adj, "-") {
+			name = "scale in"
+		} else {
+			adj = "+" + adj
+		}
+		line := adj
+		for _, al := range alarms {
+			for _, act := range al.List("alarm_actions") {
+				if tfjson.RefTo(act, p.Address()) {
+					line += " when " + alarmLine(&al, true)
+				}
+			}
+		}
+		if w := numberOf(&p, "estimated_instance_warmup"); w != "" {
+			line += ", warm-up " + w + "s"
+		}
+		add(name, line)
+	}
+	autoRecover := "off"
+	for _, al := range alarms {
+		for _, act := range al.List("alarm_actions") {
+			if a, ok := act.(string); ok && strings.HasSuffix(a, ":ec2:recover") {
+				autoRecover = "on"
+			}
+		}
+	}
+	add("EC2 auto-recovery", autoRecover)
+
+	// Load balancer.
+	if lb := first("aws_lb"); lb != nil {
+		scheme := "internet-facing"
+		if internal, _ := lb.Bool("internal"); internal {
+			scheme = "internal"
+		}
+		add("load balancer", fmt.Sprintf("%s, idle timeout %ss", scheme, numberOf(lb, "idle_timeout")))
+		dp, _ := lb.Bool("enable_deletion_protection")
+		add("deletion protection", onOff(dp))
+	}
+	var listeners []string
+	https := "off"
+	for _, l := range s.OfType("aws_lb_listener") {
+		desc := fmt.Sprintf("%s :%s %s", stringOf(&l, "protocol"), numberOf(&l, "port"), stringOf(&l, "default_action", "type"))
+		listeners = append(listeners, desc)
+		if stringOf(&l, "protocol") == "HTTPS" {
+			https = "on, " + stringOf(&l, "ssl_policy")
+		}
+	}
+	sort.Strings(listeners)
+	if len(listeners) > 0 {
+		add("listeners", strings.Join(listeners, "; "))
+	}
+	add("HTTPS", https)
+	var cidrs []string
+	seen = map[string]bool{}
+	for _, r := range s.OfType("aws_vpc_security_group_ingress_rule") {
+		for _, k := range []string{"cidr_ipv4", "cidr_ipv6"} {
+			if c := stringOf(&r, k); c != "" && !seen[c] {
+				seen[c] = true
+				cidrs = append(cidrs, c)
+			}
+		}
+	}
+	sort.Strings(cidrs)
+	add("ingress CIDRs", orNone(strings.Join(cidrs, ", ")))
+	if tg := first("aws_lb_target_group"); tg != nil {
+		add("target health check", fmt.Sprintf("%s %s every %ss, timeout %ss, healthy %s, unhealthy %s, matcher %s",
+			stringOf(tg, "health_check", "protocol"), stringOf(tg, "health_check", "path"), numberOf(tg, "health_check", "interval"),
+			numberOf(tg, "health_check", "timeout"), numberOf(tg, "health_check", "healthy_threshold"),
+			numberOf(tg, "health_check", "unhealthy_threshold"), stringOf(tg, "health_check", "matcher")))
+		add("deregistration delay", numberOf(tg, "deregistration_delay")+"s")
+	}
+
+	// Observability: alarms that do not drive scaling (those are above).
+	for _, al := range alarms {
+		drives := false
+		for _, act := range al.List("alarm_actions") {
+			for _, ref := range tfjson.Refs(act) {
+				if strings.HasPrefix(ref.Address, "aws_autoscaling_policy.") {
+					drives = true
+				}
+			}
+		}
+		if drives {
+			continue
+		}
+		name := al.Name
+		if al.Path != "" {
+			name = al.Path[strings.LastIndex(al.Path, "/")+1:]
+		}
+		add("alarm "+name, alarmLine(&al, true))
+	}
+	var subs []string
+	for _, sub := range s.OfType("aws_sns_topic_subscription") {
+		subs = append(subs, stringOf(&sub, "protocol"))
+	}
+	sort.Strings(subs)
+	add("alarm subscriptions", orNone(strings.Join(subs, ", ")))
+
+	// State and tags.
+	backend := s.Backend.Type
+	if backend == "" {
+		backend = "local (default)"
+	}
+	if backend == "s3" {
+		backend = fmt.Sprintf("s3 %v/%v", s.Backend.Config["bucket"], s.Backend.Config["key"])
+		if e, _ := s.Backend.Config["encrypt"].(bool); e {
+			backend += ", encrypted"
+		}
+		if l, _ := s.Backend.Config["use_lockfile"].(bool); l {
+			backend += ", lock file"
+		}
+	}
+	add("backend", backend)
+	if tags, ok := tfjson.Walk(s.Raw, "provider", "aws", "default_tags", "tags"); ok {
+		if m, ok := tags.(map[string]any); ok {
+			var kv []string
+			for _, k := range sortedKeys(m) {
+				if k == "environment" {
+					continue // differs by definition
+				}
+				kv = append(kv, fmt.Sprintf("%s=%v", k, m[k]))
+			}
+			add("default tags", orNone(strings.Join(kv, ", ")))
+		}
+	}
+	return out
+}
+
+func orEmpty(v any) any {
+	if v == nil {
+		return ""
+	}
+	return v
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// amiOf says where the AMI comes from: an SSM parameter or a pinned ID.
+func amiOf(s *tfjson.Stack, r *tfjson.Resource) string {
+	img := stringOf(r, "image_id")
+	if img == "" {
+		img = stringOf(r, "ami")
+	}
+	for _, ref := range tfjson.Refs(img) {
+		addr := refAddress(ref)
+		if d, ok := s.Find(addr); ok && d.Type == "data.aws_ssm_parameter" {
+			return "SSM " + stringOf(&d, "name")
+		}
+		return addr
+	}
+	return img
+}
+
+// volumeOf describes the root volume: "8 GiB gp3, encrypted".
+func volumeOf(r *tfjson.Resource) string {
+	size, typ := numberOf(r, "block_device_mappings", "ebs", "volume_size"), stringOf(r, "block_device_mappings", "ebs", "volume_type")
+	enc := numberOf(r, "block_device_mappings", "ebs", "encrypted")
+	if size == "" {
+		size, typ = numberOf(r, "root_block_device", "volume_size"), stringOf(r, "root_block_device", "volume_type")
+		if e, ok := r.Bool("root_block_device", "encrypted"); ok {
+			enc = fmt.Sprint(e)
+		}
+	}
+	if b, ok := r.Bool("block_device_mappings", "ebs", "encrypted"); ok {
+		enc = fmt.Sprint(b)
+	}
+	if size == "" {
+		return "AMI default"
+	}
+	out := size + " GiB " + typ
+	if enc == "true" {
+		out += ", encrypted"
+	} else {
+		out += ", not encrypted"
+	}
+	return out
+}
