@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# make bench: what a synth costs, with and without lazy loading of the AWS
+# provider (internal/lazyjsii), against the floor of any CDKTF Go app with
+# that provider; then `make test` (wall time, Node kernels started) and the
+# Go benchmarks of internal/.
+#
+# Synth variants, run interleaved (rotating which goes first) for BENCH_ROUNDS
+# rounds (default 7, at least 5) after one unmeasured warm-up run of each:
+#   a  floor: internal/bench/floor, one stack with only the AWS provider,
+#      provider loaded the standard way
+#   b  our synth of every environment (main.go), standard loading (EWT_LAZY_JSII=0)
+#   c  our synth of every environment, lazy loading (the default)
+# Each run is measured by internal/bench/measure: wall time; CPU time (user +
+# system) of the whole process tree from wait4's rusage, which includes every
+# descendant that was waited for (Node included); peak resident memory of the
+# whole tree, the largest sum of VmRSS over its live processes, sampled from
+# /proc every 5 ms (GNU time's max RSS is only the largest single process, so
+# that is printed too, as "largest process"). Every round also checks that b
+# and c wrote byte-identical output, that no process of the tree outlived the
+# app (orphan Node) and that no jsii-runtime.* temp directory was left behind.
+# Figures are printed, not asserted; the script fails only when a run fails
+# or one of those checks does.
+#
+# Environment: BENCH_ROUNDS (default 7), BENCH_SKIP_TEST=1 (no `make test`),
+# BENCH_SKIP_GO=1 (no Go benchmarks), BENCH_GO_BENCHTIME (go test -benchtime).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+
+rounds=${BENCH_ROUNDS:-7}
+if ! [[ $rounds =~ ^[0-9]+$ ]] || ((rounds < 5)); then
+  echo "bench: BENCH_ROUNDS must be a number of at least 5 (got '$rounds')" >&2
+  exit 2
+fi
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+fail() {
+  printf 'bench: FAILED: %s\n' "$*" >&2
+  exit 1
+}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ewt-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# The Node that package.json pins, and the NODE_OPTIONS jsiienv would add, so
+# that no variant re-executes itself to complete its environment.
+node=${JSII_NODE:-$root/node_modules/node/bin/node}
+[[ -x $node ]] || fail "no Node at $node (run make deps)"
+export JSII_NODE=$node
+export NODE_OPTIONS=${NODE_OPTIONS:-"--max-old-space-size=4069 --no-deprecation"}
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
+unset JSII_RUNTIME_PACKAGE_CACHE_ROOT EWT_LAZY_JSII
+
+log "building the app, the floor app and the measuring tool"
+go build -o "$work/ewt" .
+go build -o "$work/floor" ./internal/bench/floor
+go build -o "$work/measure" ./internal/bench/measure
+
+# run VARIANT ROUND: one measured run; result line in $work/res-VARIANT-ROUND.
+run() {
+  local v=$1 r=$2 out="$work/out-$1-$2" tmp="$work/tmp-$1-$2" cmd
+  mkdir -p "$tmp"
+  case $v in
+  a) cmd=(env EWT_LAZY_JSII=0 "$work/floor") ;;
+  b) cmd=(env EWT_LAZY_JSII=0 EWT_LAZY_JSII_VERBOSE=1 "$work/ewt") ;;
+  c) cmd=(env EWT_LAZY_JSII_VERBOSE=1 "$work/ewt") ;;
+  esac
+  if ! TMPDIR=$tmp CDKTF_OUTDIR=$out "$work/measure" -o "$work/res-$v-$r" -- "${cmd[@]}" \
+    >"$work/log-$v-$r" 2>&1; then
+    cat "$work/log-$v-$r" >&2
+    fail "variant $v, round $r: the app failed"
+  fi
+  local left
+  left=$(find "$tmp" -mindepth 1 -maxdepth 1 -printf '%f ')
+  [[ -z $left ]] || fail "variant $v, round $r: left in its TMPDIR: $left"
+  rmdir "$tmp"
+  grep -q ' orphans=0 ' "$work/res-$v-$r" || fail "variant $v, round $r: processes outlived the app: $(cat "$work/res-$v-$r")"
+  case $v in
+  b) grep -q '^lazy jsii loading: off' "$work/log-$v-$r" ||
+    fail "variant b, round $r: lazy loading was not off: $(grep -m1 'lazy jsii' "$work/log-$v-$r" || echo 'no status line (is lazyjsii.Setup wired into the app?)')" ;;
+  c) grep -Eq '^lazy jsii loading: (active|prepared)' "$work/log-$v-$r" ||
+    fail "variant c, round $r: lazy loading was not active: $(grep -m1 'lazy jsii' "$work/log-$v-$r" || echo 'no status line (is lazyjsii.Setup wired into the app?)')" ;;
+  esac
+}
+
+log "warm-up (not measured): one run of each variant"
+for v in a b c; do run "$v" 0; done
+if ! compgen -G "${HOME}/.cache/aws/jsii/package-cache/@cdktf/provider-aws/*/*/.jsii.runtime.v*.json" >/dev/null; then
+  log "note: the standard jsii package cache has no runtime index of the provider yet; (a) and (b) parse its full assembly until a run lives long enough to write one"
+fi
+
+variants=(a b c)
+for ((r = 1; r <= rounds; r++)); do
+  order=()
+  for ((i = 0; i < 3; i++)); do order+=("${variants[(r + i) % 3]}"); done
+  log "round $r/$rounds: ${order[*]}"
+  for v in "${order[@]}"; do run "$v" "$r"; done
+  diff -r -q "$work/out-b-$r" "$work/out-c-$r" >/dev/null ||
+    fail "round $r: output with lazy loading differs from the standard output: $(diff -r -q "$work/out-b-$r" "$work/out-c-$r" | head -3)"
+  rm -rf "$work/out-a-$r" "$work/out-b-$r" "$work/out-c-$r"
+done
+
+# field VARIANT KEY: the values of KEY over the measured rounds, one a line.
+field() {
+  local r
+  for ((r = 1; r <= rounds; r++)); do
+    tr ' ' '\n' <"$work/res-$1-$r" | sed -n "s/^$2=//p"
+  done
+}
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+declare -A med
+for v in a b c; do
+  for k in wall_ms cpu_ms tree_rss_peak_kb proc_rss_peak_kb; do
+    med[$v,$k]=$(field "$v" "$k" | median)
+  done
+done
+
+test_line="make test: skipped (BENCH_SKIP_TEST=1)"
+test_failed=0
+if [[ ${BENCH_SKIP_TEST:-0} != 1 ]]; then
+  log "make test (tests compiled first, not timed; then every test run once with -count=1)"
+  go test -count=1 -run '^$' ./internal/... ./__tests__/ >/dev/null 2>&1 || true
+  # Count Node kernels: JSII_NODE becomes a wrapper that logs each start of
+  # the jsii runtime, then runs the real Node.
+  cat >"$work/node" <<'EOF'
+#!/usr/bin/env bash
+set -euo pipefail
+case "${1:-}" in *jsii-runtime*) printf '%s\n' "$PPID" >>"$EWT_BENCH_KERNEL_LOG" ;; esac
+exec "$EWT_BENCH_REAL_NODE" "$@"
+EOF
+  chmod +x "$work/node"
+  : >"$work/kernels"
+  start=$(date +%s%N)
+  if EWT_BENCH_KERNEL_LOG=$work/kernels EWT_BENCH_REAL_NODE=$node GOFLAGS=-count=1 \
+    make --no-print-directory test JSII_NODE="$work/node" >"$work/test.log" 2>&1; then
+    status=passed
+  else
+    status="FAILED (log below)"
+    test_failed=1
+  fi
+  end=$(date +%s%N)
+  test_line=$(printf 'make test: %s in %.1f s wall, %d Node kernel(s) started' \
+    "$status" "$(((end - start) / 1000000))e-3" "$(wc -l <"$work/kernels")")
+fi
+
+go_bench=""
+if [[ ${BENCH_SKIP_GO:-0} != 1 ]]; then
+  log "Go benchmarks of internal/ (pure Go work)"
+  go_bench=$(go test -run '^$' -bench . -benchmem -count=1 ${BENCH_GO_BENCHTIME:+-benchtime "$BENCH_GO_BENCHTIME"} ./internal/... 2>&1 |
+    grep -E '^(Benchmark|ok|FAIL|pkg:|---)' | grep -v 'no test files' || true)
+fi
+
+ratio() { awk -v x="$1" -v y="$2" 'BEGIN {printf "%.2f", x / y}'; }
+verdict() { awk -v r="$1" -v g="$2" 'BEGIN {print (r <= g) ? "meets goal <= " g : "misses goal <= " g}'; }
+mb() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
+s() { awk -v m="$1" 'BEGIN {printf "%.2f", m / 1000}'; }
+
+cat <<EOF
+
+== make bench ($(date -u +%Y-%m-%dT%H:%MZ))
+machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end
+software: $(go version | cut -d' ' -f3-4), Node $("$node" --version), $(uname -sr)
+synth: median of $rounds interleaved rounds per variant (after one warm-up run each)
+
+variant                                  wall s   CPU s   tree peak MB   largest process MB
+a  floor (provider only, standard)     $(printf '%7s %7s %14s %20s' "$(s "${med[a,wall_ms]}")" "$(s "${med[a,cpu_ms]}")" "$(mb "${med[a,tree_rss_peak_kb]}")" "$(mb "${med[a,proc_rss_peak_kb]}")")
+b  our synth, standard loading          $(printf '%7s %7s %14s %20s' "$(s "${med[b,wall_ms]}")" "$(s "${med[b,cpu_ms]}")" "$(mb "${med[b,tree_rss_peak_kb]}")" "$(mb "${med[b,proc_rss_peak_kb]}")")
+c  our synth, lazy loading              $(printf '%7s %7s %14s %20s' "$(s "${med[c,wall_ms]}")" "$(s "${med[c,cpu_ms]}")" "$(mb "${med[c,tree_rss_peak_kb]}")" "$(mb "${med[c,proc_rss_peak_kb]}")")
+
+b/a: wall $(ratio "${med[b,wall_ms]}" "${med[a,wall_ms]}"), CPU $(ratio "${med[b,cpu_ms]}" "${med[a,cpu_ms]}") ($(verdict "$(ratio "${med[b,cpu_ms]}" "${med[a,cpu_ms]}")" 1.15)), memory $(ratio "${med[b,tree_rss_peak_kb]}" "${med[a,tree_rss_peak_kb]}") ($(verdict "$(ratio "${med[b,tree_rss_peak_kb]}" "${med[a,tree_rss_peak_kb]}")" 1.10)); largest process $(ratio "${med[b,proc_rss_peak_kb]}" "${med[a,proc_rss_peak_kb]}")
+c/a: wall $(ratio "${med[c,wall_ms]}" "${med[a,wall_ms]}"), CPU $(ratio "${med[c,cpu_ms]}" "${med[a,cpu_ms]}") ($(verdict "$(ratio "${med[c,cpu_ms]}" "${med[a,cpu_ms]}")" 0.40)), memory $(ratio "${med[c,tree_rss_peak_kb]}" "${med[a,tree_rss_peak_kb]}") ($(verdict "$(ratio "${med[c,tree_rss_peak_kb]}" "${med[a,tree_rss_peak_kb]}")" 0.40)); largest process $(ratio "${med[c,proc_rss_peak_kb]}" "${med[a,proc_rss_peak_kb]}")
+checks: b and c output byte-identical in every round; no orphan process, no leftover temp directory in any run
+memory: tree peak = largest sum of VmRSS over the app and its Node processes (sampled from /proc every 5 ms); largest process = the biggest single one (what GNU time reports)
+$test_line
+EOF
+if [[ -n $go_bench ]]; then
+  printf '\nGo benchmarks (go test -run ^$ -bench . -benchmem ./internal/...):\n%s\n' "$go_bench"
+fi
+if ((test_failed)); then
+  printf '\nmake test log:\n' >&2
+  cat "$work/test.log" >&2
+  exit 1
+fi
