@@ -3,7 +3,6 @@ package lazyjsii
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -23,14 +22,6 @@ type Index struct {
 	// Exports in the order the original requires them.
 	Exports []Export
 }
-
-const identRE = `[A-Za-z_$][A-Za-z0-9_$]*`
-
-var (
-	requireRE  = regexp.MustCompile(`^exports\.(` + identRE + `) = require\("(\./[A-Za-z0-9_./-]+)"\);$`)
-	headerRE   = regexp.MustCompile(`^exports\.` + identRE + `( = exports\.` + identRE + `)* = void 0;$`)
-	headerName = regexp.MustCompile(`exports\.(` + identRE + `)`)
-)
 
 const esModuleLine = `Object.defineProperty(exports, "__esModule", { value: true });`
 
@@ -76,30 +67,32 @@ func ParseIndex(src []byte) (*Index, error) {
 			sawStrict = true
 		case line == esModuleLine:
 			sawESModule = true
-		case headerRE.MatchString(line):
-			if len(ix.Exports) > 0 {
-				return nil, fmt.Errorf("index line %d: declaration after the first require", lineNo)
-			}
-			for _, m := range headerName.FindAllStringSubmatch(line, -1) {
-				if declared[m[1]] {
-					return nil, fmt.Errorf("index line %d: %s declared twice", lineNo, m[1])
-				}
-				declared[m[1]] = true
-			}
-			ix.Header = append(ix.Header, line)
 		default:
-			m := requireRE.FindStringSubmatch(line)
-			if m == nil {
+			if names, ok := parseHeader(line); ok {
+				if len(ix.Exports) > 0 {
+					return nil, fmt.Errorf("index line %d: declaration after the first require", lineNo)
+				}
+				for _, name := range names {
+					if declared[name] {
+						return nil, fmt.Errorf("index line %d: %s declared twice", lineNo, name)
+					}
+					declared[name] = true
+				}
+				ix.Header = append(ix.Header, line)
+				continue
+			}
+			name, modPath, ok := parseRequire(line)
+			if !ok {
 				return nil, fmt.Errorf("index line %d: unsupported statement %.80q", lineNo, line)
 			}
-			if seen[m[1]] {
-				return nil, fmt.Errorf("index line %d: %s exported twice", lineNo, m[1])
+			if seen[name] {
+				return nil, fmt.Errorf("index line %d: %s exported twice", lineNo, name)
 			}
-			if strings.Contains(m[2], "..") || strings.Contains(m[2], "//") {
-				return nil, fmt.Errorf("index line %d: module path %q leaves the package", lineNo, m[2])
+			if strings.Contains(modPath, "..") || strings.Contains(modPath, "//") {
+				return nil, fmt.Errorf("index line %d: module path %q leaves the package", lineNo, modPath)
 			}
-			seen[m[1]] = true
-			ix.Exports = append(ix.Exports, Export{Name: m[1], Path: m[2]})
+			seen[name] = true
+			ix.Exports = append(ix.Exports, Export{Name: name, Path: modPath})
 		}
 	}
 	switch {
@@ -125,13 +118,55 @@ func ParseIndex(src []byte) (*Index, error) {
 	return ix, nil
 }
 
-// Names returns the exported names in require order.
-func (ix *Index) Names() []string {
-	names := make([]string, len(ix.Exports))
-	for i, e := range ix.Exports {
-		names[i] = e.Name
+// parseHeader matches tsc's `exports.a = exports.b = ... = void 0;` and
+// returns the names it declares.
+func parseHeader(line string) ([]string, bool) {
+	rest, ok := strings.CutSuffix(line, " = void 0;")
+	if !ok {
+		return nil, false
 	}
-	return names
+	parts := strings.Split(rest, " = ")
+	names := make([]string, len(parts))
+	for i, part := range parts {
+		name, ok := strings.CutPrefix(part, "exports.")
+		if !ok || !isIdent(name) {
+			return nil, false
+		}
+		names[i] = name
+	}
+	return names, true
+}
+
+// parseRequire matches `exports.name = require("./path");`.
+func parseRequire(line string) (name, modPath string, ok bool) {
+	rest, ok := strings.CutPrefix(line, "exports.")
+	if !ok {
+		return "", "", false
+	}
+	name, rest, ok = strings.Cut(rest, ` = require("`)
+	if !ok || !isIdent(name) {
+		return "", "", false
+	}
+	modPath, ok = strings.CutSuffix(rest, `");`)
+	if !ok || !strings.HasPrefix(modPath, "./") || strings.IndexFunc(modPath, notPathChar) >= 0 {
+		return "", "", false
+	}
+	return name, modPath, true
+}
+
+// isIdent reports whether s is an ASCII JavaScript identifier.
+func isIdent(s string) bool {
+	for i, r := range s {
+		letter := r == '_' || r == '$' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+		if !letter && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func notPathChar(r rune) bool {
+	return !(r == '_' || r == '.' || r == '/' || r == '-' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
 }
 
 // LazySource renders the lazily loading index: the same header (same key
