@@ -2,7 +2,6 @@ package review
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -202,6 +201,9 @@ func Build(s *tfjson.Stack) *Diagram {
 	sort.Strings(b.order)
 	for _, a := range b.order {
 		r := b.res[a]
+		if r.Type == "aws_cloudwatch_dashboard" {
+			continue // a dashboard names everything it charts; none of that is drawn
+		}
 		keys := make([]string, 0, len(r.Attrs))
 		for k := range r.Attrs {
 			if k != "depends_on" && k != "lifecycle" && k != "provider" {
@@ -276,6 +278,7 @@ func (b *builder) root(a string) string {
 	out := a
 	rule := ruleFor(r)
 	switch rule.mode {
+	case keep:
 	case intoReferent:
 		attrs := rule.attrs
 		if len(attrs) == 0 {
@@ -324,10 +327,23 @@ func (b *builder) root(a string) string {
 	return out
 }
 
-var nonIdent = regexp.MustCompile(`[^A-Za-z0-9_]+`)
-
+// ident turns s into an identifier: runs of other characters than ASCII
+// letters, digits and _ become one _, none at either end.
 func ident(s string) string {
-	return strings.Trim(nonIdent.ReplaceAllString(s, "_"), "_")
+	var b strings.Builder
+	gap := false
+	for _, r := range s {
+		if r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			if gap && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			gap = false
+			b.WriteRune(r)
+			continue
+		}
+		gap = true
+	}
+	return strings.Trim(b.String(), "_")
 }
 
 // localPath is the construct path without the stack name: "alb/lb".

@@ -120,13 +120,19 @@ func layout(d *Diagram) *placement {
 
 // itemOf returns the ID of the child of group g that holds node id ("" if none).
 func (p *placement) itemOf(g, id string) string {
-	chain := append(p.t.ancestors(id), id)
+	chain := p.t.ancestors(id)
 	if g == "" {
+		if len(chain) == 0 {
+			return id
+		}
 		return chain[0]
 	}
 	for i, c := range chain {
-		if c == g && i+1 < len(chain) {
-			return chain[i+1]
+		if c == g {
+			if i+1 < len(chain) {
+				return chain[i+1]
+			}
+			return id
 		}
 	}
 	return ""
@@ -360,14 +366,6 @@ func place(items []*litem, rank []int, succ [][]int) ([]*litem, float64, float64
 		y += h + gapY
 	}
 	return items, width, y - gapY
-}
-
-func rowWidth(items []*litem, row []int) float64 {
-	w := 0.0
-	for _, i := range row {
-		w += items[i].w
-	}
-	return w + gapX*float64(max(len(row)-1, 0))
 }
 
 // absolute turns relative positions into SVG coordinates.

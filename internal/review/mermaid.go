@@ -26,10 +26,13 @@ type tree struct {
 	parent   map[string]string  // node or group ID -> group ID
 	pathRank map[string]int     // node ID -> steps from the client along the request path
 	spine    map[string]int     // node ID -> position on the longest request chain
+	ranks    map[string]int     // memo of rank by child ID
+	chains   map[string][]string
 }
 
 func newTree(d *Diagram) *tree {
-	t := &tree{d: d, children: map[string][]child{}, parent: map[string]string{}, pathRank: map[string]int{}, spine: map[string]int{}}
+	t := &tree{d: d, children: map[string][]child{}, parent: map[string]string{}, pathRank: map[string]int{}, spine: map[string]int{},
+		ranks: map[string]int{}, chains: map[string][]string{}}
 	// Request path order: breadth-first from the client (or any path node without a predecessor).
 	next := map[string][]string{}
 	hasPred := map[string]bool{}
@@ -121,6 +124,9 @@ const noRank = 1 << 20
 // rank orders children: the spine first (in path order), then the rest of
 // the request path, then everything else.
 func (t *tree) rank(c child) int {
+	if r, ok := t.ranks[c.id()]; ok {
+		return r
+	}
 	best := noRank
 	var walk func(c child)
 	walk = func(c child) {
@@ -137,15 +143,20 @@ func (t *tree) rank(c child) int {
 		}
 	}
 	walk(c)
+	t.ranks[c.id()] = best
 	return best
 }
 
 // ancestors returns the group IDs from the top down to (not including) id.
 func (t *tree) ancestors(id string) []string {
+	if c, ok := t.chains[id]; ok {
+		return c
+	}
 	var out []string
 	for g := t.parent[id]; g != ""; g = t.parent[g] {
 		out = append([]string{g}, out...)
 	}
+	t.chains[id] = out
 	return out
 }
 
@@ -208,11 +219,12 @@ func mermaidNode(n *Node) string {
 
 // mermaidText quotes label lines; Mermaid's entity codes stand for characters
 // its parser or HTML labels would take as syntax.
+var mermaidEscaper = strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "&", "#amp;")
+
 func mermaidText(lines []string) string {
-	r := strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "&", "#amp;")
 	esc := make([]string, len(lines))
 	for i, l := range lines {
-		esc[i] = r.Replace(l)
+		esc[i] = mermaidEscaper.Replace(l)
 	}
 	return `"` + strings.Join(esc, "<br/>") + `"`
 }

@@ -174,7 +174,11 @@ func (b *builder) finish() {
 		return x.Kind < y.Kind
 	})
 	// Groups: parents before children, siblings by ID.
-	depth := func(g *Group) int { return len(b.chain(g.ID)) }
+	depths := map[string]int{}
+	for _, g := range b.d.Groups {
+		depths[g.ID] = len(b.chain(g.ID))
+	}
+	depth := func(g *Group) int { return depths[g.ID] }
 	sort.SliceStable(b.d.Groups, func(i, j int) bool {
 		x, y := b.d.Groups[i], b.d.Groups[j]
 		if depth(x) != depth(y) {

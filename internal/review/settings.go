@@ -305,14 +305,15 @@ func amiOf(s *tfjson.Stack, r *tfjson.Resource) string {
 	if img == "" {
 		img = stringOf(r, "ami")
 	}
-	for _, ref := range tfjson.Refs(img) {
-		addr := refAddress(ref)
-		if d, ok := s.Find(addr); ok && d.Type == "data.aws_ssm_parameter" {
-			return "SSM " + stringOf(&d, "name")
-		}
-		return addr
+	refs := tfjson.Refs(img)
+	if len(refs) == 0 {
+		return img
 	}
-	return img
+	addr := refAddress(refs[0])
+	if d, ok := s.Find(addr); ok && d.Type == "data.aws_ssm_parameter" {
+		return "SSM " + stringOf(&d, "name")
+	}
+	return addr
 }
 
 // volumeOf describes the root volume: "8 GiB gp3, encrypted".

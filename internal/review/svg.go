@@ -83,7 +83,7 @@ func SVG(d *Diagram, caption string) string {
 	// Edges under the nodes, the request path last so it stays on top.
 	sorted := append([]*Edge(nil), d.Edges...)
 	sort.SliceStable(sorted, func(i, j int) bool {
-		return (sorted[i].Kind == EdgeRequest) == false && sorted[j].Kind == EdgeRequest
+		return sorted[i].Kind != EdgeRequest && sorted[j].Kind == EdgeRequest
 	})
 	for _, e := range sorted {
 		st := edgeStyle[e.Kind]
@@ -390,9 +390,9 @@ func num(f float64) string {
 	return s
 }
 
-func esc(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
-}
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+func esc(s string) string { return xmlEscaper.Replace(s) }
 
 func nodeTooltip(n *Node) string {
 	if len(n.Resources) == 0 {

@@ -1,0 +1,149 @@
+package review
+
+import (
+	"encoding/xml"
+	"io"
+	"math"
+	"strings"
+	"testing"
+)
+
+// checkSVG lays d out and checks the picture: well-formed XML, every box
+// inside its group and the canvas, no two siblings overlapping, every label
+// fitting its box.
+func checkSVG(t *testing.T, d *Diagram) {
+	t.Helper()
+	svg := SVG(d, "caption")
+	dec := xml.NewDecoder(strings.NewReader(svg))
+	for {
+		_, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed XML: %v", err)
+		}
+	}
+	p := layout(d)
+	canvas := rect{0, 0, p.w, p.h}
+	box := func(id string) (rect, bool) {
+		if r, ok := p.nodes[id]; ok {
+			return r, true
+		}
+		r, ok := p.groups[id]
+		return r, ok
+	}
+	siblings := map[string][]string{}
+	for _, n := range d.Nodes {
+		siblings[n.Group] = append(siblings[n.Group], n.ID)
+		r, ok := p.nodes[n.ID]
+		if !ok {
+			t.Errorf("node %s was not placed", n.ID)
+			continue
+		}
+		for i, l := range n.Lines {
+			need := textWidth(l, lineFont, false)
+			if i == 0 {
+				need = textWidth(l, titleFont, true)
+			}
+			if need+2*nodePadX > r.W+0.5 {
+				t.Errorf("node %s: line %q needs %.0fpx, box is %.0fpx wide", n.ID, l, need+2*nodePadX, r.W)
+			}
+		}
+	}
+	for _, g := range d.Groups {
+		siblings[g.Parent] = append(siblings[g.Parent], g.ID)
+	}
+	for parent, list := range siblings {
+		outer := canvas
+		if parent != "" {
+			outer = p.groups[parent]
+		}
+		for i, a := range list {
+			ra, _ := box(a)
+			if !outer.contains(ra) {
+				t.Errorf("%s %+v is not inside %q %+v", a, ra, parent, outer)
+			}
+			for _, b := range list[i+1:] {
+				if rb, _ := box(b); ra.overlaps(rb) {
+					t.Errorf("%s %+v overlaps %s %+v", a, ra, b, rb)
+				}
+			}
+		}
+	}
+}
+
+func TestSVGLayout(t *testing.T) {
+	for _, s := range goldenStacks(t) {
+		t.Run(s.Name, func(t *testing.T) {
+			checkSVG(t, Build(s))
+		})
+	}
+}
+
+// The request path reads as one straight line down the page.
+func TestSVGSpineIsStraight(t *testing.T) {
+	for _, s := range goldenStacks(t) {
+		t.Run(s.Name, func(t *testing.T) {
+			d := Build(s)
+			p := layout(d)
+			spine := make([]string, len(p.t.spine))
+			for id, i := range p.t.spine {
+				spine[i] = id
+			}
+			if len(spine) < 5 {
+				t.Fatalf("spine %v: want clients, ALB, listener, target group and instances", spine)
+			}
+			first := p.nodes[spine[0]]
+			for i := 1; i < len(spine); i++ {
+				prev, cur := p.nodes[spine[i-1]], p.nodes[spine[i]]
+				if cur.Y <= prev.bottom() {
+					t.Errorf("%s (y %.0f) is not below %s (bottom %.0f)", spine[i], cur.Y, spine[i-1], prev.bottom())
+				}
+				if math.Abs(cur.cx()-first.cx()) > 0.5 {
+					t.Errorf("%s is centred at x %.1f, the clients at %.1f: want one column", spine[i], cur.cx(), first.cx())
+				}
+			}
+			// Nothing else sits in the spine's column between its ends.
+			top, bottom := first.Y, p.nodes[spine[len(spine)-1]].bottom()
+			column := rect{first.cx() - 1, top, 2, bottom - top}
+			for id, r := range p.nodes {
+				if _, on := p.t.spine[id]; !on && r.overlaps(column) {
+					t.Errorf("node %s %+v sits on the request path's column", id, r)
+				}
+			}
+		})
+	}
+}
+
+func TestSVGEscapes(t *testing.T) {
+	d := &Diagram{Stack: "x", Nodes: []*Node{{ID: "n", Lines: []string{`a <b> & "c"`}, Kind: KindOther}}}
+	svg := SVG(d, `t & <t>`)
+	for _, want := range []string{"a &lt;b&gt; &amp; &quot;c&quot;", "t &amp; &lt;t&gt;"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	checkSVG(t, d)
+}
+
+func TestTextWidth(t *testing.T) {
+	tests := []struct {
+		s    string
+		px   float64
+		bold bool
+		want float64
+	}{
+		{"", 12, false, 0},
+		{"i", 2048, false, 455},
+		{"W", 2048, true, 1933},
+		{"→", 2048, false, 2048},
+		{"漢", 2048, false, 2048}, // unknown: a full em, never too narrow
+		{"AA", 1024, false, 1366},
+	}
+	for _, tt := range tests {
+		if got := textWidth(tt.s, tt.px, tt.bold); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("textWidth(%q, %g, %v) = %g, want %g", tt.s, tt.px, tt.bold, got, tt.want)
+		}
+	}
+}
