@@ -50,19 +50,14 @@ func (b *builder) describe(n *Node) []string {
 		if dp, _ := r.Bool("enable_deletion_protection"); dp {
 			flags = append(flags, "deletion protection")
 		}
-		return compact(title, str(r, "name"), strings.Join(flags, " · "))
+		lines := compact(title, str(r, "name"), strings.Join(flags, " · "))
+		for _, l := range append(b.folded(n, "aws_lb_listener"), b.folded(n, "aws_alb_listener")...) {
+			lines = append(lines, listenerLine(l))
+		}
+		return lines
 	case "aws_lb_listener", "aws_alb_listener":
 		title := fmt.Sprintf("listener %s :%s", str(r, "protocol"), num(r, "port"))
-		switch str(r, "default_action", "type") {
-		case "redirect":
-			return compact(title, fmt.Sprintf("redirect to %s :%s", str(r, "default_action", "redirect", "protocol"), str(r, "default_action", "redirect", "port")))
-		case "forward":
-			if p := str(r, "ssl_policy"); p != "" {
-				return compact(title, "forward", p)
-			}
-			return compact(title, "forward")
-		}
-		return compact(title, str(r, "default_action", "type"))
+		return compact(title, str(r, "default_action", "type"), str(r, "ssl_policy"))
 	case "aws_lb_target_group", "aws_alb_target_group":
 		return compact("target group", fmt.Sprintf("%s :%s", str(r, "protocol"), num(r, "port")),
 			healthLine(r))
@@ -141,6 +136,20 @@ func (b *builder) describe(n *Node) []string {
 		return compact("CloudWatch dashboard", str(r, "dashboard_name"))
 	}
 	return compact(strings.TrimPrefix(strings.TrimPrefix(r.Type, "data."), "aws_"), id)
+}
+
+// listenerLine describes a listener folded into its load balancer:
+// "HTTP :80 redirects to HTTPS :443".
+func listenerLine(r *tfjson.Resource) string {
+	line := fmt.Sprintf("%s :%s", stringOf(r, "protocol"), numberOf(r, "port"))
+	switch t := stringOf(r, "default_action", "type"); t {
+	case "redirect":
+		return line + fmt.Sprintf(" redirects to %s :%s", stringOf(r, "default_action", "redirect", "protocol"), numberOf(r, "default_action", "redirect", "port"))
+	case "fixed-response":
+		return line + " answers " + numberOf(r, "default_action", "fixed_response", "status_code")
+	default:
+		return line + " " + t
+	}
 }
 
 // compact drops empty lines.

@@ -22,7 +22,14 @@ const RegenerateCommand = "go run ./cmd/review diagrams"
 
 // Caption is the title line of a stack's SVG.
 func Caption(s *tfjson.Stack) string {
-	return fmt.Sprintf("%s: %d resources, %d data sources, compute mode %s", s.Name, len(s.Resources), len(s.Data), ComputeMode(s))
+	return fmt.Sprintf("%s: %s, %s, compute mode %s", s.Name, plural(len(s.Resources), "resource"), plural(len(s.Data), "data source"), ComputeMode(s))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // MermaidFile is the content of docs/diagrams/<stack>.mmd.

@@ -153,6 +153,13 @@ var foldRules = map[string]foldRule{
 }
 
 func ruleFor(r *tfjson.Resource) foldRule {
+	if r.Type == "aws_lb_listener" || r.Type == "aws_alb_listener" {
+		// A listener that only redirects or answers itself leads nowhere:
+		// it becomes a line of its load balancer.
+		if t, _ := r.String("default_action", "type"); t == "redirect" || t == "fixed-response" {
+			return foldRule{mode: intoReferent, attrs: []string{"load_balancer_arn"}}
+		}
+	}
 	if r.Type == "aws_cloudwatch_metric_alarm" {
 		// An alarm that drives a scaling policy is that policy's trigger.
 		return foldRule{mode: intoReferent, attrs: []string{"alarm_actions"}, typ: "aws_autoscaling_policy"}

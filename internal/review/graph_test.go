@@ -379,7 +379,7 @@ func TestBuildSynthetic(t *testing.T) {
 			},
 		},
 		{
-			name: "HTTPS listener forwards, HTTP redirects; the spine takes the forward",
+			name: "HTTPS listener forwards; the HTTP redirect folds into the load balancer",
 			rs: append(append([]res{}, base...), lb(false), ingress(443), ingress(80),
 				res{"aws_lb_listener", "https", "alb/https", map[string]any{
 					"load_balancer_arn": ref("aws_lb.lb", "arn"), "port": 443, "protocol": "HTTPS", "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
@@ -397,8 +397,11 @@ func TestBuildSynthetic(t *testing.T) {
 				if got := d.Node(ClientID).Lines; strings.Join(got, "|") != "clients|203.0.113.0/24" {
 					t.Errorf("client lines: got %q, want [clients 203.0.113.0/24]", got)
 				}
-				if got := d.Node("alb_http_redirect").Lines; strings.Join(got, "|") != "listener HTTP :80|redirect to HTTPS :443" {
-					t.Errorf("redirect listener lines: got %q", got)
+				if n := d.Node("alb_http_redirect"); n != nil {
+					t.Errorf("the redirect listener is a node %+v; want it folded into the load balancer", *n)
+				}
+				if got := d.Node("alb_lb").Lines; !contains(got, "HTTP :80 redirects to HTTPS :443") {
+					t.Errorf("load balancer lines %q: want the redirect", got)
 				}
 				if got := d.Node("alb_https").Lines; strings.Join(got, "|") != "listener HTTPS :443|forward|ELBSecurityPolicy-TLS13-1-2-2021-06" {
 					t.Errorf("https listener lines: got %q", got)
@@ -407,8 +410,8 @@ func TestBuildSynthetic(t *testing.T) {
 				if _, ok := tr.spine["alb_https"]; !ok {
 					t.Errorf("spine %v: want it through alb_https", tr.spine)
 				}
-				if _, ok := tr.spine["alb_http_redirect"]; ok {
-					t.Errorf("spine %v: want the redirect listener off it", tr.spine)
+				if len(tr.spine) != 4 {
+					t.Errorf("spine %v: want clients, ALB, HTTPS listener, target group", tr.spine)
 				}
 			},
 		},
