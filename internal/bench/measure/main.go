@@ -2,7 +2,9 @@
 // cost: wall time, CPU time (user+system of the command and every descendant
 // it waited for, from wait4's rusage) and peak resident memory, the largest
 // sum of VmRSS over all live processes of the tree, sampled from /proc every
-// few milliseconds. GNU time's "maximum resident set size" is only the
+// few milliseconds; also the largest sum of RssAnon (the anonymous part:
+// heaps and stacks, without file-backed pages such as the binaries' code,
+// which VmRSS counts once per process that maps them). GNU time's "maximum resident set size" is only the
 // largest single process; a jsii app is a Go process plus two Node processes.
 // It also reports processes of the tree still alive after the command ended
 // (orphans).
@@ -52,6 +54,7 @@ func main() {
 type result struct {
 	wall, user, sys time.Duration
 	peakTreeKB      int64 // largest sum of VmRSS over the tree at one sample
+	peakAnonKB      int64 // largest sum of RssAnon (heaps, stacks) over the tree
 	peakProcKB      int64 // largest VmRSS of one process
 	procs           int   // distinct processes seen in the tree
 	orphans         []int // processes of the tree alive after the command ended
@@ -64,9 +67,9 @@ func (r result) String() string {
 	for i, p := range r.orphans {
 		orphans[i] = strconv.Itoa(p)
 	}
-	return fmt.Sprintf("wall_ms=%d cpu_ms=%d user_ms=%d sys_ms=%d tree_rss_peak_kb=%d proc_rss_peak_kb=%d procs=%d orphans=%d orphan_pids=%s samples=%d exit=%d",
+	return fmt.Sprintf("wall_ms=%d cpu_ms=%d user_ms=%d sys_ms=%d tree_rss_peak_kb=%d tree_anon_peak_kb=%d proc_rss_peak_kb=%d procs=%d orphans=%d orphan_pids=%s samples=%d exit=%d",
 		r.wall.Milliseconds(), (r.user + r.sys).Milliseconds(), r.user.Milliseconds(), r.sys.Milliseconds(),
-		r.peakTreeKB, r.peakProcKB, r.procs, len(r.orphans), strings.Join(orphans, ","), r.samples, r.exit)
+		r.peakTreeKB, r.peakAnonKB, r.peakProcKB, r.procs, len(r.orphans), strings.Join(orphans, ","), r.samples, r.exit)
 }
 
 // proc identifies a process across pid reuse.
@@ -125,36 +128,48 @@ loop:
 
 // sample adds up the resident memory of root and its descendants.
 func (r *result) sample(root int, seen map[proc]bool) {
-	var total int64
+	var total, anon int64
 	queue := []int{root}
 	for len(queue) > 0 {
 		pid := queue[0]
 		queue = queue[1:]
-		rss, ok := vmRSS(pid)
+		rss, a, ok := memory(pid)
 		if !ok {
 			continue
 		}
 		seen[proc{pid, startTime(pid)}] = true
 		total += rss
+		anon += a
 		r.peakProcKB = max(r.peakProcKB, rss)
 		queue = append(queue, children(pid)...)
 	}
 	r.peakTreeKB = max(r.peakTreeKB, total)
+	r.peakAnonKB = max(r.peakAnonKB, anon)
 	r.samples++
 }
 
-func vmRSS(pid int) (int64, bool) {
+// memory returns VmRSS and RssAnon of pid in kB (0 for a zombie).
+func memory(pid int) (rss, anon int64, ok bool) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
-		return 0, false
+		return 0, 0, false
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb, err == nil
+		key, v, found := strings.Cut(line, ":")
+		if !found || (key != "VmRSS" && key != "RssAnon") {
+			continue
+		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		if err != nil {
+			return 0, 0, false
+		}
+		if key == "VmRSS" {
+			rss = kb
+		} else {
+			anon = kb
 		}
 	}
-	return 0, true // a zombie has no VmRSS
+	return rss, anon, true
 }
 
 func children(pid int) []int {
