@@ -81,12 +81,17 @@ pin_check() {
   return 1
 }
 
-# The IAM policy documents for the deploy roles must at least be valid JSON.
+# The IAM policy documents for the pipeline's roles: valid JSON, within IAM's size limit.
 JSON_DOCS=()
 for f in "${FILES[@]}"; do [[ "$f" == .github/aws/*.json ]] && JSON_DOCS+=("$f"); done
 json_check() {
-  local f ok=0
-  for f in "${JSON_DOCS[@]}"; do jq empty "$f" || { echo "invalid JSON: $f"; ok=1; }; done
+  local f size ok=0
+  for f in "${JSON_DOCS[@]}"; do
+    jq empty "$f" || { echo "invalid JSON: $f"; ok=1; continue; }
+    # IAM counts a managed policy's characters without whitespace: 6,144 at most.
+    size="$(jq -c . "$f" | tr -d ' \n' | wc -c)"
+    if ((size > 6144)); then echo "$f: $size characters, over IAM's 6,144 for a managed policy"; ok=1; fi
+  done
   return "$ok"
 }
 
