@@ -19,6 +19,7 @@ package lazyjsii
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,6 +85,7 @@ type host struct {
 	unsetenv      func(string) error
 	cacheDir      func() (string, error)
 	pkg           func() (Package, error)
+	jsiiVersion   func() (string, error)
 	kernelRunning func() bool
 	restartKernel func()
 	// loadProvider makes the kernel load the provider package (starting the
@@ -99,6 +101,7 @@ func osHost() host {
 		unsetenv:      os.Unsetenv,
 		cacheDir:      os.UserCacheDir,
 		pkg:           AWSProvider,
+		jsiiVersion:   func() (string, error) { return pinnedVersion(JSIIRuntimeModule) },
 		kernelRunning: kernelRunning,
 		// jsii.Close ends the kernel process and removes its temp directory;
 		// the next jsii call creates a new one with the current environment.
@@ -113,10 +116,19 @@ func BaseDir(userCache string) string {
 	return filepath.Join(userCache, "elastic-web-tier", "jsii-lazy")
 }
 
-// RootDir is the package cache root for this format of copies.
-func RootDir(userCache string) string {
-	return filepath.Join(BaseDir(userCache), fmt.Sprintf("v%d", formatVersion))
+// RootDir is the package cache root for this format of copies and this
+// version of jsii-runtime-go (whose kernel decides the cache layout and writes
+// its runtime index into the copy): another version starts afresh.
+func RootDir(userCache, runtimeVersion string) string {
+	return filepath.Join(BaseDir(userCache), fmt.Sprintf("v%d-jsii-%s", formatVersion, runtimeVersion))
 }
+
+// JSIIRuntimeModule is the Go module of the jsii runtime.
+const JSIIRuntimeModule = "github.com/aws/jsii-runtime-go"
+
+// unusedRootAge is how long a root no process uses is kept (the kernel's own
+// expiry of unused cache entries is 30 days too).
+const unusedRootAge = 30 * 24 * time.Hour
 
 func setup(w io.Writer, h host) (st Status) {
 	start := time.Now()
@@ -167,7 +179,11 @@ func setup(w io.Writer, h host) (st Status) {
 	if cacheErr != nil {
 		return fallback("no cache directory: %v", cacheErr)
 	}
-	root := RootDir(userCache)
+	runtimeVersion, err := h.jsiiVersion()
+	if err != nil {
+		return fallback("%v", err)
+	}
+	root := RootDir(userCache, runtimeVersion)
 	if inherited != "" && filepath.Clean(inherited) != root {
 		return fallback("%s is already set (to %s)", EnvCacheRoot, inherited)
 	}
@@ -192,6 +208,9 @@ func setup(w io.Writer, h host) (st Status) {
 		h.restartKernel()
 	}
 	st = Status{Active: true, Root: res.Root, Entry: res.Entry, Exports: res.Exports, Prepared: res.Prepared}
+	if res.Prepared {
+		pruneUnusedRoots(BaseDir(userCache), root, unusedRootAge)
+	}
 	if !runtimeIndexReady(res.Entry) {
 		if err := warmUp(h, res.Entry); err != nil {
 			// Back to the standard path, with a kernel that has not seen the root.
@@ -260,6 +279,41 @@ func standardEntry(entry string) string {
 		}
 	}
 	return ""
+}
+
+// pruneUnusedRoots removes the roots under base other than keep (left by
+// other versions) in which no cache entry was used for age: the kernel
+// touches an entry's marker file on every use.
+func pruneUnusedRoots(base, keep string, age time.Duration) {
+	dirs, _ := os.ReadDir(base)
+	for _, d := range dirs {
+		p := filepath.Join(base, d.Name())
+		if !d.IsDir() || p == keep || usedSince(p, time.Now().Add(-age)) {
+			continue
+		}
+		_ = os.RemoveAll(p)
+	}
+}
+
+// usedSince reports whether a marker file under dir (cache entries are at
+// most four levels down: @scope/name/version/digest) was touched after t.
+func usedSince(dir string, t time.Time) bool {
+	used := false
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || used {
+			return filepath.SkipDir
+		}
+		if rel, _ := filepath.Rel(dir, p); d.IsDir() && strings.Count(rel, string(filepath.Separator)) >= 4 {
+			return filepath.SkipDir
+		}
+		if d.Name() == markerFile {
+			if info, err := d.Info(); err == nil && info.ModTime().After(t) {
+				used = true
+			}
+		}
+		return nil
+	})
+	return used
 }
 
 func isUnder(p, dir string) bool {

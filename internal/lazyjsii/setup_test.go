@@ -17,6 +17,7 @@ type fakeHost struct {
 	cache    string
 	pkg      Package
 	pkgErr   error
+	jsiiErr  error
 	running  bool
 	restarts int
 	loads    int
@@ -28,7 +29,7 @@ func newFakeHost(t *testing.T) *fakeHost {
 }
 
 func (f *fakeHost) entry() string {
-	e, _ := EntryDir(RootDir(f.cache), f.pkg)
+	e, _ := EntryDir(RootDir(f.cache, "1.0.0"), f.pkg)
 	return e
 }
 
@@ -40,6 +41,12 @@ func (f *fakeHost) host() host {
 		cacheDir: func() (string, error) { return f.cache, nil },
 		pkg: func() (Package, error) {
 			return f.pkg, f.pkgErr
+		},
+		jsiiVersion: func() (string, error) {
+			if f.jsiiErr != nil {
+				return "", f.jsiiErr
+			}
+			return "1.0.0", nil
 		},
 		kernelRunning: func() bool { return f.running },
 		restartKernel: func() { f.restarts++ },
@@ -71,7 +78,7 @@ func runSetup(t *testing.T, f *fakeHost) (Status, string) {
 func TestSetupActivates(t *testing.T) {
 	f := newFakeHost(t)
 	st, out := runSetup(t, f)
-	root := RootDir(f.cache)
+	root := RootDir(f.cache, "1.0.0")
 	if !st.Active || st.Root != root || st.Entry != f.entry() || st.Exports != 3 || !st.Prepared {
 		t.Fatalf("status = %+v", st)
 	}
@@ -113,7 +120,7 @@ func TestSetupOff(t *testing.T) {
 		if !st.Off || st.Active || out != "" || f.restarts != 0 || f.env[EnvCacheRoot] != "" {
 			t.Errorf("%s=%s: status %+v, notice %q, restarts %d, env %v", EnvSwitch, v, st, out, f.restarts, f.env)
 		}
-		if _, err := os.Stat(RootDir(f.cache)); err == nil {
+		if _, err := os.Stat(RootDir(f.cache, "1.0.0")); err == nil {
 			t.Errorf("%s=%s: the cache was prepared anyway", EnvSwitch, v)
 		}
 	}
@@ -121,7 +128,7 @@ func TestSetupOff(t *testing.T) {
 	// and the kernel process created with it is replaced.
 	f := newFakeHost(t)
 	f.env[EnvSwitch] = "0"
-	f.env[EnvCacheRoot] = RootDir(f.cache)
+	f.env[EnvCacheRoot] = RootDir(f.cache, "1.0.0")
 	if st, _ := runSetup(t, f); !st.Off || f.env[EnvCacheRoot] != "" || f.restarts != 1 {
 		t.Errorf("inherited root: status %+v, env %v, restarts %d", st, f.env, f.restarts)
 	}
@@ -221,6 +228,40 @@ func TestIsUnder(t *testing.T) {
 	for p, want := range map[string]bool{"/a/b/c": true, "/a/b/c/": true, "/a/b": false, "/a/bc": false, "/a": false, "/a/b/../x": false} {
 		if got := isUnder(p, "/a/b"); got != want {
 			t.Errorf("isUnder(%q, /a/b) = %v", p, got)
+		}
+	}
+}
+
+// Roots of other versions go once no entry in them was used for a while.
+func TestPruneUnusedRoots(t *testing.T) {
+	base := t.TempDir()
+	keep := filepath.Join(base, "v1-jsii-2.0.0")
+	recent := filepath.Join(base, "v1-jsii-1.9.0")
+	old := filepath.Join(base, "v1-jsii-1.8.0")
+	empty := filepath.Join(base, "v0")
+	for _, r := range []string{keep, recent, old} {
+		writeFile(t, filepath.Join(r, "@cdktf", "provider-aws", "1.0.0", "d1g", markerFile), "")
+		writeFile(t, filepath.Join(r, "cdktf", "0.21.0", "d1g", markerFile), "")
+	}
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	long := time.Now().Add(-40 * 24 * time.Hour)
+	for _, r := range []string{keep, old} {
+		for _, m := range []string{filepath.Join(r, "@cdktf", "provider-aws", "1.0.0", "d1g", markerFile), filepath.Join(r, "cdktf", "0.21.0", "d1g", markerFile)} {
+			if err := os.Chtimes(m, long, long); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// recent: only its unscoped package was used lately.
+	if err := os.Chtimes(filepath.Join(recent, "@cdktf", "provider-aws", "1.0.0", "d1g", markerFile), long, long); err != nil {
+		t.Fatal(err)
+	}
+	pruneUnusedRoots(base, keep, 30*24*time.Hour)
+	for dir, want := range map[string]bool{keep: true, recent: true, old: false, empty: false} {
+		if _, err := os.Stat(dir); (err == nil) != want {
+			t.Errorf("%s: exists = %v, want %v", filepath.Base(dir), err == nil, want)
 		}
 	}
 }
