@@ -103,7 +103,7 @@ func layout(d *Diagram) *placement {
 	items, w, h := p.arrange("", edges)
 	p.absolute(items, margin, margin)
 	// The left gutter needs a lane per edge routed round the spine.
-	p.left = math.Max(margin, 8+gutterLane*float64(len(p.gutterEdges(d))))
+	p.left = math.Max(margin, 8+gutterLane*float64(len(p.gutterEdges(p.bundle(d)))))
 	if dx := p.left - margin; dx > 0 {
 		for id, r := range p.nodes {
 			r.X += dx
@@ -170,9 +170,22 @@ func (p *placement) arrange(g string, edges []layoutEdge) ([]*litem, float64, fl
 	}
 	succ := make([][]int, n)
 	seen := map[[2]int]bool{}
+	outside := map[string]map[int]bool{} // node outside g -> items joined to it
+	shared := false
 	for _, e := range edges {
 		a, okA := index[p.itemOf(g, e.from)]
 		b, okB := index[p.itemOf(g, e.to)]
+		if okA != okB { // one end outside the group
+			in, out := a, e.to
+			if okB {
+				in, out = b, e.from
+			}
+			if outside[out] == nil {
+				outside[out] = map[int]bool{}
+			}
+			outside[out][in] = true
+			shared = shared || len(outside[out]) > 1
+		}
 		if !okA || !okB || a == b || seen[[2]int{a, b}] {
 			continue
 		}
@@ -180,9 +193,11 @@ func (p *placement) arrange(g string, edges []layoutEdge) ([]*litem, float64, fl
 		succ[a] = append(succ[a], b)
 	}
 	rank := make([]int, n)
-	if len(seen) == 0 && n <= 3 && allNodes(items) && !anySpine(items) {
+	// A few unconnected nodes stack in a column, unless they serve the
+	// same node outside (two scaling policies of one group): then a row.
+	if len(seen) == 0 && n <= 3 && allNodes(items) && !anySpine(items) && !shared {
 		for i := range rank {
-			rank[i] = i // a few unconnected nodes: one column
+			rank[i] = i
 		}
 	} else {
 		rank = rankItems(succ)

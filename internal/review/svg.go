@@ -79,9 +79,10 @@ func SVG(d *Diagram, caption string) string {
 			num(r.X), num(r.Y), num(r.W), num(r.H), fill, stroke, dashAttr(dash))
 	}
 
-	routes := p.route(d)
+	drawn := p.bundle(d)
+	routes := p.route(drawn)
 	// Edges under the nodes, the request path last so it stays on top.
-	sorted := append([]*Edge(nil), d.Edges...)
+	sorted := append([]*Edge(nil), drawn...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		return sorted[i].Kind != EdgeRequest && sorted[j].Kind == EdgeRequest
 	})
@@ -212,7 +213,7 @@ func (r route) at(t float64) [2]float64 {
 // route draws every edge as a cubic curve between box sides: down to the top
 // of a lower box, up to the bottom of a higher one, sideways when the boxes
 // share rows. Several edges on one side spread along it.
-func (p *placement) route(d *Diagram) map[*Edge]route {
+func (p *placement) route(edges []*Edge) map[*Edge]route {
 	type port struct {
 		e     *Edge
 		from  bool
@@ -224,9 +225,9 @@ func (p *placement) route(d *Diagram) map[*Edge]route {
 	}
 	sides := map[sideKey][]port{}
 	sideOf := map[*Edge][2]byte{}
-	gutter := p.gutterEdges(d)
-	for _, e := range d.Edges {
-		s, t := p.nodes[e.From], p.nodes[e.To]
+	gutter := p.gutterEdges(edges)
+	for _, e := range edges {
+		s, t := p.box(e.From), p.box(e.To)
 		var fs, ts byte
 		switch {
 		case gutter[e] > 0:
@@ -235,6 +236,8 @@ func (p *placement) route(d *Diagram) map[*Edge]route {
 			fs, ts = 'b', 't'
 		case t.bottom() <= s.Y-4:
 			fs, ts = 't', 'b'
+		case p.blocked(e.From, e.To):
+			fs, ts = 'b', 'b' // round under the boxes in between
 		case t.cx() >= s.cx():
 			fs, ts = 'r', 'l'
 		default:
@@ -252,7 +255,7 @@ func (p *placement) route(d *Diagram) map[*Edge]route {
 			}
 			return ps[i].e.From+ps[i].e.To < ps[j].e.From+ps[j].e.To
 		})
-		r := p.nodes[k.node]
+		r := p.box(k.node)
 		for i, pt := range ps {
 			f := float64(i+1) / float64(len(ps)+1)
 			var xy [2]float64
@@ -276,7 +279,7 @@ func (p *placement) route(d *Diagram) map[*Edge]route {
 		}
 	}
 	out := map[*Edge]route{}
-	for _, e := range d.Edges {
+	for _, e := range edges {
 		a, z := points[e][0], points[e][1]
 		if lane := gutter[e]; lane > 0 {
 			x := p.left - gutterLane*float64(lane)
@@ -297,6 +300,73 @@ func (p *placement) route(d *Diagram) map[*Edge]route {
 	return out
 }
 
+// box is the rectangle of a node or group.
+func (p *placement) box(id string) rect {
+	if r, ok := p.nodes[id]; ok {
+		return r
+	}
+	return p.groups[id]
+}
+
+// bundle draws edges of one kind from every node of a group to the same
+// node outside it as one edge from the group (both scaling policies notify
+// the topic: one arrow from "scaling").
+func (p *placement) bundle(d *Diagram) []*Edge {
+	type key struct {
+		group, to, label string
+		kind             EdgeKind
+	}
+	members := map[string]int{}
+	for _, g := range d.Groups {
+		n := 0
+		for _, c := range p.t.children[g.ID] {
+			if c.node == nil {
+				n = -1 << 20 // only groups of plain nodes
+			}
+			n++
+		}
+		members[g.ID] = n
+	}
+	count := map[key]int{}
+	for _, e := range d.Edges {
+		if g := p.t.parent[e.From]; g != "" && p.t.parent[e.To] != g {
+			count[key{g, e.To, e.Label, e.Kind}]++
+		}
+	}
+	var out []*Edge
+	done := map[key]bool{}
+	for _, e := range d.Edges {
+		g := p.t.parent[e.From]
+		k := key{g, e.To, e.Label, e.Kind}
+		if g == "" || p.t.parent[e.To] == g || members[g] < 2 || count[k] != members[g] {
+			out = append(out, e)
+			continue
+		}
+		if !done[k] {
+			done[k] = true
+			out = append(out, &Edge{From: g, To: e.To, Kind: e.Kind, Label: e.Label})
+		}
+	}
+	return out
+}
+
+// blocked reports whether another node stands between the side-by-side
+// nodes a and b, so a straight sideways edge would cross it.
+func (p *placement) blocked(a, b string) bool {
+	ra, rb := p.box(a), p.box(b)
+	if rb.cx() < ra.cx() {
+		ra, rb = rb, ra
+	}
+	y0, y1 := math.Min(ra.cy(), rb.cy()), math.Max(ra.cy(), rb.cy())
+	band := rect{X: ra.right(), Y: y0 - 2, W: rb.X - ra.right(), H: y1 - y0 + 4}
+	for id, r := range p.nodes {
+		if id != a && id != b && band.W > 0 && r.overlaps(band) && !p.groups[a].contains(r) && !p.groups[b].contains(r) {
+			return true
+		}
+	}
+	return false
+}
+
 // gutterLane is the distance between the vertical lanes of the left gutter.
 const gutterLane = 7.0
 
@@ -304,13 +374,13 @@ const gutterLane = 7.0
 // request path): an edge between a spine node and a node beyond the next
 // spine node in that direction. They go round through lanes in a gutter left
 // of everything instead; the value is the lane (1 is innermost).
-func (p *placement) gutterEdges(d *Diagram) map[*Edge]int {
+func (p *placement) gutterEdges(edges []*Edge) map[*Edge]int {
 	spine := make([]string, len(p.t.spine))
 	for id, i := range p.t.spine {
 		spine[i] = id
 	}
 	var list []*Edge
-	for _, e := range d.Edges {
+	for _, e := range edges {
 		if e.Kind == EdgeRequest {
 			continue
 		}
@@ -323,15 +393,15 @@ func (p *placement) gutterEdges(d *Diagram) map[*Edge]int {
 		if fromSpine {
 			i, other = p.t.spine[e.From], e.To
 		}
-		o := p.nodes[other]
+		o := p.box(other)
 		if (i+1 < len(spine) && o.Y > p.nodes[spine[i+1]].Y) || (i > 0 && o.bottom() < p.nodes[spine[i-1]].bottom()) {
 			list = append(list, e)
 		}
 	}
 	// Edges to higher nodes take outer lanes, so lanes do not cross.
 	sort.SliceStable(list, func(i, j int) bool {
-		yi := math.Min(p.nodes[list[i].From].Y, p.nodes[list[i].To].Y)
-		yj := math.Min(p.nodes[list[j].From].Y, p.nodes[list[j].To].Y)
+		yi := math.Min(p.box(list[i].From).Y, p.box(list[i].To).Y)
+		yj := math.Min(p.box(list[j].From).Y, p.box(list[j].To).Y)
 		return yi > yj
 	})
 	out := map[*Edge]int{}

@@ -147,3 +147,36 @@ func TestTextWidth(t *testing.T) {
 		}
 	}
 }
+
+// Edges of one kind from every node of a group to one outside node are
+// drawn once, from the group.
+func TestSVGBundlesGroupEdges(t *testing.T) {
+	tests := []struct {
+		env  string
+		want []string // from->to:kind among the drawn edges
+		gone []string
+	}{
+		{"prod", []string{"scaling->compute_asg:control", "scaling->observability_alarm_topic:notify"},
+			[]string{"scaling_scale_in->compute_asg:control", "scaling_scale_out->observability_alarm_topic:notify"}},
+		{"dev", []string{"scaling_recover->observability_alarm_topic:notify", "scaling_recover->compute_instance:monitor"}, []string{"scaling->observability_alarm_topic:notify"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			d := Build(goldenStack(t, tt.env))
+			drawn := map[string]bool{}
+			for _, e := range layout(d).bundle(d) {
+				drawn[e.From+"->"+e.To+":"+string(e.Kind)] = true
+			}
+			for _, w := range tt.want {
+				if !drawn[w] {
+					t.Errorf("edge %s not drawn; drawn: %v", w, drawn)
+				}
+			}
+			for _, g := range tt.gone {
+				if drawn[g] {
+					t.Errorf("edge %s drawn, want it bundled or absent", g)
+				}
+			}
+		})
+	}
+}
