@@ -52,6 +52,7 @@ type Status struct {
 	Reason   string // why it is not active (empty when it is, or when Off)
 	Root     string // the package cache root given to the kernel
 	Entry    string // the provider package directory in it
+	Package  string // the provider package and version, e.g. "@cdktf/provider-aws 19.54.0"
 	Exports  int    // names the provider index exports
 	Prepared bool   // Setup built the copy (first use of this version)
 	Took     time.Duration
@@ -143,10 +144,10 @@ func setup(w io.Writer, h host) (st Status) {
 		case !st.Active:
 			fmt.Fprintf(w, "lazy jsii loading off: %s; loading the provider the standard (slower) way\n", st.Reason)
 		case st.Prepared:
-			fmt.Fprintf(w, "lazy jsii loading: prepared a lazily loading copy of %s (%d exports) in %s in %.1fs\n",
-				st.Entry, st.Exports, st.Root, st.Took.Seconds())
+			fmt.Fprintf(w, "lazy jsii loading: prepared a lazily loading copy of %s (%d exports) in %.1fs (once per version): %s\n",
+				st.Package, st.Exports, st.Took.Seconds(), st.Entry)
 		case verbose:
-			fmt.Fprintf(w, "lazy jsii loading: active, %s (%d exports), checked in %dms\n", st.Entry, st.Exports, st.Took.Milliseconds())
+			fmt.Fprintf(w, "lazy jsii loading: active for %s (%d exports), copy checked in %dms: %s\n", st.Package, st.Exports, st.Took.Milliseconds(), st.Entry)
 		}
 	}()
 	fallback := func(format string, args ...any) Status {
@@ -207,7 +208,7 @@ func setup(w io.Writer, h host) (st Status) {
 		}
 		h.restartKernel()
 	}
-	st = Status{Active: true, Root: res.Root, Entry: res.Entry, Exports: res.Exports, Prepared: res.Prepared}
+	st = Status{Active: true, Root: res.Root, Entry: res.Entry, Package: pkg.Name + " " + pkg.Version, Exports: res.Exports, Prepared: res.Prepared}
 	if res.Prepared {
 		pruneUnusedRoots(BaseDir(userCache), root, unusedRootAge)
 	}

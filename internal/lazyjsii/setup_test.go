@@ -79,7 +79,7 @@ func TestSetupActivates(t *testing.T) {
 	f := newFakeHost(t)
 	st, out := runSetup(t, f)
 	root := RootDir(f.cache, "1.0.0")
-	if !st.Active || st.Root != root || st.Entry != f.entry() || st.Exports != 3 || !st.Prepared {
+	if !st.Active || st.Root != root || st.Entry != f.entry() || st.Exports != 3 || !st.Prepared || st.Package != "@ewt/fake-provider 1.2.3" {
 		t.Fatalf("status = %+v", st)
 	}
 	if f.env[EnvCacheRoot] != root {
