@@ -33,9 +33,11 @@ func plural(n int, noun string) string {
 }
 
 // MermaidFile is the content of docs/diagrams/<stack>.mmd.
-func MermaidFile(s *tfjson.Stack) string {
+func MermaidFile(s *tfjson.Stack) string { return mermaidFile(s, Build(s)) }
+
+func mermaidFile(s *tfjson.Stack, d *Diagram) string {
 	return fmt.Sprintf("%%%% %s: generated from the synthesized stack by `%s`; do not edit\n", s.Name, RegenerateCommand) +
-		Mermaid(Build(s))
+		Mermaid(d)
 }
 
 // SVGFile is the content of docs/diagrams/<stack>.svg.
@@ -86,8 +88,9 @@ func ReplaceBlock(doc, block string) (string, error) {
 func DiagramFiles(stacks []*tfjson.Stack) map[string]string {
 	out := map[string]string{}
 	for _, s := range stacks {
-		out[s.Name+".mmd"] = MermaidFile(s)
-		out[s.Name+".svg"] = SVGFile(s)
+		d := Build(s)
+		out[s.Name+".mmd"] = mermaidFile(s, d)
+		out[s.Name+".svg"] = SVG(d, Caption(s))
 	}
 	return out
 }
