@@ -29,7 +29,9 @@ KICS="$(scripts/install-tools.sh kics)"
 KICS_VERSION="$(go version -m "$KICS" | awk '$1 == "mod" { print $3; exit }')"
 # The queries and libraries ship in the KICS module itself; `go mod download`
 # is a no-op when the module cache already has it (go install put it there).
-ASSETS="$(go mod download -json "github.com/Checkmarx/kics/v2@$KICS_VERSION" | "$JQ" -r .Dir)/assets"
+# Run outside the module so that a go.mod being edited cannot get in the way.
+ASSETS="$(cd "${TMPDIR:-/tmp}" && GOFLAGS='' go mod download -json "github.com/Checkmarx/kics/v2@$KICS_VERSION" |
+  "$JQ" -r .Dir)/assets"
 [[ -d "$ASSETS/queries" && -d "$ASSETS/libraries" ]] || die "no KICS queries under $ASSETS"
 
 # --- stacks ------------------------------------------------------------------
