@@ -7,7 +7,8 @@
 // which VmRSS counts once per process that maps them). GNU time's "maximum resident set size" is only the
 // largest single process; a jsii app is a Go process plus two Node processes.
 // It also reports processes of the tree still alive after the command ended
-// (orphans).
+// (orphans). Sampling sees the processes alive at a sample, which for a jsii
+// app (a Go process and its Node kernel for the whole run) is all of them.
 //
 //	measure -o result.txt [-interval 5ms] -- command args...
 //
