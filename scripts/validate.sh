@@ -80,7 +80,7 @@ else
   log "breakage tests: break copies of the stacks and expect validate or plan to reject them"
   TFVALIDATE_REQUIRE=1 \
     TFVALIDATE_PROVIDER_DIR=$provider_dir \
-    TFVALIDATE_OUTDIR=$outdir \
+    TFVALIDATE_OUTDIR=$(cd "$outdir" && pwd) \
     TFVALIDATE_ISOLATE=${VALIDATE_ISOLATE:-auto} \
     TERRAFORM_BINARY_NAME=$tf \
     go test -tags tfvalidate -count=1 -v -run 'TestOffline' ./internal/tfvalidate/ || status=1

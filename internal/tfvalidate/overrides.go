@@ -232,6 +232,14 @@ func plausible(typ string, d tfjson.Resource, region string) map[string]any {
 			"id": AccountID, "account_id": AccountID, "user_id": "AIDAOFFLINEVALIDATE0",
 			"arn": "arn:aws:iam::" + AccountID + ":user/offline",
 		}
+	case "aws_instances":
+		return map[string]any{
+			"id":             region,
+			"ids":            []string{"i-0123456789abcdef0", "i-0123456789abcdef1"},
+			"private_ips":    []string{"10.0.10.10", "10.0.11.10"},
+			"public_ips":     []string{},
+			"ipv6_addresses": []string{},
+		}
 	case "aws_vpc":
 		return map[string]any{
 			"id": "vpc-0123456789abcdef0", "arn": arn("ec2", "vpc/vpc-0123456789abcdef0"),

@@ -62,31 +62,54 @@ func answered(as []Answer) string {
 	return fmt.Sprintf("%d (%s)", countOverridden(as), strings.Join(names, ", "))
 }
 
-// Details writes, per stack, every error and warning, the offline-setup
-// notes, and the attributes the built provider does not know.
+// Details writes the offline-setup notes (those every stack shares once),
+// then, per stack, its own notes, every error and every warning; an error
+// that is the provider not knowing an argument is marked as the version gap.
 func Details(w io.Writer, results []*Result) {
+	shared := map[string]int{}
 	for _, r := range results {
-		if len(r.Errors)+len(r.Warnings)+len(r.Notes) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\n%s:\n", r.Stack)
 		for _, n := range r.Notes {
+			shared[n]++
+		}
+	}
+	var common []string
+	for _, r := range results {
+		for _, n := range r.Notes {
+			if shared[n] == len(results) && !contains(common, n) {
+				common = append(common, n)
+			}
+		}
+	}
+	if len(common) > 0 {
+		fmt.Fprintln(w, "\nevery stack:")
+		for _, n := range common {
 			fmt.Fprintf(w, "  note: %s\n", n)
+		}
+	}
+	for _, r := range results {
+		var lines []string
+		for _, n := range r.Notes {
+			if !contains(common, n) {
+				lines = append(lines, "  note: "+n)
+			}
 		}
 		for _, a := range r.Answers {
 			if a.Generated {
-				fmt.Fprintf(w, "  note: %s answered with values Terraform generates (no plausible values known for its type)\n", a.Address)
+				lines = append(lines, fmt.Sprintf("  note: %s answered with values Terraform generates (no plausible values known for its type)", a.Address))
 			}
 		}
 		for _, d := range r.Errors {
-			fmt.Fprintf(w, "  error: %s\n", d)
+			lines = append(lines, "  error: "+d.String())
 			if d.UnknownToProvider() {
-				fmt.Fprintf(w, "         ^ the bindings emit this for provider %s; the provider built here (%s) does not know it\n",
-					orUnknown(r.RequiredVersion), ProviderUpstreamVersion)
+				lines = append(lines, fmt.Sprintf("         ^ the bindings emit this for provider %s; the provider built here (%s) does not know it",
+					orUnknown(r.RequiredVersion), ProviderUpstreamVersion))
 			}
 		}
 		for _, d := range r.Warnings {
-			fmt.Fprintf(w, "  warning: %s\n", d)
+			lines = append(lines, "  warning: "+d.String())
+		}
+		if len(lines) > 0 {
+			fmt.Fprintf(w, "\n%s:\n%s\n", r.Stack, strings.Join(lines, "\n"))
 		}
 	}
 }

@@ -63,15 +63,28 @@ func (d Diagnostic) String() string {
 	return s
 }
 
-// devOverrideSummary is the warning every command prints under dev_overrides;
-// it is the point of this tool, not a finding about the stack.
-const devOverrideSummary = "Provider development overrides are in effect"
+// setupDiagnostics are diagnostics the offline setup itself causes, not
+// findings about the stack: they become notes.
+var setupDiagnostics = map[string]string{
+	// Printed by every command under dev_overrides (on stderr in 1.11).
+	"Provider development overrides are in effect": "",
+	// skip_requesting_account_id: the provider does not ask STS who it is.
+	"AWS account ID not found for provider": "the provider did not look its account ID up (skip_requesting_account_id); the plan shows ARNs that contain it as known after apply",
+}
+
+// unknownSummaries are Terraform's summaries for an argument or block the
+// schema does not have (JSON syntax, as CDKTF writes; then native syntax).
+var unknownSummaries = map[string]bool{
+	"Extraneous JSON object property": true,
+	"Unsupported argument":            true,
+	"Unsupported block type":          true,
+}
 
 // UnknownToProvider tells whether a diagnostic is the provider's schema not
 // knowing an argument or block: with bindings generated for a newer provider
 // than the one built here, that is the version gap showing.
 func (d Diagnostic) UnknownToProvider() bool {
-	return d.Severity == "error" && (d.Summary == "Unsupported argument" || d.Summary == "Unsupported block type")
+	return d.Severity == "error" && unknownSummaries[d.Summary]
 }
 
 // Result is what validating and planning one stack found.
@@ -296,6 +309,15 @@ func (r *Runner) CheckStack(ctx context.Context, stackDir string, s *tfjson.Stac
 	return res, nil
 }
 
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
 func errOr(a, b error) error {
 	if a != nil {
 		return a
@@ -313,10 +335,14 @@ func countOverridden(answers []Answer) int {
 	return n
 }
 
-// add files diagnostics, dropping the dev_overrides notice and duplicates.
+// add files diagnostics, turning those the offline setup causes into notes
+// and dropping duplicates.
 func (r *Result) add(ds []Diagnostic) {
 	for _, d := range ds {
-		if d.Summary == devOverrideSummary {
+		if note, ok := setupDiagnostics[d.Summary]; ok && d.Severity == "warning" {
+			if note != "" && !contains(r.Notes, note) {
+				r.Notes = append(r.Notes, note)
+			}
 			continue
 		}
 		list := &r.Warnings

@@ -223,6 +223,17 @@ func TestAnswersFixture(t *testing.T) {
 	}
 }
 
+func TestAnswersInstancesOfAnASG(t *testing.T) {
+	s := stack(t, `{"data": {"aws_instances": {"in-service": {"instance_state_names": ["running"]}}}}`)
+	as := Answers(s)
+	if len(as) != 1 || as[0].Generated || as[0].Provider {
+		t.Fatalf("got %+v", as)
+	}
+	if ids, _ := as[0].Values["ids"].([]string); len(ids) == 0 || !strings.HasPrefix(ids[0], "i-") {
+		t.Errorf("ids = %v", as[0].Values["ids"])
+	}
+}
+
 func TestAnswersUnknownTypeIsGenerated(t *testing.T) {
 	s := stack(t, `{"data": {"aws_something_new": {"x": {}}}}`)
 	as := Answers(s)
@@ -361,12 +372,16 @@ func TestParseTest(t *testing.T) {
 	}
 }
 
-func TestResultDropsDevOverrideNoticeAndDuplicates(t *testing.T) {
+func TestResultSetsSetupDiagnosticsApart(t *testing.T) {
 	r := &Result{}
 	w := Diagnostic{Severity: "warning", Summary: "Deprecated", Detail: "x"}
-	r.add([]Diagnostic{{Severity: "warning", Summary: devOverrideSummary}, w, w, {Severity: "error", Summary: "E"}})
+	acct := Diagnostic{Severity: "warning", Summary: "AWS account ID not found for provider"}
+	r.add([]Diagnostic{{Severity: "warning", Summary: "Provider development overrides are in effect"}, w, w, acct, acct, {Severity: "error", Summary: "E"}})
 	if len(r.Warnings) != 1 || len(r.Errors) != 1 {
 		t.Errorf("warnings %v errors %v", r.Warnings, r.Errors)
+	}
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "skip_requesting_account_id") {
+		t.Errorf("notes %v: want one about the account ID", r.Notes)
 	}
 }
 
@@ -394,8 +409,12 @@ func TestCopyDirLeavesOutWorkingFiles(t *testing.T) {
 
 func TestTableAndDetails(t *testing.T) {
 	res := []*Result{
-		{Stack: "dev", Valid: true, Planned: true, Add: 30, Answers: []Answer{{Address: "data.aws_ssm_parameter.a", Values: map[string]any{}}}},
-		{Stack: "prod", Valid: false, RequiredVersion: "5.88.0", Errors: []Diagnostic{{Severity: "error", Summary: "Unsupported argument", Detail: `An argument named "x" is not expected here.`}}},
+		{Stack: "dev", Valid: true, Planned: true, Add: 30, Notes: []string{"shared note", "dev note"},
+			Answers: []Answer{{Address: "data.aws_ssm_parameter.a", Values: map[string]any{}}}},
+		{Stack: "prod", Valid: false, RequiredVersion: "5.88.0", Notes: []string{"shared note"}, Errors: []Diagnostic{
+			{Severity: "error", Summary: "Extraneous JSON object property", Detail: `No argument or block type is named "x".`},
+			{Severity: "error", Summary: "Invalid value", Detail: "expected y"},
+		}},
 	}
 	var b bytes.Buffer
 	Table(&b, res)
@@ -405,12 +424,20 @@ func TestTableAndDetails(t *testing.T) {
 		"| dev | valid | ok | 30 | 0 | 0 | 0 | 1 (aws_ssm_parameter) |",
 		"| prod | INVALID | not run | - | - | - | 0 | none |",
 		"the bindings emit this for provider 5.88.0; the provider built here (5.67.0) does not know it",
+		"every stack:\n  note: shared note\n",
+		"dev:\n  note: dev note\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if gap := VersionGap(res); len(gap) != 1 || !strings.HasPrefix(gap[0], "prod: Unsupported argument") {
+	if n := strings.Count(out, "shared note"); n != 1 {
+		t.Errorf("a note every stack has is printed %d times, want once:\n%s", n, out)
+	}
+	if n := strings.Count(out, "does not know it"); n != 1 {
+		t.Errorf("%d errors marked as the version gap, want 1 (only the unknown argument):\n%s", n, out)
+	}
+	if gap := VersionGap(res); len(gap) != 1 || !strings.HasPrefix(gap[0], "prod: Extraneous JSON object property") {
 		t.Errorf("version gap %v", gap)
 	}
 }
