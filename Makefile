@@ -8,7 +8,7 @@ export GONOSUMDB := github.com/cdktf,github.com/hashicorp/terraform-cdk-go
 export JSII_NODE := $(CURDIR)/node_modules/node/bin/node
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: help deps synth test scan validate lint bench clean
+.PHONY: help deps synth test scan validate lint bench diagrams clean
 
 help: ## show this list
 	@cat help
@@ -41,6 +41,9 @@ lint: ## go vet, staticcheck, actionlint, shellcheck, gofmt
 
 bench: deps ## synth and test benchmarks
 	scripts/bench.sh
+
+diagrams: synth ## regenerate docs/diagrams and the README diagram from cdktf.out
+	go run ./cmd/review diagrams
 
 clean: ## remove generated output
 	rm -rf cdktf.out cdktf.out.staging

@@ -221,7 +221,7 @@ func Build(s *tfjson.Stack) *Diagram {
 		seen := map[string]bool{}
 		for _, k := range keys {
 			for _, ref := range tfjson.Refs(r.Attrs[k]) {
-				to := refAddress(ref)
+				to := ref.Address
 				if _, ok := b.res[to]; !ok || to == a {
 					continue
 				}
@@ -248,17 +248,6 @@ func Build(s *tfjson.Stack) *Diagram {
 	b.place()
 	b.finish()
 	return b.d
-}
-
-// refAddress is the resource address of a reference. tfjson.Refs appends the
-// attribute to data source addresses ("data.aws_x.name.attr"); keep three parts.
-func refAddress(ref tfjson.Ref) string {
-	if strings.HasPrefix(ref.Address, "data.") {
-		if parts := strings.SplitN(ref.Address, ".", 4); len(parts) >= 3 {
-			return strings.Join(parts[:3], ".")
-		}
-	}
-	return ref.Address
 }
 
 // first returns the first resource a references through attr ("" any) of type typ ("" any).

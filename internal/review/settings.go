@@ -309,7 +309,7 @@ func amiOf(s *tfjson.Stack, r *tfjson.Resource) string {
 	if len(refs) == 0 {
 		return img
 	}
-	addr := refAddress(refs[0])
+	addr := refs[0].Address
 	if d, ok := s.Find(addr); ok && d.Type == "data.aws_ssm_parameter" {
 		return "SSM " + stringOf(&d, "name")
 	}

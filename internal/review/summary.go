@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -27,17 +28,13 @@ type Suppression struct {
 	Source string
 }
 
-// ConfigSuppressions returns the suppressions environments.yaml declares,
-// sorted by stack, rule and resource.
-func ConfigSuppressions(f *config.File) []Suppression {
+// AppliedSuppressions returns the suppressions the policy check applied to
+// the stacks (declared in environments.yaml or in code), sorted by stack,
+// rule and resource.
+func AppliedSuppressions(f *config.File, stacks []*tfjson.Stack) []Suppression {
 	var out []Suppression
-	if f == nil {
-		return nil
-	}
-	for _, e := range f.Environments {
-		for _, s := range e.Suppressions {
-			out = append(out, Suppression{Stack: e.Name, Rule: s.Rule, Resource: s.Resource, Reason: s.Reason, Source: "environments.yaml"})
-		}
+	for _, s := range policy.Evaluate(f, stacks).Suppressed {
+		out = append(out, Suppression(s))
 	}
 	sortSuppressions(out)
 	return out
@@ -59,7 +56,7 @@ func sortSuppressions(s []Suppression) {
 // SummaryCheck is the synth checker that ends `make synth` with the summary
 // table; it fails only when the summary cannot be written.
 func SummaryCheck(w io.Writer, f *config.File, stacks []*tfjson.Stack) error {
-	return WriteSummary(w, OrderStacks(stacks, f), ConfigSuppressions(f))
+	return WriteSummary(w, OrderStacks(stacks, f), AppliedSuppressions(f, stacks))
 }
 
 // OrderStacks returns the stacks in the order of the environments file

@@ -19,6 +19,7 @@ environments:
   stage:
     network: {cidr: 10.20.0.0/16}
   prod:
+    production: true
     network: {cidr: 10.30.0.0/16}
     suppressions:
       - {rule: EWT-ALB-2, resource: prod/alb/lb, reason: "internal tool,
@@ -32,6 +33,7 @@ func TestSummaryGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	stacks := goldenStacks(t)
+	breakProdALB(t, stacks)
 	var b strings.Builder
 	if err := SummaryCheck(&b, f, stacks); err != nil {
 		t.Fatal(err)
@@ -98,15 +100,32 @@ func TestOrderStacks(t *testing.T) {
 	}
 }
 
-func TestConfigSuppressions(t *testing.T) {
-	if got := ConfigSuppressions(nil); got != nil {
-		t.Errorf("nil config: got %v, want nil", got)
+// breakProdALB makes the prod load balancer violate the two rules the test
+// file suppresses, so the suppressions apply.
+func breakProdALB(t *testing.T, stacks []*tfjson.Stack) {
+	t.Helper()
+	for _, s := range stacks {
+		if s.Name == "prod" {
+			lb := s.OfType("aws_lb")[0]
+			lb.Attrs["drop_invalid_header_fields"] = false
+			lb.Attrs["enable_deletion_protection"] = false
+			return
+		}
 	}
+	t.Fatal("no prod stack")
+}
+
+func TestAppliedSuppressions(t *testing.T) {
 	f, err := config.Parse("test.yaml", []byte(suppressionsYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := ConfigSuppressions(f)
+	stacks := goldenStacks(t)
+	if got := AppliedSuppressions(f, stacks); got != nil {
+		t.Errorf("nothing to suppress in the golden stacks: got %+v, want none", got)
+	}
+	breakProdALB(t, stacks)
+	got := AppliedSuppressions(f, stacks)
 	if len(got) != 2 || got[0].Rule != "EWT-ALB-1" || got[1].Rule != "EWT-ALB-2" || got[0].Stack != "prod" || got[0].Source != "environments.yaml" {
 		t.Errorf("got %+v, want EWT-ALB-1 then EWT-ALB-2 of prod from environments.yaml", got)
 	}

@@ -294,16 +294,9 @@ func Refs(v any) []Ref {
 					if strings.Contains(addr, "(") {
 						continue
 					}
+					// For data sources the regex's optional "data." prefix already
+					// took data.<type>.<name> into the address.
 					attr := strings.TrimPrefix(r[2], ".")
-					if root == "data" {
-						// data.<type>.<name>: the regex took data.<type>; move one element over.
-						parts := strings.SplitN(attr, ".", 2)
-						addr += "." + parts[0]
-						attr = ""
-						if len(parts) == 2 {
-							attr = parts[1]
-						}
-					}
 					ref := Ref{Address: addr, Attr: attr}
 					if !seen[ref] {
 						seen[ref] = true
