@@ -43,6 +43,8 @@ const (
 	// envCacheSwitch is the kernel's switch for its package cache, which lazy
 	// loading needs.
 	envCacheSwitch = "JSII_RUNTIME_PACKAGE_CACHE"
+	// envValidate (any non-empty value) makes the kernel validate assemblies.
+	envValidate = "JSII_VALIDATE_ASSEMBLIES"
 )
 
 // Status is what Setup did.
@@ -108,7 +110,7 @@ func osHost() host {
 		// the next jsii call creates a new one with the current environment.
 		restartKernel: jsii.Close,
 		loadProvider:  awsjsii.Initialize,
-		indexTimeout:  3 * time.Minute,
+		indexTimeout:  2 * time.Minute,
 	}
 }
 
@@ -212,7 +214,10 @@ func setup(w io.Writer, h host) (st Status) {
 	if res.Prepared {
 		pruneUnusedRoots(BaseDir(userCache), root, unusedRootAge)
 	}
-	if !runtimeIndexReady(res.Entry) {
+	// With JSII_VALIDATE_ASSEMBLIES the kernel neither uses nor builds a
+	// runtime index (it parses the assembly to validate it); the JavaScript
+	// is still loaded lazily.
+	if h.getenv(envValidate) == "" && !runtimeIndexReady(res.Entry) {
 		if err := warmUp(h, res.Entry); err != nil {
 			// Back to the standard path, with a kernel that has not seen the root.
 			_ = h.unsetenv(EnvCacheRoot)

@@ -112,6 +112,16 @@ func TestSetupActivates(t *testing.T) {
 	}
 }
 
+// With assembly validation the kernel uses no runtime index: no warm-up.
+func TestSetupWithValidationSkipsWarmUp(t *testing.T) {
+	f := newFakeHost(t)
+	f.env[envValidate] = "1"
+	f.onLoad = func(*fakeHost) { t.Error("warm-up load with JSII_VALIDATE_ASSEMBLIES set") }
+	if st, _ := runSetup(t, f); !st.Active || f.loads != 0 {
+		t.Errorf("status %+v, loads %d", st, f.loads)
+	}
+}
+
 func TestSetupOff(t *testing.T) {
 	for _, v := range []string{"0", "false", "off", "no", "OFF"} {
 		f := newFakeHost(t)
