@@ -4,16 +4,27 @@
 // @cdktf/provider-aws's lib/index.js requires all of its ~2,090 resource
 // modules (192 MB of JavaScript) as soon as the first AWS type is used, and V8
 // compiling them is most of a synth's time and memory. Setup prepares, in a
-// project cache directory outside git, a copy of the kernel's package cache
-// entry for that package whose index defines each export as a getter that
-// requires its module on first access, verifies it, and points the kernel at
-// that cache (JSII_RUNTIME_PACKAGE_CACHE_ROOT). The kernel extracts the other
-// packages (cdktf, constructs) into the same root as usual.
+// project cache directory outside git
+// (<user cache>/elastic-web-tier/jsii-lazy/v<format>-jsii-<runtime version>/),
+// a jsii package cache entry for that package, filed where the kernel looks
+// for it (name/version/digest of the tarball the Go bindings embed), whose
+// index defines each export as a getter that requires its module on first
+// access; the original index is kept beside it as index.eager.js. It then
+// points the kernel at that cache (JSII_RUNTIME_PACKAGE_CACHE_ROOT); the
+// kernel extracts the other packages (cdktf, constructs) there as usual.
 //
-// When anything does not match (the pinned version, the tarball, the index's
-// shape, the files on disk), Setup leaves the environment alone and prints one
-// line: the kernel then loads the package the standard way. EWT_LAZY_JSII=0
-// turns it off.
+// Before every use the copy is verified: the provider version go.mod pins
+// (build information, or go.mod itself in test binaries) matches the embedded
+// tarball's package.json; the lazy index is exactly what the original turns
+// into (so it exports the same names, in the same order); every file is there
+// with its size. A copy that does not verify is rebuilt, in a temporary
+// directory renamed into place, so that concurrent processes are safe. The
+// first use of a copy has the kernel load it once and waits for the kernel's
+// runtime index of the package, which also proves the kernel uses the copy.
+//
+// When anything does not match, Setup leaves the environment as it was and
+// prints one line: the kernel then loads the package the standard way.
+// EWT_LAZY_JSII=0 turns it off.
 package lazyjsii
 
 import (
