@@ -76,7 +76,7 @@ if [[ -f "$EXCLUSIONS" ]]; then
       [[ ${#list[@]} -gt 0 ]] || { printf 'scan: %s: no environments\n' "$where" >&2; bad=1; }
       for e in "${list[@]}"; do
         if [[ " ${ENVS[*]} " != *" $e "* ]]; then
-          printf 'scan: %s: unknown environment %s (stacks: %s)\n' "$where" "$e" "${ENVS[*]}" >&2; bad=1
+          printf 'scan: %s: warning: environment %s has no stack here (stacks: %s)\n' "$where" "$e" "${ENVS[*]}" >&2
         fi
       done
     fi
@@ -168,7 +168,7 @@ fi
 # An exclusion that matched nothing is stale: say so, so that it gets removed.
 while IFS=$'\t' read -r id where; do
   if ! awk -F'\t' -v w="$where" '$7 == w { found = 1 } END { exit !found }' "$REPORT_DIR/findings.tsv"; then
-    log "warning: $where: exclusion of $id matched no finding; remove it if the construct now passes"
+    log "warning: $where: exclusion of $id matched no finding in these stacks; remove it once no configuration can produce one"
   fi
 done < <("$JQ" -r '.[] | [.id, .where] | @tsv' "$REPORT_DIR/exclusions.json")
 
