@@ -149,7 +149,7 @@ go_bench=""
 if [[ ${BENCH_SKIP_GO:-0} != 1 ]]; then
   log "Go benchmarks of internal/ (pure Go work)"
   go_bench=$(go test -run '^$' -bench . -benchmem -count=1 ${BENCH_GO_BENCHTIME:+-benchtime "$BENCH_GO_BENCHTIME"} ./internal/... 2>&1 |
-    grep -E '^(Benchmark|ok|FAIL|pkg:|---)' | grep -v 'no test files' || true)
+    grep -E '^(Benchmark|FAIL|pkg:|---)' || true)
 fi
 
 ratio() { awk -v x="${med[$1,$3]}" -v y="${med[$2,$3]}" 'BEGIN {printf "%.2f", x / y}'; }
