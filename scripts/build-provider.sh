@@ -12,6 +12,7 @@
 # Environment:
 #   ELASTIC_WEB_TIER_CACHE  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/elastic-web-tier)
 #   PROVIDER_REBUILD=1      build again even when a cached binary exists
+#   PROGRESS_SECONDS        seconds between progress lines (default 30)
 set -euo pipefail
 
 readonly module=github.com/upbound/terraform-provider-aws
@@ -74,7 +75,7 @@ log "counting packages to compile"
 total=$(go list -mod=mod -deps . | wc -l) || die "go list -deps failed in $src"
 mem_kb=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
 log "building $total packages with $(go version | awk '{print $3}') on $(nproc 2>/dev/null || echo '?') cores"
-log "a first build takes ~35 min and ~6 GB of memory on 2 cores (~20 s when the Go build cache is warm); progress every 30 s"
+log "a first build takes ~35 min and ~6 GB of memory on 2 cores (~20 s when the Go build cache is warm); progress every ${PROGRESS_SECONDS:-30} s"
 if ((mem_kb > 0 && mem_kb < 6 * 1024 * 1024)); then
   log "warning: only $((mem_kb / 1024)) MB of memory available; the linker may run out (GOFLAGS=-p=1 uses less)"
 fi
@@ -87,10 +88,11 @@ pid=$!
 # Stop the build if this script is interrupted.
 trap 'kill "$pid" 2>/dev/null || true' INT TERM
 trap 'kill "$pid" 2>/dev/null || true; rm -f "$bin.tmp"' EXIT
+every=${PROGRESS_SECONDS:-30}
 last=$SECONDS
 while kill -0 "$pid" 2>/dev/null; do
-  sleep 2
-  if ((SECONDS - last >= 30)); then
+  sleep 1
+  if ((SECONDS - last >= every)); then
     last=$SECONDS
     done_pkgs=$(grep -c -v '^go: ' "$buildlog" || true)
     elapsed=$((SECONDS - start))

@@ -286,6 +286,53 @@ func TestOfflineCatchesBreakage(t *testing.T) {
 	}
 }
 
+// TestOfflineProviderReachesNothing: a data source the test file does not
+// answer makes the real provider try AWS; the plan must fail on the dead
+// endpoint (or the missing network) instead of reaching anything.
+func TestOfflineProviderReachesNothing(t *testing.T) {
+	r := offlineRunner(t)
+	doc := map[string]any{
+		"terraform": map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": "aws", "version": "5.88.0"}}},
+		"provider":  map[string]any{"aws": []any{map[string]any{"region": "us-east-1"}}},
+		"data":      map[string]any{"aws_caller_identity": map[string]any{"me": map[string]any{}}},
+		"output":    map[string]any{"account": map[string]any{"value": "${data.aws_caller_identity.me.account_id}"}},
+	}
+	dir := writeStack(t, doc, "unanswered")
+	s, err := tfjson.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scratch, _, _, err := r.Prepare(dir, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same plan run, with no override_data.
+	if err := os.WriteFile(filepath.Join(scratch, TestFile), []byte(`{"run": {"offline_plan": {"command": "plan", "plan_options": {"refresh": false}}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := &Result{Stack: s.Name}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	if err := r.Validate(ctx, scratch, res); err != nil || !res.Valid {
+		t.Fatalf("validate: %v %s", err, joinDiags(res.Errors))
+	}
+	if err := r.Plan(ctx, scratch, res); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("plan of an unanswered aws_caller_identity took %.1f s", res.PlanTime.Seconds())
+	if res.Planned {
+		t.Fatal("a plan that had to call STS succeeded: the provider reached something")
+	}
+	unreachable := regexp.MustCompile(`127\.0\.0\.1:1|network is unreachable|connection refused`)
+	for _, d := range res.Errors {
+		if unreachable.MatchString(d.Detail) {
+			t.Logf("failed as expected: %s", truncate(d.String(), 400))
+			return
+		}
+	}
+	t.Fatalf("no error names the dead endpoint or the missing network:\n%s", joinDiags(res.Errors))
+}
+
 func joinDiags(ds []Diagnostic) string {
 	var b strings.Builder
 	for _, d := range ds {

@@ -268,34 +268,44 @@ func (r *Runner) CheckStack(ctx context.Context, stackDir string, s *tfjson.Stac
 		return nil, err
 	}
 	res := &Result{Stack: s.Name, Answers: answers, Notes: notes, RequiredVersion: RequiredAWSVersion(s)}
+	r.logf("%s: %s validate", s.Name, filepath.Base(r.Terraform))
+	if err := r.Validate(ctx, dir, res); err != nil || !res.Valid {
+		return res, err
+	}
+	r.logf("%s: %s test (plan, refresh off, %d data source(s) answered locally)", s.Name, filepath.Base(r.Terraform), countOverridden(answers))
+	return res, r.Plan(ctx, dir, res)
+}
 
-	r.logf("%s: terraform validate", s.Name)
+// Validate runs `terraform validate` in a prepared directory and records
+// the verdict and diagnostics in res.
+func (r *Runner) Validate(ctx context.Context, dir string, res *Result) error {
 	start := time.Now()
 	out, stderr, err := r.run(ctx, dir, "validate", "-json", "-no-color")
 	res.ValidateTime = time.Since(start)
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	v, perr := ParseValidate(out)
 	if perr != nil {
-		return nil, fmt.Errorf("%s: terraform validate: %v; stderr: %s", s.Name, errOr(err, perr), strings.TrimSpace(stderr))
+		return fmt.Errorf("%s: terraform validate: %v; stderr: %s", res.Stack, errOr(err, perr), strings.TrimSpace(stderr))
 	}
 	res.Valid = v.Valid
 	res.add(v.Diagnostics)
-	if !res.Valid {
-		return res, nil
-	}
+	return nil
+}
 
-	r.logf("%s: terraform test (plan, refresh off, %d data source(s) answered locally)", s.Name, countOverridden(answers))
-	start = time.Now()
-	out, stderr, err = r.run(ctx, dir, "test", "-json", "-verbose", "-no-color", "-filter="+TestFile)
+// Plan runs the prepared directory's test file (a plan with refresh off)
+// and records the outcome, resource counts and diagnostics in res.
+func (r *Runner) Plan(ctx context.Context, dir string, res *Result) error {
+	start := time.Now()
+	out, stderr, err := r.run(ctx, dir, "test", "-json", "-verbose", "-no-color", "-filter="+TestFile)
 	res.PlanTime = time.Since(start)
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	p, perr := ParseTest(out)
 	if perr != nil {
-		return nil, fmt.Errorf("%s: terraform test: %v; stderr: %s", s.Name, errOr(err, perr), strings.TrimSpace(stderr))
+		return fmt.Errorf("%s: terraform test: %v; stderr: %s", res.Stack, errOr(err, perr), strings.TrimSpace(stderr))
 	}
 	res.add(p.Diagnostics)
 	res.Planned = p.Passed && p.Plan != nil
@@ -306,7 +316,7 @@ func (r *Runner) CheckStack(ctx context.Context, stackDir string, s *tfjson.Stac
 		res.Errors = append(res.Errors, Diagnostic{Severity: "error", Summary: "plan did not finish",
 			Detail: fmt.Sprintf("terraform test status %q; stderr: %s", p.Status, strings.TrimSpace(stderr))})
 	}
-	return res, nil
+	return nil
 }
 
 func contains(list []string, s string) bool {
