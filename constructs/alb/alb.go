@@ -61,6 +61,14 @@ type Config struct {
 	DeregistrationDelay int
 	// HealthCheck of the target group.
 	HealthCheck HealthCheck
+	// AccessLogs writes access logs to a private, encrypted S3 bucket of the construct. Default: false.
+	AccessLogs bool
+	// AccessLogRetentionDays before log objects expire. Default: 90.
+	AccessLogRetentionDays int
+	// AccountID of the deploying account (the access log bucket policy names it). Required with AccessLogs.
+	AccountID *string
+	// WAF puts a regional WAFv2 web ACL with AWS managed rule groups in front of the load balancer. Default: false.
+	WAF bool
 }
 
 // ALB is what the construct exposes.
@@ -103,6 +111,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*ALB, error) {
 	defInt(&cfg.HealthCheck.HealthyThreshold, 2)
 	defInt(&cfg.HealthCheck.UnhealthyThreshold, 3)
 	defInt(&cfg.IdleTimeout, 60)
+	defInt(&cfg.AccessLogRetentionDays, 90)
+	if cfg.AccessLogs && cfg.AccountID == nil {
+		return nil, fmt.Errorf("account_id must be set when access_logs is on")
+	}
 	if len(cfg.IngressCIDRs) == 0 {
 		cfg.IngressCIDRs = []string{"0.0.0.0/0"}
 	}
@@ -136,7 +148,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*ALB, error) {
 		}
 	}
 
-	balancer := lb.NewLb(s, ptr.S("lb"), &lb.LbConfig{
+	lbConfig := &lb.LbConfig{
 		Name:                     ptr.S(cfg.Name),
 		Internal:                 ptr.B(false),
 		LoadBalancerType:         ptr.S("application"),
@@ -146,7 +158,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*ALB, error) {
 		EnableDeletionProtection: ptr.B(cfg.DeletionProtection),
 		IdleTimeout:              ptr.N(cfg.IdleTimeout),
 		Tags:                     ptr.Name(cfg.Name),
-	})
+	}
+	if cfg.AccessLogs {
+		bucket, policy := accessLogBucket(s, cfg)
+		lbConfig.AccessLogs = &lb.LbAccessLogs{Bucket: bucket, Prefix: ptr.S(AccessLogPrefix), Enabled: ptr.B(true)}
+		// The load balancer checks on creation that it may write to the bucket.
+		lbConfig.DependsOn = &[]cdktf.ITerraformDependable{policy}
+	}
+	balancer := lb.NewLb(s, ptr.S("lb"), lbConfig)
+	if cfg.WAF {
+		webACL(s, cfg, balancer.Arn())
+	}
 	a.ARN, a.ARNSuffix, a.DNSName = balancer.Arn(), balancer.ArnSuffix(), balancer.DnsName()
 
 	hc := cfg.HealthCheck

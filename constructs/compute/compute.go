@@ -223,8 +223,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Compute, error) {
 		inst := instance.NewInstance(s, ptr.S("instance"), &instance.InstanceConfig{
 			LaunchTemplate: &instance.InstanceLaunchTemplate{Id: lt.Id(), Version: version},
 			SubnetId:       cfg.SubnetIDs[0],
-			Monitoring:     ptr.B(true),
-			EbsOptimized:   ptr.B(true),
+			// Private subnet, and explicitly no public address.
+			AssociatePublicIpAddress: ptr.B(false),
+			Monitoring:               ptr.B(true),
+			EbsOptimized:             ptr.B(true),
 			MetadataOptions: &instance.InstanceMetadataOptions{
 				HttpEndpoint:            ptr.S("enabled"),
 				HttpTokens:              ptr.S("required"),

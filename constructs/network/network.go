@@ -62,6 +62,8 @@ type Config struct {
 	FlowLogRetentionDays int
 	// S3GatewayEndpoint adds an S3 gateway endpoint on the private route tables. Default: false.
 	S3GatewayEndpoint bool
+	// FlowLogKMSKeyARN encrypts the flow log group with a customer-managed key. Default: nil (service-managed encryption).
+	FlowLogKMSKeyARN *string
 }
 
 // Subnet is one subnet of one tier in one AZ.
@@ -284,6 +286,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Network, error) {
 		group := cloudwatchloggroup.NewCloudwatchLogGroup(s, ptr.S("flow-log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
 			Name:            ptr.S(n.FlowLogGroupName),
 			RetentionInDays: ptr.N(cfg.FlowLogRetentionDays),
+			KmsKeyId:        cfg.FlowLogKMSKeyARN,
 		})
 		role := iamrole.NewIamRole(s, ptr.S("flow-log-role"), &iamrole.IamRoleConfig{
 			NamePrefix:       ptr.S(cfg.Name + "-flow-logs-"),

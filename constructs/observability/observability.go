@@ -33,6 +33,9 @@ type Config struct {
 	InstanceID *string
 	// ScaleOutThreshold and ScaleInThreshold are drawn on the CPU widget. Default: 70 and 30.
 	ScaleOutThreshold, ScaleInThreshold float64
+	// TopicKMSKeyARN encrypts the alarm topic; it must be a customer-managed key
+	// whose policy lets cloudwatch.amazonaws.com use it. Default: nil (unencrypted).
+	TopicKMSKeyARN *string
 	// AlarmEmail subscribes an address to the topic. Default: "" (none).
 	AlarmEmail string
 	// ALB5xxThreshold is the per-minute ELB 5xx count that alarms. Default: 10.
@@ -79,7 +82,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Observability, err
 	o := &Observability{Scope: s, DashboardName: cfg.Name, AlarmARNs: map[string]*string{}}
 
 	topic := snstopic.NewSnsTopic(s, ptr.S("alarm-topic"), &snstopic.SnsTopicConfig{
-		Name: ptr.S(cfg.Name + "-alarms"),
+		Name:           ptr.S(cfg.Name + "-alarms"),
+		KmsMasterKeyId: cfg.TopicKMSKeyARN,
 	})
 	o.TopicARN = topic.Arn()
 	if cfg.AlarmEmail != "" {

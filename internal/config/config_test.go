@@ -137,6 +137,7 @@ environments:
 			IngressCIDRs: []string{"0.0.0.0/0"},
 			SSLPolicy:    "ELBSecurityPolicy-TLS13-1-2-2021-06",
 			IdleTimeout:  60, DeregistrationDelay: 30,
+			AccessLogs: true, AccessLogRetentionDays: 90, WAF: true,
 			HealthCheck: config.HealthCheck{
 				Path: "/health", Matcher: "200", Interval: 15, Timeout: 5,
 				HealthyThreshold: 2, UnhealthyThreshold: 3,

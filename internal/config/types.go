@@ -110,6 +110,13 @@ type ALB struct {
 	DeregistrationDelay int `yaml:"deregistration_delay"`
 	// HealthCheck of the target group.
 	HealthCheck HealthCheck `yaml:"health_check"`
+	// AccessLogs writes access logs to a private, encrypted S3 bucket. Default: true.
+	AccessLogs bool `yaml:"access_logs"`
+	// AccessLogRetentionDays before access log objects expire, 1-3650. Default: 90.
+	AccessLogRetentionDays int `yaml:"access_log_retention_days"`
+	// WAF puts a WAFv2 web ACL with AWS managed rule groups (IP reputation,
+	// common rules, known bad inputs) in front of the load balancer. Default: true.
+	WAF bool `yaml:"waf"`
 }
 
 // HealthCheck is the target group's health check.
@@ -217,10 +224,13 @@ func Builtin() Environment {
 			MinHealthyPercentage:   90,
 		},
 		ALB: ALB{
-			IngressCIDRs:        []string{"0.0.0.0/0"},
-			SSLPolicy:           "ELBSecurityPolicy-TLS13-1-2-2021-06",
-			IdleTimeout:         60,
-			DeregistrationDelay: 30,
+			IngressCIDRs:           []string{"0.0.0.0/0"},
+			SSLPolicy:              "ELBSecurityPolicy-TLS13-1-2-2021-06",
+			IdleTimeout:            60,
+			DeregistrationDelay:    30,
+			AccessLogs:             true,
+			AccessLogRetentionDays: 90,
+			WAF:                    true,
 			HealthCheck: HealthCheck{
 				Matcher:            "200",
 				Interval:           15,

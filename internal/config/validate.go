@@ -248,6 +248,9 @@ func validateALB(e *Environment, bad badFunc) {
 	if a.IdleTimeout < 1 || a.IdleTimeout > 4000 {
 		bad("alb.idle_timeout", "%d is not allowed; want 1 to 4000 seconds", a.IdleTimeout)
 	}
+	if a.AccessLogRetentionDays < 1 || a.AccessLogRetentionDays > 3650 {
+		bad("alb.access_log_retention_days", "%d is not allowed; want 1 to 3650 days", a.AccessLogRetentionDays)
+	}
 	if a.DeregistrationDelay < 0 || a.DeregistrationDelay > 3600 {
 		bad("alb.deregistration_delay", "%d is not allowed; want 0 to 3600 seconds", a.DeregistrationDelay)
 	}

@@ -8,10 +8,12 @@ import "encoding/json"
 
 // Statement is one IAM statement.
 type Statement struct {
-	Effect    string            `json:"Effect"`
-	Principal map[string]string `json:"Principal,omitempty"`
-	Action    []string          `json:"Action"`
-	Resource  []string          `json:"Resource,omitempty"`
+	Sid       string                       `json:"Sid,omitempty"`
+	Effect    string                       `json:"Effect"`
+	Principal map[string]string            `json:"Principal,omitempty"`
+	Action    []string                     `json:"Action"`
+	Resource  []string                     `json:"Resource,omitempty"`
+	Condition map[string]map[string]string `json:"Condition,omitempty"`
 }
 
 // Allow is an Allow statement of actions on resources.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/constructs/alb"
 	"github.com/platformstarter/elastic-web-tier/constructs/compute"
+	"github.com/platformstarter/elastic-web-tier/constructs/encryption"
 	"github.com/platformstarter/elastic-web-tier/constructs/network"
 	"github.com/platformstarter/elastic-web-tier/constructs/observability"
 	"github.com/platformstarter/elastic-web-tier/constructs/scaling"
@@ -26,7 +27,8 @@ const AWSProviderVersion = "5.88.0"
 type Stack struct {
 	// Stack is the TerraformStack; its id is the environment name.
 	Stack cdktf.TerraformStack
-	// Network, ALB, Compute, Observability and Scaling are the constructs.
+	// Key, Network, ALB, Compute, Observability and Scaling are the constructs.
+	Key           *encryption.Key
 	Network       *network.Network
 	ALB           *alb.ALB
 	Compute       *compute.Compute
@@ -65,7 +67,12 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		cdktf.NewLocalBackend(st, &cdktf.LocalBackendConfig{Path: ptr.S("../../../terraform." + e.Name + ".tfstate")})
 	}
 
-	var err error
+	key, err := encryption.New(st, "encryption", encryption.Config{Name: name, Region: e.Region})
+	if err != nil {
+		return nil, err
+	}
+	s.Key = key
+
 	nw := e.Network
 	if s.Network, err = network.New(st, "network", network.Config{
 		Name:                 name,
@@ -79,6 +86,7 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		FlowLogs:             nw.FlowLogs,
 		FlowLogRetentionDays: nw.FlowLogRetentionDays,
 		S3GatewayEndpoint:    nw.S3GatewayEndpoint,
+		FlowLogKMSKeyARN:     key.ARN,
 	}); err != nil {
 		return nil, err
 	}
@@ -89,17 +97,21 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		cert = a.CertificateARN
 	}
 	if s.ALB, err = alb.New(st, "alb", alb.Config{
-		Name:                  name,
-		TargetGroupNamePrefix: tgPrefix(e.Name),
-		VPCID:                 s.Network.VPCID,
-		SubnetIDs:             s.Network.PublicSubnetIDs(),
-		IngressCIDRs:          a.IngressCIDRs,
-		CertificateARN:        cert,
-		SSLPolicy:             a.SSLPolicy,
-		DeletionProtection:    a.DeletionProtection,
-		IdleTimeout:           a.IdleTimeout,
-		TargetPort:            e.Compute.AppPort,
-		DeregistrationDelay:   a.DeregistrationDelay,
+		Name:                   name,
+		TargetGroupNamePrefix:  tgPrefix(e.Name),
+		VPCID:                  s.Network.VPCID,
+		SubnetIDs:              s.Network.PublicSubnetIDs(),
+		IngressCIDRs:           a.IngressCIDRs,
+		CertificateARN:         cert,
+		SSLPolicy:              a.SSLPolicy,
+		DeletionProtection:     a.DeletionProtection,
+		IdleTimeout:            a.IdleTimeout,
+		TargetPort:             e.Compute.AppPort,
+		DeregistrationDelay:    a.DeregistrationDelay,
+		AccessLogs:             a.AccessLogs,
+		AccessLogRetentionDays: a.AccessLogRetentionDays,
+		AccountID:              key.AccountID,
+		WAF:                    a.WAF,
 		HealthCheck: alb.HealthCheck{
 			Path: hc.Path, Matcher: hc.Matcher, Interval: hc.Interval, Timeout: hc.Timeout,
 			HealthyThreshold: hc.HealthyThreshold, UnhealthyThreshold: hc.UnhealthyThreshold,
@@ -144,6 +156,7 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		Region:               e.Region,
 		ALBARNSuffix:         s.ALB.ARNSuffix,
 		TargetGroupARNSuffix: s.ALB.TargetGroupARNSuffix,
+		TopicKMSKeyARN:       key.ARN,
 		ASGName:              asgName,
 		InstanceID:           instanceID,
 		ScaleOutThreshold:    sc.ScaleOut.Threshold,

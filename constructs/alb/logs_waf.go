@@ -1,0 +1,128 @@
+package alb
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawselbserviceaccount"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webacl"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
+
+	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
+	"github.com/platformstarter/elastic-web-tier/internal/ptr"
+)
+
+// AccessLogPrefix is the key prefix of the access logs in their bucket.
+const AccessLogPrefix = "alb"
+
+// accessLogBucket creates the private, encrypted, versioned bucket the load
+// balancer writes its access logs to, and the policy that lets the regional
+// Elastic Load Balancing account write there (over TLS only). It returns the
+// bucket name and the policy, which the load balancer must depend on.
+func accessLogBucket(s constructs.Construct, cfg Config) (*string, s3bucketpolicy.S3BucketPolicy) {
+	b := s3bucket.NewS3Bucket(s, ptr.S("access-logs"), &s3bucket.S3BucketConfig{
+		BucketPrefix: ptr.S(cfg.Name + "-alb-logs-"),
+		ForceDestroy: ptr.B(!cfg.DeletionProtection),
+		Tags:         ptr.Name(cfg.Name + "-alb-logs"),
+	})
+	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(s, ptr.S("access-logs-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
+		Bucket:                b.Id(),
+		BlockPublicAcls:       ptr.B(true),
+		BlockPublicPolicy:     ptr.B(true),
+		IgnorePublicAcls:      ptr.B(true),
+		RestrictPublicBuckets: ptr.B(true),
+	})
+	s3bucketownershipcontrols.NewS3BucketOwnershipControls(s, ptr.S("access-logs-ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
+		Bucket: b.Id(),
+		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: ptr.S("BucketOwnerEnforced")},
+	})
+	// ALB access logs support only SSE-S3 (AES256), not KMS.
+	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(s, ptr.S("access-logs-encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
+		Bucket: b.Id(),
+		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
+			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{SseAlgorithm: ptr.S("AES256")},
+		}},
+	})
+	s3bucketversioning.NewS3BucketVersioningA(s, ptr.S("access-logs-versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
+		Bucket:                  b.Id(),
+		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: ptr.S("Enabled")},
+	})
+	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(s, ptr.S("access-logs-lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
+		Bucket: b.Id(),
+		Rule: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
+			Id:                          ptr.S("expire-access-logs"),
+			Status:                      ptr.S("Enabled"),
+			Filter:                      &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{{Prefix: ptr.S("")}},
+			Expiration:                  &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{{Days: ptr.N(cfg.AccessLogRetentionDays)}},
+			NoncurrentVersionExpiration: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration{{NoncurrentDays: ptr.N(30)}},
+		}},
+	})
+	elb := dataawselbserviceaccount.NewDataAwsElbServiceAccount(s, ptr.S("elb-account"), &dataawselbserviceaccount.DataAwsElbServiceAccountConfig{})
+	bucketARN := *b.Arn()
+	policy := s3bucketpolicy.NewS3BucketPolicy(s, ptr.S("access-logs-policy"), &s3bucketpolicy.S3BucketPolicyConfig{
+		Bucket: b.Id(),
+		Policy: ptr.S(policydoc.Document(
+			policydoc.Statement{
+				Sid: "LoadBalancerWritesAccessLogs", Effect: "Allow", Principal: map[string]string{"AWS": *elb.Arn()},
+				Action:   []string{"s3:PutObject"},
+				Resource: []string{bucketARN + "/" + AccessLogPrefix + "/AWSLogs/" + *cfg.AccountID + "/*"},
+			},
+			policydoc.Statement{
+				Sid: "TLSOnly", Effect: "Deny", Principal: map[string]string{"AWS": "*"},
+				Action:    []string{"s3:*"},
+				Resource:  []string{bucketARN, bucketARN + "/*"},
+				Condition: map[string]map[string]string{"Bool": {"aws:SecureTransport": "false"}},
+			},
+		)),
+	})
+	return b.Id(), policy
+}
+
+// managedRuleGroups are the AWS managed WAF rule groups the web ACL applies, in priority order.
+var managedRuleGroups = []string{"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
+
+// webACL puts a regional WAF web ACL with AWS managed rule groups in front of the load balancer.
+func webACL(s constructs.Construct, cfg Config, lbARN *string) {
+	var rules []any
+	for i, group := range managedRuleGroups {
+		// The bindings type a rule's statement as interface{} (its schema is
+		// recursive), so it is written in Terraform's own snake_case shape.
+		rules = append(rules, &wafv2webacl.Wafv2WebAclRule{
+			Name:           ptr.S(group),
+			Priority:       ptr.N(i + 1),
+			OverrideAction: &wafv2webacl.Wafv2WebAclRuleOverrideAction{None: &wafv2webacl.Wafv2WebAclRuleOverrideActionNone{}},
+			Statement: map[string]any{
+				"managed_rule_group_statement": map[string]any{"name": group, "vendor_name": "AWS"},
+			},
+			VisibilityConfig: &wafv2webacl.Wafv2WebAclRuleVisibilityConfig{
+				CloudwatchMetricsEnabled: ptr.B(true),
+				MetricName:               ptr.S(fmt.Sprintf("%s-%s", cfg.Name, group)),
+				SampledRequestsEnabled:   ptr.B(true),
+			},
+		})
+	}
+	acl := wafv2webacl.NewWafv2WebAcl(s, ptr.S("waf"), &wafv2webacl.Wafv2WebAclConfig{
+		Name:          ptr.S(cfg.Name),
+		Description:   ptr.S("AWS managed protections for the load balancer of " + cfg.Name),
+		Scope:         ptr.S("REGIONAL"),
+		DefaultAction: &wafv2webacl.Wafv2WebAclDefaultAction{Allow: &wafv2webacl.Wafv2WebAclDefaultActionAllow{}},
+		Rule:          &rules,
+		VisibilityConfig: &wafv2webacl.Wafv2WebAclVisibilityConfig{
+			CloudwatchMetricsEnabled: ptr.B(true),
+			MetricName:               ptr.S(cfg.Name),
+			SampledRequestsEnabled:   ptr.B(true),
+		},
+		Tags: ptr.Name(cfg.Name),
+	})
+	wafv2webaclassociation.NewWafv2WebAclAssociation(s, ptr.S("waf-association"), &wafv2webaclassociation.Wafv2WebAclAssociationConfigA{
+		ResourceArn: lbARN,
+		WebAclArn:   acl.Arn(),
+	})
+}

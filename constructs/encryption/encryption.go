@@ -1,0 +1,85 @@
+// Package encryption is the environment's customer-managed KMS key: the alarm
+// topic and the flow log group are encrypted with it. A customer-managed key
+// is needed because CloudWatch alarms cannot publish to a topic encrypted with
+// the AWS-managed aws/sns key; its policy names exactly the services that use it.
+package encryption
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
+
+	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
+	"github.com/platformstarter/elastic-web-tier/internal/ptr"
+)
+
+// Config is the key's input.
+type Config struct {
+	// Name prefixes the alias and names the log groups the key may serve, e.g. webtier-prod. Required.
+	Name string
+	// Region of the stack (the CloudWatch Logs service principal is regional). Required.
+	Region string
+	// DeletionWindowDays before a scheduled deletion happens. Default: 30.
+	DeletionWindowDays int
+}
+
+// Key is what the construct exposes.
+type Key struct {
+	// Scope holds the key, its alias and the caller identity lookup.
+	Scope constructs.Construct
+	// ARN of the key (for kms_key_id and kms_master_key_id).
+	ARN *string
+	// Alias is alias/<name>.
+	Alias string
+	// AccountID is the deploying account's ID (a token read at plan time).
+	AccountID *string
+}
+
+// New builds the key.
+func New(scope constructs.Construct, id string, cfg Config) (*Key, error) {
+	if cfg.Name == "" || cfg.Region == "" {
+		return nil, fmt.Errorf("name (%q) and region (%q) must be set", cfg.Name, cfg.Region)
+	}
+	if cfg.DeletionWindowDays == 0 {
+		cfg.DeletionWindowDays = 30
+	}
+	s := constructs.NewConstruct(scope, ptr.S(id))
+	accountID := dataawscalleridentity.NewDataAwsCallerIdentity(s, ptr.S("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
+	account := *accountID
+	root := "arn:aws:iam::" + account + ":root"
+	logGroups := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/%s/*", cfg.Region, account, cfg.Name)
+	policy := policydoc.Document(
+		policydoc.Statement{
+			Sid: "AccountAdministers", Effect: "Allow", Principal: map[string]string{"AWS": root}, Resource: []string{"*"},
+			// Administration only, listed one by one: no kms:* grant.
+			Action: []string{"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+				"kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"},
+		},
+		policydoc.Statement{
+			Sid: "CloudWatchAlarmsPublishToTheTopic", Effect: "Allow", Principal: map[string]string{"Service": "cloudwatch.amazonaws.com"},
+			Action: []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{"*"},
+		},
+		policydoc.Statement{
+			Sid: "CloudWatchLogsEncryptThisEnvironmentsLogGroups", Effect: "Allow", Principal: map[string]string{"Service": "logs." + cfg.Region + ".amazonaws.com"},
+			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+			Resource:  []string{"*"},
+			Condition: map[string]map[string]string{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": logGroups}},
+		},
+	)
+	key := kmskey.NewKmsKey(s, ptr.S("key"), &kmskey.KmsKeyConfig{
+		Description:          ptr.S("Alarm topic and flow logs of " + cfg.Name),
+		EnableKeyRotation:    ptr.B(true),
+		DeletionWindowInDays: ptr.N(cfg.DeletionWindowDays),
+		Policy:               ptr.S(policy),
+		Tags:                 ptr.Name(cfg.Name),
+	})
+	k := &Key{Scope: s, ARN: key.Arn(), Alias: "alias/" + cfg.Name, AccountID: accountID}
+	kmsalias.NewKmsAlias(s, ptr.S("alias"), &kmsalias.KmsAliasConfig{
+		Name:        ptr.S(k.Alias),
+		TargetKeyId: key.KeyId(),
+	})
+	return k, nil
+}
