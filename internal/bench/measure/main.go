@@ -138,7 +138,9 @@ func (r *result) sample(root int, seen map[proc]bool) {
 		if !ok {
 			continue
 		}
-		seen[proc{pid, startTime(pid)}] = true
+		if start := startTime(pid); start != "" {
+			seen[proc{pid, start}] = true
+		}
 		total += rss
 		anon += a
 		r.peakProcKB = max(r.peakProcKB, rss)
@@ -157,6 +159,9 @@ func memory(pid int) (rss, anon int64, ok bool) {
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		key, v, found := strings.Cut(line, ":")
+		if found && key == "Tgid" && strings.TrimSpace(v) != strconv.Itoa(pid) {
+			return 0, 0, false // a thread of another process, not a process
+		}
 		if !found || (key != "VmRSS" && key != "RssAnon") {
 			continue
 		}

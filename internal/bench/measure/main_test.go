@@ -51,8 +51,10 @@ func TestMeasuresTheWholeTree(t *testing.T) {
 	if r.peakProcKB < 64*1024 || r.peakProcKB >= r.peakTreeKB {
 		t.Errorf("largest process %d kB, tree %d kB", r.peakProcKB, r.peakTreeKB)
 	}
-	if r.procs != 2 || len(r.orphans) != 0 {
-		t.Errorf("procs %d, orphans %v; want 2 and none", r.procs, r.orphans)
+	// 2, or 3 when a sample catches the short-lived child the Go runtime
+	// forks once to probe for pidfd support.
+	if r.procs < 2 || r.procs > 3 || len(r.orphans) != 0 {
+		t.Errorf("procs %d, orphans %v; want 2 (or 3) and none", r.procs, r.orphans)
 	}
 	if r.user+r.sys <= 0 || r.wall < 300*time.Millisecond {
 		t.Errorf("cpu %v, wall %v", r.user+r.sys, r.wall)
