@@ -42,7 +42,8 @@ if ! command -v "$tf" >/dev/null; then
 on Debian/Ubuntu: HashiCorp's apt repository, package terraform), or use OpenTofu >= 1.8 with
 TERRAFORM_BINARY_NAME=tofu (run with TERRAFORM_BINARY_NAME=tofu to see how to build it from source)."
 fi
-tf_version=$("$tf" version 2>/dev/null | head -n 1) || die "\`$tf version\` failed"
+tf_version=$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$tf" version 2>&1) || die "\`$tf version\` failed: $tf_version"
+tf_version=${tf_version%%$'\n'*}
 log "using $(command -v "$tf"): $tf_version"
 # `terraform test` answers data sources with override_data from Terraform
 # 1.7 and OpenTofu 1.8 on.

@@ -9,7 +9,7 @@ import (
 
 // Table writes the per-stack Markdown table.
 func Table(w io.Writer, results []*Result) {
-	fmt.Fprintln(w, "| stack | validate | plan | to add | to change | to destroy | warnings | data sources answered locally | validate time | plan time |")
+	fmt.Fprintln(w, "| stack | validate | plan | to add | to change | to destroy | warnings | data sources overridden | validate time | plan time |")
 	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---|---:|---:|")
 	for _, r := range results {
 		plan := "not run"

@@ -272,7 +272,7 @@ func (r *Runner) CheckStack(ctx context.Context, stackDir string, s *tfjson.Stac
 	if err := r.Validate(ctx, dir, res); err != nil || !res.Valid {
 		return res, err
 	}
-	r.logf("%s: %s test (plan, refresh off, %d data source(s) answered locally)", s.Name, filepath.Base(r.Terraform), countOverridden(answers))
+	r.logf("%s: %s test (plan, refresh off, %d data source(s) overridden)", s.Name, filepath.Base(r.Terraform), countOverridden(answers))
 	return res, r.Plan(ctx, dir, res)
 }
 
