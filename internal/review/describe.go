@@ -134,8 +134,133 @@ func (b *builder) describe(n *Node) []string {
 		return lines
 	case "aws_cloudwatch_dashboard":
 		return compact("CloudWatch dashboard", str(r, "dashboard_name"))
+	case "aws_s3_bucket":
+		return b.bucketLines(n, r)
+	case "aws_wafv2_web_acl":
+		return compact("WAF web ACL", ruleGroupsLine(r))
+	case "aws_kms_key":
+		var flags []string
+		for _, al := range b.folded(n, "aws_kms_alias") {
+			flags = append(flags, str(al, "name"))
+		}
+		if rot, _ := r.Bool("enable_key_rotation"); rot {
+			flags = append(flags, "rotation on")
+		} else {
+			flags = append(flags, "rotation off")
+		}
+		return compact("KMS key", strings.Join(flags, " · "))
 	}
 	return compact(strings.TrimPrefix(strings.TrimPrefix(r.Type, "data."), "aws_"), id)
+}
+
+// bucketLines describes a bucket from its configuration resources: "ALB
+// access logs" when a load balancer writes its access logs there, then
+// "versioned · SSE-S3" and "expires after 90 days".
+func (b *builder) bucketLines(n *Node, r *tfjson.Resource) []string {
+	title := "S3 bucket"
+	name := stringOf(r, "bucket")
+	for _, ref := range b.referrers[r.Address()] {
+		lb := b.res[ref]
+		if (lb.Type == "aws_lb" || lb.Type == "aws_alb") && refersTo(lb.Attrs["access_logs"], r.Address()) {
+			switch stringOf(lb, "load_balancer_type") {
+			case "", "application":
+				title = "ALB access logs"
+			case "network":
+				title = "NLB access logs"
+			default:
+				title = "load balancer access logs"
+			}
+			name = ""
+		}
+	}
+	var flags []string
+	for _, v := range b.folded(n, "aws_s3_bucket_versioning") {
+		switch stringOf(v, "versioning_configuration", "status") {
+		case "Enabled":
+			flags = append(flags, "versioned")
+		case "Suspended":
+			flags = append(flags, "versioning suspended")
+		}
+	}
+	for _, e := range b.folded(n, "aws_s3_bucket_server_side_encryption_configuration") {
+		switch alg := stringOf(e, "rule", "apply_server_side_encryption_by_default", "sse_algorithm"); alg {
+		case "AES256":
+			flags = append(flags, "SSE-S3")
+		case "aws:kms":
+			flags = append(flags, "SSE-KMS")
+		case "aws:kms:dsse":
+			flags = append(flags, "DSSE-KMS")
+		case "":
+		default:
+			flags = append(flags, alg)
+		}
+	}
+	for _, pab := range b.folded(n, "aws_s3_bucket_public_access_block") {
+		all := true
+		for _, k := range []string{"block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"} {
+			if on, _ := pab.Bool(k); !on {
+				all = false
+			}
+		}
+		if all {
+			flags = append(flags, "no public access")
+		}
+	}
+	expiry := ""
+	for _, lc := range b.folded(n, "aws_s3_bucket_lifecycle_configuration") {
+		if d := expiryDays(lc); d != "" && expiry == "" {
+			expiry = "expires after " + d + " days"
+		}
+	}
+	return compact(title, name, strings.Join(flags, " · "), expiry)
+}
+
+// expiryDays is the expiration in days of the first enabled rule of a
+// lifecycle configuration that has one, or "".
+func expiryDays(lc *tfjson.Resource) string {
+	for _, rule := range lc.List("rule") {
+		if s, _ := tfjson.Walk(rule, "status"); s != "Enabled" {
+			continue
+		}
+		if d, ok := tfjson.Walk(rule, "expiration", "days"); ok {
+			return fmt.Sprint(d)
+		}
+	}
+	return ""
+}
+
+// refersTo reports whether any reference in v names address.
+func refersTo(v any, address string) bool {
+	for _, ref := range tfjson.Refs(v) {
+		if ref.Address == address {
+			return true
+		}
+	}
+	return false
+}
+
+// ruleGroupsLine counts a web ACL's rules: "3 AWS managed rule groups".
+func ruleGroupsLine(r *tfjson.Resource) string {
+	vendors := map[string]int{}
+	other := 0
+	for _, rule := range r.List("rule") {
+		if v, ok := tfjson.Walk(rule, "statement", "managed_rule_group_statement", "vendor_name"); ok {
+			vendors[fmt.Sprint(v)]++
+		} else {
+			other++
+		}
+	}
+	var parts []string
+	for _, v := range sortedKeys(vendors) {
+		parts = append(parts, plural(vendors[v], v+" managed rule group"))
+	}
+	if other > 0 {
+		parts = append(parts, plural(other, "rule"))
+	}
+	if len(parts) == 0 {
+		return "no rules"
+	}
+	return strings.Join(parts, " · ")
 }
 
 // listenerLine describes a listener folded into its load balancer:

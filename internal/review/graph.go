@@ -20,6 +20,8 @@ const (
 	KindNetwork       Kind = "network"
 	KindScaling       Kind = "scaling"
 	KindObservability Kind = "observability"
+	KindStorage       Kind = "storage"
+	KindSecurity      Kind = "security"
 	KindOther         Kind = "other"
 )
 
@@ -38,6 +40,12 @@ const (
 	EdgeNotify EdgeKind = "notify"
 	// EdgeControl is a scaling policy changing an Auto Scaling group.
 	EdgeControl EdgeKind = "control"
+	// EdgeProtect is a WAF web ACL guarding the resource it is associated with.
+	EdgeProtect EdgeKind = "protect"
+	// EdgeLog is a resource writing its logs to a bucket (labelled with what it writes).
+	EdgeLog EdgeKind = "log"
+	// EdgeEncrypt is a resource encrypted with a KMS key.
+	EdgeEncrypt EdgeKind = "encrypt"
 	// EdgeRef is any other reference between resources.
 	EdgeRef EdgeKind = "ref"
 )
@@ -114,6 +122,11 @@ const (
 	intoReferrer
 	// dissolve: route tables, routes, associations and target attachments become edges and placement.
 	dissolve
+	// intoUser: a lookup (account ID, ELB account) belongs to the resource
+	// that reads it, counting readers that fold by what they fold into; with
+	// several, the one in the lookup's own construct. Once folded, it draws
+	// no edges: reading an account ID is no relationship worth an arrow.
+	intoUser
 )
 
 type foldRule struct {
@@ -150,6 +163,26 @@ var foldRules = map[string]foldRule{
 	"aws_route":                           {mode: dissolve},
 	"aws_route_table_association":         {mode: dissolve},
 	"aws_lb_target_group_attachment":      {mode: dissolve},
+
+	// A bucket is drawn with its configuration; a web ACL with its
+	// associations (as edges); a key with its aliases.
+	"aws_s3_bucket_public_access_block":                  {mode: intoReferent, attrs: []string{"bucket"}, typ: "aws_s3_bucket"},
+	"aws_s3_bucket_ownership_controls":                   {mode: intoReferent, attrs: []string{"bucket"}, typ: "aws_s3_bucket"},
+	"aws_s3_bucket_server_side_encryption_configuration": {mode: intoReferent, attrs: []string{"bucket"}, typ: "aws_s3_bucket"},
+	"aws_s3_bucket_versioning":                           {mode: intoReferent, attrs: []string{"bucket"}, typ: "aws_s3_bucket"},
+	"aws_s3_bucket_lifecycle_configuration":              {mode: intoReferent, attrs: []string{"bucket"}, typ: "aws_s3_bucket"},
+	"aws_s3_bucket_policy":                               {mode: intoReferent, attrs: []string{"bucket"}, typ: "aws_s3_bucket"},
+	"aws_s3_bucket_acl":                                  {mode: intoReferent, attrs: []string{"bucket"}, typ: "aws_s3_bucket"},
+	"aws_s3_bucket_logging":                              {mode: intoReferent, attrs: []string{"bucket"}, typ: "aws_s3_bucket"},
+	"aws_s3_bucket_notification":                         {mode: intoReferent, attrs: []string{"bucket"}, typ: "aws_s3_bucket"},
+	"aws_wafv2_web_acl_association":                      {mode: intoReferent, attrs: []string{"web_acl_arn"}, typ: "aws_wafv2_web_acl"},
+	"aws_kms_alias":                                      {mode: intoReferent, attrs: []string{"target_key_id"}, typ: "aws_kms_key"},
+
+	// Lookups of the account, partition, region and the ELB account.
+	"data.aws_caller_identity":     {mode: intoUser},
+	"data.aws_elb_service_account": {mode: intoUser},
+	"data.aws_partition":           {mode: intoUser},
+	"data.aws_region":              {mode: intoUser},
 }
 
 func ruleFor(r *tfjson.Resource) foldRule {
@@ -296,6 +329,28 @@ func (b *builder) root(a string) string {
 			parents[b.root(ref)] = true
 		}
 		delete(parents, a)
+		if len(parents) == 1 {
+			for p := range parents {
+				out = p
+			}
+		}
+	case intoUser:
+		parents := map[string]bool{}
+		for _, ref := range b.referrers[a] {
+			if b.res[ref].Type != "aws_cloudwatch_dashboard" {
+				parents[b.root(ref)] = true
+			}
+		}
+		delete(parents, a)
+		if len(parents) > 1 {
+			own := map[string]bool{}
+			for p := range parents {
+				if c := b.construct(b.res[p]); c != "" && c == b.construct(r) {
+					own[p] = true
+				}
+			}
+			parents = own
+		}
 		if len(parents) == 1 {
 			for p := range parents {
 				out = p
@@ -454,6 +509,10 @@ func kindOf(typ string) Kind {
 		return KindScaling
 	case "aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_cloudwatch_dashboard", "aws_cloudwatch_log_group":
 		return KindObservability
+	case "aws_s3_bucket":
+		return KindStorage
+	case "aws_wafv2_web_acl", "aws_kms_key":
+		return KindSecurity
 	}
 	return KindOther
 }
@@ -545,6 +604,14 @@ func (b *builder) makeEdges() {
 			switch {
 			case t.Type == "aws_subnet" || t.Type == "aws_vpc" || t.Type == "aws_route_table":
 				// placement, not an edge
+			case ruleFor(t).mode == intoUser && b.root(l.to) != l.to:
+				// a folded lookup: no edge
+			case t.Type == "aws_kms_key" || t.Type == "aws_kms_alias":
+				b.addEdge(from, to, EdgeEncrypt, "")
+			case r.Type == "aws_wafv2_web_acl_association" && l.attr == "resource_arn":
+				b.addEdge(from, to, EdgeProtect, "")
+			case (r.Type == "aws_lb" || r.Type == "aws_alb") && l.attr == "access_logs":
+				b.addEdge(from, to, EdgeLog, "access logs")
 			case r.Type == "aws_cloudwatch_metric_alarm":
 				if strings.HasSuffix(l.attr, "_actions") {
 					if t.Type != "aws_autoscaling_policy" {

@@ -154,6 +154,21 @@ func TestBuildFolding(t *testing.T) {
 		{"dev", "compute/target", "node:compute_instance"},
 		{"dev", "compute/ami", "node:compute_instance"},
 		{"dev", "scaling/recover", "node:scaling_recover"},
+		// The access-log bucket's configuration, its policy and the ELB
+		// account the policy names are the bucket.
+		{"prod", "alb/access-logs-public-access", "node:alb_access_logs"},
+		{"prod", "alb/access-logs-ownership", "node:alb_access_logs"},
+		{"prod", "alb/access-logs-encryption", "node:alb_access_logs"},
+		{"prod", "alb/access-logs-versioning", "node:alb_access_logs"},
+		{"prod", "alb/access-logs-lifecycle", "node:alb_access_logs"},
+		{"prod", "alb/access-logs-policy", "node:alb_access_logs"},
+		{"prod", "alb/elb-account", "node:alb_access_logs"},
+		{"prod", "alb/waf-association", "node:alb_waf"},
+		{"prod", "encryption/alias", "node:encryption_key"},
+		// Read by the bucket policy and the key policy: once, into the key of its own construct.
+		{"prod", "encryption/account", "node:encryption_key"},
+		{"dev", "alb/elb-account", "node:alb_access_logs"},
+		{"dev", "encryption/account", "node:encryption_key"},
 	}
 	diagrams := map[string]*Diagram{}
 	for _, tt := range tests {
@@ -175,10 +190,72 @@ func TestBuildFolding(t *testing.T) {
 			case "aws_route", "aws_route_table", "aws_route_table_association", "aws_security_group",
 				"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_iam_role",
 				"aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_instance_profile", "aws_eip",
-				"aws_launch_template", "aws_cloudwatch_log_group", "aws_lb_target_group_attachment":
+				"aws_launch_template", "aws_cloudwatch_log_group", "aws_lb_target_group_attachment",
+				"aws_s3_bucket_public_access_block", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy",
+				"aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning",
+				"aws_s3_bucket_lifecycle_configuration", "aws_wafv2_web_acl_association", "aws_kms_alias",
+				"data.aws_caller_identity", "data.aws_elb_service_account":
 				t.Errorf("%s: node %s stands for a %s, which should be folded", s.Name, n.ID, n.Type)
 			}
 		}
+	}
+}
+
+// The access-log bucket, the web ACL and the key stand for exactly what
+// belongs to them, and read as what they are.
+func TestBuildLogsWAFAndKey(t *testing.T) {
+	for _, s := range goldenStacks(t) {
+		t.Run(s.Name, func(t *testing.T) {
+			d := Build(s)
+			tests := []struct {
+				node  string
+				kind  Kind
+				types []string
+				lines string
+			}{
+				{"alb_access_logs", KindStorage, []string{"aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration",
+					"aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block",
+					"aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning", "data.aws_elb_service_account"},
+					"ALB access logs|versioned · SSE-S3 · no public access|expires after 90 days"},
+				{"alb_waf", KindSecurity, []string{"aws_wafv2_web_acl", "aws_wafv2_web_acl_association"},
+					"WAF web ACL|3 AWS managed rule groups"},
+				{"encryption_key", KindSecurity, []string{"aws_kms_alias", "aws_kms_key", "data.aws_caller_identity"},
+					"KMS key|alias/webtier-" + s.Name + " · rotation on"},
+			}
+			for _, tt := range tests {
+				n := d.Node(tt.node)
+				if n == nil {
+					t.Errorf("no node %s", tt.node)
+					continue
+				}
+				var types []string
+				for _, a := range n.Resources {
+					types = append(types, a[:strings.LastIndex(a, ".")])
+				}
+				if got, want := strings.Join(types, ","), strings.Join(tt.types, ","); got != want {
+					t.Errorf("%s holds %s, want one each of %s", tt.node, got, want)
+				}
+				if n.Kind != tt.kind {
+					t.Errorf("%s: kind %s, want %s", tt.node, n.Kind, tt.kind)
+				}
+				if got := strings.Join(n.Lines, "|"); got != tt.lines {
+					t.Errorf("%s: lines %q, want %q", tt.node, got, tt.lines)
+				}
+				if n.OnPath {
+					t.Errorf("%s is on the request path", tt.node)
+				}
+			}
+			// The key is joined only by light encrypt edges from its users;
+			// the lookups folded into the key and the bucket draw nothing.
+			for _, e := range d.Edges {
+				if (e.To == "encryption_key" || e.From == "encryption_key") && (e.Kind != EdgeEncrypt || e.To != "encryption_key") {
+					t.Errorf("edge %+v: want only encrypt edges into the key", *e)
+				}
+				if e.From == "alb_access_logs" || e.From == "alb_waf" && e.Kind != EdgeProtect {
+					t.Errorf("edge %+v leaves the bucket or the web ACL", *e)
+				}
+			}
+		})
 	}
 }
 
@@ -201,6 +278,9 @@ func TestBuildGroups(t *testing.T) {
 		{"prod", "observability_alarm_topic", "observability"},
 		{"prod", "observability_dashboard", "observability"},
 		{"prod", "scaling_scale_in", "scaling"},
+		{"prod", "alb_access_logs", "alb"},
+		{"prod", "alb_waf", "alb"},
+		{"prod", "encryption_key", "encryption"},
 		{"dev", "compute_instance", "vpc_private_us_east_1a"},
 		{"dev", "network_nat_a", "vpc_public_us_east_1a"},
 		{"dev", "scaling_recover", "scaling"},
@@ -277,6 +357,13 @@ func TestBuildEdges(t *testing.T) {
 		{env: "dev", from: "network_private_b", to: "network_nat_a", kind: EdgeRoute, label: "0.0.0.0/0"},
 		{env: "dev", from: "alb_target_group", to: "compute_instance", kind: EdgeRequest, label: "HTTP :8080"},
 		{env: "dev", from: "scaling_recover", to: "compute_instance", kind: EdgeMonitor},
+		{env: "prod", from: "alb_lb", to: "alb_access_logs", kind: EdgeLog, label: "access logs"},
+		{env: "prod", from: "alb_waf", to: "alb_lb", kind: EdgeProtect},
+		{env: "prod", from: "observability_alarm_topic", to: "encryption_key", kind: EdgeEncrypt},
+		{env: "prod", from: "network_flow_log", to: "encryption_key", kind: EdgeEncrypt},
+		{env: "prod", from: "alb_access_logs", to: "encryption_key", kind: EdgeRef, absent: true},
+		{env: "prod", from: "alb_access_logs", to: "encryption_key", kind: EdgeEncrypt, absent: true},
+		{env: "dev", from: "alb_lb", to: "alb_access_logs", kind: EdgeLog, label: "access logs"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%s-%s-%s", tt.env, tt.from, tt.kind, tt.to), func(t *testing.T) {
@@ -441,15 +528,110 @@ func TestBuildSynthetic(t *testing.T) {
 		{
 			name: "unknown types are plain nodes with reference edges, outside the VPC by construct",
 			rs: []res{
-				{"aws_s3_bucket", "b", "storage/bucket", map[string]any{"bucket": "logs"}},
-				{"aws_s3_bucket_policy", "p", "storage/policy", map[string]any{"bucket": ref("aws_s3_bucket.b", "id")}},
+				{"aws_sqs_queue", "q", "queue/queue", map[string]any{"name": "jobs"}},
+				{"aws_sqs_queue_policy", "p", "queue/policy", map[string]any{"queue_url": ref("aws_sqs_queue.q", "id")}},
 			},
 			check: func(t *testing.T, d *Diagram) {
-				if findEdge(d, "storage_policy", "storage_bucket", EdgeRef) == nil {
-					t.Errorf("no reference edge storage_policy -> storage_bucket; edges %v", d.Edges)
+				if findEdge(d, "queue_policy", "queue_queue", EdgeRef) == nil {
+					t.Errorf("no reference edge queue_policy -> queue_queue; edges %v", d.Edges)
 				}
-				if n := d.Node("storage_bucket"); n == nil || n.Group != "storage" || strings.Join(n.Lines, "|") != "s3_bucket|bucket" {
-					t.Errorf("bucket node: got %+v, want group storage and lines [s3_bucket bucket]", n)
+				if n := d.Node("queue_queue"); n == nil || n.Group != "queue" || n.Kind != KindOther || strings.Join(n.Lines, "|") != "sqs_queue|queue" {
+					t.Errorf("queue node: got %+v, want group queue, kind other and lines [sqs_queue queue]", n)
+				}
+			},
+		},
+		{
+			name: "a bucket no load balancer logs to: its configuration folds in, its name shows",
+			rs: []res{
+				{"aws_s3_bucket", "b", "storage/bucket", map[string]any{"bucket": "assets"}},
+				{"aws_s3_bucket_policy", "p", "storage/policy", map[string]any{"bucket": ref("aws_s3_bucket.b", "id")}},
+				{"aws_s3_bucket_versioning", "v", "storage/versioning", map[string]any{"bucket": ref("aws_s3_bucket.b", "id"),
+					"versioning_configuration": map[string]any{"status": "Suspended"}}},
+				{"aws_s3_bucket_server_side_encryption_configuration", "e", "storage/sse", map[string]any{"bucket": ref("aws_s3_bucket.b", "id"),
+					"rule": []any{map[string]any{"apply_server_side_encryption_by_default": map[string]any{"sse_algorithm": "aws:kms", "kms_master_key_id": ref("aws_kms_key.k", "arn")}}}}},
+				{"aws_s3_bucket_public_access_block", "pab", "storage/pab", map[string]any{"bucket": ref("aws_s3_bucket.b", "id"),
+					"block_public_acls": true, "block_public_policy": false, "ignore_public_acls": true, "restrict_public_buckets": true}},
+				{"aws_kms_key", "k", "keys/key", map[string]any{"enable_key_rotation": false}},
+			},
+			check: func(t *testing.T, d *Diagram) {
+				n := d.Node("storage_bucket")
+				if n == nil || n.Kind != KindStorage || len(n.Resources) != 5 {
+					t.Fatalf("bucket node: got %+v, want a storage node holding the bucket and its 4 satellites", n)
+				}
+				if got := strings.Join(n.Lines, "|"); got != "S3 bucket|assets|versioning suspended · SSE-KMS" {
+					t.Errorf("bucket lines: got %q", got)
+				}
+				if e := findEdge(d, "storage_bucket", "keys_key", EdgeEncrypt); e == nil {
+					t.Errorf("no encrypt edge from the bucket to the key; edges %v", d.Edges)
+				}
+				if got := strings.Join(d.Node("keys_key").Lines, "|"); got != "KMS key|rotation off" {
+					t.Errorf("key lines: got %q", got)
+				}
+			},
+		},
+		{
+			name: "an account lookup several constructs read folds into the reader in its own construct",
+			rs: []res{
+				{"data.aws_caller_identity", "me", "keys/account", map[string]any{}},
+				{"aws_kms_key", "k", "keys/key", map[string]any{"policy": "arn:aws:iam::${data.aws_caller_identity.me.account_id}:root"}},
+				{"aws_kms_alias", "a", "keys/alias", map[string]any{"name": "alias/x", "target_key_id": ref("aws_kms_key.k", "key_id")}},
+				{"aws_s3_bucket", "b", "logs/bucket", map[string]any{}},
+				{"aws_s3_bucket_policy", "p", "logs/policy", map[string]any{"bucket": ref("aws_s3_bucket.b", "id"),
+					"policy": "${data.aws_caller_identity.me.account_id}"}},
+				{"aws_sns_topic", "t", "obs/topic", map[string]any{"name": "t", "owner": ref("data.aws_caller_identity.me", "account_id")}},
+			},
+			check: func(t *testing.T, d *Diagram) {
+				if got := holder(d, "data.aws_caller_identity.me"); len(got) != 1 || got[0] != "node:keys_key" {
+					t.Errorf("caller identity held by %v, want node:keys_key", got)
+				}
+				if len(d.Edges) != 0 {
+					t.Errorf("got edges %v, want none: reading the account ID is no relationship", d.Edges)
+				}
+				if got := strings.Join(d.Node("keys_key").Lines, "|"); got != "KMS key|alias/x · rotation off" {
+					t.Errorf("key lines: got %q", got)
+				}
+			},
+		},
+		{
+			name: "an account lookup read from several constructs, none its own, stays a node",
+			rs: []res{
+				{"data.aws_caller_identity", "me", "shared/account", map[string]any{}},
+				{"aws_sns_topic", "t", "obs/topic", map[string]any{"owner": ref("data.aws_caller_identity.me", "account_id")}},
+				{"aws_sqs_queue", "q", "queue/queue", map[string]any{"owner": ref("data.aws_caller_identity.me", "account_id")}},
+			},
+			check: func(t *testing.T, d *Diagram) {
+				if d.Node("shared_account") == nil {
+					t.Fatalf("got nodes %v, want the lookup as a node", ids(d))
+				}
+				for _, from := range []string{"obs_topic", "queue_queue"} {
+					if findEdge(d, from, "shared_account", EdgeRef) == nil {
+						t.Errorf("no reference edge %s -> shared_account", from)
+					}
+				}
+			},
+		},
+		{
+			name: "a web ACL with a custom rule, associated with two load balancers",
+			rs: append(append([]res{}, base...), lb(false),
+				res{"aws_lb", "lb2", "alb/lb2", map[string]any{"internal": true, "subnets": []any{ref("aws_subnet.pa", "id")}}},
+				res{"aws_wafv2_web_acl", "w", "edge/waf", map[string]any{"rule": []any{
+					map[string]any{"name": "m", "statement": map[string]any{"managed_rule_group_statement": map[string]any{"name": "AWSManagedRulesCommonRuleSet", "vendor_name": "AWS"}}},
+					map[string]any{"name": "rate", "statement": map[string]any{"rate_based_statement": map[string]any{"limit": 100}}},
+				}}},
+				res{"aws_wafv2_web_acl_association", "a1", "edge/a1", map[string]any{"web_acl_arn": ref("aws_wafv2_web_acl.w", "arn"), "resource_arn": ref("aws_lb.lb", "arn")}},
+				res{"aws_wafv2_web_acl_association", "a2", "edge/a2", map[string]any{"web_acl_arn": ref("aws_wafv2_web_acl.w", "arn"), "resource_arn": ref("aws_lb.lb2", "arn")}}),
+			check: func(t *testing.T, d *Diagram) {
+				n := d.Node("edge_waf")
+				if n == nil || n.Kind != KindSecurity || len(n.Resources) != 3 {
+					t.Fatalf("web ACL node: got %+v, want a security node holding the ACL and both associations", n)
+				}
+				if got := strings.Join(n.Lines, "|"); got != "WAF web ACL|1 AWS managed rule group · 1 rule" {
+					t.Errorf("web ACL lines: got %q", got)
+				}
+				for _, to := range []string{"alb_lb", "alb_lb2"} {
+					if findEdge(d, "edge_waf", to, EdgeProtect) == nil {
+						t.Errorf("no protect edge edge_waf -> %s", to)
+					}
 				}
 			},
 		},

@@ -71,7 +71,8 @@ func layoutEdges(d *Diagram) []layoutEdge {
 		switch e.Kind {
 		case EdgeNotify:
 			// a topic sits next to the alarms; notifications do not rank
-		case EdgeRoute, EdgeMonitor, EdgeControl:
+		case EdgeRoute, EdgeMonitor, EdgeControl, EdgeLog:
+			// a log bucket sits beside the writer, up with the WAF in front of it
 			out = append(out, layoutEdge{e.To, e.From})
 		default:
 			out = append(out, layoutEdge{e.From, e.To})

@@ -181,7 +181,7 @@ func Mermaid(d *Diagram) string {
 	}
 	write("", "  ")
 	for _, e := range d.Edges {
-		arrow := map[EdgeKind]string{EdgeRequest: "==>", EdgeRoute: "-.->", EdgeMonitor: "-.->"}[e.Kind]
+		arrow := map[EdgeKind]string{EdgeRequest: "==>", EdgeRoute: "-.->", EdgeMonitor: "-.->", EdgeLog: "-.->", EdgeEncrypt: "-.->"}[e.Kind]
 		if arrow == "" {
 			arrow = "-->"
 		}
@@ -213,6 +213,8 @@ func mermaidNode(n *Node) string {
 		return n.ID + "([" + text + "])"
 	case KindObservability, KindScaling:
 		return n.ID + "(" + text + ")"
+	case KindStorage:
+		return n.ID + "[(" + text + ")]"
 	}
 	return n.ID + "[" + text + "]"
 }
@@ -239,6 +241,8 @@ var palette = map[string][2]string{
 	string(KindNetwork):       {"#e7f5ff", "#1971c2"},
 	string(KindScaling):       {"#ebfbee", "#2f9e44"},
 	string(KindObservability): {"#f3f0ff", "#7048e8"},
+	string(KindStorage):       {"#fff9db", "#e67700"},
+	string(KindSecurity):      {"#fff5f5", "#c92a2a"},
 	string(KindOther):         {"#f8f9fa", "#868e96"},
 }
 

@@ -7,7 +7,7 @@ import (
 )
 
 var (
-	mmdNode     = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z0-9_]*)(\[|\(|\(\[)"`)
+	mmdNode     = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z0-9_]*)(\[|\(|\(\[|\[\()"`)
 	mmdSubgraph = regexp.MustCompile(`^\s*subgraph ([A-Za-z][A-Za-z0-9_]*)\["`)
 	mmdEdge     = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z0-9_]*) (==>|-->|-\.->)(\|"[^"]*"\|)? ([A-Za-z][A-Za-z0-9_]*)$`)
 )

@@ -229,6 +229,27 @@ func Settings(s *tfjson.Stack) []Setting {
 		add("deregistration delay", numberOf(tg, "deregistration_delay")+"s")
 	}
 
+	if lb := first("aws_lb"); lb != nil {
+		add("ALB access logs", accessLogs(s, lb))
+		waf := "off"
+		var groups []string
+		for _, as := range s.OfType("aws_wafv2_web_acl_association") {
+			if !tfjson.RefTo(as.Attrs["resource_arn"], lb.Address()) {
+				continue
+			}
+			for _, acl := range s.OfType("aws_wafv2_web_acl") {
+				if tfjson.RefTo(as.Attrs["web_acl_arn"], acl.Address()) {
+					waf = "on, " + ruleGroupsLine(&acl)
+					groups = append(groups, ruleGroups(&acl)...)
+				}
+			}
+		}
+		add("WAF", waf)
+		if waf != "off" {
+			add("WAF rule groups", orNone(strings.Join(groups, ", ")))
+		}
+	}
+
 	// Observability: alarms that do not drive scaling (those are above).
 	for _, al := range alarms {
 		drives := false
@@ -254,6 +275,35 @@ func Settings(s *tfjson.Stack) []Setting {
 	}
 	sort.Strings(subs)
 	add("alarm subscriptions", orNone(strings.Join(subs, ", ")))
+
+	// Encryption at rest with a customer managed key.
+	keys := s.OfType("aws_kms_key")
+	if len(keys) == 0 {
+		add("KMS key", "none")
+	}
+	for i, k := range keys {
+		name := "KMS key"
+		if len(keys) > 1 {
+			name = fmt.Sprintf("KMS key %d", i+1)
+		}
+		rot, _ := k.Bool("enable_key_rotation")
+		v := "rotation " + onOff(rot)
+		if d := numberOf(&k, "deletion_window_in_days"); d != "" {
+			v += ", deletion window " + d + " days"
+		}
+		add(name, v)
+		var users []string
+		for _, list := range [][]tfjson.Resource{s.Resources, s.Data} {
+			for _, r := range list {
+				if !kmsRef(r.Attrs, k.Address()) {
+					continue
+				}
+				users = append(users, localPath(s, &r))
+			}
+		}
+		sort.Strings(users)
+		add(name+" encrypts", orNone(strings.Join(users, ", ")))
+	}
 
 	// State and tags.
 	backend := s.Backend.Type
@@ -339,4 +389,73 @@ func volumeOf(r *tfjson.Resource) string {
 		out += ", not encrypted"
 	}
 	return out
+}
+
+// accessLogs describes the load balancer's access logs: "on, 90 days" (the
+// bucket's expiration), "on" or "off".
+func accessLogs(s *tfjson.Stack, lb *tfjson.Resource) string {
+	if on, _ := lb.Bool("access_logs", "enabled"); !on {
+		return "off"
+	}
+	out := "on"
+	for _, ref := range tfjson.Refs(lb.Attrs["access_logs"]) {
+		for _, lc := range s.OfType("aws_s3_bucket_lifecycle_configuration") {
+			if tfjson.RefTo(lc.Attrs["bucket"], ref.Address) {
+				if d := expiryDays(&lc); d != "" {
+					out += ", expire after " + d + " days"
+				}
+			}
+		}
+	}
+	return out
+}
+
+// ruleGroups names the rule groups of a web ACL, AWS's without their
+// "AWSManagedRules" prefix and other vendors' as vendor/name.
+func ruleGroups(acl *tfjson.Resource) []string {
+	var out []string
+	for _, rule := range acl.List("rule") {
+		name, ok := tfjson.Walk(rule, "statement", "managed_rule_group_statement", "name")
+		if !ok {
+			continue
+		}
+		vendor, _ := tfjson.Walk(rule, "statement", "managed_rule_group_statement", "vendor_name")
+		n := fmt.Sprint(name)
+		if vendor == "AWS" {
+			n = strings.TrimPrefix(n, "AWSManagedRules")
+		} else {
+			n = fmt.Sprint(vendor) + "/" + n
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// localPath is a resource's construct path without the stack name, or its address.
+func localPath(s *tfjson.Stack, r *tfjson.Resource) string {
+	if r.Path == "" {
+		return r.Address()
+	}
+	return strings.TrimPrefix(r.Path, s.Name+"/")
+}
+
+// kmsRef reports whether v names the key at address under a KMS attribute
+// (kms_key_id, kms_master_key_id, ...), at any depth: what the key encrypts,
+// not who may use it.
+func kmsRef(v any, address string) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			if strings.Contains(k, "kms") && refersTo(x, address) || kmsRef(x, address) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range t {
+			if kmsRef(x, address) {
+				return true
+			}
+		}
+	}
+	return false
 }

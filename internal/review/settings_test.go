@@ -56,6 +56,13 @@ func TestSettingsOfGoldenStacks(t *testing.T) {
 		{"prod", "alarm subscriptions", "none"},
 		{"prod", "backend", "local"},
 		{"prod", "default tags", "managed-by=cdktf, project=webtier"},
+		{"prod", "ALB access logs", "on, expire after 90 days"},
+		{"prod", "WAF", "on, 3 AWS managed rule groups"},
+		{"prod", "WAF rule groups", "AmazonIpReputationList, CommonRuleSet, KnownBadInputsRuleSet"},
+		{"prod", "KMS key", "rotation on, deletion window 30 days"},
+		{"prod", "KMS key encrypts", "network/flow-log-group, observability/alarm-topic"},
+		{"dev", "ALB access logs", "on, expire after 90 days"},
+		{"dev", "KMS key", "rotation on, deletion window 30 days"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env+"/"+tt.name, func(t *testing.T) {
@@ -76,6 +83,8 @@ func TestSettingsSynthetic(t *testing.T) {
 		rs   []res
 		raw  func(s map[string]any)
 		want map[string]string
+		// absent are settings that must not be listed.
+		absent []string
 	}{
 		{
 			name: "HTTPS listener",
@@ -112,6 +121,37 @@ func TestSettingsSynthetic(t *testing.T) {
 			rs:   []res{{"aws_sns_topic_subscription", "s", "obs/email", map[string]any{"protocol": "email"}}},
 			want: map[string]string{"alarm subscriptions": "email"},
 		},
+		{
+			name:   "load balancer without access logs or WAF; no KMS key",
+			rs:     []res{{"aws_lb", "lb", "alb/lb", map[string]any{"access_logs": map[string]any{"enabled": false, "bucket": "b"}}}},
+			want:   map[string]string{"ALB access logs": "off", "WAF": "off", "KMS key": "none"},
+			absent: []string{"WAF rule groups", "KMS key encrypts"},
+		},
+		{
+			name: "access logs without expiry, a WAF of other vendors' groups, two keys",
+			rs: []res{
+				{"aws_lb", "lb", "alb/lb", map[string]any{"access_logs": map[string]any{"enabled": true, "bucket": ref("aws_s3_bucket.b", "id")}}},
+				{"aws_s3_bucket", "b", "alb/b", nil},
+				{"aws_wafv2_web_acl", "w", "alb/waf", map[string]any{"rule": []any{
+					map[string]any{"statement": map[string]any{"managed_rule_group_statement": map[string]any{"name": "Bots", "vendor_name": "Acme"}}},
+					map[string]any{"statement": map[string]any{"managed_rule_group_statement": map[string]any{"name": "AWSManagedRulesSQLiRuleSet", "vendor_name": "AWS"}}},
+				}}},
+				{"aws_wafv2_web_acl_association", "a", "alb/waf-association", map[string]any{
+					"web_acl_arn": ref("aws_wafv2_web_acl.w", "arn"), "resource_arn": ref("aws_lb.lb", "arn")}},
+				{"aws_kms_key", "k1", "enc/k1", map[string]any{"enable_key_rotation": true}},
+				{"aws_kms_key", "k2", "enc/k2", map[string]any{"deletion_window_in_days": 7}},
+				{"aws_kms_alias", "a1", "enc/a1", map[string]any{"target_key_id": ref("aws_kms_key.k1", "key_id")}},
+				{"aws_iam_role_policy", "p", "app/p", map[string]any{"policy": ref("aws_kms_key.k1", "arn")}},
+				{"aws_s3_bucket_server_side_encryption_configuration", "sse", "alb/sse", map[string]any{"bucket": ref("aws_s3_bucket.b", "id"),
+					"rule": []any{map[string]any{"apply_server_side_encryption_by_default": map[string]any{"sse_algorithm": "aws:kms", "kms_master_key_id": ref("aws_kms_key.k1", "arn")}}}}},
+			},
+			want: map[string]string{
+				"ALB access logs": "on", "WAF": "on, 1 AWS managed rule group · 1 Acme managed rule group",
+				"WAF rule groups": "Acme/Bots, SQLiRuleSet",
+				"KMS key 1":       "rotation on", "KMS key 1 encrypts": "alb/sse",
+				"KMS key 2": "rotation off, deletion window 7 days", "KMS key 2 encrypts": "none",
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,6 +159,11 @@ func TestSettingsSynthetic(t *testing.T) {
 			for k, want := range tt.want {
 				if got[k] != want {
 					t.Errorf("%s: got %q, want %q", k, got[k], want)
+				}
+			}
+			for _, k := range tt.absent {
+				if v, ok := got[k]; ok {
+					t.Errorf("%s: got %q, want no such setting", k, v)
 				}
 			}
 		})

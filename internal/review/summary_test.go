@@ -40,9 +40,10 @@ func TestSummaryGolden(t *testing.T) {
 	}
 	checkGolden(t, "testdata/summary.golden", b.String())
 	for _, want := range []string{
-		"\n                                       dev    stage  prod\n",
-		"\ncompute mode                           ec2    asg    asg\n",
-		"\n  aws_autoscaling_group                -      1      1\n",
+		"\n                                                      dev    stage  prod\n",
+		"\ncompute mode                                          ec2    asg    asg\n",
+		"\n  aws_autoscaling_group                               -      1      1\n",
+		"\n  aws_s3_bucket_server_side_encryption_configuration  1      1      1\n",
 		"\n  prod   EWT-ALB-1  prod/alb/lb  environments.yaml  load tests recreate it\n",
 		"\n  prod   EWT-ALB-2  prod/alb/lb  environments.yaml  internal tool, reached over the VPN only\n",
 	} {

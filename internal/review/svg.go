@@ -20,10 +20,13 @@ var edgeStyle = map[EdgeKind]struct {
 	EdgeMonitor: {"#7048e8", "2 3", 1.2, "alarm watches"},
 	EdgeNotify:  {"#7048e8", "", 1.2, "alarm notifies"},
 	EdgeControl: {"#2f9e44", "", 1.5, "scaling policy"},
+	EdgeProtect: {"#c92a2a", "", 1.2, "WAF protects"},
+	EdgeLog:     {"#e67700", "5 3", 1, "writes logs"},
+	EdgeEncrypt: {"#e03131", "1 3", 1, "encrypted with"},
 	EdgeRef:     {"#868e96", "", 1, "reference"},
 }
 
-var edgeKinds = []EdgeKind{EdgeRequest, EdgeRoute, EdgeMonitor, EdgeNotify, EdgeControl, EdgeRef}
+var edgeKinds = []EdgeKind{EdgeRequest, EdgeRoute, EdgeMonitor, EdgeNotify, EdgeControl, EdgeProtect, EdgeLog, EdgeEncrypt, EdgeRef}
 
 // groupStyle is fill, stroke and dash of a group box.
 func groupStyle(g *Group) (fill, stroke, dash string) {
@@ -53,7 +56,7 @@ func SVG(d *Diagram, caption string) string {
 		head = 30
 	}
 	legendH := 26.0
-	width := math.Max(p.w, 760)
+	width := math.Max(math.Max(p.w, 760), p.left+legendWidth(d)+margin)
 	height := p.h + head + legendH
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="%s">`+"\n",
@@ -136,7 +139,8 @@ func SVG(d *Diagram, caption string) string {
 		b.WriteString("</g>\n")
 	}
 
-	// Edge labels where they cover no node, group title or other label.
+	// Edge labels where they cover no node, group title, other label or
+	// another edge's run to the gutter or the channel.
 	var taken []rect
 	for _, r := range p.nodes {
 		taken = append(taken, r)
@@ -160,6 +164,13 @@ func SVG(d *Diagram, caption string) string {
 				if box.overlaps(o) {
 					free = false
 					break
+				}
+			}
+			for _, o := range sorted {
+				for _, r := range routes[o].runs {
+					if o != e && box.overlaps(r) {
+						free = false
+					}
 				}
 			}
 			if free {
@@ -193,11 +204,34 @@ func SVG(d *Diagram, caption string) string {
 	return b.String()
 }
 
+// legendWidth is the width of the legend line of d's edge kinds.
+func legendWidth(d *Diagram) float64 {
+	used := map[EdgeKind]bool{}
+	for _, e := range d.Edges {
+		used[e.Kind] = true
+	}
+	w := 0.0
+	for _, k := range edgeKinds {
+		if used[k] {
+			w += 34 + textWidth(edgeStyle[k].legend, 11, false) + 22
+		}
+	}
+	return math.Max(w-22, 0)
+}
+
 type route struct {
 	d string
 	// c are the cubic's control points; for a gutter route, c[0] and c[3]
-	// are the ends of its vertical run.
+	// are the ends of its vertical run, for a channel route of its run across.
 	c [4][2]float64
+	// runs are the horizontal stretches of a gutter or channel route, kept
+	// free of edge labels.
+	runs []rect
+}
+
+// hrun is the thin box along a horizontal stretch from x0 to x1 at y.
+func hrun(x0, x1, y float64) rect {
+	return rect{X: math.Min(x0, x1), Y: y - 1, W: math.Abs(x1 - x0), H: 2}
 }
 
 // at is the point at t (0..1) along the curve, or along a gutter route's vertical run.
@@ -212,7 +246,10 @@ func (r route) at(t float64) [2]float64 {
 
 // route draws every edge as a cubic curve between box sides: down to the top
 // of a lower box, up to the bottom of a higher one, sideways when the boxes
-// share rows. Several edges on one side spread along it.
+// share rows. Several edges on one side spread along it. Edges that would
+// run along the spine or pass behind other boxes go round through the left
+// gutter; edges between a spine node and a box above it, right of the spine
+// (a WAF, an access-log bucket), come down the channel beside the spine.
 func (p *placement) route(edges []*Edge) map[*Edge]route {
 	type port struct {
 		e     *Edge
@@ -226,26 +263,34 @@ func (p *placement) route(edges []*Edge) map[*Edge]route {
 	sides := map[sideKey][]port{}
 	sideOf := map[*Edge][2]byte{}
 	gutter := p.gutterEdges(edges)
+	channel := p.channelEdges(edges)
 	for _, e := range edges {
 		s, t := p.box(e.From), p.box(e.To)
-		var fs, ts byte
-		switch {
-		case gutter[e] > 0:
-			fs, ts = 'l', 'l'
-		case t.Y >= s.bottom()+4:
-			fs, ts = 'b', 't'
-		case t.bottom() <= s.Y-4:
-			fs, ts = 't', 'b'
-		case p.blocked(e.From, e.To):
-			fs, ts = 'b', 'b' // round under the boxes in between
-		case t.cx() >= s.cx():
-			fs, ts = 'r', 'l'
-		default:
-			fs, ts = 'l', 'r'
+		fs, ts := p.sides(e.From, e.To)
+		fo, to := coord(t, fs), coord(s, ts)
+		if lane := gutter[e]; lane > 0 {
+			// Up-going lanes leave high on the side, outer ones lower;
+			// down-going lanes leave low, outer ones higher: no lane crosses
+			// another's run to the gutter.
+			key := func(self, other rect) float64 {
+				if other.cy() < self.cy() {
+					return -2e6 + float64(lane)
+				}
+				return 2e6 - float64(lane)
+			}
+			fs, ts, fo, to = 'l', 'l', key(s, t), key(t, s)
+		}
+		if c, ok := channel[e]; ok {
+			// The spine end takes its right side, nearer boxes higher up.
+			if e.From == c.spine {
+				fs, ts, fo, to = 'r', 'b', -1e6+float64(c.lane), s.cx()
+			} else {
+				fs, ts, fo, to = 'b', 'r', t.cx(), -1e6+float64(c.lane)
+			}
 		}
 		sideOf[e] = [2]byte{fs, ts}
-		sides[sideKey{e.From, fs}] = append(sides[sideKey{e.From, fs}], port{e, true, coord(t, fs)})
-		sides[sideKey{e.To, ts}] = append(sides[sideKey{e.To, ts}], port{e, false, coord(s, ts)})
+		sides[sideKey{e.From, fs}] = append(sides[sideKey{e.From, fs}], port{e, true, fo})
+		sides[sideKey{e.To, ts}] = append(sides[sideKey{e.To, ts}], port{e, false, to})
 	}
 	points := map[*Edge][2][2]float64{}
 	for k, ps := range sides {
@@ -284,7 +329,28 @@ func (p *placement) route(edges []*Edge) map[*Edge]route {
 		if lane := gutter[e]; lane > 0 {
 			x := p.left - gutterLane*float64(lane)
 			v0, v1 := [2]float64{x, a[1]}, [2]float64{x, z[1]}
-			out[e] = route{d: orthogonal(a, z, x), c: [4][2]float64{v0, v0, v1, v1}}
+			out[e] = route{d: orthogonal(a, z, x), c: [4][2]float64{v0, v0, v1, v1},
+				runs: []rect{hrun(a[0], x, a[1]), hrun(x, z[0], z[1])}}
+			continue
+		}
+		if c, ok := channel[e]; ok {
+			// From the other box's bottom down below its row, across to the
+			// lane beside the spine, down to the spine node's right side.
+			o, sp := a, z
+			if e.From == c.spine {
+				o, sp = z, a
+			}
+			x := c.x
+			pts := [][2]float64{o, {o[0], c.y}, {x, c.y}, {x, sp[1]}, sp}
+			if e.From == c.spine {
+				for i, j := 0, len(pts)-1; i < j; i, j = i+1, j-1 {
+					pts[i], pts[j] = pts[j], pts[i]
+				}
+			}
+			// Its label goes on the run across, under the other box.
+			v0, v1 := [2]float64{o[0], c.y}, [2]float64{x, c.y}
+			out[e] = route{d: polyline(pts, 6), c: [4][2]float64{v0, v0, v1, v1},
+				runs: []rect{hrun(o[0], x, c.y), hrun(x, sp[0], sp[1])}}
 			continue
 		}
 		sd := sideOf[e]
@@ -298,6 +364,105 @@ func (p *placement) route(edges []*Edge) map[*Edge]route {
 		}
 	}
 	return out
+}
+
+// sides picks the box sides a curve from a to b leaves and enters by.
+func (p *placement) sides(a, b string) (byte, byte) {
+	s, t := p.box(a), p.box(b)
+	switch {
+	case t.Y >= s.bottom()+4:
+		return 'b', 't'
+	case t.bottom() <= s.Y-4:
+		return 't', 'b'
+	case p.blocked(a, b):
+		return 'b', 'b' // round under the boxes in between
+	case t.cx() >= s.cx():
+		return 'r', 'l'
+	}
+	return 'l', 'r'
+}
+
+// channelRoute is an edge's way down the channel right of the spine: the
+// lane's x and the height of its run across from the other box.
+type channelRoute struct {
+	spine string
+	lane  int
+	x, y  float64
+}
+
+// channelEdges picks the edges between a spine node and a box wholly above
+// it and right of the spine's column (a WAF in front of the load balancer,
+// the bucket it writes its logs to): a curve would cut through what sits
+// between, so they run across under the other box's row and down the gap
+// right of the spine. Lanes nearer the spine belong to nearer boxes.
+func (p *placement) channelEdges(edges []*Edge) map[*Edge]channelRoute {
+	bySpine := map[string][]*Edge{}
+	for _, e := range edges {
+		if e.Kind == EdgeRequest {
+			continue
+		}
+		i, fromSpine := p.t.spine[e.From]
+		j, toSpine := p.t.spine[e.To]
+		if fromSpine == toSpine {
+			continue
+		}
+		sp, other := e.From, e.To
+		if toSpine {
+			sp, other, i = e.To, e.From, j
+		}
+		s, o := p.nodes[sp], p.box(other)
+		if i > 0 && o.bottom() < s.Y-4 && o.X >= s.right()+gapX/2 {
+			bySpine[sp] = append(bySpine[sp], e)
+		}
+	}
+	out := map[*Edge]channelRoute{}
+	for sp, list := range bySpine {
+		other := func(e *Edge) rect {
+			if e.From == sp {
+				return p.box(e.To)
+			}
+			return p.box(e.From)
+		}
+		sort.SliceStable(list, func(i, j int) bool { return other(list[i]).cx() < other(list[j]).cx() })
+		low := 0.0
+		for _, e := range list {
+			low = math.Max(low, other(e).bottom())
+		}
+		s := p.nodes[sp]
+		for k, e := range list {
+			out[e] = channelRoute{
+				spine: sp, lane: k + 1,
+				x: s.right() + gapX*float64(k+1)/float64(len(list)+1),
+				y: low + 8 + 16*float64(k), // room for a label between runs
+			}
+		}
+	}
+	return out
+}
+
+// polyline is a path through pts with corners rounded by up to r.
+func polyline(pts [][2]float64, r float64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "M%s,%s", num(pts[0][0]), num(pts[0][1]))
+	for i := 1; i < len(pts); i++ {
+		cur := pts[i]
+		if i == len(pts)-1 {
+			fmt.Fprintf(&b, " L%s,%s", num(cur[0]), num(cur[1]))
+			break
+		}
+		prev, next := pts[i-1], pts[i+1]
+		in := math.Hypot(cur[0]-prev[0], cur[1]-prev[1])
+		outLen := math.Hypot(next[0]-cur[0], next[1]-cur[1])
+		k := math.Min(r, math.Min(in, outLen)/2)
+		if k < 0.5 {
+			fmt.Fprintf(&b, " L%s,%s", num(cur[0]), num(cur[1]))
+			continue
+		}
+		p0 := [2]float64{cur[0] - (cur[0]-prev[0])/in*k, cur[1] - (cur[1]-prev[1])/in*k}
+		p1 := [2]float64{cur[0] + (next[0]-cur[0])/outLen*k, cur[1] + (next[1]-cur[1])/outLen*k}
+		fmt.Fprintf(&b, " L%s,%s Q%s,%s %s,%s", num(p0[0]), num(p0[1]), num(cur[0]), num(cur[1]), num(p1[0]), num(p1[1]))
+	}
+	return b.String()
 }
 
 // box is the rectangle of a node or group.
@@ -372,29 +537,35 @@ const gutterLane = 7.0
 
 // gutterEdges picks the edges that would run along the spine (the main
 // request path): an edge between a spine node and a node beyond the next
-// spine node in that direction. They go round through lanes in a gutter left
-// of everything instead; the value is the lane (1 is innermost).
+// spine node in that direction; and the edges whose curve would pass behind
+// another box, when both ends can reach the gutter without crossing one.
+// They go round through lanes in a gutter left of everything instead; the
+// value is the lane (1 is innermost).
 func (p *placement) gutterEdges(edges []*Edge) map[*Edge]int {
 	spine := make([]string, len(p.t.spine))
 	for id, i := range p.t.spine {
 		spine[i] = id
 	}
+	channel := p.channelEdges(edges)
 	var list []*Edge
 	for _, e := range edges {
-		if e.Kind == EdgeRequest {
+		if _, ok := channel[e]; ok || e.Kind == EdgeRequest {
 			continue
 		}
 		_, fromSpine := p.t.spine[e.From]
 		i, toSpine := p.t.spine[e.To]
 		other := e.From
-		if fromSpine == toSpine {
-			continue
+		if fromSpine != toSpine {
+			if fromSpine {
+				i, other = p.t.spine[e.From], e.To
+			}
+			o := p.box(other)
+			if (i+1 < len(spine) && o.Y > p.nodes[spine[i+1]].Y) || (i > 0 && o.bottom() < p.nodes[spine[i-1]].bottom()) {
+				list = append(list, e)
+				continue
+			}
 		}
-		if fromSpine {
-			i, other = p.t.spine[e.From], e.To
-		}
-		o := p.box(other)
-		if (i+1 < len(spine) && o.Y > p.nodes[spine[i+1]].Y) || (i > 0 && o.bottom() < p.nodes[spine[i-1]].bottom()) {
+		if p.hidesBehind(e) && p.clearLeft(e.From) && p.clearLeft(e.To) {
 			list = append(list, e)
 		}
 	}
@@ -409,6 +580,57 @@ func (p *placement) gutterEdges(edges []*Edge) map[*Edge]int {
 		out[e] = i + 1
 	}
 	return out
+}
+
+// hidesBehind reports whether the curve of e, taken as the straight line
+// between the middles of the sides it joins, passes behind a node that is
+// neither of its ends nor inside them.
+func (p *placement) hidesBehind(e *Edge) bool {
+	s, t := p.box(e.From), p.box(e.To)
+	fs, ts := p.sides(e.From, e.To)
+	if fs == 'b' && ts == 'b' {
+		return false
+	}
+	mid := func(r rect, side byte) [2]float64 {
+		switch side {
+		case 't':
+			return [2]float64{r.cx(), r.Y}
+		case 'b':
+			return [2]float64{r.cx(), r.bottom()}
+		case 'l':
+			return [2]float64{r.X, r.cy()}
+		}
+		return [2]float64{r.right(), r.cy()}
+	}
+	a, z := mid(s, fs), mid(t, ts)
+	for _, id := range sortedKeys(p.nodes) {
+		r := p.nodes[id]
+		if id == e.From || id == e.To || s.contains(r) || t.contains(r) {
+			continue
+		}
+		in := rect{r.X + 3, r.Y + 3, r.W - 6, r.H - 6}
+		for k := 1; k < 64; k++ {
+			f := float64(k) / 64
+			x, y := a[0]+(z[0]-a[0])*f, a[1]+(z[1]-a[1])*f
+			if x > in.X && x < in.right() && y > in.Y && y < in.bottom() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// clearLeft reports whether nothing stands left of the box id along the
+// middle of its left side, where a run to the gutter goes.
+func (p *placement) clearLeft(id string) bool {
+	b := p.box(id)
+	band := rect{X: -1e6, Y: b.Y + b.H*0.2, W: 1e6 + b.X, H: b.H * 0.6}
+	for nid, r := range p.nodes {
+		if nid != id && !b.contains(r) && r.overlaps(band) {
+			return false
+		}
+	}
+	return true
 }
 
 // orthogonal is a path from a left to x, along x, then right to z, with round corners.

@@ -2,6 +2,7 @@ package review
 
 import (
 	"encoding/xml"
+	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -175,6 +176,137 @@ func TestSVGBundlesGroupEdges(t *testing.T) {
 			for _, g := range tt.gone {
 				if drawn[g] {
 					t.Errorf("edge %s drawn, want it bundled or absent", g)
+				}
+			}
+		})
+	}
+}
+
+// pathPoints samples an SVG path of the commands the renderer writes
+// (M, L, H, V, Q, C; absolute).
+func pathPoints(t *testing.T, d string) [][2]float64 {
+	t.Helper()
+	fields := strings.FieldsFunc(d, func(r rune) bool { return r == ' ' || r == ',' })
+	var out [][2]float64
+	var cur [2]float64
+	var cmd byte
+	i := 0
+	next := func() float64 {
+		if i >= len(fields) {
+			t.Fatalf("path %q ends early", d)
+		}
+		f := fields[i]
+		if f[0] >= 'A' && f[0] <= 'Z' {
+			cmd, f = f[0], f[1:]
+		}
+		i++
+		var v float64
+		if _, err := fmt.Sscanf(f, "%g", &v); err != nil {
+			t.Fatalf("path %q: %q: %v", d, f, err)
+		}
+		return v
+	}
+	for i < len(fields) {
+		if f := fields[i]; f[0] >= 'A' && f[0] <= 'Z' {
+			cmd = f[0]
+		}
+		switch cmd {
+		case 'M', 'L':
+			p := [2]float64{next(), next()}
+			for k := 1; cmd == 'L' && k <= 16; k++ {
+				f := float64(k) / 16
+				out = append(out, [2]float64{cur[0] + (p[0]-cur[0])*f, cur[1] + (p[1]-cur[1])*f})
+			}
+			cur = p
+		case 'H', 'V':
+			p := cur
+			if cmd == 'H' {
+				p[0] = next()
+			} else {
+				p[1] = next()
+			}
+			for k := 1; k <= 16; k++ {
+				f := float64(k) / 16
+				out = append(out, [2]float64{cur[0] + (p[0]-cur[0])*f, cur[1] + (p[1]-cur[1])*f})
+			}
+			cur = p
+		case 'Q':
+			c, p := [2]float64{next(), next()}, [2]float64{next(), next()}
+			cur = p
+			out = append(out, c, p)
+		case 'C':
+			c1, c2, p := [2]float64{next(), next()}, [2]float64{next(), next()}, [2]float64{next(), next()}
+			r := route{c: [4][2]float64{cur, c1, c2, p}}
+			for k := 1; k <= 32; k++ {
+				out = append(out, r.at(float64(k)/32))
+			}
+			cur = p
+		default:
+			t.Fatalf("path %q: unexpected command %c", d, cmd)
+		}
+	}
+	return out
+}
+
+// No edge passes behind a node other than its ends: the reader would take
+// it for an edge to or from that node.
+func TestSVGEdgesPassNoNode(t *testing.T) {
+	for _, s := range goldenStacks(t) {
+		t.Run(s.Name, func(t *testing.T) {
+			d := Build(s)
+			p := layout(d)
+			drawn := p.bundle(d)
+			routes := p.route(drawn)
+			for _, e := range drawn {
+				from, to := p.box(e.From), p.box(e.To)
+				for _, pt := range pathPoints(t, routes[e].d) {
+					for id, r := range p.nodes {
+						if id == e.From || id == e.To || from.contains(r) || to.contains(r) {
+							continue
+						}
+						if pt[0] > r.X+3 && pt[0] < r.right()-3 && pt[1] > r.Y+3 && pt[1] < r.bottom()-3 {
+							t.Errorf("%s edge %s -> %s passes behind node %s at (%.0f, %.0f)", e.Kind, e.From, e.To, id, pt[0], pt[1])
+							break
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// The web ACL and the access-log bucket sit above the load balancer, right
+// of the request path, and their edges come down the gap beside it into its
+// right side; the edges to the key go round through the gutter.
+func TestSVGChannelAndGutter(t *testing.T) {
+	for _, s := range goldenStacks(t) {
+		t.Run(s.Name, func(t *testing.T) {
+			d := Build(s)
+			p := layout(d)
+			drawn := p.bundle(d)
+			channel, gutter := p.channelEdges(drawn), p.gutterEdges(drawn)
+			lb := p.nodes["alb_lb"]
+			want := map[string]bool{"alb_lb->alb_access_logs": true, "alb_waf->alb_lb": true}
+			for _, e := range drawn {
+				key := e.From + "->" + e.To
+				c, ok := channel[e]
+				if want[key] != ok {
+					t.Errorf("%s: in the channel %v, want %v", key, ok, want[key])
+				}
+				if ok && (c.x <= lb.right() || c.x >= lb.right()+gapX) {
+					t.Errorf("%s: lane at x %.1f, want between the load balancer's right side %.1f and %.1f", key, c.x, lb.right(), lb.right()+gapX)
+				}
+				if e.Kind == EdgeEncrypt && gutter[e] == 0 {
+					t.Errorf("%s: encrypt edge not routed through the gutter", key)
+				}
+				delete(want, key)
+			}
+			for k := range want {
+				t.Errorf("edge %s not drawn", k)
+			}
+			for _, id := range []string{"alb_access_logs", "alb_waf"} {
+				if r := p.nodes[id]; r.bottom() >= lb.Y || r.X <= lb.right() {
+					t.Errorf("%s %+v: want it above and right of the load balancer %+v", id, r, lb)
 				}
 			}
 		})
