@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/platformstarter/elastic-web-tier/internal/jsiienv"
+	"github.com/platformstarter/elastic-web-tier/internal/lazyjsii"
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/review"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
@@ -17,6 +18,8 @@ import (
 
 func main() {
 	jsiienv.Ensure(".")
+	// Load only the provider code the stacks use (EWT_LAZY_JSII=0 turns it off).
+	lazyjsii.Setup(os.Stderr)
 	err := synth.Run(os.Stdout, synth.Outdir(), policy.Check, review.SummaryCheck)
 	// End the jsii kernel (the Node child process) with the app, so it is not
 	// orphaned and its temp directory is removed.

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/platformstarter/elastic-web-tier/internal/jsiienv"
+	"github.com/platformstarter/elastic-web-tier/internal/lazyjsii"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
@@ -30,8 +31,12 @@ var repoRoot, _ = filepath.Abs("..")
 func TestMain(m *testing.M) {
 	flag.Parse()
 	jsiienv.Ensure(repoRoot)
+	lazyjsii.Setup(os.Stderr)
 	code := m.Run()
 	jsii.Close()
+	if defaultDir != "" {
+		os.RemoveAll(defaultDir)
+	}
 	os.Exit(code)
 }
 

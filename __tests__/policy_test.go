@@ -58,7 +58,7 @@ func TestCodeSuppression(t *testing.T) {
 	}
 	prod := f.Environments[2]
 	prod.ALB.DeletionProtection = false
-	app := cdktf.Testing_App(nil)
+	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: ptr.S(t.TempDir())})
 	st, err := stack.New(app, f, prod)
 	if err != nil {
 		t.Fatal(err)
@@ -71,6 +71,7 @@ func TestCodeSuppression(t *testing.T) {
 		t.Errorf("a suppression without a reason was accepted")
 	}
 	outdir := cdktf.Testing_FullSynth(st.Stack)
+	t.Cleanup(func() { os.RemoveAll(*outdir) })
 	s, err := tfjson.LoadDir(filepath.Join(*outdir, "stacks", "prod"))
 	if err != nil {
 		t.Fatal(err)
