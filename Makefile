@@ -4,9 +4,11 @@ SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
 
 export GONOSUMDB := github.com/cdktf,github.com/hashicorp/terraform-cdk-go
-# jsii runs on the Node 22 that package.json pins (no end-of-life banner).
-export JSII_NODE := $(CURDIR)/node_modules/node/bin/node
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# jsii runs on the Node 22 that package.json pins (no end-of-life banner),
+# without Node deprecation warnings. internal/jsiienv sets the same when they
+# are missing, by re-executing the program once; exporting them here saves that.
+export JSII_NODE ?= $(CURDIR)/node_modules/node/bin/node
+export NODE_OPTIONS ?= --max-old-space-size=4069 --no-deprecation
 
 .PHONY: help deps synth test scan validate lint bench diagrams clean
 
