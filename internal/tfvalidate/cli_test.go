@@ -1,4 +1,4 @@
-package main
+package tfvalidate
 
 import (
 	"bytes"
@@ -48,7 +48,7 @@ func providerDir(t *testing.T) string {
 	return dir
 }
 
-const fixtureOut = "../../internal/tfvalidate/testdata/cdktf.out"
+const fixtureOut = "testdata/cdktf.out"
 
 func TestRunWithFakeTerraform(t *testing.T) {
 	t.Setenv("AWS_PROFILE", "real-account")
@@ -56,7 +56,7 @@ func TestRunWithFakeTerraform(t *testing.T) {
 	scratch := t.TempDir()
 	md := filepath.Join(t.TempDir(), "table.md")
 	var out, errb bytes.Buffer
-	code := run(context.Background(), []string{"-provider-dir", providerDir(t), "-terraform", tf, "-isolate", "off",
+	code := Main(context.Background(), []string{"-provider-dir", providerDir(t), "-terraform", tf, "-isolate", "off",
 		"-outdir", fixtureOut, "-scratch", scratch, "-keep", "-markdown", md}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
@@ -101,7 +101,7 @@ func TestRunWithFakeTerraform(t *testing.T) {
 func TestRunInvalidStackFails(t *testing.T) {
 	tf, record := fakeTerraform(t, `{"valid":false,"error_count":1,"warning_count":0,"diagnostics":[{"severity":"error","summary":"Extraneous JSON object property","detail":"No argument or block type is named \"x\"."}]}`)
 	var out, errb bytes.Buffer
-	code := run(context.Background(), []string{"-provider-dir", providerDir(t), "-terraform", tf, "-isolate", "off", "-outdir", fixtureOut}, &out, &errb)
+	code := Main(context.Background(), []string{"-provider-dir", providerDir(t), "-terraform", tf, "-isolate", "off", "-outdir", fixtureOut}, &out, &errb)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, out.String(), errb.String())
 	}
@@ -132,7 +132,7 @@ func TestRunUsageErrors(t *testing.T) {
 	} {
 		t.Setenv("TFVALIDATE_PROVIDER_DIR", "")
 		var out, errb bytes.Buffer
-		if code := run(context.Background(), tc.args, &out, &errb); code != 2 {
+		if code := Main(context.Background(), tc.args, &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2", tc.args, code)
 		}
 		if !strings.Contains(errb.String(), tc.want) {
@@ -149,14 +149,14 @@ func TestPrintEndpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"-print-endpoints", src}, &out, &errb); code != 0 {
+	if code := Main(context.Background(), []string{"-print-endpoints", src}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	if out.String() != "ec2\ns3\n" {
 		t.Errorf("got %q", out.String())
 	}
 	out.Reset()
-	if code := run(context.Background(), []string{"-print-endpoints", filepath.Join(t.TempDir(), "missing.go")}, &out, &errb); code != 1 {
+	if code := Main(context.Background(), []string{"-print-endpoints", filepath.Join(t.TempDir(), "missing.go")}, &out, &errb); code != 1 {
 		t.Errorf("a missing file: exit %d, want 1", code)
 	}
 }
