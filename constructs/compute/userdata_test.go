@@ -1,0 +1,102 @@
+package compute
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestUserDataScriptParses: the rendered bootstrap script is valid bash and
+// carries the app port and health path into the service unit.
+func TestUserDataScriptParses(t *testing.T) {
+	ud := UserData(9090, "/healthz")
+	path := filepath.Join(t.TempDir(), "user-data.sh")
+	if err := os.WriteFile(path, []byte(ud), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("bash", "-n", path).CombinedOutput(); err != nil {
+		t.Fatalf("bash -n: %v\n%s", err, out)
+	}
+	// The script reads metadata with an IMDSv2 token (the launch template requires it).
+	for _, want := range []string{"APP_PORT=9090", "HEALTH_PATH=/healthz", "X-aws-ec2-metadata-token"} {
+		if !strings.Contains(ud, want) {
+			t.Errorf("user data lacks %q", want)
+		}
+	}
+}
+
+// TestUserDataAppServes runs the web app the user data installs (python3, as on
+// Amazon Linux 2023) on loopback and checks what cmd/stress and the target
+// group rely on: the instance ID in the body and the X-Instance-Id header, the
+// health path, and /burn.
+func TestUserDataAppServes(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed; the app is only started on the instances")
+	}
+	ud := UserData(8080, "/health")
+	start := strings.Index(ud, "<<'PY'\n")
+	end := strings.Index(ud, "\nPY\n")
+	if start < 0 || end < start {
+		t.Fatalf("no app.py heredoc in the user data:\n%s", ud)
+	}
+	app := filepath.Join(t.TempDir(), "app.py")
+	if err := os.WriteFile(app, []byte(ud[start+len("<<'PY'\n"):end+1]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cmd := exec.Command(python, app)
+	cmd.Env = append(os.Environ(), "INSTANCE_ID=i-0123456789abcdef0", "AZ=us-east-1b", "HEALTH_PATH=/health", fmt.Sprintf("APP_PORT=%d", port))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	client := &http.Client{Timeout: 5 * time.Second}
+	var resp *http.Response
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if resp, err = client.Get(base + "/"); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("app did not start: %v\n%s", err, stderr.String())
+		}
+	}
+	var body struct {
+		InstanceID       string `json:"instance_id"`
+		AvailabilityZone string `json:"availability_zone"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || body.InstanceID != "i-0123456789abcdef0" || body.AvailabilityZone != "us-east-1b" {
+		t.Errorf("GET / = %d %+v (%v), want 200 with the instance ID and AZ", resp.StatusCode, body, err)
+	}
+	if h := resp.Header.Get("X-Instance-Id"); h != "i-0123456789abcdef0" {
+		t.Errorf("X-Instance-Id = %q, want i-0123456789abcdef0", h)
+	}
+	for _, path := range []string{"/health", "/burn?ms=20"} {
+		r, err := client.Get(base + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		r.Body.Close()
+		if r.StatusCode != 200 || r.Header.Get("X-Instance-Id") == "" {
+			t.Errorf("GET %s = %d (X-Instance-Id %q), want 200 with the header", path, r.StatusCode, r.Header.Get("X-Instance-Id"))
+		}
+	}
+}
