@@ -14,7 +14,7 @@ import (
 
 // The reviewed golden snapshots of the real stacks are the passing baseline;
 // each case breaks one thing in a copy and expects exactly its rule to fire.
-func golden(t *testing.T, env string) map[string]any {
+func golden(t testing.TB, env string) map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "__tests__", "testdata", "golden", env+".tf.json"))
 	if err != nil {
@@ -27,7 +27,7 @@ func golden(t *testing.T, env string) map[string]any {
 	return doc
 }
 
-func stackOf(t *testing.T, env string, doc map[string]any) *tfjson.Stack {
+func stackOf(t testing.TB, env string, doc map[string]any) *tfjson.Stack {
 	t.Helper()
 	b, err := json.Marshal(doc)
 	if err != nil {

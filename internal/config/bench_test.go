@@ -1,0 +1,23 @@
+package config_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/config"
+)
+
+// BenchmarkParseEnvironmentsFile: strict load, defaults and validation of the
+// real environments.yaml (three environments).
+func BenchmarkParseEnvironmentsFile(b *testing.B) {
+	data, err := os.ReadFile("../../environments.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := config.Parse("environments.yaml", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

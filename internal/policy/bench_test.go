@@ -1,0 +1,22 @@
+package policy
+
+import (
+	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// BenchmarkEvaluate: all rules on the three golden stacks.
+func BenchmarkEvaluate(b *testing.B) {
+	var stacks []*tfjson.Stack
+	for _, env := range []string{"dev", "stage", "prod"} {
+		stacks = append(stacks, stackOf(b, env, golden(b, env)))
+	}
+	f := prodFile()
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := Evaluate(f, stacks); len(res.Violations) != 0 {
+			b.Fatal(res.Violations)
+		}
+	}
+}
