@@ -48,7 +48,7 @@ func providerDir(t *testing.T) string {
 	return dir
 }
 
-const fixtureOut = "testdata/cdktf.out"
+const fixtureOut = "testdata/synth-out"
 
 func TestRunWithFakeTerraform(t *testing.T) {
 	t.Setenv("AWS_PROFILE", "real-account")

@@ -78,7 +78,7 @@ func candidates(t *testing.T) []*tfjson.Stack {
 		}
 		out = append(out, stacks...)
 	}
-	fix, err := tfjson.LoadDir(filepath.Join("testdata", "cdktf.out", "stacks", "fixture"))
+	fix, err := tfjson.LoadDir(filepath.Join("testdata", "synth-out", "stacks", "fixture"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func check(t *testing.T, r *Runner, dir string) *Result {
 // computed by the real provider.
 func TestOfflineFixturePlans(t *testing.T) {
 	r := offlineRunner(t)
-	res := check(t, r, filepath.Join("testdata", "cdktf.out", "stacks", "fixture"))
+	res := check(t, r, filepath.Join("testdata", "synth-out", "stacks", "fixture"))
 	if !res.OK() {
 		t.Fatalf("fixture should validate and plan; errors:\n%s", joinDiags(res.Errors))
 	}

@@ -91,7 +91,7 @@ func TestParseEndpointsRejectsOtherFiles(t *testing.T) {
 
 func fixture(t *testing.T) *tfjson.Stack {
 	t.Helper()
-	s, err := tfjson.LoadDir(filepath.Join("testdata", "cdktf.out", "stacks", "fixture"))
+	s, err := tfjson.LoadDir(filepath.Join("testdata", "synth-out", "stacks", "fixture"))
 	if err != nil {
 		t.Fatal(err)
 	}
