@@ -12,10 +12,10 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/platformstarter/elastic-web-tier/constructs/internal/secgroup"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
@@ -123,13 +123,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*ALB, error) {
 	s := constructs.NewConstruct(scope, ptr.S(id))
 	a := &ALB{Scope: s, HTTPS: https}
 
-	sg := securitygroup.NewSecurityGroup(s, ptr.S("sg"), &securitygroup.SecurityGroupConfig{
-		NamePrefix:  ptr.S(cfg.Name + "-alb-"),
-		Description: ptr.S("Load balancer of " + cfg.Name + ": listeners from the allowed CIDRs, app port to the instances"),
-		VpcId:       cfg.VPCID,
-		Tags:        ptr.Name(cfg.Name + "-alb"),
-		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
-	})
+	sg := secgroup.New(s, cfg.Name, "alb", "Load balancer of "+cfg.Name+": listeners from the allowed CIDRs, app port to the instances", cfg.VPCID)
 	a.SecurityGroupID = sg.Id()
 	ports := []int{80}
 	if https {

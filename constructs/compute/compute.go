@@ -18,11 +18,11 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/instance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/launchtemplate"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroupattachment"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/platformstarter/elastic-web-tier/constructs/internal/secgroup"
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
@@ -142,13 +142,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Compute, error) {
 	s := constructs.NewConstruct(scope, ptr.S(id))
 	c := &Compute{Scope: s, Mode: cfg.Mode, appPort: cfg.AppPort}
 
-	sg := securitygroup.NewSecurityGroup(s, ptr.S("sg"), &securitygroup.SecurityGroupConfig{
-		NamePrefix:  ptr.S(cfg.Name + "-app-"),
-		Description: ptr.S("Instances of " + cfg.Name + ": app port from the load balancer only, HTTPS out"),
-		VpcId:       cfg.VPCID,
-		Tags:        ptr.Name(cfg.Name + "-app"),
-		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
-	})
+	sg := secgroup.New(s, cfg.Name, "app", "Instances of "+cfg.Name+": app port from the load balancer only, HTTPS out", cfg.VPCID)
 	c.SecurityGroupID = sg.Id()
 	// Egress: HTTPS only (SSM agent, package repositories). Nothing else leaves.
 	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, ptr.S("egress-https"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
