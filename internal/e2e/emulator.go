@@ -103,12 +103,10 @@ func startOn(ctx context.Context, python, shim, dir string, port int) (*Emulator
 			return nil, ctx.Err()
 		case <-time.After(200 * time.Millisecond):
 		}
-		resp, err := client.Get(e.URL + "/moto-api/data.json")
-		if err == nil {
+		resp, err := client.Get(e.URL + "/")
+		if err == nil { // any answer: the server is up
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return e, nil
-			}
+			return e, nil
 		}
 		if time.Now().After(deadline) {
 			e.Stop()

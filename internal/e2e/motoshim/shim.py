@@ -159,14 +159,18 @@ def scaling_policy_init(orig, self, *args, **kwargs):
 
 @patch(asg_responses.AutoScalingResponse, "put_scaling_policy")
 def put_scaling_policy(orig, self):
-    """Keeps the Enabled flag the request sets (see scaling_policy_init)."""
-    result = orig(self)
+    """Keeps the Enabled flag the request sets (see scaling_policy_init), and
+    answers with the policy's ARN: PutScalingPolicy returns "PolicyARN: The
+    Amazon Resource Name (ARN) of the policy."
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutScalingPolicy.html
+    (moto names the field PolicyArn, which the response serializer drops.)"""
+    orig(self)
     enabled = self._get_param("Enabled")
     name = self._get_param("PolicyName")
     policy = self.autoscaling_backend.policies.get(name)
     if policy is not None and enabled is not None:
         policy.enabled = str(enabled).lower() == "true"
-    return result
+    return ActionResult({"PolicyARN": policy.arn, "Alarms": []})
 
 
 def _step_adjustment(policy, metric_value, breach_threshold):
@@ -241,8 +245,9 @@ def group_set_desired_capacity(orig, self, new_capacity):
     "Terminating EC2 instance: i-...") with its cause, newest first.
     https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeScalingActivities.html
     (moto records no activities and always answers an empty list.)"""
-    before = {s.instance.id for s in self.instance_states}
-    old = self.desired_capacity
+    # Also called from the group's constructor, before these exist.
+    before = {s.instance.id for s in getattr(self, "instance_states", [])}
+    old = getattr(self, "desired_capacity", 0)
     orig(self, new_capacity)
     after = {s.instance.id for s in self.instance_states}
     now = datetime.datetime.now(datetime.timezone.utc)
