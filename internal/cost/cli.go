@@ -1,0 +1,210 @@
+package cost
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// Usage is the help of `go run ./cmd/review cost`.
+const Usage = `usage: go run ./cmd/review cost [ENV...] [--json] [--assume NAME=VALUE]... [--outdir DIR]
+       go run ./cmd/review cost diff A B [--assume NAME=VALUE]... [--outdir DIR]
+
+Estimates what each synthesized environment (default: every stack under --outdir,
+default cdktf.out) costs a month at its min, desired and max capacity, itemised,
+from the synthesized JSON, the price table in internal/cost/prices.go (each price
+with its unit, pricing page and date) and usage assumptions (defaults printed
+under the estimate). "diff A B" shows, per kind of item at max capacity, what
+makes B dearer than A.
+
+  --json            one object keyed by environment: monthly_usd {min, desired, max},
+                    items (counted at max capacity), assumptions
+  --assume N=V      override a usage assumption (repeatable); names:
+                    ` + "%s" + `
+
+Exit status: 0 ok, 1 error (a stack, region, instance type or price missing), 2 usage.
+`
+
+// UsageText is Usage with the assumption names filled in.
+func UsageText() string { return fmt.Sprintf(Usage, strings.Join(Names(), ", ")) }
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+type usageError string
+
+func (u usageError) Error() string { return string(u) }
+
+// Main runs the cost command with args (after "cost") and returns the exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("cost", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	outdir := fs.String("outdir", defaultOutdir(), "directory holding stacks/<env>/cdk.tf.json")
+	asJSON := fs.Bool("json", false, "print JSON")
+	var assume multi
+	fs.Var(&assume, "assume", "NAME=VALUE")
+	pos, err := parse(fs, args)
+	if err == nil {
+		err = run(pos, *outdir, *asJSON, assume, stdout)
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, UsageText())
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "review cost: %v\n\n%s", err, UsageText())
+		return 2
+	default:
+		fmt.Fprintf(stderr, "review cost: %v\n", err)
+		return 1
+	}
+}
+
+// parse accepts flags before, between and after the positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError(err.Error())
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func run(pos []string, outdir string, asJSON bool, assume []string, stdout io.Writer) error {
+	a := Defaults()
+	if err := a.Set(assume); err != nil {
+		return usageError(err.Error())
+	}
+	diff := len(pos) > 0 && pos[0] == "diff"
+	if diff {
+		if len(pos) != 3 {
+			return usageError("diff wants two environments, e.g. cost diff dev prod")
+		}
+		if asJSON {
+			return usageError("--json is not available for cost diff")
+		}
+		pos = pos[1:]
+	}
+	stacks, err := load(outdir, pos)
+	if err != nil {
+		return err
+	}
+	var ests []*Estimate
+	var errs []error
+	for _, s := range stacks {
+		e, err := EstimateStack(s, a)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ests = append(ests, e)
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	switch {
+	case diff:
+		return WriteDiff(stdout, ests[0], ests[1])
+	case asJSON:
+		return WriteJSON(stdout, ests)
+	default:
+		return WriteText(stdout, ests)
+	}
+}
+
+func defaultOutdir() string {
+	if d := os.Getenv("CDKTF_OUTDIR"); d != "" {
+		return d
+	}
+	return "cdktf.out"
+}
+
+// load reads the named stacks (all when names is empty), in the order of the
+// environments file when it loads (dev, stage, prod), else by name. Every
+// missing name is reported with the stacks there are.
+func load(outdir string, names []string) ([]*tfjson.Stack, error) {
+	dir := filepath.Join(outdir, "stacks")
+	entries, err := os.ReadDir(dir)
+	var have []string
+	for _, e := range entries {
+		if _, statErr := os.Stat(filepath.Join(dir, e.Name(), tfjson.FileName)); e.IsDir() && statErr == nil {
+			have = append(have, e.Name())
+		}
+	}
+	if err != nil || len(have) == 0 {
+		return nil, fmt.Errorf("no synthesized stacks under %s (run make synth)", dir)
+	}
+	if len(names) == 0 {
+		names = have
+		if f, err := config.LoadFromEnv(); err == nil {
+			names = ordered(have, f)
+		}
+	}
+	var missing []string
+	var out []*tfjson.Stack
+	for _, n := range names {
+		if !contains(have, n) {
+			missing = append(missing, n)
+			continue
+		}
+		s, err := tfjson.LoadDir(filepath.Join(dir, n))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("no stack %s under %s; there are: %s", strings.Join(missing, ", "), dir, strings.Join(have, ", "))
+	}
+	return out, nil
+}
+
+func ordered(have []string, f *config.File) []string {
+	pos := map[string]int{}
+	for i, e := range f.Environments {
+		pos[e.Name] = i + 1
+	}
+	out := append([]string(nil), have...)
+	sort.SliceStable(out, func(i, j int) bool {
+		pi, pj := pos[out[i]], pos[out[j]]
+		if (pi == 0) != (pj == 0) {
+			return pi != 0
+		}
+		if pi != pj {
+			return pi < pj
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+func contains(l []string, v string) bool {
+	for _, x := range l {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
