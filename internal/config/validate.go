@@ -70,6 +70,9 @@ func validateEnv(c *collector, f *File, e *Environment, n *yaml.Node) {
 	}
 	validateObservability(e, bad)
 	validateBackend(e, bad)
+	if e.Budget != nil && e.Budget.MaxMonthlyUSD <= 0 {
+		bad("budget.max_monthly_usd", "%g is not allowed; want the monthly ceiling in USD, above 0 (e.g. 500), or remove budget", e.Budget.MaxMonthlyUSD)
+	}
 	for _, k := range slices.Sorted(maps.Keys(e.Tags)) {
 		v := e.Tags[k]
 		if k == "" || len(k) > 128 || len(v) > 256 || strings.HasPrefix(strings.ToLower(k), "aws:") {
@@ -324,6 +327,9 @@ func validateScaling(e *Environment, bad badFunc) {
 	}
 	if s.WarmupSeconds < 0 || s.WarmupSeconds > 3600 {
 		bad("scaling.warmup_seconds", "%d is not allowed; want 0 to 3600 seconds", s.WarmupSeconds)
+	}
+	if s.MaxMinutesToFull < 0 || s.MaxMinutesToFull > 1440 {
+		bad("scaling.max_minutes_to_full", "%d is not allowed; want 1 to 1440 minutes, or 0 for no limit", s.MaxMinutesToFull)
 	}
 }
 
