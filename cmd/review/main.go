@@ -5,6 +5,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/platformstarter/elastic-web-tier/internal/cost"
@@ -12,8 +13,13 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "cost" {
-		os.Exit(cost.Main(os.Args[2:], os.Stdout, os.Stderr))
+	args := os.Args[1:]
+	if len(args) > 0 && args[0] == "cost" {
+		os.Exit(cost.Main(args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(review.Main(os.Args[1:], os.Stdout, os.Stderr))
+	code := review.Main(args, os.Stdout, os.Stderr)
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(os.Stdout, cost.Brief)
+	}
+	os.Exit(code)
 }

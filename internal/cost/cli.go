@@ -208,3 +208,10 @@ func contains(l []string, v string) bool {
 	}
 	return false
 }
+
+// Brief is the cost command's entry in the help of cmd/review.
+const Brief = `
+  cost [ENV...] [--json] [--assume NAME=VALUE]...  |  cost diff A B
+        what each environment costs a month at min, desired and max capacity, itemised,
+        with the source and date of every price (go run ./cmd/review cost -h)
+`

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -240,6 +241,19 @@ func TestReactionTime(t *testing.T) {
 		want, _, _, _, _ := fullMinutes(3, 9, adj, 2, 60, 120, 120)
 		if full != want {
 			t.Errorf("+%d: simulator %d minutes to 9 in service, rule %d", adj, full, want)
+		}
+	}
+}
+
+// The README's rule table lists every rule (issue 18: "listed in the README's rule table").
+func TestREADMEListsEveryRule(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range Rules() {
+		if !strings.Contains(string(b), "\n| "+r.ID+" | ") {
+			t.Errorf("README.md's rule table has no row for %s (%s)", r.ID, r.Reason)
 		}
 	}
 }
