@@ -183,7 +183,11 @@ func Check(w io.Writer, f *config.File, stacks []*tfjson.Stack) error {
 	res := Evaluate(f, stacks)
 	fmt.Fprintf(w, "policy checks: %d rules on %d stacks, %d violations, %d warnings, %d suppressed\n", len(rules), len(stacks), len(res.Violations), len(res.Warnings), len(res.Suppressed))
 	for _, s := range res.Suppressed {
-		fmt.Fprintf(w, "  suppressed %s on %s/%s (%s): %s\n", s.Rule, s.Stack, strings.TrimPrefix(s.Resource, s.Stack+"/"), s.Source, s.Reason)
+		on := s.Stack + "/" + strings.TrimPrefix(s.Resource, s.Stack+"/")
+		if s.Resource == s.Stack {
+			on = s.Stack + " (whole stack)"
+		}
+		fmt.Fprintf(w, "  suppressed %s on %s (%s): %s\n", s.Rule, on, s.Source, s.Reason)
 	}
 	for _, v := range res.Warnings {
 		fmt.Fprintf(w, "  warning %s\n", v)
