@@ -255,13 +255,6 @@ func signed(v float64) string {
 	return usd(v)
 }
 
-func joinOrDash(l []string) string {
-	if len(l) == 0 {
-		return "-"
-	}
-	return strings.Join(l, "; ")
-}
-
 // SummaryLines writes the cost lines of the synth summary: one per stack,
 // USD a month at min, desired and max capacity with the default assumptions,
 // or why there is no estimate.
