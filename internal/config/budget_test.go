@@ -67,3 +67,11 @@ func TestBudgetProblemsAllAtOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxMinutesToFullNeedsStepPolicy(t *testing.T) {
+	tt := strings.Replace(budgetYAML, "scaling: {max_minutes_to_full: 15}", "scaling: {max_minutes_to_full: 15, policy: target_tracking}", 1)
+	_, err := Parse("b.yaml", []byte(tt))
+	if err == nil || !strings.Contains(err.Error(), "prod: scaling.max_minutes_to_full: 15 is set but scaling.policy is target_tracking") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -282,6 +282,11 @@ func validateALB(e *Environment, bad badFunc) {
 
 func validateScaling(e *Environment, bad badFunc) {
 	s := e.Scaling
+	if s.MaxMinutesToFull < 0 || s.MaxMinutesToFull > 1440 {
+		bad("scaling.max_minutes_to_full", "%d is not allowed; want 1 to 1440 minutes, or 0 for no limit", s.MaxMinutesToFull)
+	} else if s.MaxMinutesToFull > 0 && s.Policy == "target_tracking" {
+		bad("scaling.max_minutes_to_full", "%d is set but scaling.policy is target_tracking: the minutes to full capacity are checked for step policies only; remove it or use policy: step", s.MaxMinutesToFull)
+	}
 	switch s.Policy {
 	case "step":
 	case "target_tracking":
@@ -327,9 +332,6 @@ func validateScaling(e *Environment, bad badFunc) {
 	}
 	if s.WarmupSeconds < 0 || s.WarmupSeconds > 3600 {
 		bad("scaling.warmup_seconds", "%d is not allowed; want 0 to 3600 seconds", s.WarmupSeconds)
-	}
-	if s.MaxMinutesToFull < 0 || s.MaxMinutesToFull > 1440 {
-		bad("scaling.max_minutes_to_full", "%d is not allowed; want 1 to 1440 minutes, or 0 for no limit", s.MaxMinutesToFull)
 	}
 }
 
