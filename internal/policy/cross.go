@@ -60,13 +60,23 @@ var crossRules = []Rule{
 // model reads the group the simulator would simulate; stacks without one
 // (ec2 mode) or with a shape the simulator rejects are not judged here
 // (cmd/simulate names what it does not support).
-func model(s *tfjson.Stack) (*simulate.Model, tfjson.Resource, bool) {
-	m, err := simulate.FromStack(s)
-	if err != nil {
-		return nil, tfjson.Resource{}, false
+func model(c *Context) (*simulate.Model, tfjson.Resource, bool) {
+	if c.memo == nil || c.memo.stack != c.Stack {
+		c.memo = &memo{stack: c.Stack}
+		if m, err := simulate.FromStack(c.Stack); err == nil {
+			c.memo.group, c.memo.ok = c.Stack.Find(m.Group.Address)
+			c.memo.model = m
+		}
 	}
-	g, ok := s.Find(m.Group.Address)
-	return m, g, ok
+	return c.memo.model, c.memo.group, c.memo.ok
+}
+
+// memo is the simulator's model of one stack, read once for all rules.
+type memo struct {
+	stack *tfjson.Stack
+	model *simulate.Model
+	group tfjson.Resource
+	ok    bool
 }
 
 func budgetCheck(c *Context) []Finding {
@@ -124,7 +134,7 @@ func alarmPolicy(m *simulate.Model, a simulate.Alarm, high bool) (simulate.Polic
 }
 
 func flapping(c *Context) []Finding {
-	m, _, ok := model(c.Stack)
+	m, _, ok := model(c)
 	if !ok {
 		return nil
 	}
@@ -157,7 +167,7 @@ func flapping(c *Context) []Finding {
 }
 
 func warmupVsServe(c *Context) []Finding {
-	m, _, ok := model(c.Stack)
+	m, _, ok := model(c)
 	if !ok {
 		return nil
 	}
@@ -193,7 +203,7 @@ func warmupVsServe(c *Context) []Finding {
 }
 
 func subnetCapacity(c *Context) []Finding {
-	m, g, ok := model(c.Stack)
+	m, g, ok := model(c)
 	if !ok {
 		return nil
 	}
@@ -286,7 +296,7 @@ func reactionTime(c *Context) []Finding {
 	if c.Env == nil || c.Env.Scaling.MaxMinutesToFull <= 0 {
 		return nil
 	}
-	m, g, ok := model(c.Stack)
+	m, g, ok := model(c)
 	if !ok {
 		return nil
 	}

@@ -40,6 +40,8 @@ type Context struct {
 	// Env is the environment's configuration (nil when checking without an
 	// environments file); rules across settings read what the JSON does not hold.
 	Env *config.Environment
+	// memo holds what rules across settings share (cross.go).
+	memo *memo
 }
 
 // Finding is one rule hit on one resource, or on the whole stack when
