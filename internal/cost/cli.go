@@ -15,8 +15,8 @@ import (
 )
 
 // Usage is the help of `go run ./cmd/review cost`.
-const Usage = `usage: go run ./cmd/review cost [ENV...] [--json] [--assume NAME=VALUE]... [--outdir DIR]
-       go run ./cmd/review cost diff A B [--assume NAME=VALUE]... [--outdir DIR]
+const Usage = `usage: go run ./cmd/review cost [ENV...] [--json] [--assume [ENV.]NAME=VALUE]... [--outdir DIR]
+       go run ./cmd/review cost diff A B [--assume [ENV.]NAME=VALUE]... [--outdir DIR]
 
 Estimates what each synthesized environment (default: every stack under --outdir,
 default cdktf.out) costs a month at its min, desired and max capacity, itemised,
@@ -27,7 +27,8 @@ makes B dearer than A.
 
   --json            one object keyed by environment: monthly_usd {min, desired, max},
                     items (counted at max capacity), assumptions
-  --assume N=V      override a usage assumption (repeatable); names:
+  --assume N=V      override a usage assumption (repeatable; ENV.N=V for one
+                    environment, e.g. prod.nat_gb_per_month=500); names:
                     ` + "%s" + `
 
 Exit status: 0 ok, 1 error (a stack, region, instance type or price missing), 2 usage.
@@ -93,8 +94,19 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func run(pos []string, outdir string, asJSON bool, assume []string, stdout io.Writer) error {
+	// NAME=VALUE applies to every environment, ENV.NAME=VALUE to one.
+	var global []string
+	perEnv := map[string][]string{}
+	for _, o := range assume {
+		name, _, _ := strings.Cut(o, "=")
+		if env, n, scoped := strings.Cut(name, "."); scoped {
+			perEnv[strings.TrimSpace(env)] = append(perEnv[strings.TrimSpace(env)], strings.Replace(o, name, n, 1))
+			continue
+		}
+		global = append(global, o)
+	}
 	a := Defaults()
-	if err := a.Set(assume); err != nil {
+	if err := a.Set(global); err != nil {
 		return usageError(err.Error())
 	}
 	diff := len(pos) > 0 && pos[0] == "diff"
@@ -111,10 +123,27 @@ func run(pos []string, outdir string, asJSON bool, assume []string, stdout io.Wr
 	if err != nil {
 		return err
 	}
+	var problems []string
+	for _, env := range sortedKeys(perEnv) {
+		if !hasStack(stacks, env) {
+			problems = append(problems, fmt.Sprintf("--assume %s.*: %s is not an environment of this run; they are: %s", env, env, stackNames(stacks)))
+		}
+	}
+	envAssumptions := map[string]Assumptions{}
+	for _, s := range stacks {
+		ea := a
+		if err := ea.Set(perEnv[s.Name]); err != nil {
+			problems = append(problems, s.Name+": "+err.Error())
+		}
+		envAssumptions[s.Name] = ea
+	}
+	if len(problems) > 0 {
+		return usageError(strings.Join(problems, "; "))
+	}
 	var ests []*Estimate
 	var errs []error
 	for _, s := range stacks {
-		e, err := EstimateStack(s, a)
+		e, err := EstimateStack(s, envAssumptions[s.Name])
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -211,7 +240,33 @@ func contains(l []string, v string) bool {
 
 // Brief is the cost command's entry in the help of cmd/review.
 const Brief = `
-  cost [ENV...] [--json] [--assume NAME=VALUE]...  |  cost diff A B
+  cost [ENV...] [--json] [--assume [ENV.]NAME=VALUE]...  |  cost diff A B
         what each environment costs a month at min, desired and max capacity, itemised,
         with the source and date of every price (go run ./cmd/review cost -h)
 `
+
+func sortedKeys(m map[string][]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func hasStack(stacks []*tfjson.Stack, name string) bool {
+	for _, s := range stacks {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func stackNames(stacks []*tfjson.Stack) string {
+	var out []string
+	for _, s := range stacks {
+		out = append(out, s.Name)
+	}
+	return strings.Join(out, ", ")
+}

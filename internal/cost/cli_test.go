@@ -99,3 +99,24 @@ func TestMainDiff(t *testing.T) {
 		t.Errorf("exit %d %s\n%s", code, stderr, out)
 	}
 }
+
+func TestMainAssumptionForOneEnvironment(t *testing.T) {
+	dir := outdir(t, "dev", "prod")
+	code, out, stderr := runMain(t, "--json", "--outdir", dir, "--assume", "prod.nat_gb_per_month=500")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got map[string]JSONEstimate
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	// prod: 327.326 + 400 GB x 0.045 = 345.326; dev keeps 100 GB: 99.177.
+	if got["prod"].MonthlyUSD["max"] != 345.33 || got["prod"].Assumptions["nat_gb_per_month"] != 500 ||
+		got["dev"].MonthlyUSD["max"] != 99.18 || got["dev"].Assumptions["nat_gb_per_month"] != 100 {
+		t.Errorf("got %+v", got)
+	}
+	code, _, stderr = runMain(t, "--outdir", dir, "--assume", "qa.alb_lcu=2", "--assume", "prod.lcu=2")
+	if code != 2 || !strings.Contains(stderr, "--assume qa.*: qa is not an environment of this run; they are: dev, prod") || !strings.Contains(stderr, `prod: --assume "lcu=2"`) {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}

@@ -109,9 +109,17 @@ func writeFooter(b *strings.Builder, ests []*Estimate, srcs []string) {
 		fmt.Fprintf(b, "  [%d] %s\n", i+1, s)
 	}
 	b.WriteString(wrap(ReadNote, 100, "") + "\n")
-	b.WriteString("Assumptions (change with --assume NAME=VALUE):\n")
+	b.WriteString("Assumptions (change with --assume NAME=VALUE, or ENV.NAME=VALUE for one environment):\n")
 	for _, l := range ests[0].Assumptions.Describe() {
 		b.WriteString("  " + l + "\n")
+	}
+	for _, e := range ests[1:] {
+		if e.Assumptions != ests[0].Assumptions {
+			b.WriteString("Assumptions of " + e.Env + ":\n")
+			for _, l := range e.Assumptions.Describe() {
+				b.WriteString("  " + l + "\n")
+			}
+		}
 	}
 	b.WriteString(wrap(NotEstimated, 100, "") + "\n")
 }
