@@ -86,6 +86,14 @@ func TestBudget(t *testing.T) {
 			t.Errorf("violations %v problems %v suppressed %+v", res.Violations, res.Problems, res.Suppressed)
 		}
 	})
+	t.Run("a stack suppression that matches nothing is a problem", func(t *testing.T) {
+		env := prod(400)
+		env.Suppressions = []config.Suppression{{Rule: "EWT-COST-1", Resource: "prod", Reason: "just in case"}}
+		res := evalEnv(t, env, golden(t, "prod"))
+		if len(res.Problems) != 1 || !strings.Contains(res.Problems[0], "suppression of EWT-COST-1 on prod (environments.yaml) matches no finding") {
+			t.Errorf("problems %v", res.Problems)
+		}
+	})
 	t.Run("an estimate that fails is a violation, not a pass", func(t *testing.T) {
 		doc := golden(t, "prod")
 		each(doc, "aws_launch_template")[0]["instance_type"] = "x9.huge"
