@@ -42,6 +42,16 @@ type Environment struct {
 	Tags map[string]string `yaml:"tags"`
 	// Suppressions silence one policy rule on one resource, each with a reason. Default: none.
 	Suppressions []Suppression `yaml:"suppressions"`
+	// Budget fails synth (policy rule EWT-COST-1) when the estimated monthly
+	// cost at max capacity exceeds it; absent means no budget. Default: none.
+	Budget *Budget `yaml:"budget"`
+}
+
+// Budget is an environment's monthly cost ceiling, checked at synth against
+// the estimate of internal/cost (list prices, default usage assumptions).
+type Budget struct {
+	// MaxMonthlyUSD is the ceiling in USD a month, above 0. Required in a budget block.
+	MaxMonthlyUSD float64 `yaml:"max_monthly_usd"`
 }
 
 // Network configures the VPC construct.
@@ -150,6 +160,10 @@ type Scaling struct {
 	WarmupSeconds int `yaml:"warmup_seconds"`
 	// TargetCPU is the target of the target-tracking policy, percent. Default: 50.
 	TargetCPU float64 `yaml:"target_cpu"`
+	// MaxMinutesToFull is the longest a sustained scale-out breach may take,
+	// from min_size, until max_size instances serve (policy rule EWT-SCALE-4,
+	// step policies); 0 checks nothing. Default: 0.
+	MaxMinutesToFull int `yaml:"max_minutes_to_full"`
 }
 
 // Rule is one CPU alarm with the adjustment it triggers.

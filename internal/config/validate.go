@@ -70,6 +70,9 @@ func validateEnv(c *collector, f *File, e *Environment, n *yaml.Node) {
 	}
 	validateObservability(e, bad)
 	validateBackend(e, bad)
+	if e.Budget != nil && e.Budget.MaxMonthlyUSD <= 0 {
+		bad("budget.max_monthly_usd", "%g is not allowed; want the monthly ceiling in USD, above 0 (e.g. 500), or remove budget", e.Budget.MaxMonthlyUSD)
+	}
 	for _, k := range slices.Sorted(maps.Keys(e.Tags)) {
 		v := e.Tags[k]
 		if k == "" || len(k) > 128 || len(v) > 256 || strings.HasPrefix(strings.ToLower(k), "aws:") {
@@ -279,6 +282,11 @@ func validateALB(e *Environment, bad badFunc) {
 
 func validateScaling(e *Environment, bad badFunc) {
 	s := e.Scaling
+	if s.MaxMinutesToFull < 0 || s.MaxMinutesToFull > 1440 {
+		bad("scaling.max_minutes_to_full", "%d is not allowed; want 1 to 1440 minutes, or 0 for no limit", s.MaxMinutesToFull)
+	} else if s.MaxMinutesToFull > 0 && s.Policy == "target_tracking" {
+		bad("scaling.max_minutes_to_full", "%d is set but scaling.policy is target_tracking: the minutes to full capacity are checked for step policies only; remove it or use policy: step", s.MaxMinutesToFull)
+	}
 	switch s.Policy {
 	case "step":
 	case "target_tracking":

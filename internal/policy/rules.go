@@ -439,3 +439,6 @@ func contains(list []string, v string) bool {
 	}
 	return false
 }
+
+// The rules across settings and the budget gate live in cross.go.
+func init() { rules = append(rules, crossRules...) }

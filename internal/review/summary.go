@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/internal/cost"
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
@@ -84,7 +85,8 @@ func OrderStacks(stacks []*tfjson.Stack, f *config.File) []*tfjson.Stack {
 
 // WriteSummary writes one table with a column per stack (compute mode,
 // backend, resource, data source and output counts, resources by type), the
-// output names, and the policy-check suppressions.
+// output names, the estimated monthly cost of each stack (internal/cost) and
+// the policy-check suppressions.
 func WriteSummary(w io.Writer, stacks []*tfjson.Stack, suppressions []Suppression) (err error) {
 	var buf strings.Builder
 	defer func() {
@@ -148,6 +150,8 @@ func WriteSummary(w io.Writer, stacks []*tfjson.Stack, suppressions []Suppressio
 			wrapList(bw, "outputs of "+s.Name+": ", sortedKeys(s.Outputs))
 		}
 	}
+
+	cost.SummaryLines(bw, stacks) // one line per stack: USD a month at min/desired/max
 
 	if len(suppressions) == 0 {
 		fmt.Fprintln(bw, "policy-check suppressions: none")

@@ -128,6 +128,8 @@ var badCases = []badCase{
 	{file: "75-backend-key-shared.yaml", env: "stage", field: "backend.key", want: []string{`"shared/terraform.tfstate"`, "dev", "own"}},
 	{file: "69-tag-aws-prefix.yaml", env: "dev", field: "tags.aws:team", want: []string{`"aws:team"`, "not starting with aws:"}},
 	{file: "61-suppression-no-reason.yaml", env: "dev", field: "suppressions[0].reason", want: []string{"missing", "reason"}},
+	{file: "78-budget-zero.yaml", env: "dev", field: "budget.max_monthly_usd", want: []string{"0 is not allowed", "above 0"}},
+	{file: "79-max-minutes-negative.yaml", env: "dev", field: "scaling.max_minutes_to_full", want: []string{"-5 is not allowed", "1 to 1440"}},
 }
 
 // badDir holds the bad files; base.yaml beside it is the valid file they start from.
