@@ -115,7 +115,7 @@ func StripANSI(s string) string { return ansi.ReplaceAllString(s, "") }
 
 // boxPrefix is what cdktf and Terraform put before a diagnostic line:
 // a stack-name column ("dev  "), then "│ " or "╷".
-var boxPrefix = regexp.MustCompile(`^(?:[A-Za-z0-9_-]+\s+)?[│╷╵|]?\s*`)
+var boxPrefix = regexp.MustCompile(`^\s*(?:[A-Za-z0-9_-]+\s+)?[│╷╵|]?\s*`)
 
 // FirstError is the first Terraform (or cdktf) error in output: the
 // "Error: ..." line and the detail line after it, without colours and the
