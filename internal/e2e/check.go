@@ -108,9 +108,12 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 		p.addf("output compute_mode = %q, the stack is %s", mode, exp.Mode)
 	}
 
+	// has: the output is there to look up (a missing one is reported above).
+	has := func(name string) bool { _, ok := o[name]; return ok }
 	vpcID := o.String(outputs.VPCID)
 	vpcs, err := a.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{vpcID}})
 	switch {
+	case !has(outputs.VPCID):
 	case err != nil:
 		p.addf("vpc_id %q: %v", vpcID, apiErr(err))
 	case len(vpcs.Vpcs) != 1:
@@ -120,6 +123,9 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 	}
 
 	pub, priv := o.List(outputs.PublicSubnetIDs), o.List(outputs.PrivateSubnetIDs)
+	if !has(outputs.PublicSubnetIDs) || !has(outputs.PrivateSubnetIDs) {
+		return nil, p.Err() // the rest hangs on the network outputs
+	}
 	if len(pub)+len(priv) != exp.Subnets || len(pub) != len(priv) {
 		p.addf("%d public and %d private subnet IDs, the stack has %d subnets (half of each tier)", len(pub), len(priv), exp.Subnets)
 	}

@@ -18,7 +18,7 @@ var providerDir = flag.String("e2e.provider-dir", "", "directory of the built AW
 
 // TestBrokenStacks deploys two deliberately broken stacks (a fixture app
 // handed to the real cdktf CLI with --app): one the emulator refuses on
-// apply, one whose output names a VPC that does not exist. Each must fail
+// apply (a subnet outside its VPC), one whose output names a VPC that does not exist. Each must fail
 // naming the environment, the step and the error, and still be destroyed.
 func TestBrokenStacks(t *testing.T) {
 	if *providerDir == "" {
@@ -48,7 +48,7 @@ func TestBrokenStacks(t *testing.T) {
 		t.Fatalf("Run: %v\n%s", err, log.String())
 	}
 	want := map[string]struct{ step, msg string }{
-		"refused":   {StepDeploy, "InvalidVpc.Range"},
+		"refused":   {StepDeploy, "InvalidSubnet.Range"},
 		"badoutput": {StepCheck, `vpc_id "vpc-0badc0ffee0000000"`},
 	}
 	if len(results) != len(want) {

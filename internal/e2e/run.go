@@ -416,10 +416,11 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 		h.logf(r.name, "outputs contract holds")
 
 		if r.want(StepReplan) {
-			if err := r.replan(ctx, StepReplan); err != nil {
+			cell, err := r.replan(ctx, StepReplan, true)
+			if err != nil {
 				return StepReplan, err
 			}
-			r.res.Cells[StepReplan] = "no changes"
+			r.res.Cells[StepReplan] = cell
 		}
 		if r.want(StepDrift) {
 			cell, err := r.drift(ctx)
@@ -516,28 +517,29 @@ func (r *envRun) deploy(ctx context.Context, step string) (time.Duration, error)
 	return res.Elapsed, nil
 }
 
-// plan runs terraform plan -detailed-exitcode and returns the changes.
-func (r *envRun) plan(ctx context.Context, step string) ([]PlanChange, error) {
+// plan runs terraform plan -detailed-exitcode and returns the resource
+// changes and the names of the outputs whose value changes.
+func (r *envRun) plan(ctx context.Context, step string) ([]PlanChange, []string, error) {
 	planFile := filepath.Join(r.dir, strings.ReplaceAll(step, " ", "-")+".tfplan")
 	res, err := r.terraform(ctx, step, 10*time.Minute, "plan", "-input=false", "-lock-timeout=120s", "-detailed-exitcode", "-out="+planFile)
 	if err != nil {
-		return nil, &StepError{Env: r.name, Step: step, Err: err, Log: r.logPath(step)}
+		return nil, nil, &StepError{Env: r.name, Step: step, Err: err, Log: r.logPath(step)}
 	}
 	switch res.ExitCode {
 	case 0:
-		return nil, nil
+		return nil, nil, nil
 	case 2:
 		show, err := r.terraform(ctx, step+"-show", 5*time.Minute, "show", "-json", planFile)
 		if err != nil || show.ExitCode != 0 {
-			return nil, fmt.Errorf("terraform show -json: %v %s", err, FirstError(show.Output))
+			return nil, nil, fmt.Errorf("terraform show -json: %v %s", err, FirstError(show.Output))
 		}
 		start := strings.Index(show.Output, "{")
 		if start < 0 {
-			return nil, fmt.Errorf("terraform show -json printed no JSON")
+			return nil, nil, fmt.Errorf("terraform show -json printed no JSON")
 		}
-		return ParsePlan([]byte(show.Output[start:]))
+		return parsePlan([]byte(show.Output[start:]))
 	default:
-		return nil, &StepError{Env: r.name, Step: step, Err: fmt.Errorf("terraform plan exited %d", res.ExitCode), TFError: FirstError(res.Output), Log: r.logPath(step)}
+		return nil, nil, &StepError{Env: r.name, Step: step, Err: fmt.Errorf("terraform plan exited %d", res.ExitCode), TFError: FirstError(res.Output), Log: r.logPath(step)}
 	}
 }
 
@@ -553,16 +555,28 @@ func (r *envRun) init(ctx context.Context, step string) error {
 	return nil
 }
 
-func (r *envRun) replan(ctx context.Context, step string) error {
-	changes, err := r.plan(ctx, step)
+// replan requires a plan without resource changes; when exact, without
+// output changes either (terraform plan -detailed-exitcode exits 0). After a
+// change made out of band, outputs may change value (instance_ids in asg
+// mode is the group's membership when apply finished, by contract); the cell
+// says which did.
+func (r *envRun) replan(ctx context.Context, step string, exact bool) (string, error) {
+	changes, outs, err := r.plan(ctx, step)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if len(changes) > 0 {
-		return fmt.Errorf("the plan right after apply is not empty: %s", describeChanges(changes))
+		return "", fmt.Errorf("the plan is not empty: %s", describeChanges(changes))
 	}
-	r.h.logf(r.name, "%s: no changes", step)
-	return nil
+	if exact && len(outs) > 0 {
+		return "", fmt.Errorf("the plan changes outputs %s (terraform plan -detailed-exitcode exits 2)", strings.Join(outs, ", "))
+	}
+	cell := "no changes"
+	if len(outs) > 0 {
+		cell = "no resource changes (outputs " + strings.Join(outs, ", ") + " refresh)"
+	}
+	r.h.logf(r.name, "%s: %s", step, cell)
+	return cell, nil
 }
 
 func describeChanges(changes []PlanChange) string {
@@ -595,10 +609,11 @@ func (r *envRun) drift(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("SetDesiredCapacity: %s", apiErr(err))
 	}
 	r.h.logf(r.name, "drift: desired capacity %d -> %d out of band", from, to)
-	if err := r.replan(ctx, StepDrift); err != nil {
+	cell, err := r.replan(ctx, StepDrift, false)
+	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("desired %d->%d: no changes", from, to), nil
+	return fmt.Sprintf("desired %d->%d: %s", from, to, cell), nil
 }
 
 func (r *envRun) group(ctx context.Context, name string) (*groupView, error) {
@@ -794,7 +809,7 @@ func (r *envRun) update(ctx context.Context) (string, error) {
 	if err := r.init(ctx, StepUpdate); err != nil {
 		return "", err
 	}
-	changes, err := r.plan(ctx, StepUpdate)
+	changes, _, err := r.plan(ctx, StepUpdate)
 	if err != nil {
 		return "", err
 	}
@@ -831,10 +846,11 @@ func (r *envRun) update(ctx context.Context) (string, error) {
 	if err := p.Err(); err != nil {
 		return "", err
 	}
-	if err := r.replan(ctx, StepUpdate+"-replan"); err != nil {
+	cell, err := r.replan(ctx, StepUpdate+"-replan", true)
+	if err != nil {
 		return "", err
 	}
-	return summary + "; then no changes", nil
+	return summary + "; then " + cell, nil
 }
 
 // CheckUpdatePlan asserts the plan of an instance_type change: the launch

@@ -181,7 +181,22 @@ func (c PlanChange) String() string {
 // ParsePlan reads `terraform show -json PLAN` and returns the changes that
 // are not no-ops or data source reads, sorted by address.
 func ParsePlan(data []byte) ([]PlanChange, error) {
+	changes, _, err := parsePlan(data)
+	return changes, err
+}
+
+// OutputChanges reads `terraform show -json PLAN` and returns the names of
+// the outputs whose value the plan changes.
+func OutputChanges(data []byte) ([]string, error) {
+	_, outs, err := parsePlan(data)
+	return outs, err
+}
+
+func parsePlan(data []byte) ([]PlanChange, []string, error) {
 	var p struct {
+		OutputChanges map[string]struct {
+			Actions []string `json:"actions"`
+		} `json:"output_changes"`
 		ResourceChanges []struct {
 			Address string `json:"address"`
 			Mode    string `json:"mode"`
@@ -195,8 +210,15 @@ func ParsePlan(data []byte) ([]PlanChange, error) {
 		} `json:"resource_changes"`
 	}
 	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, fmt.Errorf("reading the plan JSON: %w", err)
+		return nil, nil, fmt.Errorf("reading the plan JSON: %w", err)
 	}
+	var outs []string
+	for name, oc := range p.OutputChanges {
+		if len(oc.Actions) > 0 && !(len(oc.Actions) == 1 && oc.Actions[0] == "no-op") {
+			outs = append(outs, name)
+		}
+	}
+	sort.Strings(outs)
 	var out []PlanChange
 	for _, rc := range p.ResourceChanges {
 		if rc.Mode == "data" {
@@ -224,7 +246,7 @@ func ParsePlan(data []byte) ([]PlanChange, error) {
 		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
-	return out, nil
+	return out, outs, nil
 }
 
 func jsonEqual(a, b any) bool {
