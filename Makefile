@@ -38,7 +38,7 @@ scan: synth ## scan every synthesized stack with KICS
 validate: synth ## terraform validate + plan every stack offline with the real AWS provider
 	scripts/validate.sh
 
-lint: ## go vet, staticcheck, actionlint, shellcheck, gofmt
+lint: ## go vet, staticcheck, gofmt, go mod tidy -diff, actionlint, shellcheck
 	scripts/lint.sh
 
 bench: deps ## synth and test benchmarks
