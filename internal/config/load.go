@@ -724,7 +724,8 @@ func checkNode(c *collector, n *yaml.Node, t reflect.Type, env, path string) {
 			c.typeProblem(n.Line, env, path, "is %s; want a string", show(n))
 		}
 	case reflect.Int:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		// YAML tags digits beyond 64 bits !!float; they are whole numbers out of range.
+		if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && !(n.Tag == "!!float" && decimalRE.MatchString(n.Value))) {
 			c.typeProblem(n.Line, env, path, "is %s; want a whole number", show(n))
 		} else if msg := wholeNumber(n.Value); msg != "" {
 			c.typeProblem(n.Line, env, path, "%s", msg)

@@ -420,11 +420,8 @@ func validateBackend(e *Environment, bad badFunc) {
 	if b.Key == "" || strings.HasPrefix(b.Key, "/") {
 		bad("backend.key", "%s is not an object key; want e.g. webtier/%s/terraform.tfstate", q(b.Key), keyText(e.Name))
 	}
-	switch {
-	case b.Region == e.Region: // the default, or the same: checked as region
-	case b.Region == "":
-		bad("backend.region", "is empty; want the bucket's AWS region such as us-east-1, or leave it out for the environment's region")
-	default:
+	// Left out (or empty), it is the environment's region, checked as region.
+	if b.Region != e.Region {
 		if msg := checkRegion(b.Region); msg != "" {
 			bad("backend.region", "%s", msg)
 		}
