@@ -34,6 +34,10 @@ const (
 	// anchored blocks (&name). Sharing a block between environments adds a
 	// few hundred; a file that adds more is an alias bomb.
 	MaxAliasValues = 10_000
+	// MaxMappingKeys is how many keys one mapping may have (the YAML decoder
+	// compares each key of a mapping with every other). The most any
+	// setting allows is 45 tags.
+	MaxMappingKeys = 1000
 	// MaxProblems is how many problems an error lists; it says how many more
 	// there were.
 	MaxProblems = 100
@@ -72,7 +76,8 @@ func (p Problem) String() string {
 type Errors struct {
 	// Source is the file name.
 	Source string
-	// Problems in file order.
+	// Problems in file order: at most MaxProblems, and one more when the
+	// YAML decoder gave up past them.
 	Problems []Problem
 	// Omitted counts the problems found beyond MaxProblems, not listed.
 	Omitted int
@@ -114,6 +119,12 @@ func (c *collector) add(line int, env, field, format string, args ...any) {
 		c.omitted++
 		return
 	}
+	c.problems = append(c.problems, Problem{Line: line, Env: env, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// addAlways adds a problem even past MaxProblems: one that says why the
+// problems before it may be incomplete (the decoder gave up).
+func (c *collector) addAlways(line int, env, field, format string, args ...any) {
 	c.problems = append(c.problems, Problem{Line: line, Env: env, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -285,14 +296,14 @@ func Parse(source string, data []byte) (*File, error) {
 		if defaultsCopy != nil {
 			if err := decodeLenient(defaultsCopy, &env); err != nil {
 				if !defaultsFailed {
-					c.add(defaultsNode.Line, "defaults", "", "%s", decoderGaveUp(err))
+					c.addAlways(defaultsNode.Line, "defaults", "", "%s", decoderGaveUp(err))
 				}
 				defaultsFailed = true
 				continue
 			}
 		}
 		if err := decodeLenient(withoutDuplicateKeys(v, map[*yaml.Node]*yaml.Node{}), &env); err != nil {
-			c.add(v.Line, name, "", "%s", decoderGaveUp(err))
+			c.addAlways(v.Line, name, "", "%s", decoderGaveUp(err))
 			continue
 		}
 		env.Name = name
@@ -358,6 +369,9 @@ func checkSize(root *yaml.Node) (line int, msg string) {
 	if s.cycle != nil {
 		return s.cycle.Line, fmt.Sprintf("the anchor &%s contains an alias of itself; its value would never end", keyText(s.cycle.Anchor))
 	}
+	if big := widestMapping(root); big != nil {
+		return big.Line, fmt.Sprintf("this mapping has %d keys; at most %d are read (tags allow 45)", len(big.Content)/2, MaxMappingKeys)
+	}
 	raw := satAdd(rawCount(root), satMul(envs, rawCount(defaults)))
 	switch {
 	case raw > MaxValues:
@@ -412,6 +426,23 @@ func rawCount(n *yaml.Node) int {
 		total += rawCount(ch)
 	}
 	return total
+}
+
+// widestMapping returns the first mapping of the tree as written with more
+// than MaxMappingKeys keys, or nil.
+func widestMapping(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content)/2 > MaxMappingKeys {
+		return n
+	}
+	for _, ch := range n.Content {
+		if big := widestMapping(ch); big != nil {
+			return big
+		}
+	}
+	return nil
 }
 
 // satAdd and satMul add and multiply counts without overflowing.
