@@ -6,9 +6,9 @@ package main
 import (
 	"os"
 
-	"github.com/platformstarter/elastic-web-tier/internal/review"
+	"github.com/platformstarter/elastic-web-tier/internal/reviewcli"
 )
 
 func main() {
-	os.Exit(review.Main(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(reviewcli.Main(os.Args[1:], os.Stdout, os.Stderr))
 }

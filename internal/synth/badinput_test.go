@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -501,5 +502,31 @@ func TestBadInputUnreadableFile(t *testing.T) {
 				t.Errorf("synth left %s behind; want nothing", names(entries))
 			}
 		})
+	}
+}
+
+// TestSynthDoesNotLinkDiagrams: the synth binary (main.go -> internal/synth)
+// links internal/review for its summary, not the diagram renderer or the
+// review command line.
+func TestSynthDoesNotLinkDiagrams(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command:", err)
+	}
+	const module = "github.com/platformstarter/elastic-web-tier"
+	out, err := exec.Command(goTool, "list", "-deps", module).Output()
+	if err != nil {
+		t.Fatalf("go list -deps %s: %v", module, err)
+	}
+	deps := strings.Fields(string(out))
+	for _, want := range []string{module + "/internal/synth", module + "/internal/review"} {
+		if !slices.Contains(deps, want) {
+			t.Errorf("the synth binary does not link %s; the check is looking at the wrong package", want)
+		}
+	}
+	for _, bad := range []string{module + "/internal/diagram", module + "/internal/reviewcli"} {
+		if slices.Contains(deps, bad) {
+			t.Errorf("the synth binary links %s", bad)
+		}
 	}
 }
