@@ -329,3 +329,16 @@ func TestTargetGroupNamePrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestDefaultTags(t *testing.T) {
+	f := &config.File{Project: "webtier"}
+	e := &config.Environment{Name: "prod", Tags: map[string]string{"team": "web"}}
+	got := f.DefaultTags(e)
+	want := map[string]string{"team": "web", "project": "webtier", "environment": "prod", "managed-by": "cdktf"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if len(e.Tags) != 1 {
+		t.Errorf("DefaultTags changed the environment's tags: %v", e.Tags)
+	}
+}

@@ -269,6 +269,25 @@ func Builtin() Environment {
 	}
 }
 
+// The default tags the stack puts on every resource besides the
+// environment's own tags (which may not use these keys).
+const (
+	TagProject     = "project"
+	TagEnvironment = "environment"
+	TagManagedBy   = "managed-by"
+)
+
+// DefaultTags are the provider default tags of environment e: its tags and
+// the project, environment and managed-by tags.
+func (f *File) DefaultTags(e *Environment) map[string]string {
+	tags := make(map[string]string, len(e.Tags)+3)
+	for k, v := range e.Tags {
+		tags[k] = v
+	}
+	tags[TagProject], tags[TagEnvironment], tags[TagManagedBy] = f.Project, e.Name, "cdktf"
+	return tags
+}
+
 // NamePrefix is the prefix of named resources: <project>-<env>.
 func (f *File) NamePrefix(e *Environment) string { return f.Project + "-" + e.Name }
 

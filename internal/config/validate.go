@@ -42,9 +42,9 @@ const (
 )
 
 // reservedTags are the tags the stack itself puts on resources: the
-// provider's default tags and the construct's Name and Tier tags. A user tag
-// with one of these keys would be overwritten without a word.
-var reservedTags = []string{"project", "environment", "managed-by", "Name", "Tier"}
+// provider's default tags (DefaultTags) and the constructs' Name and Tier
+// tags. A user tag with one of these keys would be overwritten without a word.
+var reservedTags = []string{TagProject, TagEnvironment, TagManagedBy, "Name", "Tier"}
 
 // badFunc reports one problem with a field of the environment.
 type badFunc func(field, format string, args ...any)

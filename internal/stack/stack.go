@@ -44,14 +44,9 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 	st := cdktf.NewTerraformStack(scope, ptr.S(e.Name))
 	s := &Stack{Stack: st}
 
-	tags := map[string]string{}
-	for k, v := range e.Tags {
-		tags[k] = v
-	}
-	tags["project"], tags["environment"], tags["managed-by"] = f.Project, e.Name, "cdktf"
 	provider.NewAwsProvider(st, ptr.S("aws"), &provider.AwsProviderConfig{
 		Region:      ptr.S(e.Region),
-		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: ptr.Tags(tags)}},
+		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: ptr.Tags(f.DefaultTags(e))}},
 	})
 	if b := e.Backend; b != nil {
 		cdktf.NewS3Backend(st, &cdktf.S3BackendConfig{
