@@ -210,6 +210,7 @@ func TestNoForgedLines(t *testing.T) {
 		{"escape sequences in a custom tag", validEnv + "    compute: {min_size: !x \"\\e[31m\"}\n", []string{`is a value tagged !x; want a whole number`}},
 		{"a value of 900,000 characters", validEnv + "    compute: {instance_type: " + huge + "}\n", []string{`"` + strings.Repeat("x", 48) + `"... (900000 characters) is not an EC2 instance type`}},
 		{"a key of 900,000 characters", validEnv + "    ? " + huge + "\n    : 1\n", []string{`... (900000 characters): unknown key`}},
+		{"escape sequences in malformed YAML", "environments:\n  dev: [\x1b[31m\n", []string{"malformed YAML"}},
 		{"bidirectional override in a value", validEnv + "    compute: {instance_type: \"t3\u202e.micro\"}\n", []string{`"t3\u202e.micro"`}},
 	}
 	for _, c := range cases {
