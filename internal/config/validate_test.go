@@ -328,22 +328,14 @@ func TestValidValuesAccepted(t *testing.T) {
 // in the environment and in the defaults block, so no overflow or sign
 // trick gets through; a new int field without a range fails here.
 func TestWholeNumbersFit32Bits(t *testing.T) {
-	var ints []string
-	for _, p := range leafPaths(reflect.TypeOf(config.Environment{}), "") {
-		if reflect.TypeOf(get(t, &config.Environment{Backend: &config.Backend{}}, p)).Kind() == reflect.Int {
-			ints = append(ints, p)
-		}
-	}
+	ints := intPaths(reflect.TypeOf(config.Environment{}), "")
 	if len(ints) < 25 {
 		t.Fatalf("found %d whole-number settings (%v); the walk is broken", len(ints), ints)
 	}
 	for _, p := range ints {
 		for _, v := range []string{"2147483648", "-2147483649", "9223372036854775807", "-9223372036854775808", "99999999999999999999"} {
-			sets := []string{p, v}
-			if strings.HasPrefix(p, "backend.") {
-				sets = []string{"backend.bucket", "state", p, v}
-			}
-			_, ce := problemsOf(t, build(t, "", sets...))
+			// Other problems may come with it (a block's required fields).
+			_, ce := problemsOf(t, build(t, "", p, v))
 			if ce == nil {
 				t.Errorf("%s: %s accepted", p, v)
 				continue
@@ -389,4 +381,27 @@ func TestIntegersInDecimal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// intPaths lists the dotted YAML key paths of t's whole-number settings,
+// descending into nested settings (pointers to them included).
+func intPaths(t reflect.Type, prefix string) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		ft := t.Field(i).Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		switch ft.Kind() {
+		case reflect.Struct:
+			out = append(out, intPaths(ft, prefix+tag+".")...)
+		case reflect.Int:
+			out = append(out, prefix+tag)
+		}
+	}
+	return out
 }
