@@ -1,9 +1,9 @@
 // Package stack wires the constructs into one TerraformStack per environment
 // and declares the outputs contract. It is wiring only: each construct gets
 // its part of the environment (a config type, defaulted and validated by
-// internal/config) and the IDs and ARNs of the others. The traffic path reads top to bottom:
-// network -> load balancer -> compute (registered in the target group) ->
-// observability -> scaling.
+// internal/config) and the IDs and ARNs of the others. The traffic path
+// reads top to bottom: network -> load balancer -> compute (registered in
+// the target group) -> observability -> scaling.
 package stack
 
 import (
