@@ -145,30 +145,41 @@ func firstLine(err error) string {
 // decoder's "excessive aliasing" is reported (it is never dropped, even
 // past MaxProblems), and nothing is validated on the half-read environment.
 func TestDecoderGivesUp(t *testing.T) {
-	src := "x: &a " + keys(980) + validEnv + "    suppressions: " + aliases(5) + "\n"
-	start := time.Now()
-	_, err := config.Parse("t.yaml", []byte(src))
-	took := time.Since(start)
-	var ce *config.Errors
-	if !errors.As(err, &ce) {
-		t.Fatalf("got %v, want *config.Errors", err)
-	}
-	if took > 500*time.Millisecond {
-		t.Errorf("took %v", took)
-	}
-	last := ce.Problems[len(ce.Problems)-1]
-	found := false
-	for _, p := range ce.Problems {
-		found = found || (p.Env == "dev" && strings.Contains(p.Msg, "excessive aliasing: the YAML decoder stopped reading here"))
-	}
-	if !found {
-		t.Errorf("no excessive aliasing problem on dev (last: %v):\n%v", last, firstLine(err))
-	}
-	if ce.Omitted == 0 || !strings.Contains(err.Error(), "more are left out") {
-		t.Errorf("want the unknown keys counted past MaxProblems: %s", firstLine(err))
-	}
-	if strings.Contains(err.Error(), "is missing") {
-		t.Errorf("phantom problems on the half-read environment:\n%s", err)
+	for _, c := range []struct{ name, src, env string }{
+		{"in an environment", "x: &a " + keys(980) + validEnv + "    suppressions: " + aliases(5) + "\n", "dev"},
+		{"in the defaults block, reported once", "x: &a " + keys(1000) + "\ndefaults:\n  suppressions: " + aliases(1) + validEnv +
+			"  two:\n    region: us-east-1\n    availability_zones: [us-east-1a, us-east-1b]\n    network: {cidr: 10.1.0.0/16}\n", "defaults"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			start := time.Now()
+			_, err := config.Parse("t.yaml", []byte(c.src))
+			took := time.Since(start)
+			var ce *config.Errors
+			if !errors.As(err, &ce) {
+				t.Fatalf("got %v, want *config.Errors", err)
+			}
+			if took > 500*time.Millisecond {
+				t.Errorf("took %v", took)
+			}
+			found := 0
+			for _, p := range ce.Problems {
+				if strings.Contains(p.Msg, "excessive aliasing: the YAML decoder stopped reading here") {
+					found++
+					if p.Env != c.env {
+						t.Errorf("reported on %q, want %q", p.Env, c.env)
+					}
+				}
+			}
+			if found != 1 {
+				t.Errorf("%d excessive aliasing problems, want 1:\n%v", found, firstLine(err))
+			}
+			if ce.Omitted == 0 || !strings.Contains(err.Error(), "more are left out") {
+				t.Errorf("want the unknown keys counted past MaxProblems: %s", firstLine(err))
+			}
+			if strings.Contains(err.Error(), "is missing") {
+				t.Errorf("phantom problems on the half-read environment:\n%s", err)
+			}
+		})
 	}
 }
 
