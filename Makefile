@@ -41,7 +41,7 @@ validate: synth ## terraform validate + plan every stack offline with the real A
 e2e: deps ## deploy, check, scale, update and destroy every environment against a local AWS emulator
 	scripts/e2e.sh
 
-lint: ## go vet, staticcheck, actionlint, shellcheck, gofmt
+lint: ## go vet, staticcheck, gofmt, go mod tidy -diff, actionlint, shellcheck
 	scripts/lint.sh
 
 bench: deps ## synth and test benchmarks

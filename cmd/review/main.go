@@ -9,7 +9,7 @@ import (
 	"os"
 
 	"github.com/platformstarter/elastic-web-tier/internal/cost"
-	"github.com/platformstarter/elastic-web-tier/internal/review"
+	"github.com/platformstarter/elastic-web-tier/internal/reviewcli"
 )
 
 func main() {
@@ -17,7 +17,7 @@ func main() {
 	if len(args) > 0 && args[0] == "cost" {
 		os.Exit(cost.Main(args[1:], os.Stdout, os.Stderr))
 	}
-	code := review.Main(args, os.Stdout, os.Stderr)
+	code := reviewcli.Main(args, os.Stdout, os.Stderr)
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(os.Stdout, cost.Brief)
 	}

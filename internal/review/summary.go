@@ -1,7 +1,9 @@
 // Package review turns synthesized stacks into something a reviewer can read:
-// a summary table of every stack, the differences between two environments
-// in settings rather than JSON, and an architecture diagram (Mermaid and SVG)
-// generated from the JSON. It is plain Go over internal/tfjson, no jsii.
+// a summary table of every stack (the end of every synth) and the
+// differences between two environments in settings rather than JSON. It is
+// what the synth binary links; the diagrams are internal/diagram and the
+// command line internal/reviewcli, which only cmd/review links. Plain Go over
+// internal/tfjson, no jsii.
 package review
 
 import (
