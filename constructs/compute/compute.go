@@ -42,6 +42,10 @@ type Wiring struct {
 	SubnetIDs []*string
 	// TargetGroupARN the instances register in.
 	TargetGroupARN *string
+	// LaunchTags are the stack's default tags. The provider's default_tags do
+	// not reach what an Auto Scaling group launches, so the launch template's
+	// tag specifications carry them to every instance and volume in both modes.
+	LaunchTags map[string]string
 }
 
 // Compute is what the construct exposes; the same fields in both modes.
@@ -113,7 +117,11 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		})
 		image = ami.InsecureValue()
 	}
-	nameTags := ptr.Name(w.Name + "-app")
+	launchTags := map[string]string{"Name": w.Name + "-app"}
+	for k, v := range w.LaunchTags {
+		launchTags[k] = v
+	}
+	specTags := ptr.Tags(launchTags)
 	lt := launchtemplate.NewLaunchTemplate(s, ptr.S("launch-template"), &launchtemplate.LaunchTemplateConfig{
 		NamePrefix:           ptr.S(w.Name + "-app-"),
 		Description:          ptr.S("Web app instances of " + w.Name),
@@ -141,8 +149,8 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 			},
 		}},
 		TagSpecifications: &[]*launchtemplate.LaunchTemplateTagSpecifications{
-			{ResourceType: ptr.S("instance"), Tags: nameTags},
-			{ResourceType: ptr.S("volume"), Tags: nameTags},
+			{ResourceType: ptr.S("instance"), Tags: specTags},
+			{ResourceType: ptr.S("volume"), Tags: specTags},
 		},
 		Tags:      ptr.Name(w.Name + "-app"),
 		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
@@ -169,6 +177,11 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 				VolumeSize: ptr.N(cfg.RootVolumeGiB),
 			},
 			Tags: ptr.Name(w.Name + "-app"),
+			// The user data is the launch template's (a new template version
+			// replaces the instance). The provider reads it back as a hash and
+			// hashes that hash again on every plan, a perpetual in-place update
+			// on AWS too (hashicorp/terraform-provider-aws#30825); make e2e found it.
+			Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.S("user_data")}},
 		})
 		lbtargetgroupattachment.NewLbTargetGroupAttachment(s, ptr.S("target"), &lbtargetgroupattachment.LbTargetGroupAttachmentConfig{
 			TargetGroupArn: w.TargetGroupARN,

@@ -920,7 +920,7 @@ func (r *envRun) destroy(ctx context.Context) (string, error) {
 		note = " (deletion protection lifted first)"
 	}
 	r.h.logf(r.name, "destroy (npx cdktf destroy %s)", r.name)
-	res, err := r.h.cdktf(ctx, r.env(), r.logPath(StepDestroy), 15*time.Minute, "destroy", r.name, "--auto-approve", "--output", r.out)
+	res, err := r.h.cdktf(ctx, r.env(), r.logPath(StepDestroy), 15*time.Minute, "destroy", r.name, "--auto-approve", "--skip-provider-lock", "--output", r.out)
 	if err == nil && res.ExitCode != 0 {
 		err = fmt.Errorf("npx cdktf destroy exited %d", res.ExitCode)
 	}

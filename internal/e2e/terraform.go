@@ -156,6 +156,8 @@ type PlanChange struct {
 	Actions []string
 	// Attrs are the top-level attributes whose planned value differs.
 	Attrs []string
+	// ReplaceBy are the attributes that force a replacement.
+	ReplaceBy []string
 }
 
 // Verb is the change in Terraform's words: create, update, replace, delete.
@@ -172,8 +174,13 @@ func (c PlanChange) Verb() string {
 
 func (c PlanChange) String() string {
 	s := c.Address + " " + c.Verb()
-	if len(c.Attrs) > 0 {
+	if len(c.ReplaceBy) > 0 {
+		s += " forced by " + strings.Join(c.ReplaceBy, ", ")
+	}
+	if len(c.Attrs) > 0 && len(c.Attrs) <= 8 {
 		s += " (" + strings.Join(c.Attrs, ", ") + ")"
+	} else if len(c.Attrs) > 8 {
+		s += fmt.Sprintf(" (%s and %d more)", strings.Join(c.Attrs[:8], ", "), len(c.Attrs)-8)
 	}
 	return s
 }
@@ -206,6 +213,7 @@ func parsePlan(data []byte) ([]PlanChange, []string, error) {
 				Before  map[string]any `json:"before"`
 				After   map[string]any `json:"after"`
 				Unknown map[string]any `json:"after_unknown"`
+				Replace [][]any        `json:"replace_paths"`
 			} `json:"change"`
 		} `json:"resource_changes"`
 	}
@@ -229,6 +237,13 @@ func parsePlan(data []byte) ([]PlanChange, []string, error) {
 			continue
 		}
 		c := PlanChange{Address: rc.Address, Type: rc.Type, Actions: a}
+		for _, path := range rc.Change.Replace {
+			var parts []string
+			for _, p := range path {
+				parts = append(parts, fmt.Sprint(p))
+			}
+			c.ReplaceBy = append(c.ReplaceBy, strings.Join(parts, "."))
+		}
 		for k, after := range rc.Change.After {
 			if !jsonEqual(rc.Change.Before[k], after) {
 				c.Attrs = append(c.Attrs, k)

@@ -95,6 +95,7 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		VPCID:          s.Network.VPCID,
 		SubnetIDs:      s.Network.PrivateSubnetIDs(),
 		TargetGroupARN: s.ALB.TargetGroupARN,
+		LaunchTags:     f.DefaultTags(e),
 	}); err != nil {
 		return nil, err
 	}

@@ -46,6 +46,10 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 from moto.autoscaling import models as asg_models  # noqa: E402
 from moto.autoscaling import responses as asg_responses  # noqa: E402
 from moto.core.responses import ActionResult, EmptyResult  # noqa: E402
+from moto.ec2.models import elastic_block_store as ec2_ebs  # noqa: E402
+from moto.ec2.models import instances as ec2_instances  # noqa: E402
+from moto.ec2.models import launch_templates as ec2_lt  # noqa: E402
+from moto.ec2.models import security_groups as ec2_sg  # noqa: E402
 from moto.ec2.models import vpcs as ec2_vpcs  # noqa: E402
 from moto.ec2.responses import monitoring as ec2_monitoring  # noqa: E402
 from moto.elbv2 import models as elbv2_models  # noqa: E402
@@ -120,6 +124,101 @@ def delete_vpc_endpoints(orig, self, vpce_ids=None):
     orig(self, vpce_ids)
     for vpce_id in vpce_ids or []:
         self.vpc_end_points.pop(vpce_id, None)
+
+
+def _rule_description(self):
+    """EC2 DescribeSecurityGroupRules: SecurityGroupRule.Description is "the
+    security group rule description", whatever the rule refers to: a CIDR, a
+    prefix list or another security group.
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRule.html
+    (moto reads the description only from a CIDR range, so a rule that
+    references a group comes back without it and every plan updates it.)"""
+    return (self.ip_range.get("Description")
+            or (self.source_group or {}).get("Description"))
+
+
+if not isinstance(getattr(ec2_sg.SecurityGroupRule, "description", None), property):
+    fail("SecurityGroupRule.description is no longer a property in moto %s: the shim rule_description needs updating" % moto.__version__)
+ec2_sg.SecurityGroupRule.description = property(_rule_description)
+PATCHES.append("rule_description")
+
+
+@patch(ec2_lt.LaunchTemplateVersion, "__init__")
+def launch_template_version(orig, self, template, number, data, description):
+    """EC2 CreateLaunchTemplate: the request's TagSpecifications tag the launch
+    template itself ("To tag the launch template, the resource type must be
+    launch-template"); they are not part of the template's data, which holds
+    only the tag specifications for the instances and volumes it launches.
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html
+    (moto copies them into LaunchTemplateData, so the provider reads back a
+    launch-template tag specification it never wrote and plans a new version.)"""
+    specs = data.get("TagSpecifications")
+    if specs:
+        data["TagSpecifications"] = [t for t in specs if t.get("ResourceType") != "launch-template"]
+        if not data["TagSpecifications"]:
+            del data["TagSpecifications"]
+    orig(self, template, number, data, description)
+
+
+@patch(ec2_instances.InstanceBackend, "run_instances")
+def run_instances_from_template(orig, self, image_id, count, user_data, security_group_names, **kwargs):
+    """EC2 RunInstances with a launch template: "Any additional parameters that
+    you specify for the new instance override the corresponding parameters
+    included in the launch template"; what the request leaves out, the template
+    gives: here its metadata options (IMDSv2) and detailed monitoring.
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html
+    (moto takes only a few fields from the template, so instances that an Auto
+    Scaling group launches from a template requiring IMDSv2 come up with
+    HttpTokens optional.)"""
+    if kwargs.get("launch_template"):
+        data = self._get_template_from_args(kwargs["launch_template"]).data
+        if not kwargs.get("metadata_options") and data.get("MetadataOptions"):
+            kwargs["metadata_options"] = data["MetadataOptions"]
+        enabled = (data.get("Monitoring") or {}).get("Enabled")
+        if kwargs.get("monitoring_state") in (None, "disabled") and str(enabled).lower() == "true":
+            kwargs["monitoring_state"] = "enabled"
+    return orig(self, image_id, count, user_data, security_group_names, **kwargs)
+
+
+def instance_nic_association():
+    """EC2 DescribeInstances / RunInstances: InstanceNetworkInterface.Association
+    is "the association information for an Elastic IPv4 associated with the
+    network interface", present only when the interface has a public IP.
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceNetworkInterface.html
+    (moto sends an empty Association for every interface; the provider takes
+    any Association for associate_public_ip_address = true and replaces a
+    private instance on every plan.) moto already drops the empty block in
+    DescribeNetworkInterfaces; this does the same inside instances."""
+    from moto.core.serialize import return_if_not_empty
+    from moto.ec2.responses._base_response import EC2BaseResponse
+
+    table = EC2BaseResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER
+    for path in ("Instance.NetworkInterfaces.InstanceNetworkInterface.Association",
+                 "InstanceNetworkInterface.PrivateIpAddresses.InstancePrivateIpAddress.Association"):
+        if path in table:
+            fail("moto %s already transforms %s: the shim instance_nic_association needs updating" % (moto.__version__, path))
+        table[path] = return_if_not_empty
+    PATCHES.append("instance_nic_association")
+
+
+instance_nic_association()
+
+
+@patch(ec2_ebs.EBSBackend, "_create_default_encryption_key")
+def ebs_default_key(orig, self):
+    """KMS: the key that protects EBS volumes when none is named (alias
+    aws/ebs) is an AWS managed key, "created, managed, and used on your behalf
+    by an AWS service": DescribeKey reports KeyManager AWS, and it is not
+    deleted with the stack that first encrypted a volume.
+    https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
+    https://docs.aws.amazon.com/kms/latest/APIReference/API_KeyMetadata.html
+    (moto creates it as a customer managed key, so it looks like a key the
+    stack made and left behind.)"""
+    arn = orig(self)
+    from moto.kms import kms_backends
+
+    kms_backends[self.account_id][self.region_name].describe_key(arn).key_manager = "AWS"
+    return arn
 
 
 # --- Elastic Load Balancing v2 ---------------------------------------------
