@@ -30,6 +30,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Python, "python", "python3", "Python with moto "+MotoVersion)
 	fs.StringVar(&o.Terraform, "terraform", "terraform", "Terraform CLI")
 	timeout := fs.Duration("timeout", 30*time.Minute, "limit for the whole run")
+	steps := fs.String("steps", "", "comma-separated steps after deploy and check (re-plan,drift,scale,update; default all); destroy always runs")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: e2e -provider-dir DIR [flags]
 
@@ -53,6 +54,9 @@ Flags:
 	o.ProviderBin = filepath.Join(*providerDir, "terraform-provider-aws")
 	if *envs != "" {
 		o.Envs = strings.Split(*envs, ",")
+	}
+	if *steps != "" {
+		o.Steps = strings.Split(*steps, ",")
 	}
 	o.Log = stderr
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -46,6 +46,9 @@ func Report(w io.Writer, results []*EnvResult) int {
 	}
 	tw.Flush()
 	for _, r := range results {
+		if r.Retries > 0 {
+			fmt.Fprintf(w, "%s: %d command(s) run again after the emulator dropped a connection\n", r.Env, r.Retries)
+		}
 		if r.Failure != nil {
 			fmt.Fprintf(w, "FAIL %v\n", r.Failure)
 		}

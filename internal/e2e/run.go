@@ -103,6 +103,8 @@ type EnvResult struct {
 	Cells     map[string]string // step -> what it saw
 	Failure   *StepError
 	Destroyed bool
+	// Retries counts commands run again after a dropped emulator connection.
+	Retries int
 }
 
 // StepError names the environment, the step and the first Terraform error.
@@ -323,6 +325,7 @@ func (r *envRun) env() []string {
 		"ENVIRONMENTS_FILE="+r.envFile,
 		"NO_COLOR=1",
 		"FORCE_COLOR=0",
+		"CI=1", // cdktf prints plain lines (every Terraform error) instead of its live view
 	)
 	if r.backend != "" {
 		env = append(env, "TF_CLI_ARGS_init=-backend-config="+r.backend)
@@ -467,6 +470,40 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 	return r.res
 }
 
+// transientMarkers are what a request to the emulator's server fails with
+// when the connection drops under load: the transport, not an API answer.
+var transientMarkers = []string{"use of closed network connection", "connection reset by peer"}
+
+// IsTransient says whether a failed command's first error is a dropped
+// connection to the emulator.
+func IsTransient(output string) bool {
+	first := FirstError(output)
+	for _, m := range transientMarkers {
+		if strings.Contains(first, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// retryTransient runs a deploy or destroy again (up to twice) when it failed
+// only because a connection to the emulator dropped, as a user would re-run
+// it; Terraform resumes from its state. Each retry is logged and counted in
+// the report.
+func (r *envRun) retryTransient(ctx context.Context, step string, run func() (Result, error)) (Result, error) {
+	var spent time.Duration
+	for attempt := 0; ; attempt++ {
+		res, err := run()
+		spent += res.Elapsed
+		res.Elapsed = spent // a deploy's time includes its retries
+		if err != nil || res.ExitCode == 0 || attempt == 2 || !IsTransient(res.Output) {
+			return res, err
+		}
+		r.res.Retries++
+		r.h.logf(r.name, "%s: the emulator dropped a connection (%s); running it again", step, FirstError(res.Output))
+	}
+}
+
 func (r *envRun) want(step string) bool {
 	return len(r.h.opt.Steps) == 0 || contains(r.h.opt.Steps, step)
 }
@@ -492,8 +529,10 @@ func (r *envRun) terraform(ctx context.Context, step string, timeout time.Durati
 func (r *envRun) deploy(ctx context.Context, step string) (time.Duration, error) {
 	outFile := filepath.Join(r.dir, "outputs.json")
 	_ = os.Remove(outFile)
-	res, err := r.h.cdktf(ctx, r.env(), r.logPath(step), 15*time.Minute,
-		"deploy", r.name, "--auto-approve", "--skip-provider-lock", "--outputs-file", outFile, "--output", r.out)
+	res, err := r.retryTransient(ctx, step, func() (Result, error) {
+		return r.h.cdktf(ctx, r.env(), r.logPath(step), 15*time.Minute,
+			"deploy", r.name, "--auto-approve", "--skip-provider-lock", "--outputs-file", outFile, "--output", r.out)
+	})
 	if err != nil {
 		return 0, &StepError{Env: r.name, Step: step, Err: err, TFError: FirstError(res.Output), Log: r.logPath(step)}
 	}
@@ -710,8 +749,11 @@ func (r *envRun) scale(ctx context.Context) (string, error) {
 		switch {
 		case e.Kind == "scaling":
 			activities++
-		case e.Kind == "target" && !contains(before.ids, e.Target):
-			newTargets[e.Target] = true
+		case e.Kind == "target":
+			id, _, _ := strings.Cut(e.Target, ":") // "i-...:8080"
+			if !contains(before.ids, id) {
+				newTargets[id] = true
+			}
 		}
 	}
 	fromN, toN := int(aws.ToInt32(before.DesiredCapacity)), int(aws.ToInt32(after.DesiredCapacity))
@@ -920,7 +962,9 @@ func (r *envRun) destroy(ctx context.Context) (string, error) {
 		note = " (deletion protection lifted first)"
 	}
 	r.h.logf(r.name, "destroy (npx cdktf destroy %s)", r.name)
-	res, err := r.h.cdktf(ctx, r.env(), r.logPath(StepDestroy), 15*time.Minute, "destroy", r.name, "--auto-approve", "--skip-provider-lock", "--output", r.out)
+	res, err := r.retryTransient(ctx, StepDestroy, func() (Result, error) {
+		return r.h.cdktf(ctx, r.env(), r.logPath(StepDestroy), 15*time.Minute, "destroy", r.name, "--auto-approve", "--skip-provider-lock", "--output", r.out)
+	})
 	if err == nil && res.ExitCode != 0 {
 		err = fmt.Errorf("npx cdktf destroy exited %d", res.ExitCode)
 	}

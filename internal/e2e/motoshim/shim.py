@@ -392,11 +392,24 @@ def main():
         for name in PATCHES:
             print(name)
         return
-    from moto.server import main as moto_main
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import WSGIRequestHandler, run_simple
 
+    class OneRequestPerConnection(WSGIRequestHandler):
+        """Serve HTTP/1.0: the connection closes after each answer. Under load,
+        the development server's HTTP/1.1 keep-alive connections were closed
+        while the provider (Go) was still reading an answer ("use of closed
+        network connection" on a 200), failing an apply at random; a
+        connection per request costs nothing on loopback."""
+
+        protocol_version = "HTTP/1.0"
+
+    os.environ.setdefault("MOTO_PORT", str(args.port))
     sys.stderr.write("motoshim: moto %s with %d shims on %s:%d\n" % (moto.__version__, len(PATCHES), args.host, args.port))
     sys.stderr.flush()
-    moto_main(["-H", args.host, "-p", str(args.port)])
+    # As moto.server.main does, with the request handler above.
+    app = DomainDispatcherApplication(create_backend_app)
+    run_simple(args.host, args.port, app, threaded=True, request_handler=OneRequestPerConnection)
 
 
 if __name__ == "__main__":
