@@ -31,6 +31,11 @@ func TestFirstError(t *testing.T) {
 			"Error: Error acquiring the state lock: Error message: operation error S3: PutObject, precondition failed",
 		},
 		{
+			"failed synth",
+			"Synth command: go run .\nError:         non-zero exit code 1\n\nCommand output on stderr:\n\n    synth: policy checks failed:\n      - prod EWT-COST-1: over budget\n    exit status 1\n",
+			"synth: policy checks failed: - prod EWT-COST-1: over budget",
+		},
+		{
 			"first of two",
 			"Error: one\n\nError: two\n",
 			"Error: one",

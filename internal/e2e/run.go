@@ -833,13 +833,25 @@ func (r *envRun) update(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("%d launch templates in the stack, want 1", len(lts))
 	}
 	cur, _ := lts[0].String("instance_type")
-	next := map[string]string{"t3.micro": "t3.small", "t3.small": "t3.medium"}[cur]
+	// A neighbour of about the same price, so the change stays within the
+	// environment's budget (synth checks it).
+	next := map[string]string{"t3.micro": "t3.small", "t3.small": "t3.micro"}[cur]
 	if next == "" {
 		next = "t3.micro"
+	}
+	before, err := os.ReadFile(r.envFile)
+	if err != nil {
+		return "", err
 	}
 	if err := editEnvFile(r.envFile, r.name, []string{"compute", "instance_type"}, next); err != nil {
 		return "", err
 	}
+	applied := false
+	defer func() {
+		if !applied { // the destroy that follows a failure deploys the config that is in place
+			_ = os.WriteFile(r.envFile, before, 0o644)
+		}
+	}()
 	r.h.logf(r.name, "update: instance_type %s -> %s", cur, next)
 	res, err := r.h.cdktf(ctx, r.env(), r.logPath(StepUpdate), 5*time.Minute, "synth", "--output", r.out)
 	if err == nil && res.ExitCode != 0 {
@@ -866,6 +878,7 @@ func (r *envRun) update(ctx context.Context) (string, error) {
 	if _, err := r.deploy(ctx, StepUpdate); err != nil {
 		return "", err
 	}
+	applied = true
 	var p Problems
 	lt := r.outputs.String(outputs.LaunchTemplateID)
 	v, err := r.aws.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(lt), Versions: []string{"$Latest"}})

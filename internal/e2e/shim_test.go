@@ -13,6 +13,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 )
 
 // The shims against the real emulator (moto is on every machine of the
@@ -75,6 +77,104 @@ func TestShims(t *testing.T) {
 		}
 		if _, err := a.EC2.UnmonitorInstances(ctx, &ec2.UnmonitorInstancesInput{InstanceIds: []string{id}}); err != nil {
 			t.Fatalf("UnmonitorInstances: %v", err)
+		}
+	})
+
+	t.Run("RuleDescription", func(t *testing.T) {
+		a1, err := a.EC2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("a"), Description: aws.String("a"), VpcId: aws.String(vpcID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b1, err := a.EC2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("b"), Description: aws.String("b"), VpcId: aws.String(vpcID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.EC2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: a1.GroupId,
+			IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(8080), ToPort: aws.Int32(8080),
+				UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: b1.GroupId, Description: aws.String("app from alb")}}}}}); err != nil {
+			t.Fatal(err)
+		}
+		rules, err := a.EC2.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{
+			Filters: []ec2types.Filter{{Name: aws.String("group-id"), Values: []string{aws.ToString(a1.GroupId)}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range rules.SecurityGroupRules {
+			if r.ReferencedGroupInfo != nil {
+				found = true
+				if got := aws.ToString(r.Description); got != "app from alb" {
+					t.Errorf("description of a rule referencing a group = %q, want %q", got, "app from alb")
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no rule referencing a group in %+v", rules.SecurityGroupRules)
+		}
+	})
+
+	t.Run("LaunchTemplateTagsAndRunInstances", func(t *testing.T) {
+		lt, err := a.EC2.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("tags"),
+			TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeLaunchTemplate, Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("lt")}}}},
+			LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: ami, InstanceType: ec2types.InstanceTypeT3Micro,
+				MetadataOptions: &ec2types.LaunchTemplateInstanceMetadataOptionsRequest{HttpTokens: ec2types.LaunchTemplateHttpTokensStateRequired},
+				Monitoring:      &ec2types.LaunchTemplatesMonitoringRequest{Enabled: aws.Bool(true)},
+				TagSpecifications: []ec2types.LaunchTemplateTagSpecificationRequest{{ResourceType: ec2types.ResourceTypeInstance,
+					Tags: []ec2types.Tag{{Key: aws.String("environment"), Value: aws.String("e2e")}}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := a.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, spec := range v.LaunchTemplateVersions[0].LaunchTemplateData.TagSpecifications {
+			if spec.ResourceType == ec2types.ResourceTypeLaunchTemplate {
+				t.Errorf("the template's own tags are in its data: %+v", spec)
+			}
+		}
+		if n := len(v.LaunchTemplateVersions[0].LaunchTemplateData.TagSpecifications); n != 1 {
+			t.Errorf("%d tag specifications in the template data, want the instance one", n)
+		}
+		// What RunInstances leaves out comes from the template (as for a group's launches).
+		run, err := a.EC2.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: aws.String(subID),
+			LaunchTemplate: &ec2types.LaunchTemplateSpecification{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId},
+			NetworkInterfaces: nil})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := a.EC2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{aws.ToString(run.Instances[0].InstanceId)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := d.Reservations[0].Instances[0]
+		if i.MetadataOptions == nil || i.MetadataOptions.HttpTokens != ec2types.HttpTokensStateRequired {
+			t.Errorf("instance from a template requiring IMDSv2: metadata options %+v", i.MetadataOptions)
+		}
+		if i.Monitoring == nil || i.Monitoring.State != ec2types.MonitoringStateEnabled {
+			t.Errorf("instance from a template with detailed monitoring: %+v", i.Monitoring)
+		}
+		if tag(i.Tags, "environment") != "e2e" {
+			t.Errorf("instance tags %+v lack the template's environment tag", i.Tags)
+		}
+		// A private instance has no public address and no Association block.
+		for _, ni := range i.NetworkInterfaces {
+			if ni.Association != nil {
+				t.Errorf("interface %s of a private instance has an Association %+v", aws.ToString(ni.NetworkInterfaceId), ni.Association)
+			}
+		}
+	})
+
+	t.Run("EBSDefaultKeyIsAWSManaged", func(t *testing.T) {
+		if _, err := a.EC2.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String("us-east-1a"), Size: aws.Int32(8), Encrypted: aws.Bool(true)}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := a.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/aws/ebs")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.KeyMetadata.KeyManager != kmstypes.KeyManagerTypeAws {
+			t.Errorf("aws/ebs key manager = %s, want AWS", d.KeyMetadata.KeyManager)
 		}
 	})
 
@@ -187,6 +287,37 @@ func TestShims(t *testing.T) {
 		}
 		if c := aws.ToString(acts.Activities[0].Cause); !strings.Contains(c, "executed policy out changing the desired capacity from 2 to 3") {
 			t.Errorf("newest activity's cause = %q, want the capped policy execution 2 -> 3", c)
+		}
+
+		// An instance refresh replaces every instance, from the current template.
+		before := groupInstances(g.AutoScalingGroups[0])
+		ref, err := a.ASG.StartInstanceRefresh(ctx, &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String("shim")})
+		if err != nil {
+			t.Fatalf("StartInstanceRefresh: %v", err)
+		}
+		d2, err := a.ASG.DescribeInstanceRefreshes(ctx, &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String("shim")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d2.InstanceRefreshes) != 1 || aws.ToString(d2.InstanceRefreshes[0].InstanceRefreshId) != aws.ToString(ref.InstanceRefreshId) ||
+			d2.InstanceRefreshes[0].Status != asgtypes.InstanceRefreshStatusSuccessful {
+			t.Errorf("DescribeInstanceRefreshes = %+v, want the one refresh, Successful", d2.InstanceRefreshes)
+		}
+		g2, err := a.ASG.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{"shim"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := groupInstances(g2.AutoScalingGroups[0])
+		if len(after) != 3 {
+			t.Errorf("%d instances after the refresh, want 3", len(after))
+		}
+		for _, id := range after {
+			if contains(before, id) {
+				t.Errorf("instance %s survived the refresh", id)
+			}
+		}
+		if _, err := a.ASG.CancelInstanceRefresh(ctx, &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String("shim")}); err == nil || !strings.Contains(err.Error(), "ActiveInstanceRefreshNotFound") {
+			t.Errorf("CancelInstanceRefresh with none in progress: err = %v, want ActiveInstanceRefreshNotFound", err)
 		}
 	})
 }

@@ -122,6 +122,18 @@ var boxPrefix = regexp.MustCompile(`^\s*(?:[A-Za-z0-9_-]+\s+)?[│╷╵|]?\s*`)
 // box drawing around diagnostics. "" when there is none.
 func FirstError(output string) string {
 	lines := strings.Split(StripANSI(output), "\n")
+	// A failed synth: cdktf reports "Error: non-zero exit code 1"; the app's
+	// own message ("synth: ...") and its first problem say what is wrong.
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "synth: ") {
+			msg := t
+			if i+1 < len(lines) && strings.TrimSpace(lines[i+1]) != "" {
+				msg += " " + strings.TrimSpace(lines[i+1])
+			}
+			return cut(msg)
+		}
+	}
 	for i, l := range lines {
 		l = boxPrefix.ReplaceAllString(strings.TrimRight(l, " \r"), "")
 		if !strings.HasPrefix(l, "Error: ") {
@@ -141,12 +153,16 @@ func FirstError(output string) string {
 			msg += ": " + d
 			break
 		}
-		if len(msg) > 600 {
-			msg = msg[:600] + "..."
-		}
-		return msg
+		return cut(msg)
 	}
 	return ""
+}
+
+func cut(msg string) string {
+	if len(msg) > 600 {
+		return msg[:600] + "..."
+	}
+	return msg
 }
 
 // PlanChange is one resource change of a plan (terraform show -json).

@@ -382,6 +382,85 @@ def describe_scaling_activities(orig, self):
     return ActionResult({"Activities": acts})
 
 
+def _refresh_result(r):
+    return {
+        "InstanceRefreshId": r["id"], "AutoScalingGroupName": r["group"], "Status": r["status"],
+        "StatusReason": r.get("reason", ""), "StartTime": r["start"], "EndTime": r.get("end"),
+        "PercentageComplete": r["percent"], "InstancesToUpdate": 0, "Preferences": r["preferences"],
+    }
+
+
+def start_instance_refresh(self):
+    """Auto Scaling StartInstanceRefresh: "Starts an instance refresh": the
+    group replaces its instances (those not on the desired configuration when
+    SkipMatching) with instances from its current launch template, answering
+    the refresh's InstanceRefreshId; one refresh at a time, else
+    InstanceRefreshInProgress. DescribeInstanceRefreshes lists them, newest
+    first. The emulator has no boot time, so the replacement completes at once
+    (status Successful, 100 %); each termination and launch is an activity.
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StartInstanceRefresh.html
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeInstanceRefreshes.html
+    (moto does not implement it; the provider retries it until its timeout.)"""
+    import uuid
+
+    name = self._get_param("AutoScalingGroupName")
+    backend = self.autoscaling_backend
+    group = backend.autoscaling_groups.get(name)
+    if group is None:
+        from moto.autoscaling.exceptions import ValidationError
+
+        raise ValidationError("AutoScalingGroup name not found - %s" % name)
+    refreshes = getattr(group, "_shim_refreshes", [])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    old = sorted(s.instance.id for s in group.instance_states)
+    stamp = now.strftime("At %Y-%m-%dT%H:%M:%SZ ")
+    cause = "an instance refresh replaced the instance"
+    if old:
+        backend.ec2_backend.terminate_instances(old)
+        group.instance_states = []
+        acts = getattr(group, "_shim_activities", [])
+        for iid in old:
+            acts.append(asg_models.Activity("Terminating EC2 instance: %s" % iid, stamp + cause, group,
+                                            start_time=now, end_time=now, status_code="Successful"))
+        group._shim_activities = acts
+    _with_cause(group, cause, lambda: backend.set_desired_capacity(name, group.desired_capacity))
+    backend.update_attached_target_groups(name)
+    r = {"id": str(uuid.uuid4()), "group": name, "status": "Successful", "start": now, "end": now,
+         "percent": 100, "preferences": self._get_param("Preferences") or {}}
+    refreshes.insert(0, r)
+    group._shim_refreshes = refreshes
+    return ActionResult({"InstanceRefreshId": r["id"]})
+
+
+def describe_instance_refreshes(self):
+    """See start_instance_refresh."""
+    name = self._get_param("AutoScalingGroupName")
+    group = self.autoscaling_backend.autoscaling_groups.get(name)
+    ids = self._get_param("InstanceRefreshIds") or []
+    out = [r for r in getattr(group, "_shim_refreshes", []) if not ids or r["id"] in ids]
+    return ActionResult({"InstanceRefreshes": [_refresh_result(r) for r in out]})
+
+
+def cancel_instance_refresh(self):
+    """Auto Scaling CancelInstanceRefresh: without a refresh in progress it
+    fails with ActiveInstanceRefreshNotFound (refreshes here complete at once).
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CancelInstanceRefresh.html"""
+    from moto.core.exceptions import ServiceException
+
+    class ActiveInstanceRefreshNotFound(ServiceException):
+        code = "ActiveInstanceRefreshNotFound"
+
+    raise ActiveInstanceRefreshNotFound("No in progress or pending Instance Refresh found for Auto Scaling group %s"
+                                        % self._get_param("AutoScalingGroupName"))
+
+
+for _fn in (start_instance_refresh, describe_instance_refreshes, cancel_instance_refresh):
+    if hasattr(asg_responses.AutoScalingResponse, _fn.__name__):
+        fail("moto %s now has AutoScalingResponse.%s: the shim needs updating" % (moto.__version__, _fn.__name__))
+    setattr(asg_responses.AutoScalingResponse, _fn.__name__, _fn)
+    PATCHES.append(_fn.__name__)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
