@@ -289,7 +289,15 @@ func TestShims(t *testing.T) {
 			t.Errorf("newest activity's cause = %q, want the capped policy execution 2 -> 3", c)
 		}
 
-		// An instance refresh replaces every instance, from the current template.
+		// A new template version (user data included) and a refresh onto it:
+		// every instance is replaced from the new version.
+		if _, err := a.EC2.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId,
+			LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: ami, InstanceType: ec2types.InstanceTypeT3Small, UserData: aws.String("IyEvYmluL3NoCg==")}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.EC2.ModifyLaunchTemplate(ctx, &ec2.ModifyLaunchTemplateInput{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId, DefaultVersion: aws.String("2")}); err != nil {
+			t.Fatal(err)
+		}
 		before := groupInstances(g.AutoScalingGroups[0])
 		ref, err := a.ASG.StartInstanceRefresh(ctx, &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String("shim")})
 		if err != nil {
@@ -310,6 +318,19 @@ func TestShims(t *testing.T) {
 		after := groupInstances(g2.AutoScalingGroups[0])
 		if len(after) != 3 {
 			t.Errorf("%d instances after the refresh, want 3", len(after))
+		}
+		if len(after) > 0 {
+			d, err := a.EC2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range d.Reservations {
+				for _, i := range r.Instances {
+					if i.InstanceType != ec2types.InstanceTypeT3Small {
+						t.Errorf("instance %s after the refresh is %s, want the new version's t3.small", aws.ToString(i.InstanceId), i.InstanceType)
+					}
+				}
+			}
 		}
 		for _, id := range after {
 			if contains(before, id) {

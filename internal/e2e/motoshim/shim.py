@@ -152,6 +152,15 @@ def launch_template_version(orig, self, template, number, data, description):
     https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html
     (moto copies them into LaunchTemplateData, so the provider reads back a
     launch-template tag specification it never wrote and plans a new version.)"""
+    # CreateLaunchTemplateVersion: "UserData: The user data ... base64-encoded",
+    # as for CreateLaunchTemplate (moto decodes it only there, so a group
+    # launching from a new version fails an assertion and never scales).
+    # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestLaunchTemplateData.html
+    from moto.core.types import Base64EncodedString
+    from moto.ec2.utils import parse_user_data
+
+    if data.get("UserData") is not None and not isinstance(data["UserData"], Base64EncodedString):
+        data["UserData"] = parse_user_data(data["UserData"])
     specs = data.get("TagSpecifications")
     if specs:
         data["TagSpecifications"] = [t for t in specs if t.get("ResourceType") != "launch-template"]
