@@ -138,7 +138,7 @@ func TestShims(t *testing.T) {
 		}
 		// What RunInstances leaves out comes from the template (as for a group's launches).
 		run, err := a.EC2.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: aws.String(subID),
-			LaunchTemplate: &ec2types.LaunchTemplateSpecification{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId},
+			LaunchTemplate:    &ec2types.LaunchTemplateSpecification{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId},
 			NetworkInterfaces: nil})
 		if err != nil {
 			t.Fatal(err)
