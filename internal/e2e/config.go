@@ -24,8 +24,26 @@ func editEnvFile(file, env string, path []string, value any) error {
 	return os.WriteFile(file, out, 0o644)
 }
 
+// appendEnvFile appends item to the list environments.<env>.<key> of the
+// environments file (creating the list).
+func appendEnvFile(file, env, key string, item any) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	out, err := editEnv(data, env, []string{key}, item, true)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	return os.WriteFile(file, out, 0o644)
+}
+
 // EditEnv is editEnvFile on the file's bytes.
 func EditEnv(data []byte, env string, path []string, value any) ([]byte, error) {
+	return editEnv(data, env, path, value, false)
+}
+
+func editEnv(data []byte, env string, path []string, value any, appendToList bool) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
@@ -49,9 +67,20 @@ func EditEnv(data []byte, env string, path []string, value any) ([]byte, error) 
 		return nil, err
 	}
 	last := path[len(path)-1]
-	if existing := child(node, last, false); existing != nil {
+	existing := child(node, last, false)
+	switch {
+	case appendToList && existing != nil && existing.Kind == yaml.SequenceNode:
+		existing.Content = append(existing.Content, &v)
+	case appendToList:
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{&v}}
+		if existing != nil {
+			*existing = *seq
+		} else {
+			node.Content = append(node.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: last}, seq)
+		}
+	case existing != nil:
 		*existing = v
-	} else {
+	default:
 		node.Content = append(node.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: last}, &v)
 	}
 	var buf bytes.Buffer

@@ -138,6 +138,23 @@ environments:
 	if err != nil {
 		t.Fatal(err)
 	}
+	if out, err = editEnv(out, "prod", []string{"suppressions"}, map[string]string{"rule": "EWT-ALB-2", "resource": "prod/alb/lb", "reason": "r"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if out, err = editEnv(out, "prod", []string{"suppressions"}, map[string]string{"rule": "EWT-X", "resource": "prod/x", "reason": "r2"}, true); err != nil {
+		t.Fatal(err)
+	}
+	var sup struct {
+		Environments map[string]struct {
+			Suppressions []map[string]string
+		}
+	}
+	if err := yaml.Unmarshal(out, &sup); err != nil {
+		t.Fatal(err)
+	}
+	if s := sup.Environments["prod"].Suppressions; len(s) != 2 || s[0]["rule"] != "EWT-ALB-2" || s[1]["reason"] != "r2" {
+		t.Errorf("prod suppressions after two appends = %v, want EWT-ALB-2 then EWT-X", s)
+	}
 	var got struct {
 		Defaults struct {
 			Compute map[string]string

@@ -394,8 +394,16 @@ func CheckUpdatePlan(mode string, changes []PlanChange) (string, error) {
 func (r *envRun) destroy(ctx context.Context) (string, error) {
 	note := ""
 	if r.exp.Deletion {
-		r.h.logf(r.name, "destroy: lifting the load balancer's deletion protection first (alb.deletion_protection: false, deploy)")
+		r.h.logf(r.name, "destroy: lifting the load balancer's deletion protection first (alb.deletion_protection: false with a suppression of EWT-ALB-2, deploy)")
 		if err := editEnvFile(r.envFile, r.name, []string{"alb", "deletion_protection"}, false); err != nil {
+			return "", err
+		}
+		// A production load balancer without deletion protection fails the
+		// policy check (EWT-ALB-2) unless the file says why.
+		if err := appendEnvFile(r.envFile, r.name, "suppressions", map[string]string{
+			"rule": "EWT-ALB-2", "resource": r.name + "/alb/lb",
+			"reason": "decommissioning: deletion protection lifted to destroy the environment",
+		}); err != nil {
 			return "", err
 		}
 		if _, err := r.deploy(ctx, StepDestroy); err != nil {

@@ -419,14 +419,5 @@ func ingressRules(s *tfjson.Stack) []ingressRule {
 	return out
 }
 
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 // The rules across settings and the budget gate live in cross.go.
 func init() { rules = append(rules, crossRules...) }
