@@ -25,6 +25,9 @@
 // When anything does not match, Setup leaves the environment as it was and
 // prints one line: the kernel then loads the package the standard way.
 // EWT_LAZY_JSII=0 turns it off.
+//
+// With lazy loading on, Setup also starts the kernel without jsii's Node
+// launcher process (see PrepareKernel); EWT_JSII_LAUNCHER=1 keeps it.
 package lazyjsii
 
 import (
@@ -68,7 +71,13 @@ type Status struct {
 	Package  string // the provider package and version, e.g. "@cdktf/provider-aws 19.54.0"
 	Exports  int    // names the provider index exports
 	Prepared bool   // Setup built the copy (first use of this version)
-	Took     time.Duration
+	// Direct is set when the kernel runs without jsii's Node launcher
+	// (JSII_RUNTIME names the direct kernel; see PrepareKernel).
+	Direct bool
+	// KernelNote says why the launcher is kept (empty when Direct, or when
+	// EWT_JSII_LAUNCHER=1 asked for it).
+	KernelNote string
+	Took       time.Duration
 }
 
 var (
@@ -105,7 +114,10 @@ type host struct {
 	// loadProvider makes the kernel load the provider package (starting the
 	// kernel if needed); it panics on failure, as jsii calls do.
 	loadProvider func()
-	indexTimeout time.Duration
+	// prepareKernel prepares the direct kernel under a root and returns
+	// the JSII_RUNTIME value that starts it.
+	prepareKernel func(root string) (string, error)
+	indexTimeout  time.Duration
 }
 
 func osHost() host {
@@ -121,6 +133,7 @@ func osHost() host {
 		// the next jsii call creates a new one with the current environment.
 		restartKernel: jsii.Close,
 		loadProvider:  awsjsii.Initialize,
+		prepareKernel: PrepareKernel,
 		indexTimeout:  2 * time.Minute,
 	}
 }
@@ -157,10 +170,11 @@ func setup(w io.Writer, h host) (st Status) {
 		case !st.Active:
 			fmt.Fprintf(w, "lazy jsii loading off: %s; loading the provider the standard (slower) way\n", st.Reason)
 		case st.Prepared:
-			fmt.Fprintf(w, "lazy jsii loading: prepared a lazily loading copy of %s (%d exports) in %.1fs (once per version): %s\n",
-				st.Package, st.Exports, st.Took.Seconds(), st.Entry)
+			fmt.Fprintf(w, "lazy jsii loading: prepared a lazily loading copy of %s (%d exports) in %.1fs (once per version), %s: %s\n",
+				st.Package, st.Exports, st.Took.Seconds(), st.kernelSummary(), st.Entry)
 		case verbose:
-			fmt.Fprintf(w, "lazy jsii loading: active for %s (%d exports), copy checked in %dms: %s\n", st.Package, st.Exports, st.Took.Milliseconds(), st.Entry)
+			fmt.Fprintf(w, "lazy jsii loading: active for %s (%d exports), copy checked in %dms, %s: %s\n",
+				st.Package, st.Exports, st.Took.Milliseconds(), st.kernelSummary(), st.Entry)
 		}
 	}()
 	fallback := func(format string, args ...any) Status {
@@ -170,16 +184,24 @@ func setup(w io.Writer, h host) (st Status) {
 	userCache, cacheErr := h.cacheDir()
 	inherited := h.getenv(EnvCacheRoot)
 	ours := cacheErr == nil && inherited != "" && isUnder(inherited, BaseDir(userCache))
+	// A JSII_RUNTIME that names a direct kernel of ours was set by a parent
+	// process that has lazy loading on.
+	inheritedRuntime := h.getenv(EnvRuntime)
+	oursRuntime := cacheErr == nil && isOurKernel(inheritedRuntime, BaseDir(userCache))
 
 	switch v := strings.ToLower(strings.TrimSpace(h.getenv(EnvSwitch))); v {
 	case "", "1", "true", "on", "yes":
 	case "0", "false", "off", "no":
-		if ours { // set by a parent process that has it on: undo it for our kernel
+		if ours || oursRuntime { // set by a parent process that has it on: undo it for our kernel
 			if h.kernelRunning() {
 				return fallback("%s=%s came after the jsii kernel started with lazy loading", EnvSwitch, v)
 			}
-			if err := h.unsetenv(EnvCacheRoot); err != nil {
-				return fallback("%v", err)
+			for _, k := range []string{EnvCacheRoot, EnvRuntime} {
+				if (k == EnvCacheRoot && ours) || (k == EnvRuntime && oursRuntime) {
+					if err := h.unsetenv(k); err != nil {
+						return fallback("%v", err)
+					}
+				}
 			}
 			h.restartKernel()
 		}
@@ -215,13 +237,35 @@ func setup(w io.Writer, h host) (st Status) {
 	if other := standardEntry(res.Entry); other != "" {
 		return fallback("the jsii kernel used %s instead of the prepared copy", other)
 	}
+	st = Status{Active: true, Root: res.Root, Entry: res.Entry, Package: pkg.Name + " " + pkg.Version, Exports: res.Exports, Prepared: res.Prepared}
+	// The direct kernel, unless asked not to or another runtime command is set.
+	restart := false
+	switch {
+	case h.getenv(EnvLauncher) == "1":
+	case oursRuntime:
+		st.Direct = true // inherited from a parent that prepared it
+	case inheritedRuntime != "":
+		st.KernelNote = EnvRuntime + " is already set"
+	default:
+		cmd, err := h.prepareKernel(root)
+		if err != nil {
+			st.KernelNote = err.Error()
+			break
+		}
+		if err := h.setenv(EnvRuntime, cmd); err != nil {
+			return fallback("%v", err)
+		}
+		st.Direct, restart = true, true
+	}
 	if inherited == "" {
 		if err := h.setenv(EnvCacheRoot, root); err != nil {
 			return fallback("%v", err)
 		}
+		restart = true
+	}
+	if restart {
 		h.restartKernel()
 	}
-	st = Status{Active: true, Root: res.Root, Entry: res.Entry, Package: pkg.Name + " " + pkg.Version, Exports: res.Exports, Prepared: res.Prepared}
 	if res.Prepared {
 		pruneUnusedRoots(BaseDir(userCache), root, unusedRootAge)
 	}
@@ -230,14 +274,41 @@ func setup(w io.Writer, h host) (st Status) {
 	// is still loaded lazily.
 	if h.getenv(envValidate) == "" && !runtimeIndexReady(res.Entry) {
 		if err := warmUp(h, res.Entry); err != nil {
-			// Back to the standard path, with a kernel that has not seen the root.
+			// Back to the standard path, with a kernel that has not seen the
+			// root nor the direct kernel.
 			_ = h.unsetenv(EnvCacheRoot)
+			if st.Direct && !oursRuntime {
+				_ = h.unsetenv(EnvRuntime)
+			}
 			h.restartKernel()
 			return fallback("%v", err)
 		}
 		st.Prepared = true
 	}
 	return st
+}
+
+// kernelSummary says in a few words how the kernel is started.
+func (st Status) kernelSummary() string {
+	switch {
+	case st.Direct:
+		return "direct kernel (no Node launcher)"
+	case st.KernelNote != "":
+		return "jsii's Node launcher (" + st.KernelNote + ")"
+	default:
+		return "jsii's Node launcher (" + EnvLauncher + "=1)"
+	}
+}
+
+// isOurKernel reports whether a JSII_RUNTIME value names a direct kernel
+// under base (as PrepareKernel returns it: a single-quoted path).
+func isOurKernel(v, base string) bool {
+	p, ok := strings.CutPrefix(v, "'")
+	if !ok {
+		return false
+	}
+	p, ok = strings.CutSuffix(p, "'")
+	return ok && filepath.Base(p) == "kernel" && filepath.Base(filepath.Dir(p)) == kernelDir && isUnder(p, base)
 }
 
 // runtimeIndexReady reports whether entry holds the kernel's runtime index of
