@@ -29,6 +29,78 @@ type Package struct {
 	Name    string
 	Version string
 	Tarball []byte
+	// Identity names the tarball's content without reading it: the Go
+	// module that embeds it, its version and its go.sum hash ("path@version
+	// h1:..."), which covers the tarball. Empty (test binaries, replaced
+	// modules): the tarball's sha256 is computed instead.
+	Identity string
+	// Rewrite is what the copy changes; nil is the provider's lazy index.
+	Rewrite *Rewrite
+}
+
+// Rewrite is the one file of a package that its copy changes: File is
+// replaced by Apply of its original, which is kept as Kept.
+type Rewrite struct {
+	File, Kept string
+	// Apply returns the new content and a count to report (the provider
+	// index's exports), or an error when the original is not of the shape
+	// it knows.
+	Apply func(orig []byte) ([]byte, int, error)
+}
+
+// lazyIndex is the provider's rewrite: lib/index.js becomes the lazily
+// loading index.
+var lazyIndex = &Rewrite{File: indexFile, Kept: eagerFile, Apply: func(orig []byte) ([]byte, int, error) {
+	ix, err := ParseIndex(orig)
+	if err != nil {
+		return nil, 0, err
+	}
+	return ix.LazySource(), len(ix.Exports), nil
+}}
+
+func (p Package) rewrite() *Rewrite {
+	if p.Rewrite == nil {
+		return lazyIndex
+	}
+	return p.Rewrite
+}
+
+// source is what the stand-in tarball says p's tarball is.
+func (p Package) source() string {
+	if p.Identity != "" {
+		return p.Identity
+	}
+	return "sha256:" + sha(p.Tarball)
+}
+
+// Stub is the stand-in tarball that Setup hands the bindings to pass to the
+// kernel instead of p's: a package.json naming p and the source of its real
+// tarball, a few hundred bytes. The kernel only digests the tarball it is
+// handed to find its cache entry, where Prepare filed the copy; so it reads
+// and hashes this instead of p's tarball (33 MB for the provider, which the
+// Go side also writes to a temporary file on every run).
+func (p Package) Stub() []byte {
+	pj, _ := json.Marshal(struct {
+		Name        string `json:"name"`
+		Version     string `json:"version"`
+		Description string `json:"description"`
+	}{p.Name, p.Version, "stand-in handed to the jsii kernel by elastic-web-tier (internal/lazyjsii) for the tarball " + p.source() +
+		"; the kernel finds the prepared copy of that tarball under this one's digest"})
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.NoCompression)
+	tw := tar.NewWriter(zw)
+	_ = tw.WriteHeader(&tar.Header{Name: "package/package.json", Mode: 0o644, Size: int64(len(pj)), Typeflag: tar.TypeReg,
+		ModTime: time.Unix(0, 0), Format: tar.FormatUSTAR})
+	_, _ = tw.Write(pj)
+	_ = tw.Close()
+	_ = zw.Close()
+	return buf.Bytes()
+}
+
+// Handed is p as the kernel gets it from Setup: with the stand-in tarball.
+// Its digest names the directory of the prepared copy.
+func (p Package) Handed() Package {
+	return Package{Name: p.Name, Version: p.Version, Tarball: p.Stub(), Identity: p.Identity, Rewrite: p.Rewrite}
 }
 
 // Digest is the hex digest the jsii kernel files p under in its package
@@ -71,8 +143,9 @@ const (
 	indexFile    = "lib/index.js"
 	eagerFile    = "lib/index.eager.js"
 	// formatVersion changes whenever what Prepare writes changes, so that
-	// older copies are rebuilt (it is also part of the cache root).
-	formatVersion = 1
+	// older copies are rebuilt (it is also part of the cache root). 2: filed
+	// under the stand-in tarball's digest; cdktf copied too.
+	formatVersion = 2
 )
 
 // stamp records what an entry was prepared from; verify checks it on use.
@@ -80,10 +153,12 @@ type stamp struct {
 	Format      int    `json:"format"`
 	Name        string `json:"name"`
 	Version     string `json:"version"`
-	Digest      string `json:"digest"`
+	Digest      string `json:"digest"` // of the stand-in tarball
+	Source      string `json:"source"` // the real tarball (Package.Identity, or its sha256)
+	Rewritten   string `json:"rewritten"`
 	Exports     int    `json:"exports"`
-	EagerSHA256 string `json:"eager_sha256"`
-	IndexSHA256 string `json:"index_sha256"`
+	EagerSHA256 string `json:"eager_sha256"` // the rewritten file's original
+	IndexSHA256 string `json:"index_sha256"` // the rewritten file
 	Files       int    `json:"files"`
 }
 
@@ -100,14 +175,14 @@ type Result struct {
 }
 
 // Prepare makes sure root holds a verified lazily loading copy of p where the
-// jsii kernel will look for it, building it when it is missing or does not
-// verify. It is idempotent and safe to run in several processes at once:
+// jsii kernel will look for it when handed p's stand-in tarball (Stub),
+// building it when it is missing or does not verify. It is idempotent and safe to run in several processes at once:
 // each builds in its own temporary directory under root and renames it into
 // place; a process that loses the race uses the winner's copy once it
 // verifies.
 func Prepare(root string, p Package) (Result, error) {
 	res := Result{Root: root}
-	entry, err := EntryDir(root, p)
+	entry, err := EntryDir(root, p.Handed())
 	if err != nil {
 		return res, err
 	}
@@ -163,8 +238,8 @@ func Prepare(root string, p Package) (Result, error) {
 }
 
 // build extracts p's tarball into dir the way the kernel does (the leading
-// "package/" stripped), keeps the original index as index.eager.js, writes the
-// lazy index, the manifest, the stamp and last the kernel's marker.
+// "package/" stripped), keeps the original of the rewritten file, writes its
+// new content, the manifest, the stamp and last the kernel's marker.
 func build(dir string, p Package, digest string) error {
 	if err := extract(dir, p.Tarball); err != nil {
 		return fmt.Errorf("extracting %s %s: %w", p.Name, p.Version, err)
@@ -172,19 +247,19 @@ func build(dir string, p Package, digest string) error {
 	if err := checkPackageJSON(dir, p); err != nil {
 		return err
 	}
-	orig, err := os.ReadFile(filepath.Join(dir, indexFile))
+	rw := p.rewrite()
+	orig, err := os.ReadFile(filepath.Join(dir, rw.File))
 	if err != nil {
 		return err
 	}
-	ix, err := ParseIndex(orig)
+	changed, count, err := rw.Apply(orig)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", p.Name, indexFile, err)
+		return fmt.Errorf("%s %s: %s: %w", p.Name, p.Version, rw.File, err)
 	}
-	lazy := ix.LazySource()
-	if err := os.WriteFile(filepath.Join(dir, eagerFile), orig, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, rw.Kept), orig, 0o644); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, indexFile), lazy, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, rw.File), changed, 0o644); err != nil {
 		return err
 	}
 	files, err := writeManifest(dir)
@@ -192,8 +267,8 @@ func build(dir string, p Package, digest string) error {
 		return err
 	}
 	st := stamp{
-		Format: formatVersion, Name: p.Name, Version: p.Version, Digest: digest,
-		Exports: len(ix.Exports), EagerSHA256: sha(orig), IndexSHA256: sha(lazy), Files: files,
+		Format: formatVersion, Name: p.Name, Version: p.Version, Digest: digest, Source: p.source(), Rewritten: rw.File,
+		Exports: count, EagerSHA256: sha(orig), IndexSHA256: sha(changed), Files: files,
 	}
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
@@ -206,9 +281,10 @@ func build(dir string, p Package, digest string) error {
 }
 
 // verify checks that dir is a complete lazily loading copy of p made by this
-// format: stamp, package.json, the lazy index being exactly what the original
-// index turns into (so it exports the same names), and every file of the
-// manifest present with its size.
+// format: stamp (for p's real tarball), package.json, the rewritten file
+// being exactly what its kept original turns into (for the provider: the
+// same names exported), and every file of the manifest present with its
+// size.
 func verify(dir string, p Package, digest string) (stamp, error) {
 	var st stamp
 	b, err := os.ReadFile(filepath.Join(dir, stampFile))
@@ -221,29 +297,36 @@ func verify(dir string, p Package, digest string) (stamp, error) {
 	if st.Format != formatVersion || st.Name != p.Name || st.Version != p.Version || st.Digest != digest {
 		return st, fmt.Errorf("%s is for %s %s (format %d), not %s %s (format %d)", stampFile, st.Name, st.Version, st.Format, p.Name, p.Version, formatVersion)
 	}
+	if src := p.source(); st.Source != src {
+		return st, fmt.Errorf("%s is a copy of %s, not of %s", stampFile, st.Source, src)
+	}
+	rw := p.rewrite()
+	if st.Rewritten != rw.File {
+		return st, fmt.Errorf("%s rewrote %s, not %s", stampFile, st.Rewritten, rw.File)
+	}
 	if err := checkPackageJSON(dir, p); err != nil {
 		return st, err
 	}
-	orig, err := os.ReadFile(filepath.Join(dir, eagerFile))
+	orig, err := os.ReadFile(filepath.Join(dir, rw.Kept))
 	if err != nil {
 		return st, err
 	}
 	if sha(orig) != st.EagerSHA256 {
-		return st, fmt.Errorf("%s was changed", eagerFile)
+		return st, fmt.Errorf("%s was changed", rw.Kept)
 	}
-	lazy, err := os.ReadFile(filepath.Join(dir, indexFile))
+	changed, err := os.ReadFile(filepath.Join(dir, rw.File))
 	if err != nil {
 		return st, err
 	}
-	if sha(lazy) != st.IndexSHA256 {
-		return st, fmt.Errorf("%s was changed", indexFile)
+	if sha(changed) != st.IndexSHA256 {
+		return st, fmt.Errorf("%s was changed", rw.File)
 	}
-	ix, err := ParseIndex(orig)
+	want, count, err := rw.Apply(orig)
 	if err != nil {
 		return st, err
 	}
-	if !bytes.Equal(ix.LazySource(), lazy) || len(ix.Exports) != st.Exports {
-		return st, fmt.Errorf("%s is not the lazy form of %s", indexFile, eagerFile)
+	if !bytes.Equal(want, changed) || count != st.Exports {
+		return st, fmt.Errorf("%s is not the rewrite of %s", rw.File, rw.Kept)
 	}
 	if err := checkManifest(dir, st.Files); err != nil {
 		return st, err

@@ -56,7 +56,7 @@ func TestPrepareBuildsAVerifiedEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entry, _ := EntryDir(root, p)
+	entry, _ := EntryDir(root, p.Handed())
 	if res.Entry != entry || res.Root != root || res.Exports != 3 || !res.Prepared {
 		t.Fatalf("first Prepare = %+v", res)
 	}
@@ -153,14 +153,14 @@ func TestPrepareRebuildsABrokenEntry(t *testing.T) {
 				t.Fatal(err)
 			}
 			damage(t, res.Entry)
-			if _, err := verify(res.Entry, p, p.Digest()); err == nil {
+			if _, err := verify(res.Entry, p, p.Handed().Digest()); err == nil {
 				t.Fatal("verify accepted the damaged entry")
 			}
 			again, err := Prepare(root, p)
 			if err != nil || !again.Prepared {
 				t.Fatalf("Prepare after damage = %+v, %v; want a rebuild", again, err)
 			}
-			if _, err := verify(res.Entry, p, p.Digest()); err != nil {
+			if _, err := verify(res.Entry, p, p.Handed().Digest()); err != nil {
 				t.Errorf("rebuilt entry does not verify: %v", err)
 			}
 			if left, _ := os.ReadDir(filepath.Join(root, ".tmp")); len(left) != 0 {
@@ -179,7 +179,7 @@ func TestVerifyAllowsKernelFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(res.Entry, ".jsii.runtime.v1.json"), "{}")
-	if _, err := verify(res.Entry, p, p.Digest()); err != nil {
+	if _, err := verify(res.Entry, p, p.Handed().Digest()); err != nil {
 		t.Error(err)
 	}
 }
@@ -211,7 +211,7 @@ func TestPrepareRefusesMismatches(t *testing.T) {
 			if res, err := Prepare(root, p); err == nil {
 				t.Fatalf("Prepare accepted it: %+v", res)
 			}
-			entry, _ := EntryDir(root, p)
+			entry, _ := EntryDir(root, p.Handed())
 			if _, err := os.Stat(entry); !os.IsNotExist(err) {
 				t.Errorf("an entry was installed anyway (%v)", err)
 			}
@@ -266,7 +266,7 @@ func TestPrepareConcurrentProcesses(t *testing.T) {
 	if prepared != 1 {
 		t.Errorf("%d processes report having installed the entry, want 1", prepared)
 	}
-	if _, err := verify(mustEntry(t, root, p), p, p.Digest()); err != nil {
+	if _, err := verify(mustEntry(t, root, p), p, p.Handed().Digest()); err != nil {
 		t.Errorf("entry does not verify: %v", err)
 	}
 	if left, _ := os.ReadDir(filepath.Join(root, ".tmp")); len(left) != 0 {
@@ -299,7 +299,7 @@ func TestHelperPrepare(t *testing.T) {
 
 func mustEntry(t *testing.T, root string, p Package) string {
 	t.Helper()
-	e, err := EntryDir(root, p)
+	e, err := EntryDir(root, p.Handed())
 	if err != nil {
 		t.Fatal(err)
 	}

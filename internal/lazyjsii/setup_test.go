@@ -26,6 +26,10 @@ type fakeHost struct {
 	// the preparations.
 	kernelErr   error
 	kernelCalls int
+	// extra are the other packages to copy; handed is what each package's
+	// bindings were last told to hand the kernel.
+	extra  []Package
+	handed map[string][]byte
 }
 
 // kernelCmd is what the fake direct kernel's JSII_RUNTIME is.
@@ -38,7 +42,7 @@ func newFakeHost(t *testing.T) *fakeHost {
 }
 
 func (f *fakeHost) entry() string {
-	e, _ := EntryDir(RootDir(f.cache, "1.0.0"), f.pkg)
+	e, _ := EntryDir(RootDir(f.cache, "1.0.0"), f.pkg.Handed())
 	return e
 }
 
@@ -68,6 +72,20 @@ func (f *fakeHost) host() host {
 			if err := os.WriteFile(filepath.Join(f.entry(), ".jsii.runtime.v1.json"), []byte("{}"), 0o644); err != nil {
 				panic(err)
 			}
+		},
+		extra: func() []Package { return f.extra },
+		hand: func(name string, b []byte) bool {
+			known := name == f.pkg.Name
+			for _, p := range f.extra {
+				known = known || name == p.Name
+			}
+			if known {
+				if f.handed == nil {
+					f.handed = map[string][]byte{}
+				}
+				f.handed[name] = b
+			}
+			return known
 		},
 		prepareKernel: func(root string) (string, error) {
 			f.kernelCalls++
