@@ -1,7 +1,8 @@
 #!/bin/sh
 # The "app" of cdktf.json (what `npx cdktf synth` and `npx cdktf deploy` run):
 # the same program as `go run .`, run from a binary in bin/ that is rebuilt
-# with `go build` only when a file of the project is newer than it. `go run .`
+# with `go build` only when a file of the project (other than Markdown and
+# docs/, which no build reads) is newer than it. `go run .`
 # (and a no-op `go build`) checks the whole build graph on every run, about
 # 0.3 s of CPU; this check is a `find` over the project's few hundred files.
 # It also sets JSII_NODE and NODE_OPTIONS as the Makefile does, so that the
@@ -17,8 +18,8 @@ bin=bin/elastic-web-tier
 
 stale() {
   [ ! -x "$bin" ] && return 0
-  newer=$(find . \( -name .git -o -name node_modules -o -name cdktf.out -o -name .cdktf.out.staging -o -path ./bin \) -prune \
-    -o -type f -newer "$bin" -print | head -n 1)
+  newer=$(find . \( -name .git -o -name node_modules -o -name cdktf.out -o -name .cdktf.out.staging -o -path ./bin -o -path ./docs \) -prune \
+    -o -type f ! -name '*.md' -newer "$bin" -print | head -n 1)
   [ -n "$newer" ]
 }
 if stale; then

@@ -30,9 +30,8 @@ type Package struct {
 	Version string
 	Tarball []byte
 	// Identity names the tarball's content without reading it: the Go
-	// module that embeds it, its version and its go.sum hash ("path@version
-	// h1:..."), which covers the tarball. Empty (test binaries, replaced
-	// modules): the tarball's sha256 is computed instead.
+	// module version that embeds it ("path@vX.Y.Z"; see pinnedModule).
+	// Empty (a replaced module): the tarball's sha256 is computed instead.
 	Identity string
 	// Rewrite is what the copy changes; nil is the provider's lazy index.
 	Rewrite *Rewrite

@@ -34,8 +34,8 @@
 // (Package.Stub) that it has the bindings hand the kernel instead of the
 // real ones: the kernel then digests that instead of reading and hashing the
 // 33 MB provider tarball, which the Go side no longer writes to a temporary
-// file either. The real tarball is named in the stand-in by its Go module's
-// go.sum hash, so checking a copy on use needs no hashing of it.
+// file either. The real tarball is named in the stand-in by the Go module
+// version that embeds it, so checking a copy on use needs no hashing of it.
 package lazyjsii
 
 import (

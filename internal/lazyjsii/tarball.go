@@ -64,9 +64,12 @@ func handTarball(name string, b []byte) bool {
 }
 
 // pinnedModule returns the npm-style version of module path this program was
-// built with, and its identity ("path@version h1:...") when the build
-// information has the module's go.sum hash (not in test binaries, nor for a
-// replaced module).
+// built with, and its identity, "path@vVERSION": a module version's content
+// never changes (go.sum pins its hash, and the go command checks it), so it
+// names the tarball the module embeds without hashing it. The same identity
+// comes out of the build information of a binary and, in test binaries, of
+// go.mod, so that both use one copy. A replaced module has no identity (the
+// tarball's sha256 is used instead); go.mod's replace makes pinnedVersion fail.
 func pinnedModule(path string) (version, identity string, err error) {
 	version, err = pinnedVersion(path)
 	if err != nil {
@@ -74,12 +77,12 @@ func pinnedModule(path string) (version, identity string, err error) {
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
-			if d.Path == path && d.Replace == nil && d.Sum != "" {
-				identity = d.Path + "@" + d.Version + " " + d.Sum
+			if d.Path == path && d.Replace != nil {
+				return version, "", nil
 			}
 		}
 	}
-	return version, identity, nil
+	return version, path + "@v" + version, nil
 }
 
 // pinnedVersion returns the version of module path that this program was
