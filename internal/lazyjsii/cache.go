@@ -45,6 +45,8 @@ type Rewrite struct {
 	// index's exports), or an error when the original is not of the shape
 	// it knows.
 	Apply func(orig []byte) ([]byte, int, error)
+	// Next is another file the copy changes, or nil.
+	Next *Rewrite
 }
 
 // lazyIndex is the provider's rewrite: lib/index.js becomes the lazily
@@ -143,8 +145,9 @@ const (
 	eagerFile    = "lib/index.eager.js"
 	// formatVersion changes whenever what Prepare writes changes, so that
 	// older copies are rebuilt (it is also part of the cache root). 2: filed
-	// under the stand-in tarball's digest; cdktf copied too.
-	formatVersion = 2
+	// under the stand-in tarball's digest; cdktf copied too. 3: cdktf's
+	// creation stacks formatted on first read.
+	formatVersion = 3
 )
 
 // stamp records what an entry was prepared from; verify checks it on use.
@@ -159,6 +162,59 @@ type stamp struct {
 	EagerSHA256 string `json:"eager_sha256"` // the rewritten file's original
 	IndexSHA256 string `json:"index_sha256"` // the rewritten file
 	Files       int    `json:"files"`
+	// More are the other rewritten files (Rewrite.Next), in order.
+	More []rewriteStamp `json:"more,omitempty"`
+}
+
+// rewriteStamp records one more rewritten file.
+type rewriteStamp struct {
+	File      string `json:"file"`
+	Count     int    `json:"count"`
+	OrigSHA   string `json:"orig_sha256"`
+	NewSHA256 string `json:"new_sha256"`
+}
+
+// applyRewrite rewrites rw.File in dir, keeping the original as rw.Kept.
+func applyRewrite(dir string, rw *Rewrite) (orig, changed []byte, count int, err error) {
+	orig, err = os.ReadFile(filepath.Join(dir, rw.File))
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	changed, count, err = rw.Apply(orig)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("%s: %w", rw.File, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, rw.Kept), orig, 0o644); err != nil {
+		return nil, nil, 0, err
+	}
+	return orig, changed, count, os.WriteFile(filepath.Join(dir, rw.File), changed, 0o644)
+}
+
+// checkRewrite checks that rw.File in dir is exactly the rewrite of its kept
+// original, whose hashes the stamp recorded.
+func checkRewrite(dir string, rw *Rewrite, origSHA, newSHA string, count int) error {
+	orig, err := os.ReadFile(filepath.Join(dir, rw.Kept))
+	if err != nil {
+		return err
+	}
+	if sha(orig) != origSHA {
+		return fmt.Errorf("%s was changed", rw.Kept)
+	}
+	changed, err := os.ReadFile(filepath.Join(dir, rw.File))
+	if err != nil {
+		return err
+	}
+	if sha(changed) != newSHA {
+		return fmt.Errorf("%s was changed", rw.File)
+	}
+	want, n, err := rw.Apply(orig)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(want, changed) || n != count {
+		return fmt.Errorf("%s is not the rewrite of %s", rw.File, rw.Kept)
+	}
+	return nil
 }
 
 // testHookBeforeInstall lets a test hold a built copy before it is renamed
@@ -247,19 +303,17 @@ func build(dir string, p Package, digest string) error {
 		return err
 	}
 	rw := p.rewrite()
-	orig, err := os.ReadFile(filepath.Join(dir, rw.File))
+	orig, changed, count, err := applyRewrite(dir, rw)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s %s: %w", p.Name, p.Version, err)
 	}
-	changed, count, err := rw.Apply(orig)
-	if err != nil {
-		return fmt.Errorf("%s %s: %s: %w", p.Name, p.Version, rw.File, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, rw.Kept), orig, 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, rw.File), changed, 0o644); err != nil {
-		return err
+	var more []rewriteStamp
+	for r := rw.Next; r != nil; r = r.Next {
+		o, c, n, err := applyRewrite(dir, r)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", p.Name, p.Version, err)
+		}
+		more = append(more, rewriteStamp{File: r.File, Count: n, OrigSHA: sha(o), NewSHA256: sha(c)})
 	}
 	files, err := writeManifest(dir)
 	if err != nil {
@@ -267,7 +321,7 @@ func build(dir string, p Package, digest string) error {
 	}
 	st := stamp{
 		Format: formatVersion, Name: p.Name, Version: p.Version, Digest: digest, Source: p.source(), Rewritten: rw.File,
-		Exports: count, EagerSHA256: sha(orig), IndexSHA256: sha(changed), Files: files,
+		Exports: count, EagerSHA256: sha(orig), IndexSHA256: sha(changed), Files: files, More: more,
 	}
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
@@ -306,26 +360,22 @@ func verify(dir string, p Package, digest string) (stamp, error) {
 	if err := checkPackageJSON(dir, p); err != nil {
 		return st, err
 	}
-	orig, err := os.ReadFile(filepath.Join(dir, rw.Kept))
-	if err != nil {
+	if err := checkRewrite(dir, rw, st.EagerSHA256, st.IndexSHA256, st.Exports); err != nil {
 		return st, err
 	}
-	if sha(orig) != st.EagerSHA256 {
-		return st, fmt.Errorf("%s was changed", rw.Kept)
+	i := 0
+	for r := rw.Next; r != nil; r = r.Next {
+		if i >= len(st.More) || st.More[i].File != r.File {
+			return st, fmt.Errorf("%s does not record the rewrite of %s", stampFile, r.File)
+		}
+		m := st.More[i]
+		if err := checkRewrite(dir, r, m.OrigSHA, m.NewSHA256, m.Count); err != nil {
+			return st, err
+		}
+		i++
 	}
-	changed, err := os.ReadFile(filepath.Join(dir, rw.File))
-	if err != nil {
-		return st, err
-	}
-	if sha(changed) != st.IndexSHA256 {
-		return st, fmt.Errorf("%s was changed", rw.File)
-	}
-	want, count, err := rw.Apply(orig)
-	if err != nil {
-		return st, err
-	}
-	if !bytes.Equal(want, changed) || count != st.Exports {
-		return st, fmt.Errorf("%s is not the rewrite of %s", rw.File, rw.Kept)
+	if i != len(st.More) {
+		return st, fmt.Errorf("%s records %d more rewrites, not %d", stampFile, len(st.More), i)
 	}
 	if err := checkManifestDaily(dir, st.Files); err != nil {
 		return st, err

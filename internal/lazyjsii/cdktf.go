@@ -46,7 +46,58 @@ const (
 	archiverLazy  = `const archiver = (...args) => require("archiver")(...args); // required on first use (elastic-web-tier internal/lazyjsii)`
 )
 
-var lazyArchiver = &Rewrite{File: archiverFile, Kept: archiverKept, Apply: LazyArchiver}
+var lazyArchiver = &Rewrite{File: archiverFile, Kept: archiverKept, Apply: LazyArchiver, Next: lazyStackTrace}
+
+// cdktf captures a stack trace for every token it creates (Intrinsic, Lazy,
+// lists: a creation stack for error messages) and formats it at once: V8's
+// stack formatting and the split into lines are about 45 ms of a synth's
+// kernel CPU (CPU profile: defaultPrepareStackTrace 25 ms, captureStackTrace
+// 24 ms), for messages that a synth that succeeds never prints. The copy
+// captures the same frames (V8 keeps them) and formats them when the array is
+// first read: captureStackTrace returns an array proxy that builds the same
+// lines then. Same line count.
+const (
+	stackTraceFile = "lib/tokens/private/stack-trace.js"
+	stackTraceKept = "lib/tokens/private/stack-trace.eager.js"
+)
+
+const stackTraceEager = `    if (!object.stack) {
+        return [];
+    }
+    return object.stack
+        .split("\n")
+        .slice(1)
+        .map((s) => s.replace(/^\s*at\s+/, ""));
+}`
+
+const stackTraceLazy = `    // elastic-web-tier (internal/lazyjsii): the lines are made when the array is first read.
+    let lines;
+    const made = () => (lines = lines || (object.stack ? object.stack.split("\n").slice(1).map((s) => s.replace(/^\s*at\s+/, "")) : []));
+    return new Proxy([], {
+        get: (_, k) => Reflect.get(made(), k), has: (_, k) => Reflect.has(made(), k), set: (_, k, v) => Reflect.set(made(), k, v),
+        ownKeys: () => Reflect.ownKeys(made()), getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(made(), k),
+        deleteProperty: (_, k) => Reflect.deleteProperty(made(), k), defineProperty: (_, k, d) => Reflect.defineProperty(made(), k, d) });
+}`
+
+var lazyStackTrace = &Rewrite{File: stackTraceFile, Kept: stackTraceKept, Apply: LazyStackTrace}
+
+// LazyStackTrace rewrites cdktf's lib/tokens/private/stack-trace.js so that
+// the creation stacks are formatted on first read. It is strict: the end of
+// captureStackTrace must be exactly the one it knows, once, and the function
+// must be the one that captures into "object".
+func LazyStackTrace(orig []byte) ([]byte, int, error) {
+	src := string(orig)
+	if n := strings.Count(src, stackTraceEager); n != 1 {
+		return nil, 0, fmt.Errorf("has the end of captureStackTrace %d times, want 1", n)
+	}
+	if !strings.Contains(src, "function captureStackTrace(below) {") || !strings.Contains(src, "Error.captureStackTrace(object, below);") {
+		return nil, 0, errors.New("no captureStackTrace(below) capturing into object")
+	}
+	if strings.Count(stackTraceEager, "\n") != strings.Count(stackTraceLazy, "\n") {
+		panic("lazyjsii: the stack-trace rewrite changes the line count")
+	}
+	return []byte(strings.Replace(src, stackTraceEager, stackTraceLazy, 1)), 1, nil
+}
 
 var archiverName = regexp.MustCompile(`\barchiver\b`)
 

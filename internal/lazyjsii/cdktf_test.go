@@ -78,6 +78,7 @@ func TestLazyArchiverInNode(t *testing.T) {
 		"lib/index.js": `"use strict";` + "\n" + `exports.zip = require("./private/fs").zip;` + "\n",
 		archiverFile: `"use strict";` + "\n" + archiverEager + "\n" +
 			`exports.zip = (name) => archiver("zip", { name });` + "\n",
+		stackTraceFile: fakeStackTrace,
 		"node_modules/archiver/index.js": `"use strict";` + "\n" +
 			`globalThis.__archiverLoaded = true;` + "\n" +
 			`module.exports = (format, opts) => format + ":" + opts.name;` + "\n",
@@ -145,6 +146,7 @@ func TestSetupHandsStandIns(t *testing.T) {
 	extraFiles := map[string]string{
 		"package.json": `{"name": "cdktf", "version": "0.0.1"}`,
 		archiverFile:   archiverEager + "\nexports.zip = () => archiver(\"zip\");\n",
+		stackTraceFile: fakeStackTrace,
 	}
 	extra := Package{Name: "cdktf", Version: "0.0.1", Tarball: makeTarball(t, extraFiles), Rewrite: lazyArchiver}
 	f := newFakeHost(t)
@@ -181,10 +183,90 @@ func TestSetupHandsStandIns(t *testing.T) {
 	// An extra package that cannot be copied is left to the kernel.
 	h := newFakeHost(t)
 	bad := extra
-	bad.Tarball = makeTarball(t, map[string]string{"package.json": `{"name": "cdktf", "version": "0.0.1"}`, archiverFile: "// no archiver\n"})
+	bad.Tarball = makeTarball(t, map[string]string{"package.json": `{"name": "cdktf", "version": "0.0.1"}`, archiverFile: "// no archiver\n", stackTraceFile: fakeStackTrace})
 	h.extra = []Package{bad}
 	st, _ = runSetup(t, h)
 	if !st.Active || len(st.Others) != 1 || !strings.Contains(st.Others[0], "not copied") || h.handed["cdktf"] != nil {
 		t.Errorf("status %+v, handed cdktf %d bytes", st, len(h.handed["cdktf"]))
+	}
+}
+
+// fakeStackTrace is cdktf's stack-trace.js, as shipped.
+const fakeStackTrace = `"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.captureStackTrace = captureStackTrace;
+function captureStackTrace(below) {
+    below = below || captureStackTrace; // hide myself if nothing else
+    const object = { stack: "" };
+    const previousLimit = Error.stackTraceLimit;
+    try {
+        Error.stackTraceLimit = Number.MAX_SAFE_INTEGER;
+        Error.captureStackTrace(object, below);
+    }
+    finally {
+        Error.stackTraceLimit = previousLimit;
+    }
+` + stackTraceEager + "\n"
+
+func TestLazyStackTraceRejects(t *testing.T) {
+	for name, src := range map[string]string{
+		"other end":   strings.Replace(fakeStackTrace, ".slice(1)", ".slice(2)", 1),
+		"twice":       fakeStackTrace + stackTraceEager,
+		"no function": strings.Replace(fakeStackTrace, "function captureStackTrace(below) {", "function capture(below) {", 1),
+	} {
+		if _, _, err := LazyStackTrace([]byte(src)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// On the real cdktf file, in Node: the rewritten captureStackTrace gives,
+// when read, exactly the lines of the original (called from the same place),
+// and the result behaves as the array it was: Array.isArray, length, index,
+// join, map, JSON, spread.
+func TestLazyStackTraceInNode(t *testing.T) {
+	p, err := CDKTF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := readTarFile(t, p.Tarball, stackTraceFile)
+	lazy, _, err := LazyStackTrace(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Count(lazy, []byte("\n")) != bytes.Count(orig, []byte("\n")) {
+		t.Error("line count changed")
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "eager.js"), string(orig))
+	writeFile(t, filepath.Join(dir, "lazy.js"), string(lazy))
+	const script = `
+const dir = process.argv[process.argv.length - 1];
+const fns = [require(dir + "/eager.js").captureStackTrace, require(dir + "/lazy.js").captureStackTrace];
+function call(f) { return f(); }
+const got = [];
+for (const f of fns) got.push(call(f));
+const [e, l] = got;
+console.log(JSON.stringify({
+  same: JSON.stringify(e) === JSON.stringify(l),
+  lines: e.length,
+  isArray: Array.isArray(l),
+  length: l.length === e.length,
+  index: l[0] === e[0],
+  join: l.join("\n") === e.join("\n"),
+  map: JSON.stringify(l.map((s) => s.length)) === JSON.stringify(e.map((s) => s.length)),
+  spread: JSON.stringify([...l]) === JSON.stringify(e),
+  keys: JSON.stringify(Object.keys(l)) === JSON.stringify(Object.keys(e)),
+}));
+`
+	var got map[string]any
+	runNode(t, script, &got, dir)
+	for _, k := range []string{"same", "isArray", "length", "index", "join", "map", "spread", "keys"} {
+		if got[k] != true {
+			t.Errorf("%s: %v (all: %v)", k, got[k], got)
+		}
+	}
+	if n, _ := got["lines"].(float64); n < 2 {
+		t.Errorf("the original captured %v lines", got["lines"])
 	}
 }
