@@ -29,7 +29,8 @@
 // With lazy loading on, Setup also starts the kernel without jsii's Node
 // launcher process (see PrepareKernel; EWT_JSII_LAUNCHER=1 keeps it), makes a
 // copy of cdktf the same way whose lib/private/fs.js requires archiver (203
-// modules) on first use instead of at load (LazyArchiver), and files both
+// modules) on first use instead of at load (LazyArchiver) and whose token
+// creation stacks are formatted when first read (LazyStackTrace), and files both
 // copies under the digest of a stand-in tarball of a few hundred bytes
 // (Package.Stub) that it has the bindings hand the kernel instead of the
 // real ones: the kernel then digests that instead of reading and hashing the
