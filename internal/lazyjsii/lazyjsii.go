@@ -52,6 +52,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	awsjsii "github.com/cdktf/cdktf-provider-aws-go/aws/v19/jsii"
+	"github.com/mattn/go-isatty"
 )
 
 // Environment variables.
@@ -99,9 +100,9 @@ var (
 
 // Setup turns on lazy loading of the AWS provider for this process's jsii
 // kernel; w gets at most one line (a fallback notice, the first preparation
-// of a version, or with EWT_LAZY_JSII_VERBOSE=1 the status). Call it at the
-// start of main (after jsiienv.Ensure) or of TestMain, before the first jsii
-// call: it restarts the kernel process that package initializers created but
+// of a version when w is a terminal, or with EWT_LAZY_JSII_VERBOSE=1 the
+// status). Call it at the start of main (after jsiienv.Ensure) or of
+// TestMain, before the first jsii call: it restarts the kernel process that package initializers created but
 // have not started yet, so that the kernel sees the cache root. Later calls
 // return the first call's status.
 func Setup(w io.Writer) Status {
@@ -193,7 +194,10 @@ func setup(w io.Writer, h host) (st Status) {
 			}
 		case !st.Active:
 			fmt.Fprintf(w, "lazy jsii loading off: %s; loading the provider the standard (slower) way\n", st.Reason)
-		case st.Prepared:
+		case st.Prepared && (verbose || isTerminal(w)):
+			// Only for a person (or when asked): a script or a test that reads
+			// the program's stderr sees the same output on the first run as
+			// on every other.
 			fmt.Fprintf(w, "lazy jsii loading: prepared a lazily loading copy of %s (%d exports)%s in %.1fs (once per version), %s: %s\n",
 				st.Package, st.Exports, st.othersSummary(), st.Took.Seconds(), st.kernelSummary(), st.Entry)
 		case verbose:
@@ -361,6 +365,12 @@ func (st Status) othersSummary() string {
 		return ""
 	}
 	return " and " + strings.Join(st.Others, ", ")
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
 // kernelSummary says in a few words how the kernel is started.

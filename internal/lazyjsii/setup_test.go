@@ -111,6 +111,7 @@ func runSetup(t *testing.T, f *fakeHost) (Status, string) {
 
 func TestSetupActivates(t *testing.T) {
 	f := newFakeHost(t)
+	f.env[EnvVerbose] = "1" // the preparation notice goes to a terminal, or with verbose
 	st, out := runSetup(t, f)
 	root := RootDir(f.cache, "1.0.0")
 	if !st.Active || st.Root != root || st.Entry != f.entry() || st.Exports != 3 || !st.Prepared || st.Package != "@ewt/fake-provider 1.2.3" {
@@ -351,5 +352,16 @@ func TestPruneUnusedRoots(t *testing.T) {
 		if _, err := os.Stat(dir); (err == nil) != want {
 			t.Errorf("%s: exists = %v, want %v", filepath.Base(dir), err == nil, want)
 		}
+	}
+}
+
+// The first preparation is said only to a terminal (or with verbose): a
+// program whose stderr is read by a script or a test prints nothing extra on
+// its first run. A fallback is always said.
+func TestPreparationNoticeOnlyForATerminal(t *testing.T) {
+	f := newFakeHost(t)
+	st, out := runSetup(t, f)
+	if !st.Active || !st.Prepared || out != "" {
+		t.Errorf("status %+v, notice %q; want a quiet preparation", st, out)
 	}
 }
