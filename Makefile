@@ -10,7 +10,7 @@ export GONOSUMDB := github.com/cdktf,github.com/hashicorp/terraform-cdk-go
 export JSII_NODE ?= $(CURDIR)/node_modules/node/bin/node
 export NODE_OPTIONS ?= --max-old-space-size=4069 --no-deprecation
 
-.PHONY: help deps synth test scan validate lint bench diagrams clean
+.PHONY: help deps synth test scan validate e2e lint bench diagrams clean
 
 help: ## show this list
 	@cat help
@@ -38,7 +38,10 @@ scan: synth ## scan every synthesized stack with KICS
 validate: synth ## terraform validate + plan every stack offline with the real AWS provider
 	scripts/validate.sh
 
-lint: ## go vet, staticcheck, actionlint, shellcheck, gofmt
+e2e: deps ## deploy, check, scale, update and destroy every environment against a local AWS emulator
+	scripts/e2e.sh
+
+lint: ## go vet, staticcheck, gofmt, go mod tidy -diff, actionlint, shellcheck
 	scripts/lint.sh
 
 bench: deps ## synth and test benchmarks

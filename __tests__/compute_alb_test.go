@@ -34,6 +34,21 @@ func TestComputeProperties(t *testing.T) {
 			if _, hasKey := lt.Attrs["key_name"]; hasKey {
 				t.Errorf("launch template sets an SSH key")
 			}
+			// What a group launches gets no provider default_tags: the
+			// template's tag specifications carry them (found by make e2e).
+			specs := lt.List("tag_specifications")
+			if len(specs) != 2 {
+				t.Fatalf("launch template has %d tag specifications, want instance and volume", len(specs))
+			}
+			for _, spec := range specs {
+				m, _ := spec.(map[string]any)
+				tags, _ := m["tags"].(map[string]any)
+				for k, want := range map[string]string{"environment": env, "project": "webtier", "managed-by": "cdktf", "Name": "webtier-" + env + "-app"} {
+					if got := tags[k]; got != want {
+						t.Errorf("tag specification %v: tag %s = %v, want %q", m["resource_type"], k, got, want)
+					}
+				}
+			}
 			// Instance role: only the SSM managed-instance policy.
 			atts := s.OfType("aws_iam_role_policy_attachment")
 			if len(atts) != 1 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make lint: go vet, staticcheck, gofmt -l, actionlint, shellcheck.
+# make lint: go vet, staticcheck, gofmt -l, go mod tidy -diff, actionlint, shellcheck.
 # Every check runs even when an earlier one fails; the script exits 1 if any
 # failed and prints a one-line verdict per check. The tools are installed by
 # scripts/install-tools.sh when missing (pinned versions are there).
@@ -99,6 +99,9 @@ log "${#PKGS[@]} Go packages, ${#GO_FILES[@]} Go files, ${#SHELL_SCRIPTS[@]} she
 run "go vet" go vet "${PKGS[@]}"
 run staticcheck "$STATICCHECK" "${PKGS[@]}"
 run "gofmt -l" gofmt_check
+# go.mod and go.sum exactly as `go mod tidy` writes them (direct requirements
+# not marked // indirect, no stale sums); -diff changes nothing, prints the fix.
+run "go mod tidy" go mod tidy -diff
 if [[ ${#WORKFLOWS[@]} -gt 0 ]]; then
   # actionlint also runs shellcheck over every `run:` block it finds.
   run actionlint "$ACTIONLINT" -shellcheck "$SHELLCHECK" "${WORKFLOWS[@]}"
@@ -116,4 +119,4 @@ if [[ ${#failed[@]} -gt 0 ]]; then
   log "FAILED: ${failed[*]}"
   exit 1
 fi
-log "all checks passed (go vet, staticcheck, gofmt, actionlint, action pins, IAM policy JSON, shellcheck)"
+log "all checks passed (go vet, staticcheck, gofmt, go mod tidy, actionlint, action pins, IAM policy JSON, shellcheck)"

@@ -16,59 +16,26 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/internal/secgroup"
+	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// HealthCheck configures the target group's health check.
-type HealthCheck struct {
-	// Path requested on each target. Default: /health.
-	Path string
-	// Matcher lists the healthy HTTP codes. Default: 200.
-	Matcher string
-	// Interval in seconds. Default: 15.
-	Interval int
-	// Timeout in seconds. Default: 5.
-	Timeout int
-	// HealthyThreshold consecutive successes. Default: 2.
-	HealthyThreshold int
-	// UnhealthyThreshold consecutive failures. Default: 3.
-	UnhealthyThreshold int
-}
-
-// Config is the load balancer's input.
-type Config struct {
-	// Name is the load balancer's name (at most 32 characters), e.g. webtier-dev. Required.
+// Wiring is what the stack hands the construct besides its settings
+// (config.ALB, defaulted and validated by internal/config).
+type Wiring struct {
+	// Name is the load balancer's name (at most 28 characters, validated as
+	// the name prefix), e.g. webtier-dev.
 	Name string
-	// TargetGroupNamePrefix is the target group's name prefix (at most 6 characters). Default: "tg-".
+	// TargetGroupNamePrefix is the target group's name prefix (at most 6 characters).
 	TargetGroupNamePrefix string
-	// VPCID of the VPC. Required.
+	// VPCID of the VPC.
 	VPCID *string
-	// SubnetIDs are the public subnets, one per AZ. Required.
+	// SubnetIDs are the public subnets, one per AZ.
 	SubnetIDs []*string
-	// IngressCIDRs may reach the listeners. Default: [0.0.0.0/0].
-	IngressCIDRs []string
-	// CertificateARN turns on the HTTPS listener and makes HTTP redirect to it. Default: "" (HTTP only).
-	CertificateARN string
-	// SSLPolicy of the HTTPS listener. Default: ELBSecurityPolicy-TLS13-1-2-2021-06.
-	SSLPolicy string
-	// DeletionProtection on the load balancer. Default: false.
-	DeletionProtection bool
-	// IdleTimeout in seconds. Default: 60.
-	IdleTimeout int
-	// TargetPort is the app port on the instances. Required.
+	// TargetPort is the app port on the instances (compute.app_port).
 	TargetPort int
-	// DeregistrationDelay in seconds. Default: 30.
-	DeregistrationDelay int
-	// HealthCheck of the target group.
-	HealthCheck HealthCheck
-	// AccessLogs writes access logs to a private, encrypted S3 bucket of the construct. Default: false.
-	AccessLogs bool
-	// AccessLogRetentionDays before log objects expire. Default: 90.
-	AccessLogRetentionDays int
-	// AccountID of the deploying account (the access log bucket policy names it). Required with AccessLogs.
+	// AccountID of the deploying account (the access log bucket policy names it); needed with access logs.
 	AccountID *string
-	// WAF puts a regional WAFv2 web ACL with AWS managed rule groups in front of the load balancer. Default: false.
-	WAF bool
 }
 
 // ALB is what the construct exposes.
@@ -91,39 +58,23 @@ type ALB struct {
 // open its app port to it (compute.AllowFrom).
 func (a *ALB) SecurityGroup() *string { return a.SecurityGroupID }
 
-// New builds the load balancer.
-func New(scope constructs.Construct, id string, cfg Config) (*ALB, error) {
-	if len(cfg.Name) == 0 || len(cfg.Name) > 28 {
-		return nil, fmt.Errorf("name (%q) must be 1 to 28 characters (AWS limits load balancer names to 32)", cfg.Name)
+// New builds the load balancer with settings cfg. It trusts cfg
+// (internal/config has defaulted and validated it): every value, zero
+// included, goes into the JSON as it is. HTTPS (with cfg.CertificateARN)
+// adds the HTTPS listener and makes HTTP redirect to it.
+func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB, error) {
+	if len(w.SubnetIDs) < 2 {
+		return nil, fmt.Errorf("subnet_ids (%d) must list at least 2 public subnets in different AZs", len(w.SubnetIDs))
 	}
-	if len(cfg.SubnetIDs) < 2 {
-		return nil, fmt.Errorf("subnet_ids (%d) must list at least 2 public subnets in different AZs", len(cfg.SubnetIDs))
-	}
-	if cfg.TargetPort < 1 || cfg.TargetPort > 65535 {
-		return nil, fmt.Errorf("target_port (%d) must be 1 to 65535", cfg.TargetPort)
-	}
-	def(&cfg.SSLPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06")
-	def(&cfg.TargetGroupNamePrefix, "tg-")
-	def(&cfg.HealthCheck.Path, "/health")
-	def(&cfg.HealthCheck.Matcher, "200")
-	defInt(&cfg.HealthCheck.Interval, 15)
-	defInt(&cfg.HealthCheck.Timeout, 5)
-	defInt(&cfg.HealthCheck.HealthyThreshold, 2)
-	defInt(&cfg.HealthCheck.UnhealthyThreshold, 3)
-	defInt(&cfg.IdleTimeout, 60)
-	defInt(&cfg.AccessLogRetentionDays, 90)
-	if cfg.AccessLogs && cfg.AccountID == nil {
+	if cfg.AccessLogs && w.AccountID == nil {
 		return nil, fmt.Errorf("account_id must be set when access_logs is on")
 	}
-	if len(cfg.IngressCIDRs) == 0 {
-		cfg.IngressCIDRs = []string{"0.0.0.0/0"}
-	}
-	https := cfg.CertificateARN != ""
+	https := cfg.HTTPS
 
 	s := constructs.NewConstruct(scope, ptr.S(id))
 	a := &ALB{Scope: s, HTTPS: https}
 
-	sg := secgroup.New(s, cfg.Name, "alb", "Load balancer of "+cfg.Name+": listeners from the allowed CIDRs, app port to the instances", cfg.VPCID)
+	sg := secgroup.New(s, w.Name, "alb", "Load balancer of "+w.Name+": listeners from the allowed CIDRs, app port to the instances", w.VPCID)
 	a.SecurityGroupID = sg.Id()
 	ports := []int{80}
 	if https {
@@ -143,35 +94,35 @@ func New(scope constructs.Construct, id string, cfg Config) (*ALB, error) {
 	}
 
 	lbConfig := &lb.LbConfig{
-		Name:                     ptr.S(cfg.Name),
+		Name:                     ptr.S(w.Name),
 		Internal:                 ptr.B(false),
 		LoadBalancerType:         ptr.S("application"),
 		SecurityGroups:           ptr.L(sg.Id()),
-		Subnets:                  ptr.L(cfg.SubnetIDs...),
+		Subnets:                  ptr.L(w.SubnetIDs...),
 		DropInvalidHeaderFields:  ptr.B(true),
 		EnableDeletionProtection: ptr.B(cfg.DeletionProtection),
 		IdleTimeout:              ptr.N(cfg.IdleTimeout),
-		Tags:                     ptr.Name(cfg.Name),
+		Tags:                     ptr.Name(w.Name),
 	}
 	if cfg.AccessLogs {
-		bucket, policy := accessLogBucket(s, cfg)
+		bucket, policy := accessLogBucket(s, cfg, w)
 		lbConfig.AccessLogs = &lb.LbAccessLogs{Bucket: bucket, Prefix: ptr.S(AccessLogPrefix), Enabled: ptr.B(true)}
 		// The load balancer checks on creation that it may write to the bucket.
 		lbConfig.DependsOn = &[]cdktf.ITerraformDependable{policy}
 	}
 	balancer := lb.NewLb(s, ptr.S("lb"), lbConfig)
 	if cfg.WAF {
-		webACL(s, cfg, balancer.Arn())
+		webACL(s, w, balancer.Arn())
 	}
 	a.ARN, a.ARNSuffix, a.DNSName = balancer.Arn(), balancer.ArnSuffix(), balancer.DnsName()
 
 	hc := cfg.HealthCheck
 	tg := lbtargetgroup.NewLbTargetGroup(s, ptr.S("target-group"), &lbtargetgroup.LbTargetGroupConfig{
-		NamePrefix:          ptr.S(cfg.TargetGroupNamePrefix),
-		Port:                ptr.N(cfg.TargetPort),
+		NamePrefix:          ptr.S(w.TargetGroupNamePrefix),
+		Port:                ptr.N(w.TargetPort),
 		Protocol:            ptr.S("HTTP"),
 		TargetType:          ptr.S("instance"),
-		VpcId:               cfg.VPCID,
+		VpcId:               w.VPCID,
 		DeregistrationDelay: ptr.S(fmt.Sprint(cfg.DeregistrationDelay)),
 		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
 			Enabled:            ptr.B(true),
@@ -184,7 +135,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*ALB, error) {
 			HealthyThreshold:   ptr.N(hc.HealthyThreshold),
 			UnhealthyThreshold: ptr.N(hc.UnhealthyThreshold),
 		},
-		Tags: ptr.Name(cfg.Name),
+		Tags: ptr.Name(w.Name),
 		// A new target group (new name from the prefix) is attached before the old one goes.
 		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
 	})
@@ -197,7 +148,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*ALB, error) {
 			Port:            ptr.N(80),
 			Protocol:        ptr.S("HTTP"),
 			DefaultAction:   forward,
-			Tags:            ptr.Name(cfg.Name + "-http"),
+			Tags:            ptr.Name(w.Name + "-http"),
 		})
 		a.ListenerARN = l.Arn()
 		return a, nil
@@ -209,7 +160,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*ALB, error) {
 		SslPolicy:       ptr.S(cfg.SSLPolicy),
 		CertificateArn:  ptr.S(cfg.CertificateARN),
 		DefaultAction:   forward,
-		Tags:            ptr.Name(cfg.Name + "-https"),
+		Tags:            ptr.Name(w.Name + "-https"),
 	})
 	a.ListenerARN = l.Arn()
 	lblistener.NewLbListener(s, ptr.S("http-redirect"), &lblistener.LbListenerConfig{
@@ -224,19 +175,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*ALB, error) {
 				StatusCode: ptr.S("HTTP_301"),
 			},
 		}},
-		Tags: ptr.Name(cfg.Name + "-http-redirect"),
+		Tags: ptr.Name(w.Name + "-http-redirect"),
 	})
 	return a, nil
-}
-
-func def(s *string, v string) {
-	if *s == "" {
-		*s = v
-	}
-}
-
-func defInt(i *int, v int) {
-	if *i == 0 {
-		*i = v
-	}
 }

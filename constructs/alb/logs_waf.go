@@ -15,6 +15,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webacl"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
 
+	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
@@ -26,11 +27,11 @@ const AccessLogPrefix = "alb"
 // balancer writes its access logs to, and the policy that lets the regional
 // Elastic Load Balancing account write there (over TLS only). It returns the
 // bucket name and the policy, which the load balancer must depend on.
-func accessLogBucket(s constructs.Construct, cfg Config) (*string, s3bucketpolicy.S3BucketPolicy) {
+func accessLogBucket(s constructs.Construct, cfg config.ALB, w Wiring) (*string, s3bucketpolicy.S3BucketPolicy) {
 	b := s3bucket.NewS3Bucket(s, ptr.S("access-logs"), &s3bucket.S3BucketConfig{
-		BucketPrefix: ptr.S(cfg.Name + "-alb-logs-"),
+		BucketPrefix: ptr.S(w.Name + "-alb-logs-"),
 		ForceDestroy: ptr.B(!cfg.DeletionProtection),
-		Tags:         ptr.Name(cfg.Name + "-alb-logs"),
+		Tags:         ptr.Name(w.Name + "-alb-logs"),
 	})
 	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(s, ptr.S("access-logs-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
 		Bucket:                b.Id(),
@@ -72,7 +73,7 @@ func accessLogBucket(s constructs.Construct, cfg Config) (*string, s3bucketpolic
 			policydoc.Statement{
 				Sid: "LoadBalancerWritesAccessLogs", Effect: "Allow", Principal: map[string]string{"AWS": *elb.Arn()},
 				Action:   []string{"s3:PutObject"},
-				Resource: []string{bucketARN + "/" + AccessLogPrefix + "/AWSLogs/" + *cfg.AccountID + "/*"},
+				Resource: []string{bucketARN + "/" + AccessLogPrefix + "/AWSLogs/" + *w.AccountID + "/*"},
 			},
 			policydoc.Statement{
 				Sid: "TLSOnly", Effect: "Deny", Principal: map[string]string{"AWS": "*"},
@@ -89,7 +90,7 @@ func accessLogBucket(s constructs.Construct, cfg Config) (*string, s3bucketpolic
 var managedRuleGroups = []string{"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
 
 // webACL puts a regional WAF web ACL with AWS managed rule groups in front of the load balancer.
-func webACL(s constructs.Construct, cfg Config, lbARN *string) {
+func webACL(s constructs.Construct, w Wiring, lbARN *string) {
 	var rules []any
 	for i, group := range managedRuleGroups {
 		// The bindings type a rule's statement as interface{} (its schema is
@@ -103,23 +104,23 @@ func webACL(s constructs.Construct, cfg Config, lbARN *string) {
 			},
 			VisibilityConfig: &wafv2webacl.Wafv2WebAclRuleVisibilityConfig{
 				CloudwatchMetricsEnabled: ptr.B(true),
-				MetricName:               ptr.S(fmt.Sprintf("%s-%s", cfg.Name, group)),
+				MetricName:               ptr.S(fmt.Sprintf("%s-%s", w.Name, group)),
 				SampledRequestsEnabled:   ptr.B(true),
 			},
 		})
 	}
 	acl := wafv2webacl.NewWafv2WebAcl(s, ptr.S("waf"), &wafv2webacl.Wafv2WebAclConfig{
-		Name:          ptr.S(cfg.Name),
-		Description:   ptr.S("AWS managed protections for the load balancer of " + cfg.Name),
+		Name:          ptr.S(w.Name),
+		Description:   ptr.S("AWS managed protections for the load balancer of " + w.Name),
 		Scope:         ptr.S("REGIONAL"),
 		DefaultAction: &wafv2webacl.Wafv2WebAclDefaultAction{Allow: &wafv2webacl.Wafv2WebAclDefaultActionAllow{}},
 		Rule:          &rules,
 		VisibilityConfig: &wafv2webacl.Wafv2WebAclVisibilityConfig{
 			CloudwatchMetricsEnabled: ptr.B(true),
-			MetricName:               ptr.S(cfg.Name),
+			MetricName:               ptr.S(w.Name),
 			SampledRequestsEnabled:   ptr.B(true),
 		},
-		Tags: ptr.Name(cfg.Name),
+		Tags: ptr.Name(w.Name),
 	})
 	wafv2webaclassociation.NewWafv2WebAclAssociation(s, ptr.S("waf-association"), &wafv2webaclassociation.Wafv2WebAclAssociationConfigA{
 		ResourceArn: lbARN,

@@ -23,54 +23,29 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/internal/secgroup"
+	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// Compute modes.
-const (
-	ModeEC2 = "ec2"
-	ModeASG = "asg"
-)
-
 // SSMManagedInstancePolicyARN is the only policy the instance role gets.
-const SSMManagedInstancePolicyARN = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+const SSMManagedInstancePolicyARN = "arn:" + config.Partition + ":iam::aws:policy/AmazonSSMManagedInstanceCore"
 
-// Config is the compute construct's input.
-type Config struct {
-	// Name prefixes resource names and Name tags, e.g. webtier-dev. Required.
+// Wiring is what the stack hands the construct besides its settings
+// (config.Compute, defaulted and validated by internal/config).
+type Wiring struct {
+	// Name prefixes resource names and Name tags, e.g. webtier-dev.
 	Name string
-	// Mode is ec2 or asg. Required.
-	Mode string
-	// VPCID of the VPC. Required.
+	// VPCID of the VPC.
 	VPCID *string
-	// SubnetIDs are the private subnets, one per AZ; ec2 mode uses the first. Required.
+	// SubnetIDs are the private subnets, one per AZ; ec2 mode uses the first.
 	SubnetIDs []*string
-	// TargetGroupARN the instances register in. Required.
+	// TargetGroupARN the instances register in.
 	TargetGroupARN *string
-	// InstanceType of the launch template. Default: t3.micro.
-	InstanceType string
-	// AMIID pins the image; empty reads AMISSMParameter. Default: "".
-	AMIID string
-	// AMISSMParameter is the public SSM parameter holding the AMI ID.
-	// Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64.
-	AMISSMParameter string
-	// AppPort the web app listens on. Default: 8080.
-	AppPort int
-	// HealthPath of the web app. Default: /health.
-	HealthPath string
-	// RootVolumeGiB of the encrypted gp3 root volume. Default: 8.
-	RootVolumeGiB int
-	// MinSize of the ASG (asg mode). Default: 1.
-	MinSize int
-	// MaxSize of the ASG (asg mode). Default: MinSize.
-	MaxSize int
-	// DesiredCapacity of the ASG at creation (asg mode); later drift is ignored. Default: MinSize.
-	DesiredCapacity int
-	// HealthCheckGracePeriod in seconds (asg mode). Default: 0.
-	HealthCheckGracePeriod int
-	// MinHealthyPercentage during instance refresh (asg mode). Default: 90.
-	MinHealthyPercentage int
+	// LaunchTags are the stack's default tags. The provider's default_tags do
+	// not reach what an Auto Scaling group launches, so the launch template's
+	// tag specifications carry them to every instance and volume in both modes.
+	LaunchTags map[string]string
 }
 
 // Compute is what the construct exposes; the same fields in both modes.
@@ -78,7 +53,7 @@ type Compute struct {
 	// Scope holds every compute resource.
 	Scope constructs.Construct
 	// Mode is ec2 or asg.
-	Mode string
+	Mode config.ComputeMode
 	// SecurityGroupID of the instances.
 	SecurityGroupID *string
 	// LaunchTemplateID shared by both modes.
@@ -95,54 +70,20 @@ type Compute struct {
 	appPort int
 }
 
-// New builds the compute construct.
-func New(scope constructs.Construct, id string, cfg Config) (*Compute, error) {
-	if cfg.Mode != ModeEC2 && cfg.Mode != ModeASG {
-		return nil, fmt.Errorf("compute_mode (%q) must be ec2 or asg", cfg.Mode)
+// New builds the compute construct in mode with settings cfg. It trusts cfg
+// (internal/config has defaulted and validated it): every value, zero
+// included, goes into the JSON as it is.
+func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg config.Compute, w Wiring) (*Compute, error) {
+	if mode != config.ComputeEC2 && mode != config.ComputeASG {
+		return nil, fmt.Errorf("compute mode %q is not handled", mode)
 	}
-	if len(cfg.SubnetIDs) == 0 {
+	if len(w.SubnetIDs) == 0 {
 		return nil, fmt.Errorf("subnet_ids (0) must list at least one private subnet")
 	}
-	if cfg.InstanceType == "" {
-		cfg.InstanceType = "t3.micro"
-	}
-	if cfg.AMISSMParameter == "" {
-		cfg.AMISSMParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
-	}
-	if cfg.AppPort == 0 {
-		cfg.AppPort = 8080
-	}
-	if cfg.HealthPath == "" {
-		cfg.HealthPath = "/health"
-	}
-	if cfg.RootVolumeGiB == 0 {
-		cfg.RootVolumeGiB = 8
-	}
-	if cfg.MinHealthyPercentage == 0 {
-		cfg.MinHealthyPercentage = 90
-	}
-	if cfg.Mode == ModeASG {
-		if cfg.MinSize == 0 {
-			cfg.MinSize = 1
-		}
-		if cfg.MaxSize == 0 {
-			cfg.MaxSize = cfg.MinSize
-		}
-		if cfg.DesiredCapacity == 0 {
-			cfg.DesiredCapacity = cfg.MinSize
-		}
-		if cfg.MinSize > cfg.MaxSize {
-			return nil, fmt.Errorf("min_size (%d) must be <= max_size (%d)", cfg.MinSize, cfg.MaxSize)
-		}
-		if cfg.DesiredCapacity < cfg.MinSize || cfg.DesiredCapacity > cfg.MaxSize {
-			return nil, fmt.Errorf("desired_capacity (%d) must be between min_size (%d) and max_size (%d)", cfg.DesiredCapacity, cfg.MinSize, cfg.MaxSize)
-		}
-	}
-
 	s := constructs.NewConstruct(scope, ptr.S(id))
-	c := &Compute{Scope: s, Mode: cfg.Mode, appPort: cfg.AppPort}
+	c := &Compute{Scope: s, Mode: mode, appPort: cfg.AppPort}
 
-	sg := secgroup.New(s, cfg.Name, "app", "Instances of "+cfg.Name+": app port from the load balancer only, HTTPS out", cfg.VPCID)
+	sg := secgroup.New(s, w.Name, "app", "Instances of "+w.Name+": app port from the load balancer only, HTTPS out", w.VPCID)
 	c.SecurityGroupID = sg.Id()
 	// Egress: HTTPS only (SSM agent, package repositories). Nothing else leaves.
 	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, ptr.S("egress-https"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
@@ -155,8 +96,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Compute, error) {
 	})
 
 	role := iamrole.NewIamRole(s, ptr.S("role"), &iamrole.IamRoleConfig{
-		NamePrefix:       ptr.S(cfg.Name + "-app-"),
-		Description:      ptr.S("Instances of " + cfg.Name + ": SSM managed instance only"),
+		NamePrefix:       ptr.S(w.Name + "-app-"),
+		Description:      ptr.S("Instances of " + w.Name + ": SSM managed instance only"),
 		AssumeRolePolicy: ptr.S(policydoc.Trust("ec2.amazonaws.com")),
 	})
 	c.RoleName = role.Name()
@@ -165,7 +106,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Compute, error) {
 		PolicyArn: ptr.S(SSMManagedInstancePolicyARN),
 	})
 	profile := iaminstanceprofile.NewIamInstanceProfile(s, ptr.S("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
-		NamePrefix: ptr.S(cfg.Name + "-app-"),
+		NamePrefix: ptr.S(w.Name + "-app-"),
 		Role:       role.Name(),
 	})
 
@@ -176,10 +117,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Compute, error) {
 		})
 		image = ami.InsecureValue()
 	}
-	nameTags := ptr.Name(cfg.Name + "-app")
+	launchTags := map[string]string{"Name": w.Name + "-app"}
+	for k, v := range w.LaunchTags {
+		launchTags[k] = v
+	}
+	specTags := ptr.Tags(launchTags)
 	lt := launchtemplate.NewLaunchTemplate(s, ptr.S("launch-template"), &launchtemplate.LaunchTemplateConfig{
-		NamePrefix:           ptr.S(cfg.Name + "-app-"),
-		Description:          ptr.S("Web app instances of " + cfg.Name),
+		NamePrefix:           ptr.S(w.Name + "-app-"),
+		Description:          ptr.S("Web app instances of " + w.Name),
 		ImageId:              image,
 		InstanceType:         ptr.S(cfg.InstanceType),
 		VpcSecurityGroupIds:  ptr.L(sg.Id()),
@@ -204,19 +149,19 @@ func New(scope constructs.Construct, id string, cfg Config) (*Compute, error) {
 			},
 		}},
 		TagSpecifications: &[]*launchtemplate.LaunchTemplateTagSpecifications{
-			{ResourceType: ptr.S("instance"), Tags: nameTags},
-			{ResourceType: ptr.S("volume"), Tags: nameTags},
+			{ResourceType: ptr.S("instance"), Tags: specTags},
+			{ResourceType: ptr.S("volume"), Tags: specTags},
 		},
-		Tags:      ptr.Name(cfg.Name + "-app"),
+		Tags:      ptr.Name(w.Name + "-app"),
 		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
 	})
 	c.LaunchTemplateID = lt.Id()
 	version := cdktf.Token_AsString(lt.LatestVersion(), nil)
 
-	if cfg.Mode == ModeEC2 {
+	if mode == config.ComputeEC2 {
 		inst := instance.NewInstance(s, ptr.S("instance"), &instance.InstanceConfig{
 			LaunchTemplate: &instance.InstanceLaunchTemplate{Id: lt.Id(), Version: version},
-			SubnetId:       cfg.SubnetIDs[0],
+			SubnetId:       w.SubnetIDs[0],
 			// Private subnet, and explicitly no public address.
 			AssociatePublicIpAddress: ptr.B(false),
 			Monitoring:               ptr.B(true),
@@ -231,10 +176,15 @@ func New(scope constructs.Construct, id string, cfg Config) (*Compute, error) {
 				VolumeType: ptr.S("gp3"),
 				VolumeSize: ptr.N(cfg.RootVolumeGiB),
 			},
-			Tags: ptr.Name(cfg.Name + "-app"),
+			Tags: ptr.Name(w.Name + "-app"),
+			// The user data is the launch template's (a new template version
+			// replaces the instance). The provider reads it back as a hash and
+			// hashes that hash again on every plan, a perpetual in-place update
+			// on AWS too (hashicorp/terraform-provider-aws#30825); make e2e found it.
+			Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.S("user_data")}},
 		})
 		lbtargetgroupattachment.NewLbTargetGroupAttachment(s, ptr.S("target"), &lbtargetgroupattachment.LbTargetGroupAttachmentConfig{
-			TargetGroupArn: cfg.TargetGroupARN,
+			TargetGroupArn: w.TargetGroupARN,
 			TargetId:       inst.Id(),
 			Port:           ptr.N(cfg.AppPort),
 		})
@@ -245,12 +195,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Compute, error) {
 	}
 
 	asg := autoscalinggroup.NewAutoscalingGroup(s, ptr.S("asg"), &autoscalinggroup.AutoscalingGroupConfig{
-		Name:                   ptr.S(cfg.Name + "-asg"),
+		Name:                   ptr.S(w.Name + "-asg"),
 		MinSize:                ptr.N(cfg.MinSize),
 		MaxSize:                ptr.N(cfg.MaxSize),
 		DesiredCapacity:        ptr.N(cfg.DesiredCapacity),
-		VpcZoneIdentifier:      ptr.L(cfg.SubnetIDs...),
-		TargetGroupArns:        ptr.L(cfg.TargetGroupARN),
+		VpcZoneIdentifier:      ptr.L(w.SubnetIDs...),
+		TargetGroupArns:        ptr.L(w.TargetGroupARN),
 		HealthCheckType:        ptr.S("ELB"),
 		HealthCheckGracePeriod: ptr.N(cfg.HealthCheckGracePeriod),
 		// On creation, wait until min_size instances are healthy in the target group.
@@ -266,7 +216,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Compute, error) {
 		EnabledMetrics:     ptr.Ss("GroupDesiredCapacity", "GroupInServiceInstances", "GroupMinSize", "GroupMaxSize", "GroupPendingInstances", "GroupTerminatingInstances"),
 		MetricsGranularity: ptr.S("1Minute"),
 		Tag: &[]*autoscalinggroup.AutoscalingGroupTag{
-			{Key: ptr.S("Name"), Value: ptr.S(cfg.Name + "-app"), PropagateAtLaunch: ptr.B(true)},
+			{Key: ptr.S("Name"), Value: ptr.S(w.Name + "-app"), PropagateAtLaunch: ptr.B(true)},
 		},
 		// Scaling policies own desired_capacity once the group exists: a deploy must not undo them.
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.S("desired_capacity")}},

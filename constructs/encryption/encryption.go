@@ -12,19 +12,22 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 
+	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// Config is the key's input.
-type Config struct {
+// Wiring is what the stack hands the key (it has no settings of its own).
+type Wiring struct {
 	// Name prefixes the alias and names the log groups the key may serve, e.g. webtier-prod. Required.
 	Name string
 	// Region of the stack (the CloudWatch Logs service principal is regional). Required.
 	Region string
-	// DeletionWindowDays before a scheduled deletion happens. Default: 30.
-	DeletionWindowDays int
 }
+
+// DeletionWindowDays is how long a scheduled deletion of the key waits (the
+// AWS maximum, so a mistaken destroy can be undone).
+const DeletionWindowDays = 30
 
 // Key is what the construct exposes.
 type Key struct {
@@ -39,18 +42,15 @@ type Key struct {
 }
 
 // New builds the key.
-func New(scope constructs.Construct, id string, cfg Config) (*Key, error) {
+func New(scope constructs.Construct, id string, cfg Wiring) (*Key, error) {
 	if cfg.Name == "" || cfg.Region == "" {
 		return nil, fmt.Errorf("name (%q) and region (%q) must be set", cfg.Name, cfg.Region)
-	}
-	if cfg.DeletionWindowDays == 0 {
-		cfg.DeletionWindowDays = 30
 	}
 	s := constructs.NewConstruct(scope, ptr.S(id))
 	accountID := dataawscalleridentity.NewDataAwsCallerIdentity(s, ptr.S("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
 	account := *accountID
-	root := "arn:aws:iam::" + account + ":root"
-	logGroups := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/%s/*", cfg.Region, account, cfg.Name)
+	root := "arn:" + config.Partition + ":iam::" + account + ":root"
+	logGroups := fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/%s/*", config.Partition, cfg.Region, account, cfg.Name)
 	policy := policydoc.Document(
 		policydoc.Statement{
 			Sid: "AccountAdministers", Effect: "Allow", Principal: map[string]string{"AWS": root}, Resource: []string{"*"},
@@ -72,7 +72,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Key, error) {
 	key := kmskey.NewKmsKey(s, ptr.S("key"), &kmskey.KmsKeyConfig{
 		Description:          ptr.S("Alarm topic and flow logs of " + cfg.Name),
 		EnableKeyRotation:    ptr.B(true),
-		DeletionWindowInDays: ptr.N(cfg.DeletionWindowDays),
+		DeletionWindowInDays: ptr.N(DeletionWindowDays),
 		Policy:               ptr.S(policy),
 		Tags:                 ptr.Name(cfg.Name),
 	})

@@ -5,11 +5,8 @@
 package network
 
 import (
-	"fmt"
-	"net"
 	"strings"
 
-	"github.com/apparentlymart/go-cidr/cidr"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
@@ -27,42 +24,21 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcendpoint"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// NAT modes.
-const (
-	NATNone   = "none"
-	NATSingle = "single"
-	NATPerAZ  = "per_az"
-)
-
-// Config is the network's input.
-type Config struct {
-	// Name prefixes the Name tag of every resource, e.g. webtier-dev. Required.
+// Wiring is what the stack hands the construct besides its settings
+// (config.Network, defaulted and validated by internal/config).
+type Wiring struct {
+	// Name prefixes the Name tag of every resource, e.g. webtier-dev.
 	Name string
-	// Region is the AWS region (used for the S3 endpoint service name). Required.
+	// Region is the AWS region (the S3 endpoint's service name has it).
 	Region string
-	// CIDR is the VPC's IPv4 block. Required.
-	CIDR string
-	// AvailabilityZones to spread over; at least two. Required.
+	// AvailabilityZones to spread over (the environment's availability_zones).
 	AvailabilityZones []string
-	// SubnetNewbits is added to the VPC prefix for derived subnets. Default: 8.
-	SubnetNewbits int
-	// PublicSubnetCIDRs, one per AZ, overrides the derived ones. Default: derived.
-	PublicSubnetCIDRs []string
-	// PrivateSubnetCIDRs, one per AZ, overrides the derived ones. Default: derived.
-	PrivateSubnetCIDRs []string
-	// NATMode is none, single or per_az. Default: single.
-	NATMode string
-	// FlowLogs enables VPC flow logs to CloudWatch Logs. Default: false (the stack turns it on).
-	FlowLogs bool
-	// FlowLogRetentionDays of the flow log group. Default: 30.
-	FlowLogRetentionDays int
-	// S3GatewayEndpoint adds an S3 gateway endpoint on the private route tables. Default: false.
-	S3GatewayEndpoint bool
-	// FlowLogKMSKeyARN encrypts the flow log group with a customer-managed key. Default: nil (service-managed encryption).
+	// FlowLogKMSKeyARN encrypts the flow log group with a customer-managed key; nil: service-managed encryption.
 	FlowLogKMSKeyARN *string
 }
 
@@ -108,44 +84,6 @@ func ids(s []Subnet) []*string {
 	return out
 }
 
-// SubnetCIDRs returns the public and private subnet blocks for cfg: the
-// explicit lists when given, else derived with go-cidr: public subnet i is
-// netnum i, private subnet i is netnum 2^(newbits-1)+i (the upper half).
-func SubnetCIDRs(cfg Config) (public, private []string, err error) {
-	if len(cfg.PublicSubnetCIDRs) > 0 || len(cfg.PrivateSubnetCIDRs) > 0 {
-		if len(cfg.PublicSubnetCIDRs) != len(cfg.AvailabilityZones) || len(cfg.PrivateSubnetCIDRs) != len(cfg.AvailabilityZones) {
-			return nil, nil, fmt.Errorf("public_subnet_cidrs (%d) and private_subnet_cidrs (%d) must each list one subnet per availability zone (%d)",
-				len(cfg.PublicSubnetCIDRs), len(cfg.PrivateSubnetCIDRs), len(cfg.AvailabilityZones))
-		}
-		return cfg.PublicSubnetCIDRs, cfg.PrivateSubnetCIDRs, nil
-	}
-	_, base, err := net.ParseCIDR(cfg.CIDR)
-	if err != nil {
-		return nil, nil, fmt.Errorf("cidr (%q) is not a CIDR: %w", cfg.CIDR, err)
-	}
-	newbits := cfg.SubnetNewbits
-	if newbits == 0 {
-		newbits = 8
-	}
-	half := 1 << (newbits - 1)
-	if len(cfg.AvailabilityZones) > half {
-		return nil, nil, fmt.Errorf("subnet_newbits (%d) leaves room for %d subnets per tier, want %d", newbits, half, len(cfg.AvailabilityZones))
-	}
-	for i := range cfg.AvailabilityZones {
-		pub, err := cidr.Subnet(base, newbits, i)
-		if err != nil {
-			return nil, nil, fmt.Errorf("deriving public subnet %d from %s: %w", i, cfg.CIDR, err)
-		}
-		priv, err := cidr.Subnet(base, newbits, half+i)
-		if err != nil {
-			return nil, nil, fmt.Errorf("deriving private subnet %d from %s: %w", i, cfg.CIDR, err)
-		}
-		public = append(public, pub.String())
-		private = append(private, priv.String())
-	}
-	return public, private, nil
-}
-
 // azSuffix turns us-east-1a into "a" for construct ids.
 func azSuffix(az string) string {
 	if i := strings.LastIndexByte(az, '-'); i >= 0 && i+2 <= len(az) {
@@ -154,21 +92,11 @@ func azSuffix(az string) string {
 	return az
 }
 
-// New builds the network.
-func New(scope constructs.Construct, id string, cfg Config) (*Network, error) {
-	if len(cfg.AvailabilityZones) < 2 {
-		return nil, fmt.Errorf("availability_zones (%d) must list at least 2 zones", len(cfg.AvailabilityZones))
-	}
-	if cfg.NATMode == "" {
-		cfg.NATMode = NATSingle
-	}
-	if cfg.NATMode != NATNone && cfg.NATMode != NATSingle && cfg.NATMode != NATPerAZ {
-		return nil, fmt.Errorf("nat_mode (%q) must be one of none, single, per_az", cfg.NATMode)
-	}
-	if cfg.FlowLogRetentionDays == 0 {
-		cfg.FlowLogRetentionDays = 30
-	}
-	public, private, err := SubnetCIDRs(cfg)
+// New builds the network with settings cfg. It trusts cfg (internal/config
+// has defaulted and validated it); the subnets are the ones
+// config.Network.SubnetCIDRs gives for the zones.
+func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*Network, error) {
+	public, private, err := cfg.SubnetCIDRs(len(w.AvailabilityZones))
 	if err != nil {
 		return nil, err
 	}
@@ -179,24 +107,24 @@ func New(scope constructs.Construct, id string, cfg Config) (*Network, error) {
 		CidrBlock:          ptr.S(cfg.CIDR),
 		EnableDnsSupport:   ptr.B(true),
 		EnableDnsHostnames: ptr.B(true),
-		Tags:               ptr.Name(cfg.Name),
+		Tags:               ptr.Name(w.Name),
 	})
 	n.VPCID = v.Id()
 
 	// Adopt the default security group with no rules, so nothing can use it by accident.
 	defaultsecuritygroup.NewDefaultSecurityGroup(s, ptr.S("default-sg"), &defaultsecuritygroup.DefaultSecurityGroupConfig{
 		VpcId: v.Id(),
-		Tags:  ptr.Name(cfg.Name + "-default-unused"),
+		Tags:  ptr.Name(w.Name + "-default-unused"),
 	})
 
 	igw := internetgateway.NewInternetGateway(s, ptr.S("igw"), &internetgateway.InternetGatewayConfig{
 		VpcId: v.Id(),
-		Tags:  ptr.Name(cfg.Name),
+		Tags:  ptr.Name(w.Name),
 	})
 
 	publicRT := routetable.NewRouteTable(s, ptr.S("public-rt"), &routetable.RouteTableConfig{
 		VpcId: v.Id(),
-		Tags:  ptr.Name(cfg.Name + "-public"),
+		Tags:  ptr.Name(w.Name + "-public"),
 	})
 	route.NewRoute(s, ptr.S("public-default-route"), &route.RouteConfig{
 		RouteTableId:         publicRT.Id(),
@@ -204,14 +132,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Network, error) {
 		GatewayId:            igw.Id(),
 	})
 
-	for i, az := range cfg.AvailabilityZones {
+	for i, az := range w.AvailabilityZones {
 		sfx := azSuffix(az)
 		pub := subnet.NewSubnet(s, ptr.S("public-"+sfx), &subnet.SubnetConfig{
 			VpcId:               v.Id(),
 			CidrBlock:           ptr.S(public[i]),
 			AvailabilityZone:    ptr.S(az),
 			MapPublicIpOnLaunch: ptr.B(false),
-			Tags:                ptr.Tags(map[string]string{"Name": cfg.Name + "-public-" + sfx, "Tier": "public"}),
+			Tags:                ptr.Tags(map[string]string{"Name": w.Name + "-public-" + sfx, "Tier": "public"}),
 		})
 		routetableassociation.NewRouteTableAssociation(s, ptr.S("public-rta-"+sfx), &routetableassociation.RouteTableAssociationConfig{
 			SubnetId:     pub.Id(),
@@ -222,17 +150,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Network, error) {
 
 	// NAT gateways live in public subnets: the first one (single) or one per AZ.
 	var nats []natgateway.NatGateway
-	natCount := map[string]int{NATNone: 0, NATSingle: 1, NATPerAZ: len(cfg.AvailabilityZones)}[cfg.NATMode]
+	natCount := map[config.NATMode]int{config.NATNone: 0, config.NATSingle: 1, config.NATPerAZ: len(w.AvailabilityZones)}[cfg.NATMode]
 	for i := 0; i < natCount; i++ {
-		sfx := azSuffix(cfg.AvailabilityZones[i])
+		sfx := azSuffix(w.AvailabilityZones[i])
 		ip := eip.NewEip(s, ptr.S("nat-eip-"+sfx), &eip.EipConfig{
 			Domain: ptr.S("vpc"),
-			Tags:   ptr.Name(cfg.Name + "-nat-" + sfx),
+			Tags:   ptr.Name(w.Name + "-nat-" + sfx),
 		})
 		nat := natgateway.NewNatGateway(s, ptr.S("nat-"+sfx), &natgateway.NatGatewayConfig{
 			AllocationId: ip.AllocationId(),
 			SubnetId:     n.Public[i].ID,
-			Tags:         ptr.Name(cfg.Name + "-nat-" + sfx),
+			Tags:         ptr.Name(w.Name + "-nat-" + sfx),
 			DependsOn:    &[]cdktf.ITerraformDependable{igw},
 		})
 		nats = append(nats, nat)
@@ -240,21 +168,21 @@ func New(scope constructs.Construct, id string, cfg Config) (*Network, error) {
 	}
 
 	var privateRTs []*string
-	for i, az := range cfg.AvailabilityZones {
+	for i, az := range w.AvailabilityZones {
 		sfx := azSuffix(az)
 		priv := subnet.NewSubnet(s, ptr.S("private-"+sfx), &subnet.SubnetConfig{
 			VpcId:            v.Id(),
 			CidrBlock:        ptr.S(private[i]),
 			AvailabilityZone: ptr.S(az),
-			Tags:             ptr.Tags(map[string]string{"Name": cfg.Name + "-private-" + sfx, "Tier": "private"}),
+			Tags:             ptr.Tags(map[string]string{"Name": w.Name + "-private-" + sfx, "Tier": "private"}),
 		})
 		rt := routetable.NewRouteTable(s, ptr.S("private-rt-"+sfx), &routetable.RouteTableConfig{
 			VpcId: v.Id(),
-			Tags:  ptr.Name(cfg.Name + "-private-" + sfx),
+			Tags:  ptr.Name(w.Name + "-private-" + sfx),
 		})
 		if len(nats) > 0 {
 			nat := nats[0]
-			if cfg.NATMode == NATPerAZ {
+			if cfg.NATMode == config.NATPerAZ {
 				nat = nats[i]
 			}
 			route.NewRoute(s, ptr.S("private-default-route-"+sfx), &route.RouteConfig{
@@ -274,22 +202,22 @@ func New(scope constructs.Construct, id string, cfg Config) (*Network, error) {
 	if cfg.S3GatewayEndpoint {
 		vpcendpoint.NewVpcEndpoint(s, ptr.S("s3-endpoint"), &vpcendpoint.VpcEndpointConfig{
 			VpcId:           v.Id(),
-			ServiceName:     ptr.S("com.amazonaws." + cfg.Region + ".s3"),
+			ServiceName:     ptr.S("com.amazonaws." + w.Region + ".s3"),
 			VpcEndpointType: ptr.S("Gateway"),
 			RouteTableIds:   ptr.L(privateRTs...),
-			Tags:            ptr.Name(cfg.Name + "-s3"),
+			Tags:            ptr.Name(w.Name + "-s3"),
 		})
 	}
 
 	if cfg.FlowLogs {
-		n.FlowLogGroupName = "/" + cfg.Name + "/vpc-flow-logs"
+		n.FlowLogGroupName = "/" + w.Name + "/vpc-flow-logs"
 		group := cloudwatchloggroup.NewCloudwatchLogGroup(s, ptr.S("flow-log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
 			Name:            ptr.S(n.FlowLogGroupName),
 			RetentionInDays: ptr.N(cfg.FlowLogRetentionDays),
-			KmsKeyId:        cfg.FlowLogKMSKeyARN,
+			KmsKeyId:        w.FlowLogKMSKeyARN,
 		})
 		role := iamrole.NewIamRole(s, ptr.S("flow-log-role"), &iamrole.IamRoleConfig{
-			NamePrefix:       ptr.S(cfg.Name + "-flow-logs-"),
+			NamePrefix:       ptr.S(w.Name + "-flow-logs-"),
 			AssumeRolePolicy: ptr.S(policydoc.Trust("vpc-flow-logs.amazonaws.com")),
 		})
 		// Least privilege: write to this one log group only.
@@ -306,7 +234,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Network, error) {
 			LogDestinationType: ptr.S("cloud-watch-logs"),
 			LogDestination:     group.Arn(),
 			IamRoleArn:         role.Arn(),
-			Tags:               ptr.Name(cfg.Name),
+			Tags:               ptr.Name(w.Name),
 		})
 	}
 	return n, nil

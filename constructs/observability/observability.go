@@ -14,36 +14,28 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
 
+	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// Config is the observability construct's input.
-type Config struct {
-	// Name prefixes the topic, alarm and dashboard names, e.g. webtier-prod. Required.
+// Wiring is what the stack hands the construct besides its settings
+// (config.Observability, and config.Scaling for the CPU widget's lines).
+type Wiring struct {
+	// Name prefixes the topic, alarm and dashboard names, e.g. webtier-prod.
 	Name string
-	// Region of the stack (dashboard widgets need it). Required.
+	// Region of the stack (dashboard widgets need it).
 	Region string
-	// ALBARNSuffix is the load balancer's CloudWatch dimension value. Required.
+	// ALBARNSuffix is the load balancer's CloudWatch dimension value.
 	ALBARNSuffix *string
-	// TargetGroupARNSuffix is the target group's CloudWatch dimension value. Required.
+	// TargetGroupARNSuffix is the target group's CloudWatch dimension value.
 	TargetGroupARNSuffix *string
 	// ASGName of the group (asg mode); nil in ec2 mode.
 	ASGName *string
 	// InstanceID of the single instance (ec2 mode); nil in asg mode.
 	InstanceID *string
-	// ScaleOutThreshold and ScaleInThreshold are drawn on the CPU widget. Default: 70 and 30.
-	ScaleOutThreshold, ScaleInThreshold float64
 	// TopicKMSKeyARN encrypts the alarm topic; it must be a customer-managed key
-	// whose policy lets cloudwatch.amazonaws.com use it. Default: nil (unencrypted).
+	// whose policy lets cloudwatch.amazonaws.com use it. nil: unencrypted.
 	TopicKMSKeyARN *string
-	// AlarmEmail subscribes an address to the topic. Default: "" (none).
-	AlarmEmail string
-	// ALB5xxThreshold is the per-minute ELB 5xx count that alarms. Default: 10.
-	ALB5xxThreshold int
-	// UnhealthyHostMinutes is how long an unhealthy host lasts before alarming. Default: 3.
-	UnhealthyHostMinutes int
-	// LatencyP95Seconds is the p95 target response time that alarms. Default: 1.
-	LatencyP95Seconds float64
 }
 
 // Observability is what the construct exposes.
@@ -58,32 +50,22 @@ type Observability struct {
 	AlarmARNs map[string]*string
 }
 
-// New builds the topic, the health alarms and the dashboard.
-func New(scope constructs.Construct, id string, cfg Config) (*Observability, error) {
-	if cfg.ALBARNSuffix == nil || cfg.TargetGroupARNSuffix == nil {
+// New builds the topic, the health alarms and the dashboard from cfg, and
+// draws the scaling thresholds of sc on the CPU widget. It trusts both
+// (internal/config has defaulted and validated them).
+func New(scope constructs.Construct, id string, cfg config.Observability, sc config.Scaling, w Wiring) (*Observability, error) {
+	if w.ALBARNSuffix == nil || w.TargetGroupARNSuffix == nil {
 		return nil, fmt.Errorf("alb_arn_suffix and target_group_arn_suffix must be set")
 	}
-	if (cfg.ASGName == nil) == (cfg.InstanceID == nil) {
+	if (w.ASGName == nil) == (w.InstanceID == nil) {
 		return nil, fmt.Errorf("exactly one of asg_name and instance_id must be set")
 	}
-	if cfg.ScaleOutThreshold == 0 {
-		cfg.ScaleOutThreshold, cfg.ScaleInThreshold = 70, 30
-	}
-	if cfg.ALB5xxThreshold == 0 {
-		cfg.ALB5xxThreshold = 10
-	}
-	if cfg.UnhealthyHostMinutes == 0 {
-		cfg.UnhealthyHostMinutes = 3
-	}
-	if cfg.LatencyP95Seconds == 0 {
-		cfg.LatencyP95Seconds = 1
-	}
 	s := constructs.NewConstruct(scope, ptr.S(id))
-	o := &Observability{Scope: s, DashboardName: cfg.Name, AlarmARNs: map[string]*string{}}
+	o := &Observability{Scope: s, DashboardName: w.Name, AlarmARNs: map[string]*string{}}
 
 	topic := snstopic.NewSnsTopic(s, ptr.S("alarm-topic"), &snstopic.SnsTopicConfig{
-		Name:           ptr.S(cfg.Name + "-alarms"),
-		KmsMasterKeyId: cfg.TopicKMSKeyARN,
+		Name:           ptr.S(w.Name + "-alarms"),
+		KmsMasterKeyId: w.TopicKMSKeyARN,
 	})
 	o.TopicARN = topic.Arn()
 	if cfg.AlarmEmail != "" {
@@ -94,8 +76,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Observability, err
 		})
 	}
 
-	albDims := &map[string]*string{"LoadBalancer": cfg.ALBARNSuffix}
-	tgDims := &map[string]*string{"LoadBalancer": cfg.ALBARNSuffix, "TargetGroup": cfg.TargetGroupARNSuffix}
+	albDims := &map[string]*string{"LoadBalancer": w.ALBARNSuffix}
+	tgDims := &map[string]*string{"LoadBalancer": w.ALBARNSuffix, "TargetGroup": w.TargetGroupARNSuffix}
 	alarms := []struct {
 		id, name, desc, metric, stat, ext, op string
 		dims                                  *map[string]*string
@@ -111,7 +93,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Observability, err
 	}
 	for _, a := range alarms {
 		c := &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-			AlarmName:          ptr.S(cfg.Name + a.name),
+			AlarmName:          ptr.S(w.Name + a.name),
 			AlarmDescription:   ptr.S(a.desc),
 			Namespace:          ptr.S("AWS/ApplicationELB"),
 			MetricName:         ptr.S(a.metric),
@@ -133,7 +115,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Observability, err
 		o.AlarmARNs[a.id] = cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S(a.id), c).Arn()
 	}
 
-	body, err := dashboardBody(cfg)
+	body, err := dashboardBody(w, sc.ScaleOut.Threshold, sc.ScaleIn.Threshold)
 	if err != nil {
 		return nil, err
 	}
@@ -183,12 +165,12 @@ type yAxis struct {
 
 // dashboardBody renders the dashboard JSON. Dimension values are CDKTF tokens
 // that resolve to this stack's load balancer, target group and group.
-func dashboardBody(cfg Config) (string, error) {
-	alb := *cfg.ALBARNSuffix
-	tg := *cfg.TargetGroupARNSuffix
+func dashboardBody(w Wiring, scaleOut, scaleIn float64) (string, error) {
+	alb := *w.ALBARNSuffix
+	tg := *w.TargetGroupARNSuffix
 	mk := func(i int, title, stat string, metrics [][]any) widget {
 		return widget{Type: "metric", X: (i % 2) * 12, Y: (i / 2) * 6, Width: 12, Height: 6,
-			Properties: widgetProps{Title: title, Region: cfg.Region, View: "timeSeries", Stat: stat, Period: 60, Metrics: metrics}}
+			Properties: widgetProps{Title: title, Region: w.Region, View: "timeSeries", Stat: stat, Period: 60, Metrics: metrics}}
 	}
 	ws := []widget{
 		mk(0, "Requests", "Sum", [][]any{{"AWS/ApplicationELB", "RequestCount", "LoadBalancer", alb}}),
@@ -206,20 +188,20 @@ func dashboardBody(cfg Config) (string, error) {
 		}),
 	}
 	var cpu widget
-	if cfg.ASGName != nil {
-		asg := *cfg.ASGName
+	if w.ASGName != nil {
+		asg := *w.ASGName
 		ws = append(ws, mk(4, "Group capacity (in service, desired)", "Average", [][]any{
 			{"AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", asg},
 			{"AWS/AutoScaling", "GroupDesiredCapacity", "AutoScalingGroupName", asg},
 		}))
 		cpu = mk(5, "Average CPU with scaling thresholds", "Average", [][]any{{"AWS/EC2", "CPUUtilization", "AutoScalingGroupName", asg}})
 	} else {
-		ws = append(ws, mk(4, "Instance status checks", "Maximum", [][]any{{"AWS/EC2", "StatusCheckFailed", "InstanceId", *cfg.InstanceID}}))
-		cpu = mk(5, "Average CPU with scaling thresholds", "Average", [][]any{{"AWS/EC2", "CPUUtilization", "InstanceId", *cfg.InstanceID}})
+		ws = append(ws, mk(4, "Instance status checks", "Maximum", [][]any{{"AWS/EC2", "StatusCheckFailed", "InstanceId", *w.InstanceID}}))
+		cpu = mk(5, "Average CPU with scaling thresholds", "Average", [][]any{{"AWS/EC2", "CPUUtilization", "InstanceId", *w.InstanceID}})
 	}
 	cpu.Properties.Annotations = &annotations{Horizontal: []hline{
-		{Label: fmt.Sprintf("scale out > %g%%", cfg.ScaleOutThreshold), Value: cfg.ScaleOutThreshold, Color: "#d62728"},
-		{Label: fmt.Sprintf("scale in < %g%%", cfg.ScaleInThreshold), Value: cfg.ScaleInThreshold, Color: "#2ca02c"},
+		{Label: fmt.Sprintf("scale out > %g%%", scaleOut), Value: scaleOut, Color: "#d62728"},
+		{Label: fmt.Sprintf("scale in < %g%%", scaleIn), Value: scaleIn, Color: "#2ca02c"},
 	}}
 	cpu.Properties.YAxis = &yAxis{}
 	cpu.Properties.YAxis.Left.Max = 100

@@ -2,7 +2,7 @@
 // on the group's average CPUUtilization drive step scaling policies (scale out
 // above 70% for 2 periods, scale in below 30% for 5 periods, by default), or a
 // single target-tracking policy. In ec2 mode: an EC2 auto-recovery alarm on
-// StatusCheckFailed_System instead.
+// StatusCheckFailed_System instead. The settings are config.Scaling.
 package scaling
 
 import (
@@ -12,50 +12,22 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 
+	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// Policy kinds.
-const (
-	PolicyStep           = "step"
-	PolicyTargetTracking = "target_tracking"
-)
-
-// Rule is one CPU alarm and the adjustment it triggers.
-type Rule struct {
-	// Threshold in percent CPU.
-	Threshold float64
-	// EvaluationPeriods the alarm looks at.
-	EvaluationPeriods int
-	// DatapointsToAlarm of those that must breach.
-	DatapointsToAlarm int
-	// Adjustment in instances (+ out, - in).
-	Adjustment int
-}
-
-// Config is the scaling construct's input.
-type Config struct {
-	// Name prefixes alarm and policy names, e.g. webtier-prod. Required.
+// Wiring is what the stack hands the construct besides its settings
+// (config.Scaling, defaulted and validated by internal/config).
+type Wiring struct {
+	// Name prefixes alarm and policy names, e.g. webtier-prod.
 	Name string
-	// ASGName is the group to scale (asg mode). Required unless InstanceID is set.
+	// ASGName is the group to scale (asg mode).
 	ASGName *string
 	// InstanceID is the single instance to auto-recover (ec2 mode).
 	InstanceID *string
 	// Region of the stack, for the EC2 recover action ARN (ec2 mode).
 	Region string
-	// Policy is step or target_tracking. Default: step.
-	Policy string
-	// Period of the alarms in seconds. Default: 60.
-	Period int
-	// ScaleOut rule. Default: > 70 for 2 of 2 periods, +1.
-	ScaleOut Rule
-	// ScaleIn rule. Default: < 30 for 5 of 5 periods, -1.
-	ScaleIn Rule
-	// WarmupSeconds is the step policies' estimated instance warm-up. Default: 120.
-	WarmupSeconds int
-	// TargetCPU of the target-tracking policy. Default: 50.
-	TargetCPU float64
-	// NotifyARNs are extra alarm actions (the SNS alarm topic). Default: none.
+	// NotifyARNs are extra alarm actions (the SNS alarm topic).
 	NotifyARNs []*string
 }
 
@@ -71,66 +43,25 @@ type Scaling struct {
 	RecoveryAlarmARN *string
 }
 
-func withDefaults(cfg Config) Config {
-	if cfg.Policy == "" {
-		cfg.Policy = PolicyStep
-	}
-	if cfg.Period == 0 {
-		cfg.Period = 60
-	}
-	if cfg.ScaleOut == (Rule{}) {
-		cfg.ScaleOut = Rule{Threshold: 70, EvaluationPeriods: 2, DatapointsToAlarm: 2, Adjustment: 1}
-	}
-	if cfg.ScaleIn == (Rule{}) {
-		cfg.ScaleIn = Rule{Threshold: 30, EvaluationPeriods: 5, DatapointsToAlarm: 5, Adjustment: -1}
-	}
-	if cfg.WarmupSeconds == 0 {
-		cfg.WarmupSeconds = 120
-	}
-	if cfg.TargetCPU == 0 {
-		cfg.TargetCPU = 50
-	}
-	return cfg
-}
-
-// Check validates a configuration (after defaults) the way New does.
-func Check(cfg Config) error {
-	cfg = withDefaults(cfg)
-	switch {
-	case cfg.Policy != PolicyStep && cfg.Policy != PolicyTargetTracking:
-		return fmt.Errorf("policy (%q) must be step or target_tracking", cfg.Policy)
-	case cfg.Period < 60 || cfg.Period%60 != 0:
-		return fmt.Errorf("period (%d) must be a multiple of 60 seconds", cfg.Period)
-	case cfg.ScaleIn.Threshold >= cfg.ScaleOut.Threshold:
-		return fmt.Errorf("scale_in.threshold (%g) must be < scale_out.threshold (%g)", cfg.ScaleIn.Threshold, cfg.ScaleOut.Threshold)
-	case cfg.ScaleOut.Adjustment <= 0:
-		return fmt.Errorf("scale_out.adjustment (%d) must be > 0", cfg.ScaleOut.Adjustment)
-	case cfg.ScaleIn.Adjustment >= 0:
-		return fmt.Errorf("scale_in.adjustment (%d) must be < 0", cfg.ScaleIn.Adjustment)
-	case cfg.ScaleOut.DatapointsToAlarm > cfg.ScaleOut.EvaluationPeriods:
-		return fmt.Errorf("scale_out.datapoints_to_alarm (%d) must be <= evaluation_periods (%d)", cfg.ScaleOut.DatapointsToAlarm, cfg.ScaleOut.EvaluationPeriods)
-	case cfg.ScaleIn.DatapointsToAlarm > cfg.ScaleIn.EvaluationPeriods:
-		return fmt.Errorf("scale_in.datapoints_to_alarm (%d) must be <= evaluation_periods (%d)", cfg.ScaleIn.DatapointsToAlarm, cfg.ScaleIn.EvaluationPeriods)
-	}
-	return nil
-}
-
-// New builds the scaling construct: asg policies when ASGName is set, else
-// the auto-recovery alarm for InstanceID.
-func New(scope constructs.Construct, id string, cfg Config) (*Scaling, error) {
-	cfg = withDefaults(cfg)
+// New builds the scaling construct for mode: in asg mode the policy cfg
+// names (step: the alarm pair and step policies; target_tracking: one
+// policy), in ec2 mode the auto-recovery alarm. It trusts cfg
+// (internal/config has defaulted and validated it): every value, zero
+// included, goes into the JSON as it is.
+func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg config.Scaling, w Wiring) (*Scaling, error) {
 	s := constructs.NewConstruct(scope, ptr.S(id))
 	sc := &Scaling{Scope: s, ScaleOutAlarmARN: ptr.S(""), ScaleInAlarmARN: ptr.S(""), ScaleOutPolicyARN: ptr.S(""), ScaleInPolicyARN: ptr.S(""), RecoveryAlarmARN: ptr.S("")}
-	if cfg.ASGName == nil {
-		if cfg.InstanceID == nil || cfg.Region == "" {
-			return nil, fmt.Errorf("asg_name or instance_id and region must be set")
+	switch {
+	case mode == config.ComputeEC2:
+		if w.InstanceID == nil || w.Region == "" {
+			return nil, fmt.Errorf("instance_id and region must be set in ec2 mode")
 		}
 		alarm := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S("recover"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-			AlarmName:          ptr.S(cfg.Name + "-auto-recover"),
+			AlarmName:          ptr.S(w.Name + "-auto-recover"),
 			AlarmDescription:   ptr.S("Recover the instance onto healthy hardware when the system status check fails"),
 			Namespace:          ptr.S("AWS/EC2"),
 			MetricName:         ptr.S("StatusCheckFailed_System"),
-			Dimensions:         &map[string]*string{"InstanceId": cfg.InstanceID},
+			Dimensions:         &map[string]*string{"InstanceId": w.InstanceID},
 			Statistic:          ptr.S("Maximum"),
 			Period:             ptr.N(60),
 			EvaluationPeriods:  ptr.N(2),
@@ -138,18 +69,20 @@ func New(scope constructs.Construct, id string, cfg Config) (*Scaling, error) {
 			ComparisonOperator: ptr.S("GreaterThanThreshold"),
 			Threshold:          ptr.N(0),
 			TreatMissingData:   ptr.S("missing"),
-			AlarmActions:       ptr.L(append([]*string{ptr.S("arn:aws:automate:" + cfg.Region + ":ec2:recover")}, cfg.NotifyARNs...)...),
+			AlarmActions:       ptr.L(append([]*string{ptr.S("arn:" + config.Partition + ":automate:" + w.Region + ":ec2:recover")}, w.NotifyARNs...)...),
 		})
 		sc.RecoveryAlarmARN = alarm.Arn()
 		return sc, nil
+	case mode != config.ComputeASG:
+		return nil, fmt.Errorf("compute mode %q is not handled", mode)
+	case w.ASGName == nil:
+		return nil, fmt.Errorf("asg_name must be set in asg mode")
 	}
-	if err := Check(cfg); err != nil {
-		return nil, err
-	}
-	if cfg.Policy == PolicyTargetTracking {
+	switch cfg.Policy {
+	case config.PolicyTargetTracking:
 		p := autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S("target-tracking"), &autoscalingpolicy.AutoscalingPolicyConfig{
-			Name:                 ptr.S(cfg.Name + "-cpu-target"),
-			AutoscalingGroupName: cfg.ASGName,
+			Name:                 ptr.S(w.Name + "-cpu-target"),
+			AutoscalingGroupName: w.ASGName,
 			PolicyType:           ptr.S("TargetTrackingScaling"),
 			TargetTrackingConfiguration: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfiguration{
 				TargetValue: ptr.N(cfg.TargetCPU),
@@ -160,19 +93,22 @@ func New(scope constructs.Construct, id string, cfg Config) (*Scaling, error) {
 		})
 		sc.ScaleOutPolicyARN, sc.ScaleInPolicyARN = p.Arn(), p.Arn()
 		return sc, nil
+	case config.PolicyStep:
+	default:
+		return nil, fmt.Errorf("scaling policy %q is not handled", cfg.Policy)
 	}
 
 	// Step scaling: while an alarm stays in ALARM, EC2 Auto Scaling keeps
 	// evaluating it and the warm-up keeps launching instances from being counted
 	// twice; a simple policy would stop reacting for its whole cooldown.
-	out := stepPolicy(s, "scale-out", cfg.Name+"-scale-out", cfg.ASGName, cfg.ScaleOut.Adjustment, cfg.WarmupSeconds)
-	in := stepPolicy(s, "scale-in", cfg.Name+"-scale-in", cfg.ASGName, cfg.ScaleIn.Adjustment, cfg.WarmupSeconds)
+	out := stepPolicy(s, "scale-out", w.Name+"-scale-out", w.ASGName, cfg.ScaleOut.Adjustment, cfg.WarmupSeconds)
+	in := stepPolicy(s, "scale-in", w.Name+"-scale-in", w.ASGName, cfg.ScaleIn.Adjustment, cfg.WarmupSeconds)
 	sc.ScaleOutPolicyARN, sc.ScaleInPolicyARN = out.Arn(), in.Arn()
 
-	sc.ScaleOutAlarmARN = cpuAlarm(s, "scale-out-alarm", cfg, cfg.ScaleOut, "GreaterThanThreshold", "missing", out.Arn(),
+	sc.ScaleOutAlarmARN = cpuAlarm(s, "scale-out-alarm", w, cfg.Period, cfg.ScaleOut, "GreaterThanThreshold", "missing", out.Arn(),
 		fmt.Sprintf("Scale out by %d when average CPU > %g%% for %d of %d periods of %ds", cfg.ScaleOut.Adjustment, cfg.ScaleOut.Threshold, cfg.ScaleOut.DatapointsToAlarm, cfg.ScaleOut.EvaluationPeriods, cfg.Period)).Arn()
 	// notBreaching: missing CPU data (no instances reporting) never scales in.
-	sc.ScaleInAlarmARN = cpuAlarm(s, "scale-in-alarm", cfg, cfg.ScaleIn, "LessThanThreshold", "notBreaching", in.Arn(),
+	sc.ScaleInAlarmARN = cpuAlarm(s, "scale-in-alarm", w, cfg.Period, cfg.ScaleIn, "LessThanThreshold", "notBreaching", in.Arn(),
 		fmt.Sprintf("Scale in by %d when average CPU < %g%% for %d of %d periods of %ds", -cfg.ScaleIn.Adjustment, cfg.ScaleIn.Threshold, cfg.ScaleIn.DatapointsToAlarm, cfg.ScaleIn.EvaluationPeriods, cfg.Period)).Arn()
 	return sc, nil
 }
@@ -195,21 +131,21 @@ func stepPolicy(scope constructs.Construct, id, name string, asg *string, adjust
 	})
 }
 
-func cpuAlarm(scope constructs.Construct, id string, cfg Config, r Rule, op, missing string, policyARN *string, desc string) cloudwatchmetricalarm.CloudwatchMetricAlarm {
+func cpuAlarm(scope constructs.Construct, id string, w Wiring, period int, r config.Rule, op, missing string, policyARN *string, desc string) cloudwatchmetricalarm.CloudwatchMetricAlarm {
 	suffix := map[string]string{"GreaterThanThreshold": "-cpu-high", "LessThanThreshold": "-cpu-low"}[op]
 	return cloudwatchmetricalarm.NewCloudwatchMetricAlarm(scope, ptr.S(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-		AlarmName:          ptr.S(cfg.Name + suffix),
+		AlarmName:          ptr.S(w.Name + suffix),
 		AlarmDescription:   ptr.S(desc),
 		Namespace:          ptr.S("AWS/EC2"),
 		MetricName:         ptr.S("CPUUtilization"),
-		Dimensions:         &map[string]*string{"AutoScalingGroupName": cfg.ASGName},
+		Dimensions:         &map[string]*string{"AutoScalingGroupName": w.ASGName},
 		Statistic:          ptr.S("Average"),
-		Period:             ptr.N(cfg.Period),
+		Period:             ptr.N(period),
 		EvaluationPeriods:  ptr.N(r.EvaluationPeriods),
 		DatapointsToAlarm:  ptr.N(r.DatapointsToAlarm),
 		ComparisonOperator: ptr.S(op),
 		Threshold:          ptr.N(r.Threshold),
 		TreatMissingData:   ptr.S(missing),
-		AlarmActions:       ptr.L(append([]*string{policyARN}, cfg.NotifyARNs...)...),
+		AlarmActions:       ptr.L(append([]*string{policyARN}, w.NotifyARNs...)...),
 	})
 }

@@ -35,21 +35,21 @@ func TestRealEnvironmentsFile(t *testing.T) {
 	// Set per environment in the file.
 	perEnv := map[string][]expect{
 		"dev": {
-			{path: "compute_mode", want: "ec2"},
+			{path: "compute_mode", want: config.ComputeEC2},
 			{path: "production", want: false},
 			{path: "availability_zones", want: []string{"us-east-1a", "us-east-1b"}},
 			{path: "network.cidr", want: "10.10.0.0/16"},
-			{path: "network.nat_mode", want: "single"},
+			{path: "network.nat_mode", want: config.NATSingle},
 			{path: "network.flow_log_retention_days", want: 7},
 			{path: "compute.instance_type", want: "t3.micro"},
 			{path: "alb.deletion_protection", want: false},
 		},
 		"stage": {
-			{path: "compute_mode", want: "asg"},
+			{path: "compute_mode", want: config.ComputeASG},
 			{path: "production", want: false},
 			{path: "availability_zones", want: []string{"us-east-1a", "us-east-1b"}},
 			{path: "network.cidr", want: "10.20.0.0/16"},
-			{path: "network.nat_mode", want: "single"},
+			{path: "network.nat_mode", want: config.NATSingle},
 			{path: "network.flow_log_retention_days", want: 30},
 			{path: "compute.instance_type", want: "t3.micro"},
 			{path: "compute.min_size", want: 2},
@@ -58,11 +58,11 @@ func TestRealEnvironmentsFile(t *testing.T) {
 			{path: "alb.deletion_protection", want: false},
 		},
 		"prod": {
-			{path: "compute_mode", want: "asg"},
+			{path: "compute_mode", want: config.ComputeASG},
 			{path: "production", want: true},
 			{path: "availability_zones", want: []string{"us-east-1a", "us-east-1b", "us-east-1c"}},
 			{path: "network.cidr", want: "10.30.0.0/16"},
-			{path: "network.nat_mode", want: "per_az"},
+			{path: "network.nat_mode", want: config.NATPerAZ},
 			{path: "network.flow_log_retention_days", want: 90},
 			{path: "compute.instance_type", want: "t3.small"},
 			{path: "compute.min_size", want: 3},
@@ -85,7 +85,7 @@ func TestRealEnvironmentsFile(t *testing.T) {
 		{path: "alb.health_check.path", want: "/health"},
 		{path: "alb.health_check.interval", want: 15},
 		{path: "alb.health_check.timeout", want: 5},
-		{path: "scaling.policy", want: "step"},
+		{path: "scaling.policy", want: config.PolicyStep},
 		{path: "scaling.period", want: 60},
 		{path: "scaling.scale_out", want: config.Rule{Threshold: 70, EvaluationPeriods: 2, DatapointsToAlarm: 2, Adjustment: 1}},
 		{path: "scaling.scale_in", want: config.Rule{Threshold: 30, EvaluationPeriods: 5, DatapointsToAlarm: 5, Adjustment: -1}},
@@ -121,9 +121,9 @@ environments:
 		Name:              "dev",
 		Region:            "eu-west-2",
 		AvailabilityZones: []string{"eu-west-2a", "eu-west-2b"},
-		ComputeMode:       "asg",
+		ComputeMode:       config.ComputeASG,
 		Network: config.Network{
-			CIDR: "10.0.0.0/16", SubnetNewbits: 8, NATMode: "single",
+			CIDR: "10.0.0.0/16", SubnetNewbits: 8, NATMode: config.NATSingle,
 			FlowLogs: true, FlowLogRetentionDays: 30, S3GatewayEndpoint: true,
 		},
 		Compute: config.Compute{
@@ -144,7 +144,7 @@ environments:
 			},
 		},
 		Scaling: config.Scaling{
-			Policy: "step", Period: 60,
+			Policy: config.PolicyStep, Period: 60,
 			ScaleOut:      config.Rule{Threshold: 70, EvaluationPeriods: 2, DatapointsToAlarm: 2, Adjustment: 1},
 			ScaleIn:       config.Rule{Threshold: 30, EvaluationPeriods: 5, DatapointsToAlarm: 5, Adjustment: -1},
 			WarmupSeconds: 120, TargetCPU: 50,
@@ -196,12 +196,12 @@ environments:
 `,
 			expects: []expect{
 				{"one", "region", "eu-west-1"},
-				{"one", "compute_mode", "ec2"},
+				{"one", "compute_mode", config.ComputeEC2},
 				{"one", "compute.instance_type", "t3.small"},
 				{"one", "compute.app_port", 9000},
 				{"one", "compute.root_volume_gib", 8},
 				{"two", "region", "eu-west-1"},
-				{"two", "compute_mode", "asg"},
+				{"two", "compute_mode", config.ComputeASG},
 				{"two", "compute.instance_type", "m7g.large"},
 				{"two", "compute.app_port", 9000}, // sibling key of the defaults block kept
 				{"two", "compute.min_size", 2},
@@ -232,7 +232,7 @@ environments:
 				{"one", "alb.health_check.interval", 30},
 				{"one", "alb.health_check.timeout", 10},
 				{"one", "alb.health_check.healthy_threshold", 2},
-				{"one", "network.nat_mode", "single"},
+				{"one", "network.nat_mode", config.NATSingle},
 			},
 		},
 		{
@@ -350,8 +350,8 @@ environments:
     network: {cidr: 10.2.0.0/16}
 `,
 			expects: []expect{
-				{"two", "compute_mode", "asg"},
-				{"two", "network.nat_mode", "single"},
+				{"two", "compute_mode", config.ComputeASG},
+				{"two", "network.nat_mode", config.NATSingle},
 				{"two", "alb.ingress_cidrs", []string{"0.0.0.0/0"}},
 			},
 		},

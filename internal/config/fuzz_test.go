@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -102,8 +103,14 @@ func checkInvariants(t *testing.T, f *config.File) {
 			bad("name prefix %s-%s", f.Project, e.Name)
 		}
 		// Region and zones.
-		if e.Region == "" {
-			bad("an empty region")
+		if !slices.Contains(config.Regions(), e.Region) {
+			bad("region %q (not a region of the aws partition)", e.Region)
+		}
+		if b := e.Backend; b != nil && !slices.Contains(config.Regions(), b.Region) {
+			bad("backend region %q", b.Region)
+		}
+		if !config.IsModernTLSPolicy(e.ALB.SSLPolicy) {
+			bad("ssl_policy %q", e.ALB.SSLPolicy)
 		}
 		if len(e.AvailabilityZones) < 2 {
 			bad("%d availability zones", len(e.AvailabilityZones))

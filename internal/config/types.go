@@ -1,7 +1,19 @@
-// Package config loads environments.yaml: a strict YAML reader (unknown keys
-// and wrong types are errors), built-in defaults, and validation that reports
-// every problem in the file at once. It is plain Go with no jsii.
+// Package config is the one description of an environment: the types of
+// environments.yaml, their built-in defaults (Builtin), the enumerations and
+// allow-lists, and the validation that reports every problem in the file at
+// once; a strict YAML reader (unknown keys and wrong types are errors) that
+// no file can hang. Every setting is defined here once: the constructs take
+// these types and neither re-default nor re-validate them. Zero is a value:
+// the loader decodes the file onto the defaults, so a 0 in the file replaces
+// the default and reaches the synthesized JSON. It is plain Go with no jsii.
 package config
+
+import (
+	"fmt"
+	"net"
+
+	"github.com/apparentlymart/go-cidr/cidr"
+)
 
 // File is the whole environments file.
 type File struct {
@@ -25,7 +37,7 @@ type Environment struct {
 	// (ALB deletion protection is required by the policy checks). Default: false.
 	Production bool `yaml:"production"`
 	// ComputeMode is "ec2" (one instance) or "asg" (Auto Scaling Group). Default: asg.
-	ComputeMode string `yaml:"compute_mode"`
+	ComputeMode ComputeMode `yaml:"compute_mode"`
 	// Network configures the VPC.
 	Network Network `yaml:"network"`
 	// Compute configures the launch template, instance and ASG.
@@ -38,10 +50,22 @@ type Environment struct {
 	Observability Observability `yaml:"observability"`
 	// Backend selects the S3 remote state backend; absent means local state. Default: local.
 	Backend *Backend `yaml:"backend"`
-	// Tags are extra default tags on every resource. Default: none.
+	// Tags are extra default tags on every resource, at most 45 (AWS allows 50
+	// and the stack adds project, environment, managed-by, Name and Tier,
+	// which are reserved). Default: none.
 	Tags map[string]string `yaml:"tags"`
 	// Suppressions silence one policy rule on one resource, each with a reason. Default: none.
 	Suppressions []Suppression `yaml:"suppressions"`
+	// Budget fails synth (policy rule EWT-COST-1) when the estimated monthly
+	// cost at max capacity exceeds it; absent means no budget. Default: none.
+	Budget *Budget `yaml:"budget"`
+}
+
+// Budget is an environment's monthly cost ceiling, checked at synth against
+// the estimate of internal/cost (list prices, default usage assumptions).
+type Budget struct {
+	// MaxMonthlyUSD is the ceiling in USD a month, above 0. Required in a budget block.
+	MaxMonthlyUSD float64 `yaml:"max_monthly_usd"`
 }
 
 // Network configures the VPC construct.
@@ -56,7 +80,7 @@ type Network struct {
 	// PrivateSubnetCIDRs overrides the derived private subnets, one per AZ. Default: derived.
 	PrivateSubnetCIDRs []string `yaml:"private_subnet_cidrs"`
 	// NATMode is none, single or per_az. Default: single.
-	NATMode string `yaml:"nat_mode"`
+	NATMode NATMode `yaml:"nat_mode"`
 	// FlowLogs sends VPC flow logs to CloudWatch Logs. Default: true.
 	FlowLogs bool `yaml:"flow_logs"`
 	// FlowLogRetentionDays is the log group retention. Default: 30.
@@ -80,15 +104,15 @@ type Compute struct {
 	HealthPath string `yaml:"health_path"`
 	// RootVolumeGiB is the encrypted gp3 root volume size. Default: 8.
 	RootVolumeGiB int `yaml:"root_volume_gib"`
-	// MinSize of the ASG. Default: 2.
+	// MinSize of the ASG, 1-100. Default: 2.
 	MinSize int `yaml:"min_size"`
-	// MaxSize of the ASG. Default: 6.
+	// MaxSize of the ASG, 1-100. Default: 6.
 	MaxSize int `yaml:"max_size"`
 	// DesiredCapacity of the ASG at creation (later drift is ignored). Default: 2.
 	DesiredCapacity int `yaml:"desired_capacity"`
-	// HealthCheckGracePeriod in seconds before ELB health checks count. Default: 120.
+	// HealthCheckGracePeriod in seconds before ELB health checks count, 0-7200. Default: 120.
 	HealthCheckGracePeriod int `yaml:"health_check_grace_period"`
-	// MinHealthyPercentage kept during an instance refresh. Default: 90.
+	// MinHealthyPercentage kept during an instance refresh, 0-100 (0 replaces all at once). Default: 90.
 	MinHealthyPercentage int `yaml:"min_healthy_percentage"`
 }
 
@@ -100,13 +124,13 @@ type ALB struct {
 	HTTPS bool `yaml:"https"`
 	// CertificateARN is the ACM certificate for HTTPS. Default: "".
 	CertificateARN string `yaml:"certificate_arn"`
-	// SSLPolicy for the HTTPS listener. Default: ELBSecurityPolicy-TLS13-1-2-2021-06.
+	// SSLPolicy for the HTTPS listener, one of ModernTLSPolicies. Default: ELBSecurityPolicy-TLS13-1-2-2021-06.
 	SSLPolicy string `yaml:"ssl_policy"`
 	// DeletionProtection on the load balancer. Default: false (prod sets true).
 	DeletionProtection bool `yaml:"deletion_protection"`
 	// IdleTimeout in seconds. Default: 60.
 	IdleTimeout int `yaml:"idle_timeout"`
-	// DeregistrationDelay in seconds before a draining target is removed. Default: 30.
+	// DeregistrationDelay in seconds before a draining target is removed, 0-3600. Default: 30.
 	DeregistrationDelay int `yaml:"deregistration_delay"`
 	// HealthCheck of the target group.
 	HealthCheck HealthCheck `yaml:"health_check"`
@@ -139,17 +163,21 @@ type HealthCheck struct {
 type Scaling struct {
 	// Policy is "step" (alarm pair driving step scaling policies) or
 	// "target_tracking" (one policy on average CPU). Default: step.
-	Policy string `yaml:"policy"`
+	Policy ScalingPolicy `yaml:"policy"`
 	// Period of the CPU alarms in seconds, a multiple of 60. Default: 60.
 	Period int `yaml:"period"`
 	// ScaleOut is the high-CPU alarm and its adjustment.
 	ScaleOut Rule `yaml:"scale_out"`
 	// ScaleIn is the low-CPU alarm and its adjustment.
 	ScaleIn Rule `yaml:"scale_in"`
-	// WarmupSeconds is the estimated instance warm-up of the step policies. Default: 120.
+	// WarmupSeconds is the estimated instance warm-up of the step policies, 0-3600. Default: 120.
 	WarmupSeconds int `yaml:"warmup_seconds"`
 	// TargetCPU is the target of the target-tracking policy, percent. Default: 50.
 	TargetCPU float64 `yaml:"target_cpu"`
+	// MaxMinutesToFull is the longest a sustained scale-out breach may take,
+	// from min_size, until max_size instances serve (policy rule EWT-SCALE-4,
+	// step policies); 0 checks nothing. Default: 0.
+	MaxMinutesToFull int `yaml:"max_minutes_to_full"`
 }
 
 // Rule is one CPU alarm with the adjustment it triggers.
@@ -160,7 +188,7 @@ type Rule struct {
 	EvaluationPeriods int `yaml:"evaluation_periods"`
 	// DatapointsToAlarm of those periods that must breach. Default: 2 out, 5 in.
 	DatapointsToAlarm int `yaml:"datapoints_to_alarm"`
-	// Adjustment in instances: positive to scale out, negative to scale in. Default: +1 / -1.
+	// Adjustment in instances: 1 to 100 to scale out, -1 to -100 to scale in. Default: +1 / -1.
 	Adjustment int `yaml:"adjustment"`
 }
 
@@ -203,10 +231,10 @@ type Suppression struct {
 // Builtin returns the built-in defaults every environment starts from.
 func Builtin() Environment {
 	return Environment{
-		ComputeMode: "asg",
+		ComputeMode: ComputeASG,
 		Network: Network{
 			SubnetNewbits:        8,
-			NATMode:              "single",
+			NATMode:              NATSingle,
 			FlowLogs:             true,
 			FlowLogRetentionDays: 30,
 			S3GatewayEndpoint:    true,
@@ -225,7 +253,7 @@ func Builtin() Environment {
 		},
 		ALB: ALB{
 			IngressCIDRs:           []string{"0.0.0.0/0"},
-			SSLPolicy:              "ELBSecurityPolicy-TLS13-1-2-2021-06",
+			SSLPolicy:              ModernTLSPolicies[0],
 			IdleTimeout:            60,
 			DeregistrationDelay:    30,
 			AccessLogs:             true,
@@ -240,7 +268,7 @@ func Builtin() Environment {
 			},
 		},
 		Scaling: Scaling{
-			Policy:        "step",
+			Policy:        PolicyStep,
 			Period:        60,
 			ScaleOut:      Rule{Threshold: 70, EvaluationPeriods: 2, DatapointsToAlarm: 2, Adjustment: 1},
 			ScaleIn:       Rule{Threshold: 30, EvaluationPeriods: 5, DatapointsToAlarm: 5, Adjustment: -1},
@@ -255,5 +283,70 @@ func Builtin() Environment {
 	}
 }
 
+// The default tags the stack puts on every resource besides the
+// environment's own tags (which may not use these keys).
+const (
+	TagProject     = "project"
+	TagEnvironment = "environment"
+	TagManagedBy   = "managed-by"
+)
+
+// DefaultTags are the provider default tags of environment e: its tags and
+// the project, environment and managed-by tags.
+func (f *File) DefaultTags(e *Environment) map[string]string {
+	tags := make(map[string]string, len(e.Tags)+3)
+	for k, v := range e.Tags {
+		tags[k] = v
+	}
+	tags[TagProject], tags[TagEnvironment], tags[TagManagedBy] = f.Project, e.Name, "cdktf"
+	return tags
+}
+
 // NamePrefix is the prefix of named resources: <project>-<env>.
 func (f *File) NamePrefix(e *Environment) string { return f.Project + "-" + e.Name }
+
+// TargetGroupNamePrefix is the target group's name prefix: AWS allows at
+// most 6 characters, so the environment name is cut to 5 and ends in "-".
+func (e *Environment) TargetGroupNamePrefix() string {
+	name := e.Name
+	if len(name) > 5 {
+		name = name[:5]
+	}
+	return name + "-"
+}
+
+// SubnetCIDRs returns the public and private subnet blocks for azs
+// availability zones: the explicit lists when given, else derived with
+// go-cidr: public subnet i is netnum i, private subnet i is netnum
+// 2^(newbits-1)+i (the upper half). Validation calls it, so for a loaded
+// file it does not fail.
+func (n Network) SubnetCIDRs(azs int) (public, private []string, err error) {
+	if len(n.PublicSubnetCIDRs) > 0 || len(n.PrivateSubnetCIDRs) > 0 {
+		return n.PublicSubnetCIDRs, n.PrivateSubnetCIDRs, nil
+	}
+	_, base, err := net.ParseCIDR(n.CIDR)
+	if err != nil {
+		return nil, nil, err
+	}
+	ones, _ := base.Mask.Size()
+	if n.SubnetNewbits < 1 || ones+n.SubnetNewbits > 28 {
+		return nil, nil, fmt.Errorf("subnet_newbits (%d) must be 1 to %d for %s", n.SubnetNewbits, 28-ones, n.CIDR)
+	}
+	half := 1 << (n.SubnetNewbits - 1)
+	if azs > half {
+		return nil, nil, fmt.Errorf("subnet_newbits (%d) leaves room for %d subnets per tier, want %d", n.SubnetNewbits, half, azs)
+	}
+	for i := 0; i < azs; i++ {
+		pub, err := cidr.Subnet(base, n.SubnetNewbits, i)
+		if err != nil {
+			return nil, nil, err
+		}
+		priv, err := cidr.Subnet(base, n.SubnetNewbits, half+i)
+		if err != nil {
+			return nil, nil, err
+		}
+		public = append(public, pub.String())
+		private = append(private, priv.String())
+	}
+	return public, private, nil
+}

@@ -8,73 +8,84 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
-	"github.com/apparentlymart/go-cidr/cidr"
 	"go.yaml.in/yaml/v3"
 )
 
 var (
-	regionRE       = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
 	instanceTypeRE = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	amiRE          = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	ssmParamRE     = regexp.MustCompile(`^/[A-Za-z0-9_./-]+$`)
-	certARNRE      = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
+	certARNRE      = regexp.MustCompile(`^arn:` + Partition + `:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
 	matcherRE      = regexp.MustCompile(`^[0-9]{3}([-,][0-9]{3})*$`)
 	bucketRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	sslPolicyRE    = regexp.MustCompile(`^ELBSecurityPolicy-(TLS13-1-[23]-.*|TLS-1-2-Ext-2018-06|FS-1-2-Res-2020-10|FS-1-2-Res-2019-08)$`)
 )
 
-// Retention periods CloudWatch Logs accepts (days).
-var retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+// Limits that come from AWS.
+const (
+	// maxNamePrefix: load balancer names are limited to 32 characters and
+	// the stack appends up to 4 ("-asg"); <project>-<env> must fit 28.
+	maxNamePrefix = 28
+	// maxTags: AWS allows 50 tags per resource; the stack adds reservedTags.
+	maxTags = 50 - 5
+	// maxIngressCIDRs: the ALB security group gets one rule per CIDR and
+	// listener port (80 and 443 with HTTPS); AWS allows 60 inbound rules per group.
+	maxIngressCIDRs = 30
+	// maxHealthPath is the longest ALB health check path (characters).
+	maxHealthPath = 1024
+	// maxGroupSize bounds min_size, max_size and the scaling adjustments.
+	maxGroupSize = 100
+	// max5xxThreshold bounds observability.alb_5xx_threshold: every whole
+	// number setting has an upper bound well within 32 bits.
+	max5xxThreshold = 1_000_000
+)
 
+// reservedTags are the tags the stack itself puts on resources: the
+// provider's default tags (DefaultTags) and the constructs' Name and Tier
+// tags. A user tag with one of these keys would be overwritten without a word.
+var reservedTags = []string{TagProject, TagEnvironment, TagManagedBy, "Name", "Tier"}
+
+// badFunc reports one problem with a field of the environment.
+type badFunc func(field, format string, args ...any)
+
+// validateEnv checks every setting of e, whatever its compute mode or policy,
+// so that switching modes never reveals an old mistake. n is the
+// environment's node, for line numbers. Fields with a type problem are skipped:
+// they kept their default, and checkNode has said what is wrong.
 func validateEnv(c *collector, f *File, e *Environment, n *yaml.Node) {
+	badAt := func(line int, field, format string, args ...any) {
+		if !c.isBroken(e.Name, field) {
+			c.add(line, e.Name, field, format, args...)
+		}
+	}
 	bad := func(field, format string, args ...any) {
-		c.add(lineOf(n, field), e.Name, field, format, args...)
-	}
-	// Region and AZs.
-	if e.Region == "" {
-		bad("region", "is missing; want an AWS region such as us-east-1")
-	} else if !regionRE.MatchString(e.Region) {
-		bad("region", "%q is not an AWS region name; want e.g. us-east-1 or eu-west-2", e.Region)
-	}
-	switch {
-	case len(e.AvailabilityZones) == 0:
-		bad("availability_zones", "is missing; want at least 2 availability zones of %s, e.g. [%sa, %sb]", orRegion(e.Region), orRegion(e.Region), orRegion(e.Region))
-	case len(e.AvailabilityZones) < 2:
-		bad("availability_zones", "has 1 zone (%s); want at least 2 for high availability", e.AvailabilityZones[0])
-	}
-	azSeen := map[string]bool{}
-	for i, az := range e.AvailabilityZones {
-		field := fmt.Sprintf("availability_zones[%d]", i)
-		if azSeen[az] {
-			bad(field, "%q is listed twice; want distinct zones", az)
+		if c.isBroken(e.Name, field) {
+			return
 		}
-		azSeen[az] = true
-		if e.Region != "" && !(strings.HasPrefix(az, e.Region) && len(az) == len(e.Region)+1 && az[len(az)-1] >= 'a' && az[len(az)-1] <= 'z') {
-			bad(field, "%q is not a zone of region %s; want %sa, %sb, ...", az, e.Region, e.Region, e.Region)
+		line := 0
+		if !c.full() { // a problem beyond MaxProblems is only counted
+			line = lineOf(n, field)
 		}
+		c.add(line, e.Name, field, format, args...)
 	}
-	switch e.ComputeMode {
-	case "ec2", "asg":
-	default:
-		bad("compute_mode", "%q is not a compute mode; allowed: ec2, asg", e.ComputeMode)
+	validateRegion(e, bad)
+	if s := string(e.ComputeMode); !slices.Contains(ComputeModes, e.ComputeMode) {
+		bad("compute_mode", "%s is not a compute mode; allowed: %s", q(s), join(ComputeModes))
 	}
-	if len(f.Project)+1+len(e.Name) > 28 {
-		bad("", "name prefix %q is %d characters; project and environment name together must fit 28 (AWS load balancer names are limited to 32)", f.Project+"-"+e.Name, len(f.Project)+1+len(e.Name))
+	if prefix := f.NamePrefix(e); utf8.RuneCountInString(prefix) > maxNamePrefix {
+		bad("", "name prefix %s is %d characters; project and environment name together must fit %d (AWS load balancer names are limited to 32)",
+			q(prefix), utf8.RuneCountInString(prefix), maxNamePrefix)
 	}
 	validateNetwork(e, bad)
 	validateCompute(e, bad)
 	validateALB(e, bad)
-	if e.ComputeMode == "asg" {
-		validateScaling(e, bad)
-	}
+	validateScaling(e, bad)
 	validateObservability(e, bad)
 	validateBackend(e, bad)
-	for _, k := range slices.Sorted(maps.Keys(e.Tags)) {
-		v := e.Tags[k]
-		if k == "" || len(k) > 128 || len(v) > 256 || strings.HasPrefix(strings.ToLower(k), "aws:") {
-			bad("tags."+k, "tag %q=%q is not allowed; keys 1-128 characters not starting with aws:, values up to 256", k, v)
-		}
+	validateTags(e, n, badAt)
+	if e.Budget != nil && e.Budget.MaxMonthlyUSD <= 0 {
+		bad("budget.max_monthly_usd", "%g is not allowed; want the monthly ceiling in USD, above 0 (e.g. 500), or remove budget", e.Budget.MaxMonthlyUSD)
 	}
 	for i, s := range e.Suppressions {
 		field := fmt.Sprintf("suppressions[%d]", i)
@@ -82,7 +93,7 @@ func validateEnv(c *collector, f *File, e *Environment, n *yaml.Node) {
 			bad(field+".rule", "is missing; want a policy rule ID such as EWT-ALB-1")
 		}
 		if s.Resource == "" {
-			bad(field+".resource", "is missing; want a construct path such as %s/alb/lb", e.Name)
+			bad(field+".resource", "is missing; want a construct path such as %s/alb/lb", keyText(e.Name))
 		}
 		if strings.TrimSpace(s.Reason) == "" {
 			bad(field+".reason", "is missing; a suppression needs a written reason")
@@ -90,10 +101,35 @@ func validateEnv(c *collector, f *File, e *Environment, n *yaml.Node) {
 	}
 }
 
-type badFunc func(field, format string, args ...any)
+func validateRegion(e *Environment, bad badFunc) {
+	if e.Region == "" {
+		bad("region", "is missing; want an AWS region such as us-east-1")
+	} else if msg := checkRegion(e.Region); msg != "" {
+		bad("region", "%s", msg)
+	}
+	example := orRegion(e.Region)
+	switch {
+	case len(e.AvailabilityZones) == 0:
+		bad("availability_zones", "is missing; want at least 2 availability zones of %s, e.g. [%sa, %sb]", example, example, example)
+	case len(e.AvailabilityZones) < 2:
+		bad("availability_zones", "has 1 zone (%s); want at least 2 for high availability", keyText(e.AvailabilityZones[0]))
+	}
+	azSeen := map[string]bool{}
+	for i, az := range e.AvailabilityZones {
+		field := fmt.Sprintf("availability_zones[%d]", i)
+		if azSeen[az] {
+			bad(field, "%s is listed twice; want distinct zones", q(az))
+		}
+		azSeen[az] = true
+		if e.Region != "" && !(strings.HasPrefix(az, e.Region) && len(az) == len(e.Region)+1 && az[len(az)-1] >= 'a' && az[len(az)-1] <= 'z') {
+			bad(field, "%s is not a zone of region %s; want %sa, %sb, ...", q(az), keyText(e.Region), example, example)
+		}
+	}
+}
 
+// orRegion is r when it is a valid region, else us-east-1, for examples.
 func orRegion(r string) string {
-	if r == "" || !regionRE.MatchString(r) {
+	if checkRegion(r) != "" {
 		return "us-east-1"
 	}
 	return r
@@ -101,13 +137,11 @@ func orRegion(r string) string {
 
 func validateNetwork(e *Environment, bad badFunc) {
 	nw := e.Network
-	switch nw.NATMode {
-	case "none", "single", "per_az":
-	default:
-		bad("network.nat_mode", "%q is not a NAT mode; allowed: none, single, per_az", nw.NATMode)
+	if !slices.Contains(NATModes, nw.NATMode) {
+		bad("network.nat_mode", "%s is not a NAT mode; allowed: %s", q(string(nw.NATMode)), join(NATModes))
 	}
-	if !inList(nw.FlowLogRetentionDays, retentionDays) {
-		bad("network.flow_log_retention_days", "%d is not a retention CloudWatch Logs accepts; allowed: %s", nw.FlowLogRetentionDays, joinInts(retentionDays))
+	if !slices.Contains(LogRetentionDays, nw.FlowLogRetentionDays) {
+		bad("network.flow_log_retention_days", "%d is not a retention CloudWatch Logs accepts; allowed: %s", nw.FlowLogRetentionDays, join(LogRetentionDays))
 	}
 	if nw.CIDR == "" {
 		bad("network.cidr", "is missing; want an IPv4 CIDR with a prefix from /16 to /24, e.g. 10.0.0.0/16")
@@ -115,21 +149,20 @@ func validateNetwork(e *Environment, bad badFunc) {
 	}
 	ip, vpc, err := net.ParseCIDR(nw.CIDR)
 	if err != nil || ip.To4() == nil {
-		bad("network.cidr", "%q is not an IPv4 CIDR; want e.g. 10.0.0.0/16", nw.CIDR)
+		bad("network.cidr", "%s is not an IPv4 CIDR; want e.g. 10.0.0.0/16", q(nw.CIDR))
 		return
 	}
 	if !ip.Equal(vpc.IP) {
-		bad("network.cidr", "%q has host bits set; want the network address %s", nw.CIDR, vpc.String())
+		bad("network.cidr", "%s has host bits set; want the network address %s", q(nw.CIDR), vpc.String())
 		return
 	}
 	ones, _ := vpc.Mask.Size()
 	if ones < 16 || ones > 24 {
-		bad("network.cidr", "%q has prefix /%d; AWS VPCs take /16 to /28 and this layout needs /16 to /24", nw.CIDR, ones)
+		bad("network.cidr", "%s has prefix /%d; AWS VPCs take /16 to /28 and this layout needs /16 to /24", q(nw.CIDR), ones)
 		return
 	}
 	azs := len(e.AvailabilityZones)
-	derived := len(nw.PublicSubnetCIDRs) == 0 && len(nw.PrivateSubnetCIDRs) == 0
-	if derived {
+	if len(nw.PublicSubnetCIDRs) == 0 && len(nw.PrivateSubnetCIDRs) == 0 {
 		if nw.SubnetNewbits < 1 || nw.SubnetNewbits > 28-ones {
 			size := "no"
 			if nw.SubnetNewbits >= 1 && nw.SubnetNewbits <= 32-ones {
@@ -138,12 +171,27 @@ func validateNetwork(e *Environment, bad badFunc) {
 			bad("network.subnet_newbits", "%d gives %s subnets from %s; AWS subnets must be /16 to /28, so want 1 to %d", nw.SubnetNewbits, size, nw.CIDR, 28-ones)
 			return
 		}
-		if half := 1 << (nw.SubnetNewbits - 1); azs > half {
-			bad("network.subnet_newbits", "%d leaves room for %d subnets per tier in %s, but %d availability zones need %d; raise subnet_newbits", nw.SubnetNewbits, half, nw.CIDR, azs, azs)
+		if _, _, err := nw.SubnetCIDRs(azs); err != nil {
+			bad("network.subnet_newbits", "%d leaves room for %d subnets per tier in %s, but %d availability zones need %d; raise subnet_newbits",
+				nw.SubnetNewbits, 1<<(nw.SubnetNewbits-1), nw.CIDR, azs, azs)
 		}
 		return
 	}
-	var all []*net.IPNet
+	// Every block of every tier, and the blocks that contain them, so that
+	// overlaps are found in one pass: two CIDR blocks overlap only when one
+	// contains the other.
+	type block struct {
+		ip   uint32
+		bits int
+	}
+	mask := func(ip uint32, bits int) uint32 {
+		if bits == 0 {
+			return 0
+		}
+		return ip &^ (1<<(32-bits) - 1)
+	}
+	exact := map[block]string{} // a subnet -> its CIDR
+	under := map[block]string{} // a block containing a subnet -> that subnet's CIDR
 	tiers := []struct {
 		field string
 		cidrs []string
@@ -156,23 +204,34 @@ func validateNetwork(e *Environment, bad badFunc) {
 			field := fmt.Sprintf("%s[%d]", tier.field, i)
 			sip, sn, err := net.ParseCIDR(s)
 			if err != nil || sip.To4() == nil || !sip.Equal(sn.IP) {
-				bad(field, "%q is not an IPv4 network CIDR; want e.g. 10.0.1.0/24", s)
+				bad(field, "%s is not an IPv4 network CIDR; want e.g. 10.0.1.0/24", q(s))
 				continue
 			}
-			if p, _ := sn.Mask.Size(); p > 28 {
-				bad(field, "%q is /%d, too small; AWS subnets must be /28 or larger", s, p)
+			p, _ := sn.Mask.Size()
+			if p > 28 {
+				bad(field, "%s is /%d, too small; AWS subnets must be /28 or larger", q(s), p)
 				continue
 			}
-			if first, last := cidr.AddressRange(sn); !vpc.Contains(first) || !vpc.Contains(last) {
-				bad(field, "%q is outside the VPC %s", s, nw.CIDR)
+			if p < ones || !vpc.Contains(sn.IP) {
+				bad(field, "%s is outside the VPC %s", q(s), nw.CIDR)
 				continue
 			}
-			for _, other := range all {
-				if other.Contains(sn.IP) || sn.Contains(other.IP) {
-					bad(field, "%q overlaps %s; subnets must not overlap", s, other.String())
+			v4 := sn.IP.To4()
+			u := uint32(v4[0])<<24 | uint32(v4[1])<<16 | uint32(v4[2])<<8 | uint32(v4[3])
+			other, overlaps := under[block{u, p}]
+			for b := p; b >= 0 && !overlaps; b-- {
+				other, overlaps = exact[block{mask(u, b), b}]
+			}
+			if overlaps {
+				bad(field, "%s overlaps %s; subnets must not overlap", q(s), other)
+				continue
+			}
+			exact[block{u, p}] = sn.String()
+			for b := p - 1; b >= 0; b-- {
+				if _, ok := under[block{mask(u, b), b}]; !ok {
+					under[block{mask(u, b), b}] = sn.String()
 				}
 			}
-			all = append(all, sn)
 		}
 	}
 }
@@ -180,34 +239,29 @@ func validateNetwork(e *Environment, bad badFunc) {
 func validateCompute(e *Environment, bad badFunc) {
 	cp := e.Compute
 	if !instanceTypeRE.MatchString(cp.InstanceType) {
-		bad("compute.instance_type", "%q is not an EC2 instance type; want e.g. t3.micro", cp.InstanceType)
+		bad("compute.instance_type", "%s is not an EC2 instance type; want e.g. t3.micro", q(cp.InstanceType))
 	}
 	if cp.AMIID != "" && !amiRE.MatchString(cp.AMIID) {
-		bad("compute.ami_id", "%q is not an AMI ID; want ami- and 8 or 17 hex digits, or leave it empty to use ami_ssm_parameter", cp.AMIID)
+		bad("compute.ami_id", "%s is not an AMI ID; want ami- and 8 or 17 hex digits, or leave it empty to use ami_ssm_parameter", q(cp.AMIID))
 	}
-	if cp.AMIID == "" && !ssmParamRE.MatchString(cp.AMISSMParameter) {
-		bad("compute.ami_ssm_parameter", "%q is not an SSM parameter path; want e.g. /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", cp.AMISSMParameter)
+	if !ssmParamRE.MatchString(cp.AMISSMParameter) {
+		bad("compute.ami_ssm_parameter", "%s is not an SSM parameter path; want e.g. /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", q(cp.AMISSMParameter))
 	}
 	if cp.AppPort < 1024 || cp.AppPort > 65535 {
 		bad("compute.app_port", "%d is not allowed; want an unprivileged port from 1024 to 65535", cp.AppPort)
 	}
-	if !strings.HasPrefix(cp.HealthPath, "/") {
-		bad("compute.health_path", "%q must start with /", cp.HealthPath)
-	}
+	checkPath(bad, "compute.health_path", cp.HealthPath)
 	if cp.RootVolumeGiB < 8 || cp.RootVolumeGiB > 16384 {
 		bad("compute.root_volume_gib", "%d is not allowed; want 8 to 16384 (Amazon Linux 2023 needs at least 8)", cp.RootVolumeGiB)
 	}
 	if cp.HealthCheckGracePeriod < 0 || cp.HealthCheckGracePeriod > 7200 {
 		bad("compute.health_check_grace_period", "%d is not allowed; want 0 to 7200 seconds", cp.HealthCheckGracePeriod)
 	}
-	if e.ComputeMode != "asg" {
-		return
+	if cp.MinSize < 1 || cp.MinSize > maxGroupSize {
+		bad("compute.min_size", "%d is not allowed; want 1 to %d", cp.MinSize, maxGroupSize)
 	}
-	if cp.MinSize < 1 {
-		bad("compute.min_size", "%d is not allowed; want at least 1", cp.MinSize)
-	}
-	if cp.MaxSize < 1 || cp.MaxSize > 100 {
-		bad("compute.max_size", "%d is not allowed; want 1 to 100", cp.MaxSize)
+	if cp.MaxSize < 1 || cp.MaxSize > maxGroupSize {
+		bad("compute.max_size", "%d is not allowed; want 1 to %d", cp.MaxSize, maxGroupSize)
 	}
 	if cp.MinSize > cp.MaxSize {
 		bad("compute.min_size", "min_size (%d) must be <= max_size (%d)", cp.MinSize, cp.MaxSize)
@@ -219,14 +273,25 @@ func validateCompute(e *Environment, bad badFunc) {
 	}
 }
 
+// checkPath checks an HTTP path of the health check.
+func checkPath(bad badFunc, field, path string) {
+	if !strings.HasPrefix(path, "/") {
+		bad(field, "%s must start with /", q(path))
+	} else if n := utf8.RuneCountInString(path); n > maxHealthPath {
+		bad(field, "is %d characters; ALB health check paths are at most %d", n, maxHealthPath)
+	}
+}
+
 func validateALB(e *Environment, bad badFunc) {
 	a := e.ALB
 	if len(a.IngressCIDRs) == 0 {
 		bad("alb.ingress_cidrs", "is empty; want at least one CIDR that may reach the load balancer, e.g. 0.0.0.0/0")
+	} else if len(a.IngressCIDRs) > maxIngressCIDRs {
+		bad("alb.ingress_cidrs", "lists %d CIDRs; the load balancer's security group takes one rule per CIDR and listener port and AWS allows 60 inbound rules: want at most %d", len(a.IngressCIDRs), maxIngressCIDRs)
 	}
 	for i, s := range a.IngressCIDRs {
 		if ip, n, err := net.ParseCIDR(s); err != nil || ip.To4() == nil || !ip.Equal(n.IP) {
-			bad(fmt.Sprintf("alb.ingress_cidrs[%d]", i), "%q is not an IPv4 network CIDR; want e.g. 0.0.0.0/0 or 203.0.113.0/24", s)
+			bad(fmt.Sprintf("alb.ingress_cidrs[%d]", i), "%s is not an IPv4 network CIDR; want e.g. 0.0.0.0/0 or 203.0.113.0/24", q(s))
 		}
 	}
 	if a.HTTPS && a.CertificateARN == "" {
@@ -237,13 +302,14 @@ func validateALB(e *Environment, bad badFunc) {
 	}
 	if a.CertificateARN != "" {
 		if m := certARNRE.FindStringSubmatch(a.CertificateARN); m == nil {
-			bad("alb.certificate_arn", "%q is not an ACM certificate ARN; want arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>", a.CertificateARN)
-		} else if e.Region != "" && m[1] != e.Region {
-			bad("alb.certificate_arn", "is in region %s; an ALB needs a certificate from its own region %s", m[1], e.Region)
+			bad("alb.certificate_arn", "%s is not an ACM certificate ARN; want arn:%s:acm:<region>:<12-digit account>:certificate/<uuid>", q(a.CertificateARN), Partition)
+		} else if checkRegion(e.Region) == "" && m[1] != e.Region {
+			bad("alb.certificate_arn", "is in region %s; an ALB needs a certificate from its own region %s", keyText(m[1]), e.Region)
 		}
 	}
-	if a.HTTPS && !sslPolicyRE.MatchString(a.SSLPolicy) {
-		bad("alb.ssl_policy", "%q is not a modern TLS policy; want a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06", a.SSLPolicy)
+	if !IsModernTLSPolicy(a.SSLPolicy) {
+		bad("alb.ssl_policy", "%s is not a modern TLS policy; want a TLS 1.2+ policy with forward secrecy, one of (the list policy rule EWT-ALB-3 checks): %s",
+			q(a.SSLPolicy), strings.Join(ModernTLSPolicies, ", "))
 	}
 	if a.IdleTimeout < 1 || a.IdleTimeout > 4000 {
 		bad("alb.idle_timeout", "%d is not allowed; want 1 to 4000 seconds", a.IdleTimeout)
@@ -255,11 +321,11 @@ func validateALB(e *Environment, bad badFunc) {
 		bad("alb.deregistration_delay", "%d is not allowed; want 0 to 3600 seconds", a.DeregistrationDelay)
 	}
 	hc := a.HealthCheck
-	if hc.Path != e.Compute.HealthPath && !strings.HasPrefix(hc.Path, "/") { // a path derived from compute.health_path is reported there
-		bad("alb.health_check.path", "%q must start with /", hc.Path)
+	if hc.Path != e.Compute.HealthPath { // a path derived from compute.health_path is reported there
+		checkPath(bad, "alb.health_check.path", hc.Path)
 	}
 	if !matcherRE.MatchString(hc.Matcher) {
-		bad("alb.health_check.matcher", "%q is not an HTTP code matcher; want e.g. 200, 200,302 or 200-299", hc.Matcher)
+		bad("alb.health_check.matcher", "%s is not an HTTP code matcher; want e.g. 200, 200,302 or 200-299", q(hc.Matcher))
 	}
 	if hc.Interval < 5 || hc.Interval > 300 {
 		bad("alb.health_check.interval", "%d is not allowed; want 5 to 300 seconds", hc.Interval)
@@ -277,18 +343,21 @@ func validateALB(e *Environment, bad badFunc) {
 	}
 }
 
+// validateScaling checks the scaling settings in every mode and for either
+// policy: an ec2 environment or a target-tracking one keeps valid step
+// settings, so switching never reveals an old mistake.
 func validateScaling(e *Environment, bad badFunc) {
 	s := e.Scaling
-	switch s.Policy {
-	case "step":
-	case "target_tracking":
-		if s.TargetCPU <= 0 || s.TargetCPU >= 100 {
-			bad("scaling.target_cpu", "%g is not allowed; want a CPU percentage above 0 and below 100", s.TargetCPU)
-		}
-		return
-	default:
-		bad("scaling.policy", "%q is not a scaling policy; allowed: step, target_tracking", s.Policy)
-		return
+	if s.MaxMinutesToFull < 0 || s.MaxMinutesToFull > 1440 {
+		bad("scaling.max_minutes_to_full", "%d is not allowed; want 1 to 1440 minutes, or 0 for no limit", s.MaxMinutesToFull)
+	} else if s.MaxMinutesToFull > 0 && s.Policy == PolicyTargetTracking {
+		bad("scaling.max_minutes_to_full", "%d is set but scaling.policy is target_tracking: the minutes to full capacity are checked for step policies only; remove it or use policy: step", s.MaxMinutesToFull)
+	}
+	if !slices.Contains(ScalingPolicies, s.Policy) {
+		bad("scaling.policy", "%s is not a scaling policy; allowed: %s", q(string(s.Policy)), join(ScalingPolicies))
+	}
+	if s.TargetCPU <= 0 || s.TargetCPU >= 100 {
+		bad("scaling.target_cpu", "%g is not allowed; want a CPU percentage above 0 and below 100", s.TargetCPU)
 	}
 	if s.Period < 60 || s.Period%60 != 0 || s.Period > 86400 {
 		bad("scaling.period", "%d is not a period CloudWatch accepts for EC2 CPU (1-minute data); want a multiple of 60 from 60 to 86400", s.Period)
@@ -296,14 +365,14 @@ func validateScaling(e *Environment, bad badFunc) {
 	for _, r := range []struct {
 		name string
 		rule Rule
-		sign int
-	}{{"scaling.scale_out", s.ScaleOut, 1}, {"scaling.scale_in", s.ScaleIn, -1}} {
+		out  bool
+	}{{"scaling.scale_out", s.ScaleOut, true}, {"scaling.scale_in", s.ScaleIn, false}} {
 		if r.rule.Threshold < 0 || r.rule.Threshold > 100 {
 			bad(r.name+".threshold", "%g is not a CPU percentage; want 0 to 100", r.rule.Threshold)
 		}
-		if r.rule.EvaluationPeriods < 1 {
-			bad(r.name+".evaluation_periods", "%d is not allowed; want at least 1", r.rule.EvaluationPeriods)
-		} else if s.Period > 0 && r.rule.EvaluationPeriods > 86400/s.Period {
+		if r.rule.EvaluationPeriods < 1 || r.rule.EvaluationPeriods > 1440 {
+			bad(r.name+".evaluation_periods", "%d is not allowed; want 1 to 1440 (CloudWatch allows evaluation_periods x period up to 86400 s)", r.rule.EvaluationPeriods)
+		} else if s.Period >= 60 && r.rule.EvaluationPeriods > 86400/s.Period {
 			bad(r.name+".evaluation_periods", "%d periods of %d s span more than one day; CloudWatch allows at most 86400 s", r.rule.EvaluationPeriods, s.Period)
 		}
 		if r.rule.DatapointsToAlarm < 1 {
@@ -311,12 +380,13 @@ func validateScaling(e *Environment, bad badFunc) {
 		} else if r.rule.DatapointsToAlarm > r.rule.EvaluationPeriods {
 			bad(r.name+".datapoints_to_alarm", "datapoints_to_alarm (%d) must be <= evaluation_periods (%d)", r.rule.DatapointsToAlarm, r.rule.EvaluationPeriods)
 		}
-		if r.rule.Adjustment*r.sign <= 0 {
-			want := "a positive number of instances to add"
-			if r.sign < 0 {
-				want = "a negative number of instances to remove"
-			}
-			bad(r.name+".adjustment", "%d has the wrong sign; want %s", r.rule.Adjustment, want)
+		switch adj := r.rule.Adjustment; {
+		case r.out && adj < 1:
+			bad(r.name+".adjustment", "%d has the wrong sign; want a positive number of instances to add, 1 to %d", adj, maxGroupSize)
+		case !r.out && adj > -1:
+			bad(r.name+".adjustment", "%d has the wrong sign; want a negative number of instances to remove, -1 to -%d", adj, maxGroupSize)
+		case adj > maxGroupSize || adj < -maxGroupSize:
+			bad(r.name+".adjustment", "%d is more instances than a group holds; want %d at most", adj, maxGroupSize)
 		}
 	}
 	if s.ScaleIn.Threshold >= s.ScaleOut.Threshold {
@@ -331,11 +401,11 @@ func validateObservability(e *Environment, bad badFunc) {
 	o := e.Observability
 	if o.AlarmEmail != "" {
 		if a, err := mail.ParseAddress(o.AlarmEmail); err != nil || a.Address != o.AlarmEmail {
-			bad("observability.alarm_email", "%q is not an email address; want e.g. oncall@example.com", o.AlarmEmail)
+			bad("observability.alarm_email", "%s is not an email address; want e.g. oncall@example.com", q(o.AlarmEmail))
 		}
 	}
-	if o.ALB5xxThreshold < 1 {
-		bad("observability.alb_5xx_threshold", "%d is not allowed; want at least 1 response per minute", o.ALB5xxThreshold)
+	if o.ALB5xxThreshold < 1 || o.ALB5xxThreshold > max5xxThreshold {
+		bad("observability.alb_5xx_threshold", "%d is not allowed; want 1 to %d responses per minute", o.ALB5xxThreshold, max5xxThreshold)
 	}
 	if o.UnhealthyHostMinutes < 1 || o.UnhealthyHostMinutes > 60 {
 		bad("observability.unhealthy_host_minutes", "%d is not allowed; want 1 to 60", o.UnhealthyHostMinutes)
@@ -353,13 +423,16 @@ func validateBackend(e *Environment, bad badFunc) {
 	if b.Bucket == "" {
 		bad("backend.bucket", "is missing; want the S3 bucket that holds state (or remove backend for local state)")
 	} else if !bucketRE.MatchString(b.Bucket) {
-		bad("backend.bucket", "%q is not an S3 bucket name; want 3-63 lowercase letters, digits, '.' and '-'", b.Bucket)
+		bad("backend.bucket", "%s is not an S3 bucket name; want 3-63 lowercase letters, digits, '.' and '-'", q(b.Bucket))
 	}
 	if b.Key == "" || strings.HasPrefix(b.Key, "/") {
-		bad("backend.key", "%q is not an object key; want e.g. webtier/%s/terraform.tfstate", b.Key, e.Name)
+		bad("backend.key", "%s is not an object key; want e.g. webtier/%s/terraform.tfstate", q(b.Key), keyText(e.Name))
 	}
-	if !regionRE.MatchString(b.Region) {
-		bad("backend.region", "%q is not an AWS region name; want e.g. us-east-1", b.Region)
+	// Left out (or empty), it is the environment's region, checked as region.
+	if b.Region != e.Region {
+		if msg := checkRegion(b.Region); msg != "" {
+			bad("backend.region", "%s", msg)
+		}
 	}
 	if !b.Encrypt {
 		bad("backend.encrypt", "is false; state holds secrets and must be encrypted: want true")
@@ -369,16 +442,64 @@ func validateBackend(e *Environment, bad badFunc) {
 	}
 }
 
-func inList(v int, list []int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
+// validateTags checks the extra tags: lengths in characters (as AWS counts
+// them), the reserved aws: prefix and the stack's own tags, and how many.
+func validateTags(e *Environment, n *yaml.Node, bad func(line int, field, format string, args ...any)) {
+	if len(e.Tags) == 0 {
+		return
+	}
+	lines, tagsLine := tagLines(n)
+	if len(e.Tags) > maxTags {
+		bad(tagsLine, "tags", "has %d tags; AWS allows 50 per resource and the stack adds %s: want at most %d", len(e.Tags), strings.Join(reservedTags, ", "), maxTags)
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.Tags)) {
+		field, v := "tags."+keyText(k), e.Tags[k]
+		line, ok := lines[k]
+		if !ok {
+			line = tagsLine
+		}
+		switch kn := utf8.RuneCountInString(k); {
+		case kn == 0:
+			bad(line, field, "an empty tag key is not allowed; want 1 to 128 characters")
+		case kn > 128:
+			bad(line, field, "the key is %d characters; AWS allows 1 to 128", kn)
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			bad(line, field, "%s is not allowed; want a key not starting with aws: (AWS reserves it for its own tags)", q(k))
+		case slices.Contains(reservedTags, k):
+			bad(line, field, "is set by the stack on every resource (%s are reserved); remove it or use another key", strings.Join(reservedTags, ", "))
+		}
+		if vn := utf8.RuneCountInString(v); vn > 256 {
+			bad(line, field, "the value is %d characters; AWS allows up to 256", vn)
 		}
 	}
-	return false
 }
 
-func joinInts(list []int) string {
+// tagLines maps each key of the environment's tags mapping to its line;
+// tags from the defaults block are not there (they take the tags line, or
+// the environment's).
+func tagLines(n *yaml.Node) (lines map[string]int, tagsLine int) {
+	n = resolve(n)
+	lines, tagsLine = map[string]int{}, n.Line
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value != "tags" {
+			continue
+		}
+		tags := resolve(n.Content[i+1])
+		tagsLine = tags.Line
+		if tags.Kind == yaml.MappingNode {
+			for j := 0; j+1 < len(tags.Content); j += 2 {
+				if _, ok := lines[tags.Content[j].Value]; !ok {
+					lines[tags.Content[j].Value] = tags.Content[j].Line
+				}
+			}
+		}
+		break
+	}
+	return lines, tagsLine
+}
+
+// join lists allowed values for a message.
+func join[T any](list []T) string {
 	s := make([]string, len(list))
 	for i, v := range list {
 		s[i] = fmt.Sprint(v)

@@ -27,6 +27,8 @@ type Rule struct {
 	Fix string
 	// Check returns the offending resources of one stack with a short detail each.
 	Check func(c *Context) []Finding
+	// Warning rules report their findings without failing synth.
+	Warning bool
 }
 
 // Context is what a rule sees.
@@ -35,9 +37,15 @@ type Context struct {
 	Stack *tfjson.Stack
 	// Production is the environment's production flag.
 	Production bool
+	// Env is the environment's configuration (nil when checking without an
+	// environments file); rules across settings read what the JSON does not hold.
+	Env *config.Environment
+	// memo holds what rules across settings share (cross.go).
+	memo *memo
 }
 
-// Finding is one rule hit on one resource.
+// Finding is one rule hit on one resource, or on the whole stack when
+// Resource is the zero value (suppressed with the stack's name as resource).
 type Finding struct {
 	// Resource is the offending resource.
 	Resource tfjson.Resource
@@ -71,6 +79,8 @@ type Suppression struct {
 type Result struct {
 	// Violations are findings that no suppression covers.
 	Violations []Violation
+	// Warnings are unsuppressed findings of warning rules: printed, not failing.
+	Warnings []Violation
 	// Suppressed are the suppressions that matched a finding.
 	Suppressed []Suppression
 	// Problems are suppressions that are malformed or match nothing.
@@ -110,14 +120,15 @@ func Evaluate(f *config.File, stacks []*tfjson.Stack) Result {
 		used := map[key]bool{}
 		if e := envs[s.Name]; e != nil {
 			ctx.Production = e.Production
+			ctx.Env = e
 			for _, cs := range e.Suppressions {
 				k := key{cs.Rule, cs.Resource}
 				if !Known(cs.Rule) {
 					res.Problems = append(res.Problems, fmt.Sprintf("%s: suppression of unknown rule %q on %s; known rules: %s", s.Name, cs.Rule, cs.Resource, strings.Join(ids(), ", ")))
 					continue
 				}
-				if _, ok := findResource(s, cs.Resource); !ok {
-					res.Problems = append(res.Problems, fmt.Sprintf("%s: suppression of %s names resource %q, which is not in the stack (want a construct path such as %s/alb/lb)", s.Name, cs.Rule, cs.Resource, s.Name))
+				if _, ok := findResource(s, cs.Resource); !ok && cs.Resource != s.Name {
+					res.Problems = append(res.Problems, fmt.Sprintf("%s: suppression of %s names resource %q, which is not in the stack (want a construct path such as %s/alb/lb, or %s for a rule on the whole stack)", s.Name, cs.Rule, cs.Resource, s.Name, s.Name))
 					continue
 				}
 				supp[k] = Suppression{Stack: s.Name, Rule: cs.Rule, Resource: cs.Resource, Reason: cs.Reason, Source: "environments.yaml"}
@@ -135,7 +146,11 @@ func Evaluate(f *config.File, stacks []*tfjson.Stack) Result {
 		for _, rule := range Rules() {
 			for _, fd := range rule.Check(ctx) {
 				matched := false
-				for _, name := range []string{fd.Resource.Path, fd.Resource.Address()} {
+				names, where := []string{fd.Resource.Path, fd.Resource.Address()}, fd.Resource.Where()
+				if fd.Resource.Type == "" {
+					names, where = []string{s.Name}, s.Name+" (whole stack)"
+				}
+				for _, name := range names {
 					if sp, ok := supp[key{rule.ID, name}]; ok {
 						if !used[key{rule.ID, name}] {
 							res.Suppressed = append(res.Suppressed, sp)
@@ -145,8 +160,12 @@ func Evaluate(f *config.File, stacks []*tfjson.Stack) Result {
 						break
 					}
 				}
-				if !matched {
-					res.Violations = append(res.Violations, Violation{Stack: s.Name, Rule: rule, Where: fd.Resource.Where(), Detail: fd.Detail})
+				switch v := (Violation{Stack: s.Name, Rule: rule, Where: where, Detail: fd.Detail}); {
+				case matched:
+				case rule.Warning:
+					res.Warnings = append(res.Warnings, v)
+				default:
+					res.Violations = append(res.Violations, v)
 				}
 			}
 		}
@@ -164,9 +183,16 @@ func Evaluate(f *config.File, stacks []*tfjson.Stack) Result {
 // violation or stale suppression.
 func Check(w io.Writer, f *config.File, stacks []*tfjson.Stack) error {
 	res := Evaluate(f, stacks)
-	fmt.Fprintf(w, "policy checks: %d rules on %d stacks, %d violations, %d suppressed\n", len(rules), len(stacks), len(res.Violations), len(res.Suppressed))
+	fmt.Fprintf(w, "policy checks: %d rules on %d stacks, %d violations, %d warnings, %d suppressed\n", len(rules), len(stacks), len(res.Violations), len(res.Warnings), len(res.Suppressed))
 	for _, s := range res.Suppressed {
-		fmt.Fprintf(w, "  suppressed %s on %s/%s (%s): %s\n", s.Rule, s.Stack, strings.TrimPrefix(s.Resource, s.Stack+"/"), s.Source, s.Reason)
+		on := s.Stack + "/" + strings.TrimPrefix(s.Resource, s.Stack+"/")
+		if s.Resource == s.Stack {
+			on = s.Stack + " (whole stack)"
+		}
+		fmt.Fprintf(w, "  suppressed %s on %s (%s): %s\n", s.Rule, on, s.Source, s.Reason)
+	}
+	for _, v := range res.Warnings {
+		fmt.Fprintf(w, "  warning %s\n", v)
 	}
 	if len(res.Violations) == 0 && len(res.Problems) == 0 {
 		return nil

@@ -5,21 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
-
-// ModernTLSPolicies are the ALB security policies accepted for HTTPS listeners:
-// TLS 1.2 or newer with forward secrecy.
-var ModernTLSPolicies = []string{
-	"ELBSecurityPolicy-TLS13-1-2-2021-06",
-	"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-	"ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
-	"ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
-	"ELBSecurityPolicy-TLS13-1-3-2021-06",
-	"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
-	"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-	"ELBSecurityPolicy-FS-1-2-Res-2020-10",
-}
 
 var rules = []Rule{
 	{
@@ -205,7 +193,7 @@ var rules = []Rule{
 					continue
 				}
 				pol, _ := l.String("ssl_policy")
-				if !contains(ModernTLSPolicies, pol) {
+				if !config.IsModernTLSPolicy(pol) { // the list alb.ssl_policy is validated against
 					out = append(out, Finding{l, fmt.Sprintf("ssl_policy = %q", pol)})
 				}
 			}
@@ -439,3 +427,6 @@ func contains(list []string, v string) bool {
 	}
 	return false
 }
+
+// The rules across settings and the budget gate live in cross.go.
+func init() { rules = append(rules, crossRules...) }

@@ -9,22 +9,6 @@ import (
 func BenchmarkReview(b *testing.B) {
 	for _, env := range []string{"dev", "prod"} {
 		s := goldenStack(b, env)
-		b.Run("Build/"+env, func(b *testing.B) {
-			for b.Loop() {
-				Build(s)
-			}
-		})
-		d := Build(s)
-		b.Run("Mermaid/"+env, func(b *testing.B) {
-			for b.Loop() {
-				Mermaid(d)
-			}
-		})
-		b.Run("SVG/"+env, func(b *testing.B) {
-			for b.Loop() {
-				SVG(d, env)
-			}
-		})
 		b.Run("Settings/"+env, func(b *testing.B) {
 			for b.Loop() {
 				Settings(s)
@@ -43,11 +27,6 @@ func BenchmarkReview(b *testing.B) {
 			if err := WriteSummary(io.Discard, stacks, nil); err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
-	b.Run("DiagramFiles/all", func(b *testing.B) {
-		for b.Loop() {
-			DiagramFiles(stacks)
 		}
 	})
 }

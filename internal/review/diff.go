@@ -3,6 +3,8 @@ package review
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -71,19 +73,19 @@ func Compare(a, b *tfjson.Stack) Comparison {
 	for t := range cb {
 		types[t] = true
 	}
-	for _, t := range sortedKeys(types) {
+	for _, t := range slices.Sorted(maps.Keys(types)) {
 		if ca[t] != cb[t] {
 			c.Counts = append(c.Counts, CountChange{t, ca[t], cb[t]})
 		}
 	}
-	for _, n := range sortedKeys(a.Outputs) {
+	for _, n := range slices.Sorted(maps.Keys(a.Outputs)) {
 		if _, ok := b.Outputs[n]; ok {
 			c.SameOutputs++
 		} else {
 			c.OnlyA = append(c.OnlyA, n)
 		}
 	}
-	for _, n := range sortedKeys(b.Outputs) {
+	for _, n := range slices.Sorted(maps.Keys(b.Outputs)) {
 		if _, ok := a.Outputs[n]; !ok {
 			c.OnlyB = append(c.OnlyB, n)
 		}

@@ -13,7 +13,7 @@ import (
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-var update = flag.Bool("update", false, "rewrite docs/diagrams, the README diagram block and testdata/*.golden from the current code")
+var update = flag.Bool("update", false, "rewrite testdata/*.golden (summary, diffs) from the current code")
 
 // Input: the reviewed golden snapshots of the synthesized stacks that
 // __tests__ keeps equal to what synth produces (go test ./__tests__ -update),
@@ -21,8 +21,6 @@ var update = flag.Bool("update", false, "rewrite docs/diagrams, the README diagr
 const (
 	goldenDir        = "../../__tests__/testdata/golden"
 	environmentsFile = "../../environments.yaml"
-	docsDir          = "../../docs/diagrams"
-	readmeFile       = "../../README.md"
 )
 
 // goldenStacks returns every golden stack in environments.yaml order.
@@ -126,7 +124,7 @@ func checkGolden(t *testing.T, path, got string) {
 		t.Fatalf("%v (run go test ./internal/review -update to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("%s is stale (run go test ./internal/review -update, or %s, and review the diff):\n%s", path, RegenerateCommand, lineDiff(string(want), got))
+		t.Errorf("%s is stale (run go test ./internal/review -update and review the diff):\n%s", path, lineDiff(string(want), got))
 	}
 }
 

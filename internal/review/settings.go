@@ -2,6 +2,8 @@ package review
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -76,7 +78,7 @@ func Settings(s *tfjson.Stack) []Setting {
 		}
 	}
 	var ts []string
-	for _, t := range sortedKeys(tiers) {
+	for _, t := range slices.Sorted(maps.Keys(tiers)) {
 		ts = append(ts, fmt.Sprintf("%d %s", tiers[t], t))
 	}
 	add("subnets", strings.Join(ts, ", "))
@@ -166,7 +168,7 @@ func Settings(s *tfjson.Stack) []Setting {
 		for _, al := range alarms {
 			for _, act := range al.List("alarm_actions") {
 				if tfjson.RefTo(act, p.Address()) {
-					line += " when " + alarmLine(&al, true)
+					line += " when " + AlarmLine(&al, true)
 				}
 			}
 		}
@@ -239,7 +241,7 @@ func Settings(s *tfjson.Stack) []Setting {
 			}
 			for _, acl := range s.OfType("aws_wafv2_web_acl") {
 				if tfjson.RefTo(as.Attrs["web_acl_arn"], acl.Address()) {
-					waf = "on, " + ruleGroupsLine(&acl)
+					waf = "on, " + RuleGroupsLine(&acl)
 					groups = append(groups, ruleGroups(&acl)...)
 				}
 			}
@@ -267,7 +269,7 @@ func Settings(s *tfjson.Stack) []Setting {
 		if al.Path != "" {
 			name = al.Path[strings.LastIndex(al.Path, "/")+1:]
 		}
-		add("alarm "+name, alarmLine(&al, true))
+		add("alarm "+name, AlarmLine(&al, true))
 	}
 	var subs []string
 	for _, sub := range s.OfType("aws_sns_topic_subscription") {
@@ -323,7 +325,7 @@ func Settings(s *tfjson.Stack) []Setting {
 	if tags, ok := tfjson.Walk(s.Raw, "provider", "aws", "default_tags", "tags"); ok {
 		if m, ok := tags.(map[string]any); ok {
 			var kv []string
-			for _, k := range sortedKeys(m) {
+			for _, k := range slices.Sorted(maps.Keys(m)) {
 				if k == "environment" {
 					continue // differs by definition
 				}
@@ -401,7 +403,7 @@ func accessLogs(s *tfjson.Stack, lb *tfjson.Resource) string {
 	for _, ref := range tfjson.Refs(lb.Attrs["access_logs"]) {
 		for _, lc := range s.OfType("aws_s3_bucket_lifecycle_configuration") {
 			if tfjson.RefTo(lc.Attrs["bucket"], ref.Address) {
-				if d := expiryDays(&lc); d != "" {
+				if d := ExpiryDays(&lc); d != "" {
 					out += ", expire after " + d + " days"
 				}
 			}
@@ -446,7 +448,7 @@ func kmsRef(v any, address string) bool {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, x := range t {
-			if strings.Contains(k, "kms") && refersTo(x, address) || kmsRef(x, address) {
+			if strings.Contains(k, "kms") && RefersTo(x, address) || kmsRef(x, address) {
 				return true
 			}
 		}

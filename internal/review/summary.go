@@ -1,7 +1,9 @@
 // Package review turns synthesized stacks into something a reviewer can read:
-// a summary table of every stack, the differences between two environments
-// in settings rather than JSON, and an architecture diagram (Mermaid and SVG)
-// generated from the JSON. It is plain Go over internal/tfjson, no jsii.
+// a summary table of every stack (the end of every synth) and the
+// differences between two environments in settings rather than JSON. It is
+// what the synth binary links; the diagrams are internal/diagram and the
+// command line internal/reviewcli, which only cmd/review links. Plain Go over
+// internal/tfjson, no jsii.
 package review
 
 import (
@@ -12,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/internal/cost"
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
@@ -84,7 +87,8 @@ func OrderStacks(stacks []*tfjson.Stack, f *config.File) []*tfjson.Stack {
 
 // WriteSummary writes one table with a column per stack (compute mode,
 // backend, resource, data source and output counts, resources by type), the
-// output names, and the policy-check suppressions.
+// output names, the estimated monthly cost of each stack (internal/cost) and
+// the policy-check suppressions.
 func WriteSummary(w io.Writer, stacks []*tfjson.Stack, suppressions []Suppression) (err error) {
 	var buf strings.Builder
 	defer func() {
@@ -148,6 +152,8 @@ func WriteSummary(w io.Writer, stacks []*tfjson.Stack, suppressions []Suppressio
 			wrapList(bw, "outputs of "+s.Name+": ", sortedKeys(s.Outputs))
 		}
 	}
+
+	cost.SummaryLines(bw, stacks) // one line per stack: USD a month at min/desired/max
 
 	if len(suppressions) == 0 {
 		fmt.Fprintln(bw, "policy-check suppressions: none")

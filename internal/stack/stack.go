@@ -1,7 +1,9 @@
 // Package stack wires the constructs into one TerraformStack per environment
-// and declares the outputs contract. The traffic path reads top to bottom:
-// network -> load balancer -> compute (registered in the target group) ->
-// observability -> scaling.
+// and declares the outputs contract. It is wiring only: each construct gets
+// its part of the environment (a config type, defaulted and validated by
+// internal/config) and the IDs and ARNs of the others. The traffic path
+// reads top to bottom: network -> load balancer -> compute (registered in
+// the target group) -> observability -> scaling.
 package stack
 
 import (
@@ -42,14 +44,9 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 	st := cdktf.NewTerraformStack(scope, ptr.S(e.Name))
 	s := &Stack{Stack: st}
 
-	tags := map[string]string{}
-	for k, v := range e.Tags {
-		tags[k] = v
-	}
-	tags["project"], tags["environment"], tags["managed-by"] = f.Project, e.Name, "cdktf"
 	provider.NewAwsProvider(st, ptr.S("aws"), &provider.AwsProviderConfig{
 		Region:      ptr.S(e.Region),
-		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: ptr.Tags(tags)}},
+		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: ptr.Tags(f.DefaultTags(e))}},
 	})
 	if b := e.Backend; b != nil {
 		cdktf.NewS3Backend(st, &cdktf.S3BackendConfig{
@@ -67,91 +64,50 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		cdktf.NewLocalBackend(st, &cdktf.LocalBackendConfig{Path: ptr.S("../../../terraform." + e.Name + ".tfstate")})
 	}
 
-	key, err := encryption.New(st, "encryption", encryption.Config{Name: name, Region: e.Region})
+	key, err := encryption.New(st, "encryption", encryption.Wiring{Name: name, Region: e.Region})
 	if err != nil {
 		return nil, err
 	}
 	s.Key = key
 
-	nw := e.Network
-	if s.Network, err = network.New(st, "network", network.Config{
-		Name:                 name,
-		Region:               e.Region,
-		CIDR:                 nw.CIDR,
-		AvailabilityZones:    e.AvailabilityZones,
-		SubnetNewbits:        nw.SubnetNewbits,
-		PublicSubnetCIDRs:    nw.PublicSubnetCIDRs,
-		PrivateSubnetCIDRs:   nw.PrivateSubnetCIDRs,
-		NATMode:              nw.NATMode,
-		FlowLogs:             nw.FlowLogs,
-		FlowLogRetentionDays: nw.FlowLogRetentionDays,
-		S3GatewayEndpoint:    nw.S3GatewayEndpoint,
-		FlowLogKMSKeyARN:     key.ARN,
+	if s.Network, err = network.New(st, "network", e.Network, network.Wiring{
+		Name:              name,
+		Region:            e.Region,
+		AvailabilityZones: e.AvailabilityZones,
+		FlowLogKMSKeyARN:  key.ARN,
 	}); err != nil {
 		return nil, err
 	}
 
-	a, hc := e.ALB, e.ALB.HealthCheck
-	cert := ""
-	if a.HTTPS {
-		cert = a.CertificateARN
-	}
-	if s.ALB, err = alb.New(st, "alb", alb.Config{
-		Name:                   name,
-		TargetGroupNamePrefix:  tgPrefix(e.Name),
-		VPCID:                  s.Network.VPCID,
-		SubnetIDs:              s.Network.PublicSubnetIDs(),
-		IngressCIDRs:           a.IngressCIDRs,
-		CertificateARN:         cert,
-		SSLPolicy:              a.SSLPolicy,
-		DeletionProtection:     a.DeletionProtection,
-		IdleTimeout:            a.IdleTimeout,
-		TargetPort:             e.Compute.AppPort,
-		DeregistrationDelay:    a.DeregistrationDelay,
-		AccessLogs:             a.AccessLogs,
-		AccessLogRetentionDays: a.AccessLogRetentionDays,
-		AccountID:              key.AccountID,
-		WAF:                    a.WAF,
-		HealthCheck: alb.HealthCheck{
-			Path: hc.Path, Matcher: hc.Matcher, Interval: hc.Interval, Timeout: hc.Timeout,
-			HealthyThreshold: hc.HealthyThreshold, UnhealthyThreshold: hc.UnhealthyThreshold,
-		},
+	if s.ALB, err = alb.New(st, "alb", e.ALB, alb.Wiring{
+		Name:                  name,
+		TargetGroupNamePrefix: e.TargetGroupNamePrefix(),
+		VPCID:                 s.Network.VPCID,
+		SubnetIDs:             s.Network.PublicSubnetIDs(),
+		TargetPort:            e.Compute.AppPort,
+		AccountID:             key.AccountID,
 	}); err != nil {
 		return nil, err
 	}
 
-	cp := e.Compute
-	if s.Compute, err = compute.New(st, "compute", compute.Config{
-		Name:                   name,
-		Mode:                   e.ComputeMode,
-		VPCID:                  s.Network.VPCID,
-		SubnetIDs:              s.Network.PrivateSubnetIDs(),
-		TargetGroupARN:         s.ALB.TargetGroupARN,
-		InstanceType:           cp.InstanceType,
-		AMIID:                  cp.AMIID,
-		AMISSMParameter:        cp.AMISSMParameter,
-		AppPort:                cp.AppPort,
-		HealthPath:             cp.HealthPath,
-		RootVolumeGiB:          cp.RootVolumeGiB,
-		MinSize:                cp.MinSize,
-		MaxSize:                cp.MaxSize,
-		DesiredCapacity:        cp.DesiredCapacity,
-		HealthCheckGracePeriod: cp.HealthCheckGracePeriod,
-		MinHealthyPercentage:   cp.MinHealthyPercentage,
+	if s.Compute, err = compute.New(st, "compute", e.ComputeMode, e.Compute, compute.Wiring{
+		Name:           name,
+		VPCID:          s.Network.VPCID,
+		SubnetIDs:      s.Network.PrivateSubnetIDs(),
+		TargetGroupARN: s.ALB.TargetGroupARN,
+		LaunchTags:     f.DefaultTags(e),
 	}); err != nil {
 		return nil, err
 	}
 	s.Compute.AllowFrom(s.ALB)
 
-	isASG := e.ComputeMode == compute.ModeASG
 	var asgName, instanceID *string
-	if isASG {
+	if e.ComputeMode == config.ComputeASG {
 		asgName = s.Compute.ASGName
 	} else {
 		instanceID = s.Compute.InstanceID
 	}
-	sc, o := e.Scaling, e.Observability
-	if s.Observability, err = observability.New(st, "observability", observability.Config{
+	if s.Observability, err = observability.New(st, "observability", e.Observability, e.Scaling, observability.Wiring{
 		Name:                 name,
 		Region:               e.Region,
 		ALBARNSuffix:         s.ALB.ARNSuffix,
@@ -159,28 +115,16 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		TopicKMSKeyARN:       key.ARN,
 		ASGName:              asgName,
 		InstanceID:           instanceID,
-		ScaleOutThreshold:    sc.ScaleOut.Threshold,
-		ScaleInThreshold:     sc.ScaleIn.Threshold,
-		AlarmEmail:           o.AlarmEmail,
-		ALB5xxThreshold:      o.ALB5xxThreshold,
-		UnhealthyHostMinutes: o.UnhealthyHostMinutes,
-		LatencyP95Seconds:    o.LatencyP95Seconds,
 	}); err != nil {
 		return nil, err
 	}
 
-	if s.Scaling, err = scaling.New(st, "scaling", scaling.Config{
-		Name:          name,
-		ASGName:       asgName,
-		InstanceID:    instanceID,
-		Region:        e.Region,
-		Policy:        sc.Policy,
-		Period:        sc.Period,
-		ScaleOut:      scaling.Rule(sc.ScaleOut),
-		ScaleIn:       scaling.Rule(sc.ScaleIn),
-		WarmupSeconds: sc.WarmupSeconds,
-		TargetCPU:     sc.TargetCPU,
-		NotifyARNs:    []*string{s.Observability.TopicARN},
+	if s.Scaling, err = scaling.New(st, "scaling", e.ComputeMode, e.Scaling, scaling.Wiring{
+		Name:       name,
+		ASGName:    asgName,
+		InstanceID: instanceID,
+		Region:     e.Region,
+		NotifyARNs: []*string{s.Observability.TopicARN},
 	}); err != nil {
 		return nil, err
 	}
@@ -199,7 +143,7 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		outputs.LaunchTemplateID:        s.Compute.LaunchTemplateID,
 		outputs.InstanceIDs:             s.Compute.InstanceIDs,
 		outputs.ASGName:                 s.Compute.ASGName,
-		outputs.ComputeMode:             e.ComputeMode,
+		outputs.ComputeMode:             string(e.ComputeMode),
 		outputs.ScaleOutAlarmARN:        s.Scaling.ScaleOutAlarmARN,
 		outputs.ScaleInAlarmARN:         s.Scaling.ScaleInAlarmARN,
 		outputs.ScaleOutPolicyARN:       s.Scaling.ScaleOutPolicyARN,
@@ -215,12 +159,4 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		})
 	}
 	return s, nil
-}
-
-// tgPrefix is the target group name prefix: AWS allows at most 6 characters.
-func tgPrefix(env string) string {
-	if len(env) > 5 {
-		env = env[:5]
-	}
-	return env + "-"
 }

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -42,6 +43,7 @@ var badCases = []badCase{
 	{file: "62-project-too-long.yaml", field: "project", want: []string{`"webtier-platform-x"`, "3-16 characters"}},
 	{file: "64-environments-empty.yaml", field: "environments", want: []string{"empty", "non-empty mapping"}},
 	{file: "74-second-document.yaml", want: []string{"---", "document"}},
+	{file: "78-alias-bomb.yaml", want: []string{"excessive aliasing", "10000"}},
 
 	// Keys and types.
 	{file: "06-unknown-env-key.yaml", env: "dev", field: "instance_type", want: []string{"unknown key", "compute"}},
@@ -51,6 +53,7 @@ var badCases = []badCase{
 	{file: "09-list-for-string.yaml", env: "dev", field: "region", want: []string{"list", "want a string"}},
 	{file: "10-int-for-bool.yaml", env: "dev", field: "alb.https", want: []string{"is 1", "true or false"}},
 	{file: "73-int-overflow.yaml", env: "dev", field: "compute.max_size", want: []string{"18446744073709551615", "whole number"}},
+	{file: "79-octal-integer.yaml", env: "dev", field: "alb.deregistration_delay", want: []string{`"030" has a leading zero`, "e.g. 30"}},
 	{file: "71-threshold-nan.yaml", env: "dev", field: "scaling.scale_out.threshold", want: []string{".nan", "number"}},
 	{file: "77-network-not-mapping.yaml", env: "dev", field: "network", want: []string{`"10.0.0.0/16"`, "mapping", "cidr"}},
 	{file: "70-duplicate-key-in-env.yaml", env: "dev", field: "region", want: []string{"twice", "line 4"}},
@@ -66,6 +69,7 @@ var badCases = []badCase{
 	// Region and availability zones.
 	{file: "11-missing-region.yaml", env: "dev", field: "region", want: []string{"missing", "us-east-1"}},
 	{file: "25-bad-region.yaml", env: "dev", field: "region", want: []string{`"us-east1"`, "us-east-1"}},
+	{file: "80-govcloud-region.yaml", env: "dev", field: "region", want: []string{`"us-gov-west-1"`, "aws-us-gov partition", "arn:aws:"}},
 	{file: "13-missing-azs.yaml", env: "dev", field: "availability_zones", want: []string{"missing", "at least 2"}},
 	{file: "22-one-az.yaml", env: "dev", field: "availability_zones", want: []string{"1 zone (us-east-1a)", "at least 2"}},
 	{file: "23-duplicate-az.yaml", env: "dev", field: "availability_zones[1]", want: []string{`"us-east-1a"`, "distinct"}},
@@ -128,6 +132,8 @@ var badCases = []badCase{
 	{file: "75-backend-key-shared.yaml", env: "stage", field: "backend.key", want: []string{`"shared/terraform.tfstate"`, "dev", "own"}},
 	{file: "69-tag-aws-prefix.yaml", env: "dev", field: "tags.aws:team", want: []string{`"aws:team"`, "not starting with aws:"}},
 	{file: "61-suppression-no-reason.yaml", env: "dev", field: "suppressions[0].reason", want: []string{"missing", "reason"}},
+	{file: "78-budget-zero.yaml", env: "dev", field: "budget.max_monthly_usd", want: []string{"0 is not allowed", "above 0"}},
+	{file: "79-max-minutes-negative.yaml", env: "dev", field: "scaling.max_minutes_to_full", want: []string{"-5 is not allowed", "1 to 1440"}},
 }
 
 // badDir holds the bad files; base.yaml beside it is the valid file they start from.
@@ -501,5 +507,31 @@ func TestBadInputUnreadableFile(t *testing.T) {
 				t.Errorf("synth left %s behind; want nothing", names(entries))
 			}
 		})
+	}
+}
+
+// TestSynthDoesNotLinkDiagrams: the synth binary (main.go -> internal/synth)
+// links internal/review for its summary, not the diagram renderer or the
+// review command line.
+func TestSynthDoesNotLinkDiagrams(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command:", err)
+	}
+	const module = "github.com/platformstarter/elastic-web-tier"
+	out, err := exec.Command(goTool, "list", "-deps", module).Output()
+	if err != nil {
+		t.Fatalf("go list -deps %s: %v", module, err)
+	}
+	deps := strings.Fields(string(out))
+	for _, want := range []string{module + "/internal/synth", module + "/internal/review"} {
+		if !slices.Contains(deps, want) {
+			t.Errorf("the synth binary does not link %s; the check is looking at the wrong package", want)
+		}
+	}
+	for _, bad := range []string{module + "/internal/diagram", module + "/internal/reviewcli"} {
+		if slices.Contains(deps, bad) {
+			t.Errorf("the synth binary links %s", bad)
+		}
 	}
 }

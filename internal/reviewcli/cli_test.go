@@ -1,10 +1,15 @@
-package review
+package reviewcli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/diagram"
+	"github.com/platformstarter/elastic-web-tier/internal/review"
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // outdirFixture lays the golden stacks out as synth does: <dir>/stacks/<env>/cdk.tf.json.
@@ -41,7 +46,7 @@ func TestCLI(t *testing.T) {
 	}
 	diff := func() string {
 		var b strings.Builder
-		if err := Compare(goldenStack(t, "dev"), goldenStack(t, "prod")).Write(&b); err != nil {
+		if err := review.Compare(goldenStack(t, "dev"), goldenStack(t, "prod")).Write(&b); err != nil {
 			t.Fatal(err)
 		}
 		return b.String()
@@ -63,8 +68,8 @@ func TestCLI(t *testing.T) {
 		{name: "diff without synth output", args: []string{"diff", "--outdir", t.TempDir(), "dev", "prod"}, code: 1, errs: []string{"run make synth"}},
 		{name: "diff wants two", args: []string{"diff", "--outdir", out, "dev"}, code: 2, errs: []string{"diff wants two environments"}},
 		{name: "unknown flag", args: []string{"diff", "--colour", "dev", "prod"}, code: 2, errs: []string{"flag provided but not defined: -colour"}},
-		{name: "diagram mermaid", args: []string{"diagram", "--outdir", out, "stage"}, code: 0, stdout: MermaidFile(goldenStack(t, "stage"))},
-		{name: "diagram svg", args: []string{"diagram", "--outdir", out, "--format", "svg", "dev"}, code: 0, stdout: SVGFile(goldenStack(t, "dev"))},
+		{name: "diagram mermaid", args: []string{"diagram", "--outdir", out, "stage"}, code: 0, stdout: diagram.MermaidFile(goldenStack(t, "stage"))},
+		{name: "diagram svg", args: []string{"diagram", "--outdir", out, "--format", "svg", "dev"}, code: 0, stdout: diagram.SVGFile(goldenStack(t, "dev"))},
 		{name: "diagram bad format", args: []string{"diagram", "--outdir", out, "--format", "png", "dev"}, code: 2, errs: []string{`--format "png": want mermaid or svg`}},
 		{name: "summary", args: []string{"summary", "--outdir", out, "--environments", envFile}, code: 0,
 			want: []string{"review summary: 3 stacks", "dev    stage  prod", "policy-check suppressions: none"}},
@@ -103,8 +108,8 @@ func TestCLIDiagramToFile(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and nothing on stdout", code, stdout, stderr)
 	}
 	got, err := os.ReadFile(file)
-	if err != nil || string(got) != SVGFile(goldenStack(t, "prod")) {
-		t.Errorf("%s: err %v, content differs from SVGFile", file, err)
+	if err != nil || string(got) != diagram.SVGFile(goldenStack(t, "prod")) {
+		t.Errorf("%s: err %v, content differs from diagram.SVGFile", file, err)
 	}
 }
 
@@ -113,7 +118,7 @@ func TestCLIDiagrams(t *testing.T) {
 	tmp := t.TempDir()
 	docs := filepath.Join(tmp, "docs", "diagrams")
 	readme := filepath.Join(tmp, "README.md")
-	if err := os.WriteFile(readme, []byte("# x\n\n"+BeginMarker+"\nold\n"+EndMarker+"\n\nmore\n"), 0o644); err != nil {
+	if err := os.WriteFile(readme, []byte("# x\n\n"+diagram.BeginMarker+"\nold\n"+diagram.EndMarker+"\n\nmore\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, stdout, stderr := run("diagrams", "--outdir", out, "--docs", docs, "--readme", readme, "--readme-env", "dev")
@@ -126,14 +131,14 @@ func TestCLIDiagrams(t *testing.T) {
 		}
 	}
 	doc, _ := os.ReadFile(readme)
-	block, err := Block(string(doc))
+	block, err := diagram.Block(string(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := READMEBlock(goldenStack(t, "dev"), []string{"dev", "prod"}, "docs/diagrams"); block != want {
+	if want := diagram.READMEBlock(goldenStack(t, "dev"), []string{"dev", "prod"}, "docs/diagrams"); block != want {
 		t.Errorf("README block:\n%s", lineDiff(want, block))
 	}
-	if !strings.HasSuffix(string(doc), EndMarker+"\n\nmore\n") || !strings.HasPrefix(string(doc), "# x\n\n") {
+	if !strings.HasSuffix(string(doc), diagram.EndMarker+"\n\nmore\n") || !strings.HasPrefix(string(doc), "# x\n\n") {
 		t.Errorf("text around the block changed:\n%s", doc)
 	}
 	// Again: nothing to change.
@@ -159,4 +164,41 @@ func TestCLIDiagrams(t *testing.T) {
 	if code, stdout, stderr := run("diagrams", "--outdir", out, "--docs", docs); code != 0 || !strings.Contains(stdout, "skipped README.md") {
 		t.Errorf("default README without markers: exit %d, stdout %q, stderr %q; want 0 and skipped", code, stdout, stderr)
 	}
+}
+
+const (
+	goldenDir        = "../../__tests__/testdata/golden"
+	environmentsFile = "../../environments.yaml"
+)
+
+// goldenStack parses one golden stack.
+func goldenStack(t testing.TB, env string) *tfjson.Stack {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(goldenDir, env+".tf.json"))
+	if err != nil {
+		t.Fatalf("golden stack %s: %v", env, err)
+	}
+	s, err := tfjson.Parse(env, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// lineDiff shows the first differing line of want and got.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\n  want: %q\n  got:  %q\n(want %d lines, got %d)", i+1, wl, gl, len(w), len(g))
+		}
+	}
+	return "(equal)"
 }

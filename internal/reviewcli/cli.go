@@ -1,4 +1,7 @@
-package review
+// Package reviewcli is the command line of cmd/review: the summary and the
+// settings diff (internal/review) and the diagrams (internal/diagram). Only
+// cmd/review links it, so the synth binary does not link the diagram code.
+package reviewcli
 
 import (
 	"errors"
@@ -11,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/internal/diagram"
+	"github.com/platformstarter/elastic-web-tier/internal/review"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -28,7 +33,7 @@ Commands (every one reads the synthesized stacks under --outdir, default cdktf.o
   diagrams [--docs DIR] [--readme FILE] [--readme-env ENV]
         regenerate DIR/<env>.mmd and DIR/<env>.svg for every environment (default
         docs/diagrams) and the block of FILE (default README.md) between the lines
-        ` + BeginMarker + ` and ` + EndMarker + ` with the Mermaid of ENV (default prod)
+        ` + diagram.BeginMarker + ` and ` + diagram.EndMarker + ` with the Mermaid of ENV (default prod)
 
 Flags may come before or after the arguments. Exit status: 0 ok, 1 error, 2 usage.
 `
@@ -68,7 +73,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				return err
 			}
-			return SummaryCheck(stdout, f, stacks)
+			return review.SummaryCheck(stdout, f, stacks)
 		}
 	case "diff":
 		run = func(pos []string) error {
@@ -83,7 +88,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				return err
 			}
-			return Compare(a, b).Write(stdout)
+			return review.Compare(a, b).Write(stdout)
 		}
 	case "diagram":
 		format := fs.String("format", "mermaid", "mermaid or svg")
@@ -99,9 +104,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			var text string
 			switch *format {
 			case "mermaid":
-				text = MermaidFile(s)
+				text = diagram.MermaidFile(s)
 			case "svg":
-				text = SVGFile(s)
+				text = diagram.SVGFile(s)
 			default:
 				return usageError(fmt.Sprintf("--format %q: want mermaid or svg", *format))
 			}
@@ -125,9 +130,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			}
 			// The environments file orders the README's links (dev, stage, prod).
 			if f, err := config.LoadFromEnv(); err == nil {
-				stacks = OrderStacks(stacks, f)
+				stacks = review.OrderStacks(stacks, f)
 			}
-			written, removed, err := WriteDiagrams(*docs, stacks)
+			written, removed, err := diagram.WriteDiagrams(*docs, stacks)
 			for _, p := range written {
 				fmt.Fprintln(stdout, "wrote", p)
 			}
@@ -140,7 +145,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			explicit := false
 			fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "readme" })
 			err = updateREADME(*readme, *readmeEnv, *docs, stacks, stdout)
-			if !explicit && (errors.Is(err, ErrNoMarkers) || errors.Is(err, iofs.ErrNotExist)) {
+			if !explicit && (errors.Is(err, diagram.ErrNoMarkers) || errors.Is(err, iofs.ErrNotExist)) {
 				fmt.Fprintf(stdout, "skipped %s: %v\n", *readme, err)
 				return nil
 			}
@@ -238,7 +243,7 @@ func updateREADME(path, env, docs string, stacks []*tfjson.Stack, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	if _, err := Block(string(doc)); err != nil {
+	if _, err := diagram.Block(string(doc)); err != nil {
 		return fmt.Errorf("%s: %w (add the two marker lines where the diagram goes)", path, err)
 	}
 	absDoc, err1 := filepath.Abs(filepath.Dir(path))
@@ -247,7 +252,7 @@ func updateREADME(path, env, docs string, stacks []*tfjson.Stack, stdout io.Writ
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return err
 	}
-	updated, err := ReplaceBlock(string(doc), READMEBlock(target, names, filepath.ToSlash(rel)))
+	updated, err := diagram.ReplaceBlock(string(doc), diagram.READMEBlock(target, names, filepath.ToSlash(rel)))
 	if err != nil {
 		return err
 	}

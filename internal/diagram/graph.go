@@ -1,4 +1,9 @@
-package review
+// Package diagram draws the architecture of a synthesized stack: a graph of
+// its resources (folded into readable nodes, grouped by VPC, tier and AZ),
+// rendered as Mermaid and as SVG, and the committed docs/diagrams files and
+// README block made from them. Only cmd/review (internal/reviewcli) links
+// it, not the synth binary. Plain Go over internal/tfjson, no jsii.
+package diagram
 
 import (
 	"fmt"

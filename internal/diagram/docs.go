@@ -1,4 +1,4 @@
-package review
+package diagram
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/platformstarter/elastic-web-tier/internal/review"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -22,7 +23,7 @@ const RegenerateCommand = "go run ./cmd/review diagrams"
 
 // Caption is the title line of a stack's SVG.
 func Caption(s *tfjson.Stack) string {
-	return fmt.Sprintf("%s: %s, %s, compute mode %s", s.Name, plural(len(s.Resources), "resource"), plural(len(s.Data), "data source"), ComputeMode(s))
+	return fmt.Sprintf("%s: %s, %s, compute mode %s", s.Name, plural(len(s.Resources), "resource"), plural(len(s.Data), "data source"), review.ComputeMode(s))
 }
 
 func plural(n int, noun string) string {

@@ -1,4 +1,4 @@
-package review
+package diagram
 
 // Advance widths of printable ASCII (32..126) in Liberation Sans, which has
 // the metrics of Arial and Helvetica, in units of 1/2048 em. The SVG names

@@ -1,10 +1,11 @@
-package review
+package diagram
 
 import (
 	"fmt"
 	"path"
 	"strings"
 
+	"github.com/platformstarter/elastic-web-tier/internal/review"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -108,12 +109,12 @@ func (b *builder) describe(n *Node) []string {
 		}
 		lines := []string{fmt.Sprintf("%s %s", id, adj)}
 		for _, al := range b.folded(n, "aws_cloudwatch_metric_alarm") {
-			lines = append(lines, alarmLine(al, true))
+			lines = append(lines, review.AlarmLine(al, true))
 		}
 		return lines
 	case "aws_cloudwatch_metric_alarm":
 		if len(own) == 1 {
-			lines := compact("alarm "+id, alarmLine(r, true))
+			lines := compact("alarm "+id, review.AlarmLine(r, true))
 			for _, act := range r.List("alarm_actions") {
 				if s, ok := act.(string); ok && strings.HasSuffix(s, ":ec2:recover") {
 					lines = append(lines, "recovers the instance")
@@ -123,7 +124,7 @@ func (b *builder) describe(n *Node) []string {
 		}
 		lines := []string{fmt.Sprintf("%d CloudWatch alarms", len(own))}
 		for _, al := range own {
-			lines = append(lines, path.Base(b.localPath(al))+": "+alarmLine(al, false))
+			lines = append(lines, path.Base(b.localPath(al))+": "+review.AlarmLine(al, false))
 		}
 		return lines
 	case "aws_sns_topic":
@@ -137,7 +138,7 @@ func (b *builder) describe(n *Node) []string {
 	case "aws_s3_bucket":
 		return b.bucketLines(n, r)
 	case "aws_wafv2_web_acl":
-		return compact("WAF web ACL", ruleGroupsLine(r))
+		return compact("WAF web ACL", review.RuleGroupsLine(r))
 	case "aws_kms_key":
 		var flags []string
 		for _, al := range b.folded(n, "aws_kms_alias") {
@@ -161,7 +162,7 @@ func (b *builder) bucketLines(n *Node, r *tfjson.Resource) []string {
 	name := stringOf(r, "bucket")
 	for _, ref := range b.referrers[r.Address()] {
 		lb := b.res[ref]
-		if (lb.Type == "aws_lb" || lb.Type == "aws_alb") && refersTo(lb.Attrs["access_logs"], r.Address()) {
+		if (lb.Type == "aws_lb" || lb.Type == "aws_alb") && review.RefersTo(lb.Attrs["access_logs"], r.Address()) {
 			switch stringOf(lb, "load_balancer_type") {
 			case "", "application":
 				title = "ALB access logs"
@@ -208,59 +209,11 @@ func (b *builder) bucketLines(n *Node, r *tfjson.Resource) []string {
 	}
 	expiry := ""
 	for _, lc := range b.folded(n, "aws_s3_bucket_lifecycle_configuration") {
-		if d := expiryDays(lc); d != "" && expiry == "" {
+		if d := review.ExpiryDays(lc); d != "" && expiry == "" {
 			expiry = "expires after " + d + " days"
 		}
 	}
 	return compact(title, name, strings.Join(flags, " · "), expiry)
-}
-
-// expiryDays is the expiration in days of the first enabled rule of a
-// lifecycle configuration that has one, or "".
-func expiryDays(lc *tfjson.Resource) string {
-	for _, rule := range lc.List("rule") {
-		if s, _ := tfjson.Walk(rule, "status"); s != "Enabled" {
-			continue
-		}
-		if d, ok := tfjson.Walk(rule, "expiration", "days"); ok {
-			return fmt.Sprint(d)
-		}
-	}
-	return ""
-}
-
-// refersTo reports whether any reference in v names address.
-func refersTo(v any, address string) bool {
-	for _, ref := range tfjson.Refs(v) {
-		if ref.Address == address {
-			return true
-		}
-	}
-	return false
-}
-
-// ruleGroupsLine counts a web ACL's rules: "3 AWS managed rule groups".
-func ruleGroupsLine(r *tfjson.Resource) string {
-	vendors := map[string]int{}
-	other := 0
-	for _, rule := range r.List("rule") {
-		if v, ok := tfjson.Walk(rule, "statement", "managed_rule_group_statement", "vendor_name"); ok {
-			vendors[fmt.Sprint(v)]++
-		} else {
-			other++
-		}
-	}
-	var parts []string
-	for _, v := range sortedKeys(vendors) {
-		parts = append(parts, plural(vendors[v], v+" managed rule group"))
-	}
-	if other > 0 {
-		parts = append(parts, plural(other, "rule"))
-	}
-	if len(parts) == 0 {
-		return "no rules"
-	}
-	return strings.Join(parts, " · ")
 }
 
 // listenerLine describes a listener folded into its load balancer:
@@ -317,41 +270,6 @@ func healthLine(r *tfjson.Resource) string {
 	line := "health " + p
 	if i, ok := r.Number("health_check", "interval"); ok {
 		line += fmt.Sprintf(" every %gs", i)
-	}
-	return line
-}
-
-var comparisons = map[string]string{
-	"GreaterThanThreshold":          ">",
-	"GreaterThanOrEqualToThreshold": "≥",
-	"LessThanThreshold":             "<",
-	"LessThanOrEqualToThreshold":    "≤",
-}
-
-// alarmLine is "CPU > 70% · 2 of 2 × 60s" (long) or "> 10" (short).
-func alarmLine(r *tfjson.Resource, long bool) string {
-	op := comparisons[stringOf(r, "comparison_operator")]
-	if op == "" {
-		op = stringOf(r, "comparison_operator")
-	}
-	th := numberOf(r, "threshold")
-	metric := stringOf(r, "metric_name")
-	switch metric {
-	case "CPUUtilization":
-		metric, th = "CPU", th+"%"
-	case "TargetResponseTime":
-		th += "s"
-	}
-	if !long {
-		return op + " " + th
-	}
-	line := fmt.Sprintf("%s %s %s", metric, op, th)
-	if e := numberOf(r, "evaluation_periods"); e != "" {
-		d := numberOf(r, "datapoints_to_alarm")
-		if d == "" {
-			d = e
-		}
-		line += fmt.Sprintf(" · %s of %s × %ss", d, e, numberOf(r, "period"))
 	}
 	return line
 }

@@ -1,0 +1,52 @@
+package tests
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/policy"
+	"github.com/platformstarter/elastic-web-tier/internal/synth"
+)
+
+// TestBudgetFailsSynth (issue 18): a budget below prod's estimate at max
+// capacity (327.33 USD a month, computed by hand in internal/cost) fails synth
+// naming the environment, the estimate, the budget and the three largest
+// items, and leaves cdktf.out unwritten; a suppression with a reason on the
+// stack lets it through and is listed.
+func TestBudgetFailsSynth(t *testing.T) {
+	base, _ := os.ReadFile(filepath.Join(repoRoot, "environments.yaml"))
+	if !strings.Contains(string(base), "budget: {max_monthly_usd: 450}") {
+		t.Fatal("environments.yaml no longer gives prod a budget of 450; update this test")
+	}
+	bad := strings.Replace(string(base), "budget: {max_monthly_usd: 450}", "budget: {max_monthly_usd: 300}", 1)
+	p := filepath.Join(t.TempDir(), "environments.yaml")
+	os.WriteFile(p, []byte(bad), 0o644)
+	t.Setenv("ENVIRONMENTS_FILE", p)
+	out := filepath.Join(t.TempDir(), "cdktf.out")
+	var log bytes.Buffer
+	err := synth.Run(&log, out, policy.Check)
+	for _, want := range []string{
+		"prod EWT-COST-1: prod (whole stack): environment prod: estimated 327.33 USD a month at max capacity (9 instances) exceeds budget.max_monthly_usd 300.00 by 27.33",
+		"largest items: EC2 t3.small on-demand, Linux 136.66, NAT gateways 98.55, EC2 detailed monitoring, 7 metrics per instance 18.90",
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("synth error lacks %q: %v", want, err)
+		}
+	}
+	if _, statErr := os.Stat(out); !os.IsNotExist(statErr) {
+		t.Errorf("%s was written although the budget was exceeded", out)
+	}
+
+	suppressed := bad + "    suppressions:\n      - {rule: EWT-COST-1, resource: prod, reason: load-test month approved}\n"
+	os.WriteFile(p, []byte(suppressed), 0o644)
+	log.Reset()
+	if err := synth.Run(&log, out, policy.Check); err != nil {
+		t.Fatalf("suppressed synth failed: %v", err)
+	}
+	if !strings.Contains(log.String(), "suppressed EWT-COST-1 on prod (whole stack) (environments.yaml): load-test month approved") {
+		t.Errorf("the suppression is not listed:\n%s", log.String())
+	}
+}

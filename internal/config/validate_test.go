@@ -1,0 +1,407 @@
+package config_test
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/platformstarter/elastic-web-tier/internal/config"
+)
+
+// build writes an environments file: one environment (dev unless env names
+// another) with a valid region, zones and CIDR, then each path=value of sets
+// (a dotted key path and a YAML value) written over it. Paths starting with
+// "/" are top-level keys of the file (e.g. "/project").
+func build(t *testing.T, env string, sets ...string) []byte {
+	t.Helper()
+	if env == "" {
+		env = "dev"
+	}
+	tree := map[string]any{
+		"region":             "us-east-1",
+		"availability_zones": []string{"us-east-1a", "us-east-1b"},
+		"network":            map[string]any{"cidr": "10.0.0.0/16"},
+	}
+	doc := map[string]any{"environments": map[string]any{env: tree}}
+	if len(sets)%2 != 0 {
+		t.Fatalf("sets must be path, value pairs: %q", sets)
+	}
+	for i := 0; i < len(sets); i += 2 {
+		path, value := sets[i], sets[i+1]
+		var node yaml.Node
+		if err := yaml.Unmarshal([]byte(value), &node); err != nil || len(node.Content) == 0 {
+			t.Fatalf("value %q of %s is not YAML: %v", value, path, err)
+		}
+		m := tree
+		if strings.HasPrefix(path, "/") {
+			m, path = doc, path[1:]
+		}
+		parts := strings.Split(path, ".")
+		for _, p := range parts[:len(parts)-1] {
+			next, ok := m[p].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				m[p] = next
+			}
+			m = next
+		}
+		m[parts[len(parts)-1]] = node.Content[0]
+	}
+	data, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// problemsOf parses data and returns its problems (nil when it is valid).
+func problemsOf(t *testing.T, data []byte) (*config.File, *config.Errors) {
+	t.Helper()
+	f, err := config.Parse("t.yaml", data)
+	if err == nil {
+		return f, nil
+	}
+	var ce *config.Errors
+	if !errors.As(err, &ce) {
+		t.Fatalf("Parse: got %T %v, want *config.Errors", err, err)
+	}
+	return nil, ce
+}
+
+// many returns a YAML flow list of n items made by item(i).
+func many(n int, item func(i int) string) string {
+	s := make([]string, n)
+	for i := range s {
+		s[i] = item(i)
+	}
+	return "[" + strings.Join(s, ", ") + "]"
+}
+
+// TestValidationProblems triggers every check of validate.go: each case is a
+// valid file with one setting wrong, and wants exactly n problems (1 unless
+// it says), one of them on field with each of the want texts.
+func TestValidationProblems(t *testing.T) {
+	const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+	longPath := "/" + strings.Repeat("a", 1024)
+	cases := []struct {
+		name  string
+		env   string
+		sets  []string
+		field string
+		want  []string
+		n     int
+	}{
+		// Region and zones.
+		{name: "region missing", sets: []string{"region", `""`}, field: "region", want: []string{"is missing", "us-east-1"}},
+		{name: "region of GovCloud", sets: []string{"region", "us-gov-west-1", "availability_zones", "[us-gov-west-1a, us-gov-west-1b]"},
+			field: "region", want: []string{`"us-gov-west-1"`, "aws-us-gov partition", "arn:aws:", "only the aws partition"}},
+		{name: "region of China", sets: []string{"region", "cn-north-1", "availability_zones", "[cn-north-1a, cn-north-1b]"},
+			field: "region", want: []string{`"cn-north-1"`, "aws-cn partition"}},
+		{name: "region shaped like one but unknown", sets: []string{"region", "us-east-9", "availability_zones", "[us-east-9a, us-east-9b]"},
+			field: "region", want: []string{`"us-east-9"`, "AWS SDK for Go v2", "partitions.json", "us-east-1, us-east-2"}},
+		{name: "region not a region", sets: []string{"region", "mars-north-1", "availability_zones", "[mars-north-1a, mars-north-1b]"},
+			field: "region", want: []string{`"mars-north-1"`, "not an AWS region", "af-south-1"}},
+		{name: "zones missing", sets: []string{"availability_zones", "[]"}, field: "availability_zones", want: []string{"is missing", "[us-east-1a, us-east-1b]"}},
+		{name: "one zone", sets: []string{"availability_zones", "[us-east-1a]"}, field: "availability_zones", want: []string{"1 zone (us-east-1a)", "at least 2"}},
+		{name: "zone twice", sets: []string{"availability_zones", "[us-east-1a, us-east-1a]"}, field: "availability_zones[1]", want: []string{`"us-east-1a"`, "twice", "distinct"}},
+		{name: "zone of another region", sets: []string{"availability_zones", "[us-east-1a, eu-west-1b]"}, field: "availability_zones[1]", want: []string{`"eu-west-1b"`, "region us-east-1", "us-east-1a"}},
+		{name: "compute mode", sets: []string{"compute_mode", "lambda"}, field: "compute_mode", want: []string{`"lambda"`, "allowed: ec2, asg"}},
+		{name: "name prefix too long", env: "environment1", sets: []string{"/project", "platformstarter1"}, want: []string{`"platformstarter1-environment1"`, "29 characters", "28"}},
+
+		// Network.
+		{name: "nat mode", sets: []string{"network.nat_mode", "dual"}, field: "network.nat_mode", want: []string{`"dual"`, "none, single, per_az"}},
+		{name: "flow log retention", sets: []string{"network.flow_log_retention_days", "8"}, field: "network.flow_log_retention_days", want: []string{"8 is not", "1, 3, 5, 7, 14"}},
+		{name: "cidr missing", sets: []string{"network.cidr", `""`}, field: "network.cidr", want: []string{"is missing", "/16 to /24"}},
+		{name: "cidr malformed", sets: []string{"network.cidr", "10.0.0/16"}, field: "network.cidr", want: []string{`"10.0.0/16"`, "not an IPv4 CIDR"}},
+		{name: "cidr IPv6", sets: []string{"network.cidr", "fd00::/48"}, field: "network.cidr", want: []string{`"fd00::/48"`, "not an IPv4 CIDR"}},
+		{name: "cidr host bits", sets: []string{"network.cidr", "10.0.0.1/16"}, field: "network.cidr", want: []string{"host bits", "10.0.0.0/16"}},
+		{name: "cidr prefix", sets: []string{"network.cidr", "10.0.0.0/8"}, field: "network.cidr", want: []string{"prefix /8", "/16 to /24"}},
+		{name: "newbits too big", sets: []string{"network.subnet_newbits", "13"}, field: "network.subnet_newbits", want: []string{"13 gives /29", "1 to 12"}},
+		{name: "newbits zero", sets: []string{"network.subnet_newbits", "0"}, field: "network.subnet_newbits", want: []string{"0 gives no subnets", "1 to 12"}},
+		{name: "newbits leave no room", sets: []string{"availability_zones", "[us-east-1a, us-east-1b, us-east-1c]", "network.subnet_newbits", "1"},
+			field: "network.subnet_newbits", want: []string{"room for 1 subnets", "3 availability zones"}},
+		{name: "subnet count", sets: []string{"network.public_subnet_cidrs", "[10.0.1.0/24]", "network.private_subnet_cidrs", "[10.0.2.0/24, 10.0.3.0/24]"},
+			field: "network.public_subnet_cidrs", want: []string{"lists 1 subnets for 2", "one per zone"}},
+		{name: "subnet malformed", sets: []string{"network.public_subnet_cidrs", "[x, 10.0.1.0/24]", "network.private_subnet_cidrs", "[10.0.2.0/24, 10.0.3.0/24]"},
+			field: "network.public_subnet_cidrs[0]", want: []string{`"x"`, "IPv4 network CIDR"}},
+		{name: "subnet too small", sets: []string{"network.public_subnet_cidrs", "[10.0.0.0/29, 10.0.1.0/24]", "network.private_subnet_cidrs", "[10.0.2.0/24, 10.0.3.0/24]"},
+			field: "network.public_subnet_cidrs[0]", want: []string{`"10.0.0.0/29"`, "/28 or larger"}},
+		{name: "subnet outside the VPC", sets: []string{"network.public_subnet_cidrs", "[10.1.0.0/24, 10.0.1.0/24]", "network.private_subnet_cidrs", "[10.0.2.0/24, 10.0.3.0/24]"},
+			field: "network.public_subnet_cidrs[0]", want: []string{`"10.1.0.0/24"`, "outside the VPC 10.0.0.0/16"}},
+		{name: "subnet inside an earlier one", sets: []string{"network.public_subnet_cidrs", "[10.0.0.0/23, 10.0.2.0/24]", "network.private_subnet_cidrs", "[10.0.1.0/24, 10.0.3.0/24]"},
+			field: "network.private_subnet_cidrs[0]", want: []string{`"10.0.1.0/24" overlaps 10.0.0.0/23`}},
+		{name: "subnet around an earlier one", sets: []string{"network.public_subnet_cidrs", "[10.0.1.0/24, 10.0.2.0/24]", "network.private_subnet_cidrs", "[10.0.0.0/23, 10.0.4.0/24]"},
+			field: "network.private_subnet_cidrs[0]", want: []string{`"10.0.0.0/23" overlaps 10.0.1.0/24`}},
+		{name: "subnet twice", sets: []string{"network.public_subnet_cidrs", "[10.0.1.0/24, 10.0.2.0/24]", "network.private_subnet_cidrs", "[10.0.3.0/24, 10.0.2.0/24]"},
+			field: "network.private_subnet_cidrs[1]", want: []string{`"10.0.2.0/24" overlaps 10.0.2.0/24`}},
+
+		// Compute, checked in ec2 mode too.
+		{name: "instance type", sets: []string{"compute.instance_type", "t3micro"}, field: "compute.instance_type", want: []string{`"t3micro"`, "t3.micro"}},
+		{name: "ami id", sets: []string{"compute.ami_id", "ami-123"}, field: "compute.ami_id", want: []string{`"ami-123"`, "8 or 17 hex digits"}},
+		{name: "ami parameter", sets: []string{"compute.ami_ssm_parameter", "aws/x"}, field: "compute.ami_ssm_parameter", want: []string{`"aws/x"`, "SSM parameter path"}},
+		{name: "app port", sets: []string{"compute.app_port", "80"}, field: "compute.app_port", want: []string{"80 is not allowed", "1024 to 65535"}},
+		{name: "health path slash", sets: []string{"compute.health_path", "health"}, field: "compute.health_path", want: []string{`"health" must start with /`}},
+		{name: "health path length", sets: []string{"compute.health_path", longPath}, field: "compute.health_path", want: []string{"1025 characters", "at most 1024"}},
+		{name: "root volume", sets: []string{"compute.root_volume_gib", "4"}, field: "compute.root_volume_gib", want: []string{"4 is not allowed", "8 to 16384"}},
+		{name: "grace period", sets: []string{"compute.health_check_grace_period", "-1"}, field: "compute.health_check_grace_period", want: []string{"-1 is not allowed", "0 to 7200"}},
+		{name: "min size", sets: []string{"compute.min_size", "0"}, field: "compute.min_size", want: []string{"0 is not allowed", "1 to 100"}},
+		{name: "min size in ec2 mode", sets: []string{"compute_mode", "ec2", "compute.min_size", "0"}, field: "compute.min_size", want: []string{"0 is not allowed", "1 to 100"}},
+		{name: "max size", sets: []string{"compute.max_size", "101"}, field: "compute.max_size", want: []string{"101 is not allowed", "1 to 100"}},
+		{name: "min above max", sets: []string{"compute.min_size", "4", "compute.max_size", "3", "compute.desired_capacity", "3"}, field: "compute.min_size", want: []string{"min_size (4) must be <= max_size (3)"}},
+		{name: "desired outside", sets: []string{"compute.desired_capacity", "7"}, field: "compute.desired_capacity", want: []string{"desired_capacity (7) must be between min_size (2) and max_size (6)"}},
+		{name: "min healthy percentage", sets: []string{"compute.min_healthy_percentage", "101"}, field: "compute.min_healthy_percentage", want: []string{"101 is not a percentage", "0 to 100"}},
+
+		// Load balancer.
+		{name: "no ingress", sets: []string{"alb.ingress_cidrs", "[]"}, field: "alb.ingress_cidrs", want: []string{"is empty", "0.0.0.0/0"}},
+		{name: "too many ingress CIDRs", sets: []string{"alb.ingress_cidrs", many(31, func(i int) string { return fmt.Sprintf("10.%d.0.0/16", i) })},
+			field: "alb.ingress_cidrs", want: []string{"lists 31 CIDRs", "60 inbound rules", "at most 30"}},
+		{name: "ingress IPv6", sets: []string{"alb.ingress_cidrs", "['::/0']"}, field: "alb.ingress_cidrs[0]", want: []string{`"::/0"`, "IPv4 network CIDR"}},
+		{name: "https without certificate", sets: []string{"alb.https", "true"}, field: "alb.certificate_arn", want: []string{"is missing but alb.https is true", "us-east-1"}},
+		{name: "certificate without https", sets: []string{"alb.certificate_arn", cert}, field: "alb.https", want: []string{"is false but alb.certificate_arn is set"}},
+		{name: "certificate malformed", sets: []string{"alb.https", "true", "alb.certificate_arn", "arn:aws:acm:us-east-1:1:certificate/x"},
+			field: "alb.certificate_arn", want: []string{`"arn:aws:acm:us-east-1:1:certificate/x"`, "arn:aws:acm:<region>"}},
+		{name: "certificate of another partition", sets: []string{"alb.https", "true", "alb.certificate_arn", strings.Replace(cert, "arn:aws:", "arn:aws-us-gov:", 1)},
+			field: "alb.certificate_arn", want: []string{"is not an ACM certificate ARN", "want arn:aws:acm:"}},
+		{name: "certificate of another region", sets: []string{"alb.https", "true", "alb.certificate_arn", strings.Replace(cert, "us-east-1", "eu-west-1", 1)},
+			field: "alb.certificate_arn", want: []string{"is in region eu-west-1", "own region us-east-1"}},
+		{name: "TLS policy EWT-ALB-3 refuses, without https too", sets: []string{"alb.ssl_policy", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06"},
+			field: "alb.ssl_policy", want: []string{`"ELBSecurityPolicy-TLS-1-2-Ext-2018-06"`, "TLS 1.2+", "EWT-ALB-3", "ELBSecurityPolicy-TLS13-1-2-2021-06"}},
+		{name: "idle timeout", sets: []string{"alb.idle_timeout", "0"}, field: "alb.idle_timeout", want: []string{"0 is not allowed", "1 to 4000"}},
+		{name: "access log retention", sets: []string{"alb.access_log_retention_days", "3651"}, field: "alb.access_log_retention_days", want: []string{"3651 is not allowed", "1 to 3650"}},
+		{name: "deregistration delay", sets: []string{"alb.deregistration_delay", "3601"}, field: "alb.deregistration_delay", want: []string{"3601 is not allowed", "0 to 3600"}},
+		{name: "health check path", sets: []string{"alb.health_check.path", "live"}, field: "alb.health_check.path", want: []string{`"live" must start with /`}},
+		{name: "health check path length", sets: []string{"alb.health_check.path", longPath}, field: "alb.health_check.path", want: []string{"1025 characters"}},
+		{name: "matcher", sets: []string{"alb.health_check.matcher", "2xx"}, field: "alb.health_check.matcher", want: []string{`"2xx"`, "200-299"}},
+		{name: "interval", sets: []string{"alb.health_check.interval", "301"}, field: "alb.health_check.interval", want: []string{"301 is not allowed", "5 to 300"}},
+		{name: "timeout", sets: []string{"alb.health_check.timeout", "1"}, field: "alb.health_check.timeout", want: []string{"1 is not allowed", "2 to 120"}},
+		{name: "timeout not below interval", sets: []string{"alb.health_check.interval", "10", "alb.health_check.timeout", "10"}, field: "alb.health_check.timeout", want: []string{"timeout (10) must be < interval (10)"}},
+		{name: "healthy threshold", sets: []string{"alb.health_check.healthy_threshold", "1"}, field: "alb.health_check.healthy_threshold", want: []string{"1 is not allowed", "2 to 10"}},
+		{name: "unhealthy threshold", sets: []string{"alb.health_check.unhealthy_threshold", "11"}, field: "alb.health_check.unhealthy_threshold", want: []string{"11 is not allowed", "2 to 10"}},
+
+		// Scaling, checked in ec2 mode and for either policy.
+		{name: "scaling policy", sets: []string{"scaling.policy", "simple"}, field: "scaling.policy", want: []string{`"simple"`, "step, target_tracking"}},
+		{name: "target cpu", sets: []string{"scaling.target_cpu", "100"}, field: "scaling.target_cpu", want: []string{"100 is not allowed", "above 0 and below 100"}},
+		{name: "target cpu with step policy", sets: []string{"scaling.policy", "step", "scaling.target_cpu", "0"}, field: "scaling.target_cpu", want: []string{"0 is not allowed"}},
+		{name: "period", sets: []string{"scaling.period", "90"}, field: "scaling.period", want: []string{"90 is not a period", "multiple of 60"}},
+		{name: "period with target tracking", sets: []string{"scaling.policy", "target_tracking", "scaling.period", "90"}, field: "scaling.period", want: []string{"90 is not a period"}},
+		{name: "period in ec2 mode", sets: []string{"compute_mode", "ec2", "scaling.period", "90"}, field: "scaling.period", want: []string{"90 is not a period"}},
+		{name: "scale out threshold", sets: []string{"scaling.scale_out.threshold", "101"}, field: "scaling.scale_out.threshold", want: []string{"101 is not a CPU percentage", "0 to 100"}},
+		{name: "scale in threshold", sets: []string{"scaling.scale_in.threshold", "-1"}, field: "scaling.scale_in.threshold", want: []string{"-1 is not a CPU percentage"}},
+		{name: "evaluation periods zero", sets: []string{"scaling.scale_out.evaluation_periods", "0", "scaling.scale_out.datapoints_to_alarm", "1"},
+			field: "scaling.scale_out.evaluation_periods", want: []string{"0 is not allowed", "1 to 1440", "86400"}, n: 2},
+		{name: "evaluation periods above a day", sets: []string{"scaling.scale_in.evaluation_periods", "1441"}, field: "scaling.scale_in.evaluation_periods", want: []string{"1441 is not allowed", "1 to 1440"}},
+		{name: "evaluation periods span", sets: []string{"scaling.period", "3600", "scaling.scale_in.evaluation_periods", "25"},
+			field: "scaling.scale_in.evaluation_periods", want: []string{"25 periods of 3600 s", "more than one day"}},
+		{name: "datapoints zero", sets: []string{"scaling.scale_out.datapoints_to_alarm", "0"}, field: "scaling.scale_out.datapoints_to_alarm", want: []string{"0 is not allowed", "at least 1"}},
+		{name: "datapoints above periods", sets: []string{"scaling.scale_out.datapoints_to_alarm", "3"}, field: "scaling.scale_out.datapoints_to_alarm", want: []string{"datapoints_to_alarm (3) must be <= evaluation_periods (2)"}},
+		{name: "scale out adjustment sign", sets: []string{"scaling.scale_out.adjustment", "0"}, field: "scaling.scale_out.adjustment", want: []string{"0 has the wrong sign", "positive", "1 to 100"}},
+		{name: "scale in adjustment sign", sets: []string{"scaling.scale_in.adjustment", "1"}, field: "scaling.scale_in.adjustment", want: []string{"1 has the wrong sign", "negative", "-1 to -100"}},
+		{name: "scale out adjustment size", sets: []string{"scaling.scale_out.adjustment", "101"}, field: "scaling.scale_out.adjustment", want: []string{"101 is more instances than a group holds", "100 at most"}},
+		{name: "scale in adjustment of min int64 is not a sign error", sets: []string{"scaling.scale_in.adjustment", "-9223372036854775808"},
+			field: "scaling.scale_in.adjustment", want: []string{"-9223372036854775808 is more instances than a group holds"}},
+		{name: "thresholds inverted", sets: []string{"scaling.scale_out.threshold", "30", "scaling.scale_in.threshold", "70"},
+			field: "scaling.scale_in.threshold", want: []string{"scale_in.threshold (70) must be < scale_out.threshold (30)"}},
+		{name: "warmup", sets: []string{"scaling.warmup_seconds", "3601"}, field: "scaling.warmup_seconds", want: []string{"3601 is not allowed", "0 to 3600"}},
+
+		// Observability.
+		{name: "alarm email", sets: []string{"observability.alarm_email", "nobody"}, field: "observability.alarm_email", want: []string{`"nobody"`, "oncall@example.com"}},
+		{name: "5xx threshold", sets: []string{"observability.alb_5xx_threshold", "0"}, field: "observability.alb_5xx_threshold", want: []string{"0 is not allowed", "1 to 1000000"}},
+		{name: "unhealthy minutes", sets: []string{"observability.unhealthy_host_minutes", "61"}, field: "observability.unhealthy_host_minutes", want: []string{"61 is not allowed", "1 to 60"}},
+		{name: "latency", sets: []string{"observability.latency_p95_seconds", "0"}, field: "observability.latency_p95_seconds", want: []string{"0 is not allowed", "above 0 and up to 60"}},
+
+		// State.
+		{name: "backend bucket missing", sets: []string{"backend", "{key: a/b}"}, field: "backend.bucket", want: []string{"is missing", "S3 bucket"}},
+		{name: "backend bucket name", sets: []string{"backend", "{bucket: My_Bucket}"}, field: "backend.bucket", want: []string{`"My_Bucket"`, "3-63 lowercase"}},
+		{name: "backend key", sets: []string{"backend", "{bucket: state, key: /abs}"}, field: "backend.key", want: []string{`"/abs"`, "webtier/dev/terraform.tfstate"}},
+		{name: "backend region of GovCloud", sets: []string{"backend", "{bucket: state, region: us-gov-west-1}"}, field: "backend.region", want: []string{"aws-us-gov partition"}},
+		{name: "backend not encrypted", sets: []string{"backend", "{bucket: state, encrypt: false}"}, field: "backend.encrypt", want: []string{"is false", "want true"}},
+		{name: "backend without lock", sets: []string{"backend", "{bucket: state, use_lockfile: false}"}, field: "backend.use_lockfile", want: []string{"is false", "lock"}},
+
+		// Tags: lengths in characters.
+		{name: "too many tags", sets: []string{"tags", "{" + strings.Trim(many(46, func(i int) string { return fmt.Sprintf("t%d: v", i) }), "[]") + "}"},
+			field: "tags", want: []string{"has 46 tags", "AWS allows 50", "at most 45"}},
+		{name: "empty tag key", sets: []string{"tags", `{"": v}`}, field: `tags.""`, want: []string{"empty tag key", "1 to 128"}},
+		{name: "tag key of 129 characters", sets: []string{"tags", "{" + strings.Repeat("é", 129) + ": v}"}, field: "tags." + `"` + strings.Repeat("é", 48) + `"` + "... (129 characters)",
+			want: []string{"the key is 129 characters", "1 to 128"}},
+		{name: "aws: tag", sets: []string{"tags", "{aws:team: web}"}, field: "tags.aws:team", want: []string{`"aws:team" is not allowed`, "not starting with aws:"}},
+		{name: "reserved tag", sets: []string{"tags", "{Name: x}"}, field: "tags.Name", want: []string{"set by the stack", "project, environment, managed-by, Name, Tier"}},
+		{name: "tag value of 257 characters", sets: []string{"tags", "{team: " + strings.Repeat("ü", 257) + "}"}, field: "tags.team", want: []string{"the value is 257 characters", "up to 256"}},
+
+		// Suppressions.
+		{name: "suppression rule", sets: []string{"suppressions", "[{resource: dev/alb/lb, reason: r}]"}, field: "suppressions[0].rule", want: []string{"is missing", "EWT-ALB-1"}},
+		{name: "suppression resource", sets: []string{"suppressions", "[{rule: EWT-ALB-1, reason: r}]"}, field: "suppressions[0].resource", want: []string{"is missing", "dev/alb/lb"}},
+		{name: "suppression reason", sets: []string{"suppressions", "[{rule: EWT-ALB-1, resource: dev/alb/lb, reason: ' '}]"}, field: "suppressions[0].reason", want: []string{"written reason"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data := build(t, c.env, c.sets...)
+			_, ce := problemsOf(t, data)
+			if ce == nil {
+				t.Fatalf("accepted; want a problem on %q\n%s", c.field, data)
+			}
+			n := c.n
+			if n == 0 {
+				n = 1
+			}
+			if len(ce.Problems) != n || ce.Omitted != 0 {
+				t.Errorf("got %d problems (%d omitted), want %d:\n%v", len(ce.Problems), ce.Omitted, n, ce)
+			}
+			env := c.env
+			if env == "" {
+				env = "dev"
+			}
+			var p *config.Problem
+			for i := range ce.Problems {
+				if ce.Problems[i].Env == env && ce.Problems[i].Field == c.field {
+					p = &ce.Problems[i]
+				}
+			}
+			if p == nil {
+				t.Fatalf("no problem with env %q field %q:\n%v", env, c.field, ce)
+			}
+			if p.Line < 1 {
+				t.Errorf("problem has no line: %v", p)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(p.String(), w) {
+					t.Errorf("problem %q does not contain %q", p.String(), w)
+				}
+			}
+		})
+	}
+}
+
+// TestValidValuesAccepted: the edges of the allowed ranges, and values
+// that look odd but are allowed, load.
+func TestValidValuesAccepted(t *testing.T) {
+	cases := []struct {
+		name string
+		sets []string
+		path string
+		want any
+	}{
+		{"zero min healthy percentage", []string{"compute.min_healthy_percentage", "0"}, "compute.min_healthy_percentage", 0},
+		{"zero warmup", []string{"scaling.warmup_seconds", "0"}, "scaling.warmup_seconds", 0},
+		{"zero grace period", []string{"compute.health_check_grace_period", "0"}, "compute.health_check_grace_period", 0},
+		{"zero deregistration delay", []string{"alb.deregistration_delay", "0"}, "alb.deregistration_delay", 0},
+		{"zero scale-in threshold", []string{"scaling.scale_in.threshold", "0"}, "scaling.scale_in.threshold", 0.0},
+		{"explicit plus sign", []string{"scaling.scale_out.adjustment", "+2"}, "scaling.scale_out.adjustment", 2},
+		{"largest adjustment", []string{"scaling.scale_in.adjustment", "-100"}, "scaling.scale_in.adjustment", -100},
+		{"tag key of 128 two-byte characters", []string{"tags", "{" + strings.Repeat("é", 128) + ": v}"}, "tags", map[string]string{strings.Repeat("é", 128): "v"}},
+		{"tag value of 256 characters", []string{"tags", "{team: " + strings.Repeat("ü", 256) + "}"}, "tags", map[string]string{"team": strings.Repeat("ü", 256)}},
+		{"45 tags", []string{"tags", "{" + strings.Trim(many(45, func(i int) string { return fmt.Sprintf("t%d: v", i) }), "[]") + "}"}, "alb.https", false},
+		{"30 ingress CIDRs", []string{"alb.ingress_cidrs", many(30, func(i int) string { return fmt.Sprintf("10.%d.0.0/16", i) })}, "alb.https", false},
+		{"every region of the aws partition", nil, "region", "us-east-1"},
+		{"backend region of the environment", []string{"backend", "{bucket: state}"}, "backend.region", "us-east-1"},
+		{"empty backend region is the environment's", []string{"backend", `{bucket: state, region: ""}`}, "backend.region", "us-east-1"},
+		{"every modern TLS policy", []string{"alb.ssl_policy", config.ModernTLSPolicies[len(config.ModernTLSPolicies)-1]}, "alb.ssl_policy", config.ModernTLSPolicies[len(config.ModernTLSPolicies)-1]},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, ce := problemsOf(t, build(t, "", c.sets...))
+			if ce != nil {
+				t.Fatalf("refused: %v", ce)
+			}
+			if got := get(t, f.Environments[0], c.path); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("%s: got %#v, want %#v", c.path, got, c.want)
+			}
+		})
+	}
+	for _, r := range config.Regions() {
+		if _, ce := problemsOf(t, build(t, "", "region", r, "availability_zones", fmt.Sprintf("[%sa, %sb]", r, r), "backend", "{bucket: state, region: "+r+"}")); ce != nil {
+			t.Errorf("region %s refused: %v", r, ce)
+		}
+	}
+	for _, p := range config.ModernTLSPolicies {
+		if _, ce := problemsOf(t, build(t, "", "alb.ssl_policy", p)); ce != nil {
+			t.Errorf("ssl_policy %s refused: %v", p, ce)
+		}
+	}
+}
+
+// TestWholeNumbersFit32Bits: every whole-number setting is range-checked
+// within 32 bits (AWS stores them so, and the JSON carries them as floats),
+// in the environment and in the defaults block, so no overflow or sign
+// trick gets through; a new int field without a range fails here.
+func TestWholeNumbersFit32Bits(t *testing.T) {
+	ints := intPaths(reflect.TypeOf(config.Environment{}), "")
+	if len(ints) < 25 {
+		t.Fatalf("found %d whole-number settings (%v); the walk is broken", len(ints), ints)
+	}
+	for _, p := range ints {
+		for _, v := range []string{"2147483648", "-2147483649", "9223372036854775807", "-9223372036854775808", "99999999999999999999"} {
+			// Other problems may come with it (a block's required fields).
+			_, ce := problemsOf(t, build(t, "", p, v))
+			if ce == nil {
+				t.Errorf("%s: %s accepted", p, v)
+				continue
+			}
+			found := false
+			for _, pr := range ce.Problems {
+				found = found || pr.Field == p
+			}
+			if !found {
+				t.Errorf("%s: %s: no problem on the field:\n%v", p, v, ce)
+			}
+		}
+	}
+}
+
+// TestIntegersInDecimal: YAML 1.1 integer forms are refused with a message
+// that says why (030 would be octal 24), in int and float settings alike.
+func TestIntegersInDecimal(t *testing.T) {
+	cases := []struct {
+		path, value string
+		want        []string
+	}{
+		{"alb.deregistration_delay", "030", []string{`"030" has a leading zero`, "octal", "e.g. 30"}},
+		{"scaling.scale_in.adjustment", "-01", []string{`"-01" has a leading zero`, "e.g. -1"}},
+		{"compute.min_healthy_percentage", "00", []string{`"00" has a leading zero`, "e.g. 0"}},
+		{"compute.app_port", "0x1F90", []string{`"0x1F90" is not written in decimal digits`}},
+		{"compute.app_port", "0o17620", []string{`"0o17620" is not written in decimal digits`}},
+		{"compute.app_port", "8_080", []string{`"8_080" is not written in decimal digits`}},
+		{"compute.app_port", "0b1", []string{`"0b1" is not written in decimal digits`}},
+		{"scaling.scale_out.threshold", "070", []string{`"070" has a leading zero`, "e.g. 70"}},
+		{"compute.max_size", "18446744073709551616", []string{`"18446744073709551616" is out of range for a whole number`}},
+	}
+	for _, c := range cases {
+		t.Run(c.path+"="+c.value, func(t *testing.T) {
+			_, ce := problemsOf(t, build(t, "", c.path, c.value))
+			if ce == nil || len(ce.Problems) != 1 || ce.Problems[0].Field != c.path {
+				t.Fatalf("got %v; want one problem on %s", ce, c.path)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(ce.Problems[0].Msg, w) {
+					t.Errorf("%q does not contain %q", ce.Problems[0].Msg, w)
+				}
+			}
+		})
+	}
+}
+
+// intPaths lists the dotted YAML key paths of t's whole-number settings,
+// descending into nested settings (pointers to them included).
+func intPaths(t reflect.Type, prefix string) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		ft := t.Field(i).Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		switch ft.Kind() {
+		case reflect.Struct:
+			out = append(out, intPaths(ft, prefix+tag+".")...)
+		case reflect.Int:
+			out = append(out, prefix+tag)
+		}
+	}
+	return out
+}

@@ -1,0 +1,649 @@
+// Package cost estimates what each environment costs a month, from the
+// synthesized Terraform JSON (internal/tfjson), a price table with the source
+// and date of every price (prices.go) and stated usage assumptions
+// (assumptions.go). It backs `go run ./cmd/review cost`, the cost line of the
+// synth summary and the budget gate of the policy checks. Plain Go, no jsii.
+package cost
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// Capacity selects the instance count of an estimate.
+type Capacity int
+
+// The three capacities of an estimate.
+const (
+	Min Capacity = iota
+	Desired
+	Max
+)
+
+// Capacities are Min, Desired and Max in order.
+var Capacities = []Capacity{Min, Desired, Max}
+
+func (c Capacity) String() string { return [...]string{"min", "desired", "max"}[c] }
+
+// Item is one line of an estimate.
+type Item struct {
+	// Kind groups items for `cost diff` ("EC2 instances", "NAT gateways", ...).
+	Kind string
+	// Name says what is counted, e.g. "EC2 t3.small on-demand".
+	Name string
+	// Unit and UnitPrice come from the price table; Source is its page.
+	Unit      string
+	UnitPrice float64
+	Source    string
+	// Read is when the price was known to be the list price.
+	Read string
+	// Factor is HoursPerMonth for hourly prices, else 1.
+	Factor float64
+	// Count of units at min, desired and max capacity (equal unless the item
+	// scales with the instances).
+	Count [3]float64
+}
+
+// Monthly is the item's USD per month at capacity c.
+func (it Item) Monthly(c Capacity) float64 { return it.Count[c] * it.UnitPrice * it.Factor }
+
+// Scales reports whether the item's count depends on the capacity.
+func (it Item) Scales() bool {
+	return it.Count[Min] != it.Count[Max] || it.Count[Min] != it.Count[Desired]
+}
+
+// Estimate is the monthly cost of one synthesized stack.
+type Estimate struct {
+	// Env is the stack's name; Region the region its prices come from.
+	Env, Region string
+	// Compute describes the instances, e.g. "Auto Scaling group 3..9 (desired 3), t3.small".
+	Compute string
+	// Instances at min, desired and max capacity.
+	Instances [3]int
+	// Items in a fixed order: compute first, then network, load balancer,
+	// security, observability.
+	Items []Item
+	// Assumptions used.
+	Assumptions Assumptions
+}
+
+// Total is the USD per month at capacity c.
+func (e *Estimate) Total(c Capacity) float64 {
+	sum := 0.0
+	for _, it := range e.Items {
+		sum += it.Monthly(c)
+	}
+	return sum
+}
+
+// Largest returns the n items that cost most at capacity c, dearest first
+// (ties by name).
+func (e *Estimate) Largest(c Capacity, n int) []Item {
+	items := append([]Item(nil), e.Items...)
+	sort.SliceStable(items, func(i, j int) bool {
+		if a, b := round2(items[i].Monthly(c)), round2(items[j].Monthly(c)); a != b {
+			return a > b
+		}
+		return items[i].Name < items[j].Name
+	})
+	if len(items) > n {
+		items = items[:n]
+	}
+	return items
+}
+
+// Error lists every problem that kept a stack from being estimated.
+type Error struct {
+	Env      string
+	Problems []string
+}
+
+func (e *Error) Error() string {
+	if len(e.Problems) == 1 {
+		return fmt.Sprintf("cost of %s: %s", e.Env, e.Problems[0])
+	}
+	return fmt.Sprintf("cost of %s: %d problems:\n  - %s", e.Env, len(e.Problems), strings.Join(e.Problems, "\n  - "))
+}
+
+// freeTypes cost nothing by themselves (or only per use, too little to
+// estimate: SNS notifications, IAM, routing, configuration of other resources).
+var freeTypes = map[string]bool{
+	"aws_autoscaling_policy":                             true,
+	"aws_default_network_acl":                            true,
+	"aws_default_route_table":                            true,
+	"aws_default_security_group":                         true,
+	"aws_iam_instance_profile":                           true,
+	"aws_iam_policy":                                     true,
+	"aws_iam_role":                                       true,
+	"aws_iam_role_policy":                                true,
+	"aws_iam_role_policy_attachment":                     true,
+	"aws_internet_gateway":                               true,
+	"aws_kms_alias":                                      true,
+	"aws_launch_template":                                true,
+	"aws_lb_listener":                                    true,
+	"aws_lb_listener_rule":                               true,
+	"aws_lb_target_group":                                true,
+	"aws_lb_target_group_attachment":                     true,
+	"aws_route":                                          true,
+	"aws_route_table":                                    true,
+	"aws_route_table_association":                        true,
+	"aws_s3_bucket_lifecycle_configuration":              true,
+	"aws_s3_bucket_ownership_controls":                   true,
+	"aws_s3_bucket_policy":                               true,
+	"aws_s3_bucket_public_access_block":                  true,
+	"aws_s3_bucket_server_side_encryption_configuration": true,
+	"aws_s3_bucket_versioning":                           true,
+	"aws_security_group":                                 true,
+	"aws_security_group_rule":                            true,
+	"aws_sns_topic":                                      true,
+	"aws_sns_topic_policy":                               true,
+	"aws_sns_topic_subscription":                         true,
+	"aws_subnet":                                         true,
+	"aws_vpc":                                            true,
+	"aws_vpc_security_group_egress_rule":                 true,
+	"aws_vpc_security_group_ingress_rule":                true,
+	"aws_wafv2_web_acl_association":                      true,
+}
+
+// pricedTypes are read by the estimate (aws_cloudwatch_log_group and
+// aws_s3_bucket only as flow-log and access-log destinations).
+var pricedTypes = map[string]bool{
+	"aws_autoscaling_group":       true,
+	"aws_cloudwatch_dashboard":    true,
+	"aws_cloudwatch_log_group":    true,
+	"aws_cloudwatch_metric_alarm": true,
+	"aws_eip":                     true,
+	"aws_flow_log":                true,
+	"aws_instance":                true,
+	"aws_kms_key":                 true,
+	"aws_lb":                      true,
+	"aws_nat_gateway":             true,
+	"aws_s3_bucket":               true,
+	"aws_vpc_endpoint":            true,
+	"aws_wafv2_web_acl":           true,
+}
+
+// NotEstimated names what the estimate leaves out on purpose; printed under it.
+const NotEstimated = "Not estimated: data transfer out to the internet and between AZs, S3 and KMS requests, " +
+	"SNS notifications, T3 surplus CPU credits (unlimited mode above the baseline), KMS key rotations " +
+	"(each of the first two yearly rotations adds 1 USD a month), free tiers (none is subtracted), " +
+	"taxes and discounts (Savings Plans, reserved instances)."
+
+type estimator struct {
+	s        *tfjson.Stack
+	a        Assumptions
+	region   string
+	est      *Estimate
+	problems []string
+}
+
+func (x *estimator) fail(format string, args ...any) {
+	x.problems = append(x.problems, fmt.Sprintf(format, args...))
+}
+
+// add appends an item priced by key with the same count at every capacity.
+func (x *estimator) add(kind, name, key string, count float64) {
+	x.addScaled(kind, name, key, [3]float64{count, count, count})
+}
+
+func (x *estimator) addScaled(kind, name, key string, count [3]float64) {
+	p, err := lookup(x.region, key)
+	if err != nil {
+		x.fail("%s: %v", name, err)
+		return
+	}
+	f := 1.0
+	if p.Hourly {
+		f = x.a.HoursPerMonth
+	}
+	x.est.Items = append(x.est.Items, Item{Kind: kind, Name: name, Unit: p.Unit, UnitPrice: p.USD, Source: p.Source, Read: p.Read, Factor: f, Count: count})
+}
+
+// EstimateStack estimates one stack with the given assumptions. Every problem
+// (a region, instance type or other price missing from the table, a resource
+// type the model does not know, a value that is not a literal) is reported at
+// once as an *Error; nothing is ever priced at zero silently.
+func EstimateStack(s *tfjson.Stack, a Assumptions) (*Estimate, error) {
+	x := &estimator{s: s, a: a, est: &Estimate{Env: s.Name, Assumptions: a}}
+	x.region = stackRegion(s)
+	x.est.Region = x.region
+	if x.region == "" {
+		x.fail("the stack's default aws provider has no literal region; want e.g. region = \"us-east-1\"")
+	} else if _, ok := Table[x.region]; !ok {
+		x.fail("region %s is not in the price table (internal/cost/prices.go); it has: %s", x.region, strings.Join(Regions(), ", "))
+	}
+	for _, r := range s.Resources {
+		if !freeTypes[r.Type] && !pricedTypes[r.Type] {
+			x.fail("%s: resource type %s is not in the cost model (internal/cost: add it to the priced or free types)", r.Where(), r.Type)
+		}
+		for _, k := range []string{"count", "for_each"} {
+			if _, ok := r.Attrs[k]; ok && pricedTypes[r.Type] {
+				x.fail("%s: %s is set; the cost model counts one resource per block", r.Where(), k)
+			}
+		}
+	}
+	if Table[x.region] == nil { // every price would fail the same way
+		return nil, &Error{Env: s.Name, Problems: x.problems}
+	}
+	x.compute()
+	x.network()
+	x.loadBalancer()
+	x.security()
+	x.observability()
+	if len(x.problems) > 0 {
+		return nil, &Error{Env: s.Name, Problems: x.problems}
+	}
+	return x.est, nil
+}
+
+// stackRegion is the region of the default (alias-free) aws provider.
+func stackRegion(s *tfjson.Stack) string {
+	v, _ := tfjson.Walk(s.Raw, "provider", "aws")
+	list, isList := v.([]any)
+	if !isList {
+		list = []any{v}
+	}
+	for _, p := range list {
+		if _, aliased := tfjson.Walk(p, "alias"); aliased {
+			continue
+		}
+		if r, _ := tfjson.Walk(p, "region"); r != nil {
+			if rs, ok := r.(string); ok && !strings.Contains(rs, "${") {
+				return rs
+			}
+		}
+	}
+	return ""
+}
+
+// literal reads a number (JSON number or numeric string) at path.
+func (x *estimator) literal(r tfjson.Resource, path ...any) (float64, bool) {
+	v, ok := r.Get(path...)
+	if !ok || v == nil {
+		return 0, false
+	}
+	switch t := v.(type) {
+	case float64:
+		return t, true
+	case string:
+		if f, err := strconv.ParseFloat(t, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			return f, true
+		}
+	}
+	x.fail("%s: %s = %v is not a literal number; the cost model needs one", r.Where(), joinPath(path), v)
+	return 0, false
+}
+
+func (x *estimator) literalString(r tfjson.Resource, path ...any) (string, bool) {
+	v, ok := r.Get(path...)
+	if !ok || v == nil {
+		return "", false
+	}
+	s, isStr := v.(string)
+	if !isStr || strings.Contains(s, "${") {
+		x.fail("%s: %s = %v is not a literal string; the cost model needs one", r.Where(), joinPath(path), v)
+		return "", false
+	}
+	return s, true
+}
+
+func get(r tfjson.Resource, path ...any) any {
+	v, _ := r.Get(path...)
+	return v
+}
+
+func truthy(v any, ok bool) bool { return ok && (v == true || v == "true") }
+
+func joinPath(path []any) string {
+	parts := make([]string, len(path))
+	for i, p := range path {
+		parts[i] = fmt.Sprint(p)
+	}
+	return strings.Join(parts, ".")
+}
+
+// refOfType returns the first resource of type typ that v references.
+func refOfType(s *tfjson.Stack, v any, typ string) (tfjson.Resource, bool) {
+	for _, ref := range tfjson.Refs(v) {
+		if r, ok := s.Find(ref.Address); ok && r.Type == typ {
+			return r, true
+		}
+	}
+	return tfjson.Resource{}, false
+}
+
+// volume is one EBS volume per instance.
+type volume struct {
+	typ string
+	gib float64
+}
+
+// fleet is a set of identical instances.
+type fleet struct {
+	res       tfjson.Resource
+	typ       string
+	count     [3]float64
+	volumes   []volume
+	monitored bool
+}
+
+func (x *estimator) compute() {
+	var fleets []fleet
+	for _, in := range x.s.OfType("aws_instance") {
+		lt, hasLT := refOfType(x.s, get(in, "launch_template", "id"), "aws_launch_template")
+		f := fleet{res: in, count: [3]float64{1, 1, 1}}
+		if t, ok := x.literalString(in, "instance_type"); ok {
+			f.typ = t
+		} else if hasLT {
+			f.typ, _ = x.literalString(lt, "instance_type")
+		}
+		if _, ok := in.Get("root_block_device", "volume_size"); ok {
+			size, _ := x.literal(in, "root_block_device", "volume_size")
+			vt := "gp2" // the provider's and EC2's default volume type when none is given
+			if t, ok := x.literalString(in, "root_block_device", "volume_type"); ok {
+				vt = t
+			}
+			f.volumes = append(f.volumes, volume{vt, size})
+		} else if hasLT {
+			f.volumes = x.templateVolumes(lt)
+		} else {
+			x.fail("%s: root_block_device.volume_size is not set and there is no launch template: the root volume's size comes from the AMI and cannot be priced", in.Where())
+		}
+		f.monitored = truthy(in.Get("monitoring")) || (hasLT && truthy(lt.Get("monitoring", "enabled")))
+		fleets = append(fleets, f)
+	}
+	for _, g := range x.s.OfType("aws_autoscaling_group") {
+		if _, ok := g.Get("mixed_instances_policy"); ok {
+			x.fail("%s: mixed_instances_policy is set; the cost model prices one launch template's instance type", g.Where())
+			continue
+		}
+		lt, hasLT := refOfType(x.s, get(g, "launch_template", "id"), "aws_launch_template")
+		if !hasLT {
+			x.fail("%s: launch_template.id references no aws_launch_template of the stack; the instance type is unknown", g.Where())
+			continue
+		}
+		f := fleet{res: g}
+		lo, ok1 := x.literal(g, "min_size")
+		hi, ok2 := x.literal(g, "max_size")
+		if !ok1 || !ok2 {
+			x.fail("%s: min_size and max_size must be literal numbers", g.Where())
+			continue
+		}
+		des := lo
+		if d, ok := x.literal(g, "desired_capacity"); ok {
+			des = d
+		}
+		f.count = [3]float64{lo, des, hi}
+		f.typ, _ = x.literalString(lt, "instance_type")
+		f.volumes = x.templateVolumes(lt)
+		f.monitored = truthy(lt.Get("monitoring", "enabled"))
+		fleets = append(fleets, f)
+	}
+	var describe []string
+	for _, f := range fleets {
+		if f.typ == "" {
+			x.fail("%s: no literal instance_type on it or its launch template", f.res.Where())
+			continue
+		}
+		for c := range x.est.Instances {
+			x.est.Instances[c] += int(f.count[c])
+		}
+		if f.res.Type == "aws_autoscaling_group" {
+			describe = append(describe, fmt.Sprintf("Auto Scaling group %s..%s (desired %s), %s", num(f.count[Min]), num(f.count[Max]), num(f.count[Desired]), f.typ))
+		} else {
+			describe = append(describe, "1 EC2 instance, "+f.typ)
+		}
+		x.addScaled("EC2 instances", "EC2 "+f.typ+" on-demand, Linux", "ec2:"+f.typ, f.count)
+		for _, v := range f.volumes {
+			var gb [3]float64
+			for c := range gb {
+				gb[c] = f.count[c] * v.gib
+			}
+			x.addScaled("EBS volumes", fmt.Sprintf("EBS %s, %s GiB per instance", v.typ, num(v.gib)), "ebs:"+v.typ, gb)
+		}
+		if f.monitored {
+			var m [3]float64
+			for c := range m {
+				m[c] = f.count[c] * DetailedMonitoringMetrics
+			}
+			x.addScaled("EC2 detailed monitoring", fmt.Sprintf("EC2 detailed monitoring, %d metrics per instance", DetailedMonitoringMetrics), keyMetric, m)
+		}
+	}
+	x.est.Compute = strings.Join(describe, "; ")
+	if len(fleets) == 0 {
+		x.est.Compute = "no instances"
+	}
+}
+
+// templateVolumes reads the EBS block device mappings of a launch template.
+func (x *estimator) templateVolumes(lt tfjson.Resource) []volume {
+	var out []volume
+	for i := range lt.List("block_device_mappings") {
+		if _, ok := lt.Get("block_device_mappings", i, "ebs"); !ok {
+			continue
+		}
+		size, ok := x.literal(lt, "block_device_mappings", i, "ebs", "volume_size")
+		if !ok {
+			x.fail("%s: block_device_mappings[%d].ebs.volume_size is not set: the volume's size comes from the AMI and cannot be priced", lt.Where(), i)
+			continue
+		}
+		vt := "gp2"
+		if t, ok := x.literalString(lt, "block_device_mappings", i, "ebs", "volume_type"); ok {
+			vt = t
+		}
+		for _, k := range []string{"iops", "throughput"} {
+			if _, ok := lt.Get("block_device_mappings", i, "ebs", k); ok {
+				x.fail("%s: block_device_mappings[%d].ebs.%s is set; provisioned IOPS and throughput are not in the cost model", lt.Where(), i, k)
+			}
+		}
+		out = append(out, volume{vt, size})
+	}
+	if len(out) == 0 {
+		x.fail("%s: no EBS block device mapping with a volume_size: the root volume's size comes from the AMI and cannot be priced", lt.Where())
+	}
+	return out
+}
+
+func (x *estimator) network() {
+	nats := x.s.OfType("aws_nat_gateway")
+	if n := len(nats); n > 0 {
+		x.add("NAT gateways", "NAT gateways", keyNATHour, float64(n))
+		x.add("NAT gateways", "NAT gateway data processed (assumed)", keyNATGB, x.a.NATGBPerMonth)
+	}
+	if n := len(x.s.OfType("aws_eip")); n > 0 {
+		x.add("public IPv4 addresses", "Elastic IP addresses (public IPv4)", keyIPv4Hour, float64(n))
+	}
+	azHours, endpoints := 0, 0
+	for _, ep := range x.s.OfType("aws_vpc_endpoint") {
+		t := "Gateway"
+		if v, ok := x.literalString(ep, "vpc_endpoint_type"); ok {
+			t = v
+		}
+		switch t {
+		case "Gateway": // S3 and DynamoDB gateway endpoints are free
+		case "Interface":
+			subnets := ep.List("subnet_ids")
+			if len(subnets) == 0 {
+				x.fail("%s: an interface endpoint without literal subnet_ids; the cost model prices one ENI per subnet (AZ)", ep.Where())
+			}
+			azHours += len(subnets)
+			endpoints++
+		default:
+			x.fail("%s: vpc_endpoint_type %q is not in the cost model; it prices Gateway and Interface", ep.Where(), t)
+		}
+	}
+	if endpoints > 0 {
+		x.add("interface endpoints", "interface VPC endpoints, per AZ", keyEndpointHour, float64(azHours))
+		x.add("interface endpoints", "interface VPC endpoint data processed (assumed)", keyEndpointGB, x.a.EndpointGBPerMonth*float64(endpoints))
+	}
+}
+
+func (x *estimator) loadBalancer() {
+	albs, publicIPs := 0, 0
+	accessGBMonths := 0.0
+	for _, lb := range x.s.OfType("aws_lb") {
+		t := "application"
+		if v, ok := x.literalString(lb, "load_balancer_type"); ok {
+			t = v
+		}
+		if t != "application" {
+			x.fail("%s: load_balancer_type %q is not in the cost model; it prices application load balancers", lb.Where(), t)
+			continue
+		}
+		albs++
+		if internal, _ := lb.Get("internal"); !truthy(internal, true) {
+			publicIPs += len(lb.List("subnets")) + len(lb.List("subnet_mapping"))
+		}
+		if truthy(lb.Get("access_logs", "enabled")) {
+			days := x.expirationDays(lb)
+			accessGBMonths += x.a.AccessLogGBPerMonth * days / 30
+		}
+	}
+	if albs == 0 {
+		return
+	}
+	x.add("load balancer", "Application Load Balancer", keyALBHour, float64(albs))
+	x.add("load balancer", "ALB capacity units (assumed)", keyALBLCU, x.a.ALBLCUs*float64(albs))
+	if publicIPs > 0 {
+		x.add("public IPv4 addresses", "public IPv4 addresses of the internet-facing ALB (one per subnet)", keyIPv4Hour, float64(publicIPs))
+	}
+	if accessGBMonths > 0 {
+		x.add("logs", "ALB access logs stored in S3 Standard (assumed volume x retention)", keyS3Standard, accessGBMonths)
+	}
+}
+
+// expirationDays follows an ALB's access_logs.bucket to the lifecycle rule
+// that expires the logs: stored GB = monthly GB x days / 30.
+func (x *estimator) expirationDays(lb tfjson.Resource) float64 {
+	bucketRef, _ := lb.Get("access_logs", "bucket")
+	bucket, ok := refOfType(x.s, bucketRef, "aws_s3_bucket")
+	if !ok {
+		x.fail("%s: access_logs.bucket references no aws_s3_bucket of the stack; the log storage cannot be priced", lb.Where())
+		return 0
+	}
+	for _, lc := range x.s.OfType("aws_s3_bucket_lifecycle_configuration") {
+		if !tfjson.RefTo(lc.Attrs["bucket"], bucket.Address()) {
+			continue
+		}
+		for i := range lc.List("rule") {
+			if st, _ := lc.String("rule", i, "status"); st != "Enabled" {
+				continue
+			}
+			if _, ok := lc.Get("rule", i, "expiration", "days"); ok {
+				d, _ := x.literal(lc, "rule", i, "expiration", "days")
+				return d
+			}
+		}
+	}
+	x.fail("%s: the access-log bucket %s has no enabled lifecycle rule with expiration.days: its storage grows without bound and cannot be estimated", lb.Where(), bucket.Where())
+	return 0
+}
+
+func (x *estimator) security() {
+	acls, rules := 0, 0
+	for _, acl := range x.s.OfType("aws_wafv2_web_acl") {
+		acls++
+		for i := range acl.List("rule") {
+			rules++
+			name, _ := acl.String("rule", i, "statement", "managed_rule_group_statement", "name")
+			if paidRuleGroups[name] {
+				x.fail("%s: rule %d uses %s, a managed rule group with its own subscription and request fees; it is not in the cost model", acl.Where(), i, name)
+			}
+		}
+	}
+	if acls > 0 {
+		x.add("WAF", "WAF web ACLs", keyWAFACL, float64(acls))
+		if rules > 0 {
+			x.add("WAF", "WAF rules and managed rule groups", keyWAFRule, float64(rules))
+		}
+		x.add("WAF", "WAF requests inspected (assumed)", keyWAFRequests, x.a.WAFMillionRequestsPerMonth*float64(acls))
+	}
+	if n := len(x.s.OfType("aws_kms_key")); n > 0 {
+		x.add("KMS", "KMS customer managed keys", keyKMSKey, float64(n))
+	}
+}
+
+// paidRuleGroups are AWS managed rule groups with fees beyond the rule's.
+var paidRuleGroups = map[string]bool{
+	"AWSManagedRulesBotControlRuleSet": true,
+	"AWSManagedRulesATPRuleSet":        true,
+	"AWSManagedRulesACFPRuleSet":       true,
+}
+
+func (x *estimator) observability() {
+	standard, highRes := 0, 0
+	for _, al := range x.s.OfType("aws_cloudwatch_metric_alarm") {
+		for _, k := range []string{"metric_query", "threshold_metric_id"} {
+			if _, ok := al.Get(k); ok {
+				x.fail("%s: %s is set; metric-math and anomaly-detection alarms are not in the cost model", al.Where(), k)
+			}
+		}
+		p, ok := x.literal(al, "period")
+		if ok && p < 60 {
+			highRes++
+		} else {
+			standard++
+		}
+	}
+	if standard > 0 {
+		x.add("CloudWatch alarms and dashboards", "CloudWatch alarms, standard resolution", keyAlarmStandard, float64(standard))
+	}
+	if highRes > 0 {
+		x.add("CloudWatch alarms and dashboards", "CloudWatch alarms, high resolution (period < 60 s)", keyAlarmHighRes, float64(highRes))
+	}
+	if n := len(x.s.OfType("aws_cloudwatch_dashboard")); n > 0 {
+		x.add("CloudWatch alarms and dashboards", "CloudWatch dashboards", keyDashboard, float64(n))
+	}
+	flowLogs := 0
+	storedGB := 0.0
+	destinations := map[string]bool{}
+	for _, fl := range x.s.OfType("aws_flow_log") {
+		dt := "cloud-watch-logs"
+		if v, ok := x.literalString(fl, "log_destination_type"); ok {
+			dt = v
+		}
+		if dt != "cloud-watch-logs" {
+			x.fail("%s: log_destination_type %q is not in the cost model; it prices flow logs to CloudWatch Logs", fl.Where(), dt)
+			continue
+		}
+		lg, ok := refOfType(x.s, fl.Attrs["log_destination"], "aws_cloudwatch_log_group")
+		if !ok {
+			x.fail("%s: log_destination references no aws_cloudwatch_log_group of the stack; the log storage cannot be priced", fl.Where())
+			continue
+		}
+		destinations[lg.Address()] = true
+		days, ok := x.literal(lg, "retention_in_days")
+		if !ok || days == 0 {
+			x.fail("%s: retention_in_days is not set, so the logs never expire: their storage grows without bound and cannot be estimated", lg.Where())
+			continue
+		}
+		flowLogs++
+		storedGB += x.a.FlowLogGBPerMonth * days / 30
+	}
+	for _, lg := range x.s.OfType("aws_cloudwatch_log_group") {
+		if !destinations[lg.Address()] {
+			x.fail("%s: a log group that no flow log writes to; the cost model has no volume assumption for it", lg.Where())
+		}
+	}
+	for _, b := range x.s.OfType("aws_s3_bucket") {
+		used := false
+		for _, lb := range x.s.OfType("aws_lb") {
+			v, _ := lb.Get("access_logs", "bucket")
+			used = used || tfjson.RefTo(v, b.Address())
+		}
+		if !used {
+			x.fail("%s: an S3 bucket that holds no ALB access logs; the cost model has no volume assumption for it", b.Where())
+		}
+	}
+	if flowLogs > 0 {
+		x.add("logs", "VPC flow logs ingested into CloudWatch Logs (assumed)", keyLogsIngestVend, x.a.FlowLogGBPerMonth*float64(flowLogs))
+		x.add("logs", "VPC flow logs stored (assumed volume x retention)", keyLogsStorage, storedGB)
+	}
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }

@@ -1,0 +1,396 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	asgtypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/platformstarter/elastic-web-tier/internal/outputs"
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// Outputs are one stack's values from `cdktf deploy --outputs-file`.
+type Outputs map[string]any
+
+// String is output name as a string ("" when missing or not a string).
+func (o Outputs) String(name string) string {
+	s, _ := o[name].(string)
+	return s
+}
+
+// List is output name as a list of strings.
+func (o Outputs) List(name string) []string {
+	raw, _ := o[name].([]any)
+	var out []string
+	for _, v := range raw {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Expect is what the synthesized stack says the emulator must hold.
+type Expect struct {
+	Env      string
+	Mode     string // ec2 or asg
+	VPCCIDR  string
+	Subnets  int
+	Min      int
+	Max      int
+	Desired  int
+	Policy   string // step or target_tracking (asg)
+	Deletion bool   // deletion protection on the load balancer
+}
+
+// ExpectFrom reads the expectations from the synthesized stack.
+func ExpectFrom(s *tfjson.Stack) (Expect, error) {
+	e := Expect{Env: s.Name, Mode: "ec2"}
+	vpcs := s.OfType("aws_vpc")
+	if len(vpcs) != 1 {
+		return e, fmt.Errorf("stack %s: %d aws_vpc resources, want 1", s.Name, len(vpcs))
+	}
+	e.VPCCIDR, _ = vpcs[0].String("cidr_block")
+	e.Subnets = len(s.OfType("aws_subnet"))
+	if g := s.OfType("aws_autoscaling_group"); len(g) == 1 {
+		e.Mode = "asg"
+		min, _ := g[0].Number("min_size")
+		max, _ := g[0].Number("max_size")
+		des, _ := g[0].Number("desired_capacity")
+		e.Min, e.Max, e.Desired = int(min), int(max), int(des)
+		e.Policy = "step"
+		for _, p := range s.OfType("aws_autoscaling_policy") {
+			if t, _ := p.String("policy_type"); t == "TargetTrackingScaling" {
+				e.Policy = "target_tracking"
+			}
+		}
+	}
+	for _, lb := range s.OfType("aws_lb") {
+		e.Deletion, _ = lb.Bool("enable_deletion_protection")
+	}
+	return e, nil
+}
+
+// Problems collects everything a check finds, so one run reports them all.
+type Problems []string
+
+func (p *Problems) addf(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
+
+// Err is nil when nothing was found.
+func (p Problems) Err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(p, "; "))
+}
+
+// CheckContract compares every output of the contract with what the emulator
+// answers. It returns the instance IDs in service (for the later steps).
+func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string, error) {
+	var p Problems
+	for _, spec := range outputs.Contract {
+		if _, ok := o[spec.Name]; !ok {
+			p.addf("output %s is missing from the outputs file", spec.Name)
+		}
+	}
+	if mode := o.String(outputs.ComputeMode); mode != exp.Mode {
+		p.addf("output compute_mode = %q, the stack is %s", mode, exp.Mode)
+	}
+
+	// has: the output is there to look up (a missing one is reported above).
+	has := func(name string) bool { _, ok := o[name]; return ok }
+	vpcID := o.String(outputs.VPCID)
+	vpcs, err := a.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{vpcID}})
+	switch {
+	case !has(outputs.VPCID):
+	case err != nil:
+		p.addf("vpc_id %q: %v", vpcID, apiErr(err))
+	case len(vpcs.Vpcs) != 1:
+		p.addf("vpc_id %q: not found", vpcID)
+	case aws.ToString(vpcs.Vpcs[0].CidrBlock) != exp.VPCCIDR:
+		p.addf("vpc_id %s has CIDR %s, the stack says %s", vpcID, aws.ToString(vpcs.Vpcs[0].CidrBlock), exp.VPCCIDR)
+	}
+
+	pub, priv := o.List(outputs.PublicSubnetIDs), o.List(outputs.PrivateSubnetIDs)
+	if !has(outputs.PublicSubnetIDs) || !has(outputs.PrivateSubnetIDs) {
+		return nil, p.Err() // the rest hangs on the network outputs
+	}
+	if len(pub)+len(priv) != exp.Subnets || len(pub) != len(priv) {
+		p.addf("%d public and %d private subnet IDs, the stack has %d subnets (half of each tier)", len(pub), len(priv), exp.Subnets)
+	}
+	if ids := append(append([]string{}, pub...), priv...); len(ids) > 0 {
+		subs, err := a.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: ids})
+		if err != nil {
+			p.addf("subnets %v: %v", ids, apiErr(err))
+		} else {
+			public := map[string]bool{}
+			for _, id := range pub {
+				public[id] = true
+			}
+			for _, s := range subs.Subnets {
+				if aws.ToString(s.VpcId) != vpcID {
+					p.addf("subnet %s is in %s, not in vpc_id %s", aws.ToString(s.SubnetId), aws.ToString(s.VpcId), vpcID)
+				}
+				if !public[aws.ToString(s.SubnetId)] && aws.ToBool(s.MapPublicIpOnLaunch) {
+					p.addf("private subnet %s maps public IPs on launch", aws.ToString(s.SubnetId))
+				}
+			}
+			if len(subs.Subnets) != len(ids) {
+				p.addf("%d of %d subnet IDs found", len(subs.Subnets), len(ids))
+			}
+		}
+	}
+
+	albARN, tgARN := o.String(outputs.ALBARN), o.String(outputs.TargetGroupARN)
+	lbs, err := a.ELB.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{LoadBalancerArns: []string{albARN}})
+	if err != nil || len(lbs.LoadBalancers) != 1 {
+		p.addf("alb_arn %q: not found (%v)", albARN, apiErr(err))
+	} else {
+		lb := lbs.LoadBalancers[0]
+		if got := aws.ToString(lb.DNSName); got != o.String(outputs.ALBDNSName) {
+			p.addf("alb_dns_name = %q, the load balancer's DNS name is %q", o.String(outputs.ALBDNSName), got)
+		}
+		if aws.ToString(lb.VpcId) != vpcID {
+			p.addf("load balancer in %s, not in vpc_id %s", aws.ToString(lb.VpcId), vpcID)
+		}
+		if !sameSet(lb.SecurityGroups, []string{o.String(outputs.ALBSecurityGroupID)}) {
+			p.addf("load balancer security groups %v, alb_security_group_id is %s", lb.SecurityGroups, o.String(outputs.ALBSecurityGroupID))
+		}
+	}
+	tgs, err := a.ELB.DescribeTargetGroups(ctx, &elbv2.DescribeTargetGroupsInput{TargetGroupArns: []string{tgARN}})
+	if err != nil || len(tgs.TargetGroups) != 1 {
+		p.addf("target_group_arn %q: not found (%v)", tgARN, apiErr(err))
+	} else if tg := tgs.TargetGroups[0]; aws.ToString(tg.VpcId) != vpcID {
+		p.addf("target group in %s, not in vpc_id %s", aws.ToString(tg.VpcId), vpcID)
+	}
+	listeners, err := a.ELB.DescribeListeners(ctx, &elbv2.DescribeListenersInput{ListenerArns: []string{o.String(outputs.ListenerARN)}})
+	if err != nil || len(listeners.Listeners) != 1 {
+		p.addf("listener_arn %q: not found (%v)", o.String(outputs.ListenerARN), apiErr(err))
+	} else {
+		l := listeners.Listeners[0]
+		if aws.ToString(l.LoadBalancerArn) != albARN {
+			p.addf("listener belongs to %s, not to alb_arn", aws.ToString(l.LoadBalancerArn))
+		}
+		forwards := false
+		for _, act := range l.DefaultActions {
+			forwards = forwards || aws.ToString(act.TargetGroupArn) == tgARN
+			if act.ForwardConfig != nil {
+				for _, t := range act.ForwardConfig.TargetGroups {
+					forwards = forwards || aws.ToString(t.TargetGroupArn) == tgARN
+				}
+			}
+		}
+		if !forwards {
+			p.addf("listener_arn does not forward to target_group_arn")
+		}
+	}
+
+	sgIDs := []string{o.String(outputs.ALBSecurityGroupID), o.String(outputs.InstanceSecurityGroupID)}
+	if got := o.List(outputs.SecurityGroupIDs); strings.Join(got, ",") != strings.Join(sgIDs, ",") {
+		p.addf("security_group_ids = %v, want [alb_security_group_id, instance_security_group_id] = %v", got, sgIDs)
+	}
+	sgs, err := a.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: sgIDs})
+	if err != nil || len(sgs.SecurityGroups) != 2 {
+		p.addf("security groups %v: not found (%v)", sgIDs, apiErr(err))
+	} else {
+		for _, g := range sgs.SecurityGroups {
+			if aws.ToString(g.VpcId) != vpcID {
+				p.addf("security group %s in %s, not in vpc_id %s", aws.ToString(g.GroupId), aws.ToString(g.VpcId), vpcID)
+			}
+		}
+	}
+
+	ltID := o.String(outputs.LaunchTemplateID)
+	lts, err := a.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{ltID}})
+	if err != nil || len(lts.LaunchTemplates) != 1 {
+		p.addf("launch_template_id %q: not found (%v)", ltID, apiErr(err))
+	}
+
+	// The instances, the group and the registrations.
+	instanceIDs := o.List(outputs.InstanceIDs)
+	inService := instanceIDs
+	asgName := o.String(outputs.ASGName)
+	if exp.Mode == "asg" {
+		groups, err := a.ASG.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{asgName}})
+		if err != nil || len(groups.AutoScalingGroups) != 1 {
+			p.addf("asg_name %q: not found (%v)", asgName, apiErr(err))
+		} else {
+			g := groups.AutoScalingGroups[0]
+			got := [3]int{int(aws.ToInt32(g.MinSize)), int(aws.ToInt32(g.MaxSize)), int(aws.ToInt32(g.DesiredCapacity))}
+			if want := [3]int{exp.Min, exp.Max, exp.Desired}; got != want {
+				p.addf("group %s min/max/desired = %v, the stack says %v", asgName, got, want)
+			}
+			if !contains(g.TargetGroupARNs, tgARN) {
+				p.addf("group %s is not attached to target_group_arn", asgName)
+			}
+			if g.LaunchTemplate == nil || aws.ToString(g.LaunchTemplate.LaunchTemplateId) != ltID {
+				if g.MixedInstancesPolicy == nil {
+					p.addf("group %s does not use launch_template_id %s", asgName, ltID)
+				}
+			}
+			inService = groupInstances(g)
+			if len(inService) != exp.Desired {
+				p.addf("group %s has %d instances in service, desired %d", asgName, len(inService), exp.Desired)
+			}
+			for _, id := range instanceIDs {
+				if !contains(inService, id) {
+					p.addf("instance_ids lists %s, which is not in group %s", id, asgName)
+				}
+			}
+		}
+	} else {
+		if asgName != "" {
+			p.addf("asg_name = %q in ec2 mode, want \"\"", asgName)
+		}
+		if len(instanceIDs) != 1 {
+			p.addf("instance_ids = %v in ec2 mode, want one instance", instanceIDs)
+		}
+	}
+	if len(instanceIDs) > 0 {
+		res, err := a.EC2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: instanceIDs})
+		if err != nil {
+			p.addf("instance_ids %v: %v", instanceIDs, apiErr(err))
+		} else {
+			n := 0
+			for _, r := range res.Reservations {
+				for _, i := range r.Instances {
+					n++
+					id := aws.ToString(i.InstanceId)
+					if i.State == nil || i.State.Name != ec2types.InstanceStateNameRunning {
+						p.addf("instance %s is not running", id)
+					}
+					if env := tag(i.Tags, "environment"); env != exp.Env {
+						p.addf("instance %s has tag environment=%q, want %q", id, env, exp.Env)
+					}
+					if aws.ToString(i.PublicIpAddress) != "" {
+						p.addf("instance %s has a public IP %s (instances are private)", id, aws.ToString(i.PublicIpAddress))
+					}
+					if !contains(priv, aws.ToString(i.SubnetId)) {
+						p.addf("instance %s is in subnet %s, not in a private subnet", id, aws.ToString(i.SubnetId))
+					}
+					if i.MetadataOptions == nil || i.MetadataOptions.HttpTokens != ec2types.HttpTokensStateRequired {
+						p.addf("instance %s does not require IMDSv2", id)
+					}
+				}
+			}
+			if n != len(instanceIDs) {
+				p.addf("%d of %d instance_ids found", n, len(instanceIDs))
+			}
+		}
+	}
+	if targets, err := registered(ctx, a, tgARN); err != nil {
+		p.addf("target health of %s: %v", tgARN, apiErr(err))
+	} else if !sameSet(targets, inService) {
+		p.addf("target group has %v registered, want the instances in service %v", targets, inService)
+	}
+
+	// Alarms, policies, topic, dashboard.
+	if _, err := a.SNS.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(o.String(outputs.AlarmTopicARN))}); err != nil {
+		p.addf("alarm_topic_arn %q: %v", o.String(outputs.AlarmTopicARN), apiErr(err))
+	}
+	if _, err := a.CW.GetDashboard(ctx, &cloudwatch.GetDashboardInput{DashboardName: aws.String(o.String(outputs.DashboardName))}); err != nil {
+		p.addf("dashboard_name %q: %v", o.String(outputs.DashboardName), apiErr(err))
+	}
+	if exp.Mode == "asg" {
+		pols, err := a.ASG.DescribePolicies(ctx, &autoscaling.DescribePoliciesInput{AutoScalingGroupName: aws.String(asgName)})
+		if err != nil {
+			p.addf("policies of %s: %v", asgName, apiErr(err))
+		} else {
+			var arns []string
+			for _, pol := range pols.ScalingPolicies {
+				arns = append(arns, aws.ToString(pol.PolicyARN))
+			}
+			for _, name := range []string{outputs.ScaleOutPolicyARN, outputs.ScaleInPolicyARN} {
+				if !contains(arns, o.String(name)) {
+					p.addf("%s %q is not a policy of group %s", name, o.String(name), asgName)
+				}
+			}
+		}
+		if exp.Policy == "step" {
+			names := []string{o.String(outputs.ScaleOutAlarmARN), o.String(outputs.ScaleInAlarmARN)}
+			found := 0
+			al, err := a.CW.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{})
+			if err == nil {
+				for _, m := range al.MetricAlarms {
+					if contains(names, aws.ToString(m.AlarmArn)) {
+						found++
+					}
+				}
+			}
+			if found != 2 {
+				p.addf("scale_out_alarm_arn/scale_in_alarm_arn: %d of 2 found (%v)", found, apiErr(err))
+			}
+		}
+	}
+	sort.Strings(inService)
+	return inService, p.Err()
+}
+
+func groupInstances(g asgtypes.AutoScalingGroup) []string {
+	var ids []string
+	for _, i := range g.Instances {
+		if i.LifecycleState == asgtypes.LifecycleStateInService || i.LifecycleState == asgtypes.LifecycleStatePending {
+			ids = append(ids, aws.ToString(i.InstanceId))
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func registered(ctx context.Context, a *AWS, tgARN string) ([]string, error) {
+	th, err := a.ELB.DescribeTargetHealth(ctx, &elbv2.DescribeTargetHealthInput{TargetGroupArn: aws.String(tgARN)})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, d := range th.TargetHealthDescriptions {
+		if d.Target != nil {
+			ids = append(ids, aws.ToString(d.Target.Id))
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
+
+func tag(tags []ec2types.Tag, key string) string {
+	for _, t := range tags {
+		if aws.ToString(t.Key) == key {
+			return aws.ToString(t.Value)
+		}
+	}
+	return ""
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	x := append([]string{}, a...)
+	y := append([]string{}, b...)
+	sort.Strings(x)
+	sort.Strings(y)
+	return strings.Join(x, ",") == strings.Join(y, ",")
+}
+
+// apiErr shortens an SDK error to its API message.
+func apiErr(err error) string {
+	if err == nil {
+		return "no error"
+	}
+	s := err.Error()
+	if i := strings.Index(s, "api error "); i >= 0 {
+		return s[i+len("api error "):]
+	}
+	return s
+}

@@ -1,0 +1,212 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+func TestFirstError(t *testing.T) {
+	tests := []struct {
+		name, output, want string
+	}{
+		{"none", "dev  Apply complete! Resources: 3 added\n", ""},
+		{
+			"cdktf box with detail",
+			"dev  aws_vpc.network_vpc: Creating...\n" +
+				"dev  ╷\n" +
+				"     │ Error: creating EC2 VPC: operation error EC2: CreateVpc, https response error StatusCode: 400, api error InvalidVpc.Range: The CIDR '10.0.0.0/8' is invalid.\n" +
+				"     │ \n" +
+				"     │   with aws_vpc.network_vpc,\n" +
+				"     │   on cdk.tf.json line 12, in resource \"aws_vpc\" \"network_vpc\":\n" +
+				"     ╵\n",
+			"Error: creating EC2 VPC: operation error EC2: CreateVpc, https response error StatusCode: 400, api error InvalidVpc.Range: The CIDR '10.0.0.0/8' is invalid.",
+		},
+		{
+			"summary then detail line, colours",
+			"\x1b[31m╷\x1b[0m\n\x1b[31m│\x1b[0m \x1b[1m\x1b[31mError: \x1b[0m\x1b[0m\x1b[1mError acquiring the state lock\x1b[0m\n│ \n│ Error message: operation error S3: PutObject, precondition failed\n",
+			"Error: Error acquiring the state lock: Error message: operation error S3: PutObject, precondition failed",
+		},
+		{
+			"first of two",
+			"Error: one\n\nError: two\n",
+			"Error: one",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := FirstError(tt.output); got != tt.want {
+				t.Errorf("FirstError:\n got  %q\n want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+const planJSON = `{"resource_changes":[
+ {"address":"aws_launch_template.lt","mode":"managed","type":"aws_launch_template","change":{"actions":["update"],"before":{"instance_type":"t3.micro","name":"x"},"after":{"instance_type":"t3.small","name":"x"},"after_unknown":{"latest_version":true}}},
+ {"address":"aws_autoscaling_group.g","mode":"managed","type":"aws_autoscaling_group","change":{"actions":["update"],"before":{"a":1},"after":{"a":1},"after_unknown":{"launch_template":true}}},
+ {"address":"aws_vpc.v","mode":"managed","type":"aws_vpc","change":{"actions":["no-op"],"before":{},"after":{}}},
+ {"address":"data.aws_instances.i","mode":"data","type":"aws_instances","change":{"actions":["read"]}}
+]}`
+
+func TestParsePlan(t *testing.T) {
+	changes, err := ParsePlan([]byte(planJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.String())
+	}
+	want := []string{
+		"aws_autoscaling_group.g update (launch_template)",
+		"aws_launch_template.lt update (instance_type, latest_version)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("ParsePlan:\n got  %q\n want %q", got, want)
+	}
+	if _, err := ParsePlan([]byte("not json")); err == nil {
+		t.Error("ParsePlan accepted text that is not JSON")
+	}
+}
+
+func TestCheckUpdatePlan(t *testing.T) {
+	lt := PlanChange{Address: "aws_launch_template.lt", Type: "aws_launch_template", Actions: []string{"update"}}
+	group := PlanChange{Address: "aws_autoscaling_group.g", Type: "aws_autoscaling_group", Actions: []string{"update"}}
+	inst := PlanChange{Address: "aws_instance.i", Type: "aws_instance", Actions: []string{"delete", "create"}}
+	att := PlanChange{Address: "aws_lb_target_group_attachment.a", Type: "aws_lb_target_group_attachment", Actions: []string{"create", "delete"}}
+	alarm := PlanChange{Address: "aws_cloudwatch_metric_alarm.r", Type: "aws_cloudwatch_metric_alarm", Actions: []string{"update"}}
+	ltReplaced := PlanChange{Address: "aws_launch_template.lt", Type: "aws_launch_template", Actions: []string{"delete", "create"}}
+	sg := PlanChange{Address: "aws_security_group.s", Type: "aws_security_group", Actions: []string{"create", "delete"}}
+	tests := []struct {
+		name    string
+		mode    string
+		changes []PlanChange
+		wantErr string // "" : passes
+	}{
+		{"asg rolls", "asg", []PlanChange{group, lt}, ""},
+		{"asg without group update", "asg", []PlanChange{lt}, "the Auto Scaling group is not updated"},
+		{"asg replaces a security group", "asg", []PlanChange{group, lt, sg}, "aws_security_group.s: replace"},
+		{"template replaced", "asg", []PlanChange{group, ltReplaced}, "launch template aws_launch_template.lt: replace, want update in place"},
+		{"nothing", "asg", nil, "the launch template is not updated"},
+		{"ec2 replaces instance and attachment", "ec2", []PlanChange{att, inst, lt, alarm}, ""},
+		{"ec2 without the attachment", "ec2", []PlanChange{inst, lt}, "want exactly the instance and its target-group attachment"},
+		{"ec2 instance replaced in asg mode", "asg", []PlanChange{group, lt, inst}, "aws_instance.i: replace"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := CheckUpdatePlan(tt.mode, tt.changes)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("CheckUpdatePlan: %v, want it to pass", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("CheckUpdatePlan: err = %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestEditEnv(t *testing.T) {
+	in := []byte(`# top comment
+project: webtier
+defaults:
+  compute: {instance_type: t3.micro}
+environments:
+  dev:
+    compute_mode: ec2   # one instance
+  prod:
+    compute:
+      instance_type: t3.small
+`)
+	out, err := EditEnv(in, "prod", []string{"compute", "instance_type"}, "t3.medium")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err = EditEnv(out, "dev", []string{"alb", "deletion_protection"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err = EditEnv(out, "dev", []string{"backend"}, map[string]any{"bucket": "b", "key": "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Defaults struct {
+			Compute map[string]string
+		}
+		Environments map[string]struct {
+			ComputeMode string `yaml:"compute_mode"`
+			Compute     map[string]string
+			ALB         map[string]bool `yaml:"alb"`
+			Backend     map[string]string
+		}
+	}
+	if err := yaml.Unmarshal(out, &got); err != nil {
+		t.Fatalf("edited file does not parse: %v\n%s", err, out)
+	}
+	checks := []struct{ what, got, want string }{
+		{"prod instance_type", got.Environments["prod"].Compute["instance_type"], "t3.medium"},
+		{"defaults instance_type", got.Defaults.Compute["instance_type"], "t3.micro"},
+		{"dev compute_mode", got.Environments["dev"].ComputeMode, "ec2"},
+		{"dev backend bucket", got.Environments["dev"].Backend["bucket"], "b"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	if v, ok := got.Environments["dev"].ALB["deletion_protection"]; !ok || v {
+		t.Errorf("dev alb.deletion_protection = %v (set %v), want false", v, ok)
+	}
+	if !bytes.Contains(out, []byte("# one instance")) || !bytes.Contains(out, []byte("# top comment")) {
+		t.Errorf("comments lost:\n%s", out)
+	}
+	if _, err := EditEnv(in, "qa", []string{"x"}, 1); err == nil || !strings.Contains(err.Error(), `"qa"`) {
+		t.Errorf("editing a missing environment: err = %v, want one naming it", err)
+	}
+}
+
+func TestCheckMoto(t *testing.T) {
+	ctx := context.Background()
+	err := CheckMoto(ctx, "/nonexistent/python3")
+	if err == nil || !strings.Contains(err.Error(), "moto "+MotoVersion) || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("missing Python: err = %v, want one naming moto %s and the missing interpreter", err, MotoVersion)
+	}
+	// A Python without moto: `false` stands for an interpreter whose import fails.
+	err = CheckMoto(ctx, "false")
+	if err == nil || !strings.Contains(err.Error(), "is not installed") || !strings.Contains(err.Error(), "pip install 'moto[server]=="+MotoVersion+"'") {
+		t.Errorf("Python without moto: err = %v, want the install hint", err)
+	}
+	if err := CheckMoto(ctx, "python3"); err != nil {
+		t.Errorf("this machine's python3: %v (moto %s is on every machine of the project)", err, MotoVersion)
+	}
+}
+
+func TestReport(t *testing.T) {
+	var b bytes.Buffer
+	ok := Report(&b, []*EnvResult{
+		{Env: "dev", Mode: "ec2", Destroyed: true, Cells: map[string]string{StepDeploy: "80s, 40 resources", StepReplan: "no changes"}},
+		{Env: "prod", Mode: "asg", Destroyed: true, Cells: map[string]string{StepReplan: "FAILED"},
+			Failure: &StepError{Env: "prod", Step: StepReplan, Err: errString("the plan right after apply is not empty")}},
+	})
+	out := b.String()
+	if ok != 1 {
+		t.Errorf("Report counted %d passing, want 1", ok)
+	}
+	for _, want := range []string{
+		"FAIL prod: step re-plan: the plan right after apply is not empty",
+		"e2e: 1 of 2 environments deployed, checked and destroyed\n",
+		"80s, 40 resources",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }

@@ -1,0 +1,416 @@
+"""Start moto's server with the few changes that make it answer like AWS.
+
+The e2e harness (internal/e2e) runs this file instead of `moto_server`:
+
+    python3 shim.py --host 127.0.0.1 --port PORT
+
+Each function below restores one AWS behaviour that moto 5.2.1 lacks or gets
+wrong, found by deploying the project's stacks against it: a missing call
+(the provider then retries for ever), a wrong state name (a waiter spins until
+its timeout) or a read-back that differs from what was written (the next
+`terraform plan` is not empty). Each quotes the AWS documentation it follows.
+The stacks are never bent to the emulator; the emulator is bent to AWS.
+
+Every patch is checked at start: when the moto version in use no longer has
+the function a patch wraps, the shim stops with a message naming it, instead of
+silently answering unlike AWS.
+"""
+
+import argparse
+import datetime
+import functools
+import os
+import sys
+
+MOTO_VERSION = "5.2.1"
+
+
+def fail(msg):
+    sys.stderr.write("motoshim: %s\n" % msg)
+    sys.exit(3)
+
+
+try:
+    import moto
+except ImportError as exc:  # pragma: no cover - checked by the harness first
+    fail("moto is not installed (%s): the e2e harness needs moto %s (`pip install 'moto[server]==%s'`)"
+         % (exc, MOTO_VERSION, MOTO_VERSION))
+
+if moto.__version__ != MOTO_VERSION:
+    sys.stderr.write("motoshim: warning: moto %s, the shims were written for %s\n" % (moto.__version__, MOTO_VERSION))
+
+# AWS has the managed policies; moto loads them only when asked (the stacks
+# attach AmazonSSMManagedInstanceCore). Must be set before moto.iam loads.
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+from moto.autoscaling import models as asg_models  # noqa: E402
+from moto.autoscaling import responses as asg_responses  # noqa: E402
+from moto.core.responses import ActionResult, EmptyResult  # noqa: E402
+from moto.ec2.models import elastic_block_store as ec2_ebs  # noqa: E402
+from moto.ec2.models import instances as ec2_instances  # noqa: E402
+from moto.ec2.models import launch_templates as ec2_lt  # noqa: E402
+from moto.ec2.models import security_groups as ec2_sg  # noqa: E402
+from moto.ec2.models import vpcs as ec2_vpcs  # noqa: E402
+from moto.ec2.responses import monitoring as ec2_monitoring  # noqa: E402
+from moto.elbv2 import models as elbv2_models  # noqa: E402
+
+PATCHES = []
+
+
+def patch(owner, name):
+    """Replace owner.name with the decorated function (which gets the original first)."""
+
+    def deco(fn):
+        orig = getattr(owner, name, None)
+        if orig is None:
+            fail("%s.%s is missing in moto %s: the shim %s needs updating"
+                 % (owner.__name__, name, moto.__version__, fn.__name__))
+
+        @functools.wraps(orig)
+        def wrapper(*args, **kwargs):
+            return fn(orig, *args, **kwargs)
+
+        setattr(owner, name, wrapper)
+        PATCHES.append(fn.__name__)
+        return fn
+
+    return deco
+
+
+# --- EC2 -------------------------------------------------------------------
+
+MONITOR_XML = """<{op}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+  <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>
+  <instancesSet>{items}</instancesSet>
+</{op}Response>"""
+MONITOR_ITEM = "<item><instanceId>{id}</instanceId><monitoring><state>{state}</state></monitoring></item>"
+
+
+def _set_monitoring(self, op, state, transient):
+    ids = self._get_param("InstanceIds", [])
+    self.error_on_dryrun()
+    items = []
+    for instance in self.ec2_backend.get_multi_instances_by_id(ids):
+        instance.monitoring_state = state
+        items.append(MONITOR_ITEM.format(id=instance.id, state=transient))
+    return MONITOR_XML.format(op=op, items="".join(items))
+
+
+@patch(ec2_monitoring.Monitoring, "monitor_instances")
+def monitor_instances(orig, self):
+    """EC2 MonitorInstances: "Enables detailed monitoring for a running instance."
+    The response lists each instance with its monitoring state ("pending"), and
+    DescribeInstances then reports Monitoring.State "enabled".
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_MonitorInstances.html
+    (moto raises NotImplementedError; the provider retries it until its timeout.)"""
+    return _set_monitoring(self, "MonitorInstances", "enabled", "pending")
+
+
+@patch(ec2_monitoring.Monitoring, "unmonitor_instances")
+def unmonitor_instances(orig, self):
+    """EC2 UnmonitorInstances: "Disables detailed monitoring for a running instance."
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UnmonitorInstances.html"""
+    return _set_monitoring(self, "UnmonitorInstances", "disabled", "disabling")
+
+
+@patch(ec2_vpcs.VPCBackend, "delete_vpc_endpoints")
+def delete_vpc_endpoints(orig, self, vpce_ids=None):
+    """EC2 DeleteVpcEndpoints: a deleted endpoint goes away; describing it by ID
+    then fails with InvalidVpcEndpointId.NotFound, which is what the provider's
+    delete waiter waits for.
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpcEndpoints.html
+    (moto keeps it with state "deleted", which the provider does not take for
+    gone: it compares with the API's enum value "Deleted", so it waits 10 minutes.)"""
+    orig(self, vpce_ids)
+    for vpce_id in vpce_ids or []:
+        self.vpc_end_points.pop(vpce_id, None)
+
+
+def _rule_description(self):
+    """EC2 DescribeSecurityGroupRules: SecurityGroupRule.Description is "the
+    security group rule description", whatever the rule refers to: a CIDR, a
+    prefix list or another security group.
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRule.html
+    (moto reads the description only from a CIDR range, so a rule that
+    references a group comes back without it and every plan updates it.)"""
+    return (self.ip_range.get("Description")
+            or (self.source_group or {}).get("Description"))
+
+
+if not isinstance(getattr(ec2_sg.SecurityGroupRule, "description", None), property):
+    fail("SecurityGroupRule.description is no longer a property in moto %s: the shim rule_description needs updating" % moto.__version__)
+ec2_sg.SecurityGroupRule.description = property(_rule_description)
+PATCHES.append("rule_description")
+
+
+@patch(ec2_lt.LaunchTemplateVersion, "__init__")
+def launch_template_version(orig, self, template, number, data, description):
+    """EC2 CreateLaunchTemplate: the request's TagSpecifications tag the launch
+    template itself ("To tag the launch template, the resource type must be
+    launch-template"); they are not part of the template's data, which holds
+    only the tag specifications for the instances and volumes it launches.
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html
+    (moto copies them into LaunchTemplateData, so the provider reads back a
+    launch-template tag specification it never wrote and plans a new version.)"""
+    specs = data.get("TagSpecifications")
+    if specs:
+        data["TagSpecifications"] = [t for t in specs if t.get("ResourceType") != "launch-template"]
+        if not data["TagSpecifications"]:
+            del data["TagSpecifications"]
+    orig(self, template, number, data, description)
+
+
+@patch(ec2_instances.InstanceBackend, "run_instances")
+def run_instances_from_template(orig, self, image_id, count, user_data, security_group_names, **kwargs):
+    """EC2 RunInstances with a launch template: "Any additional parameters that
+    you specify for the new instance override the corresponding parameters
+    included in the launch template"; what the request leaves out, the template
+    gives: here its metadata options (IMDSv2) and detailed monitoring.
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html
+    (moto takes only a few fields from the template, so instances that an Auto
+    Scaling group launches from a template requiring IMDSv2 come up with
+    HttpTokens optional.)"""
+    if kwargs.get("launch_template"):
+        data = self._get_template_from_args(kwargs["launch_template"]).data
+        if not kwargs.get("metadata_options") and data.get("MetadataOptions"):
+            kwargs["metadata_options"] = data["MetadataOptions"]
+        enabled = (data.get("Monitoring") or {}).get("Enabled")
+        if kwargs.get("monitoring_state") in (None, "disabled") and str(enabled).lower() == "true":
+            kwargs["monitoring_state"] = "enabled"
+    return orig(self, image_id, count, user_data, security_group_names, **kwargs)
+
+
+def instance_nic_association():
+    """EC2 DescribeInstances / RunInstances: InstanceNetworkInterface.Association
+    is "the association information for an Elastic IPv4 associated with the
+    network interface", present only when the interface has a public IP.
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceNetworkInterface.html
+    (moto sends an empty Association for every interface; the provider takes
+    any Association for associate_public_ip_address = true and replaces a
+    private instance on every plan.) moto already drops the empty block in
+    DescribeNetworkInterfaces; this does the same inside instances."""
+    from moto.core.serialize import return_if_not_empty
+    from moto.ec2.responses._base_response import EC2BaseResponse
+
+    table = EC2BaseResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER
+    for path in ("Instance.NetworkInterfaces.InstanceNetworkInterface.Association",
+                 "InstanceNetworkInterface.PrivateIpAddresses.InstancePrivateIpAddress.Association"):
+        if path in table:
+            fail("moto %s already transforms %s: the shim instance_nic_association needs updating" % (moto.__version__, path))
+        table[path] = return_if_not_empty
+    PATCHES.append("instance_nic_association")
+
+
+instance_nic_association()
+
+
+@patch(ec2_ebs.EBSBackend, "_create_default_encryption_key")
+def ebs_default_key(orig, self):
+    """KMS: the key that protects EBS volumes when none is named (alias
+    aws/ebs) is an AWS managed key, "created, managed, and used on your behalf
+    by an AWS service": DescribeKey reports KeyManager AWS, and it is not
+    deleted with the stack that first encrypted a volume.
+    https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
+    https://docs.aws.amazon.com/kms/latest/APIReference/API_KeyMetadata.html
+    (moto creates it as a customer managed key, so it looks like a key the
+    stack made and left behind.)"""
+    arn = orig(self)
+    from moto.kms import kms_backends
+
+    kms_backends[self.account_id][self.region_name].describe_key(arn).key_manager = "AWS"
+    return arn
+
+
+# --- Elastic Load Balancing v2 ---------------------------------------------
+
+@patch(elbv2_models.ELBv2Backend, "delete_load_balancer")
+def delete_load_balancer(orig, self, arn):
+    """ELBv2 DeleteLoadBalancer: "If deletion protection is enabled, the load
+    balancer cannot be deleted" (OperationNotPermitted).
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteLoadBalancer.html
+    (moto deletes it anyway, so a destroy that would fail on AWS passes.)"""
+    lb = self.load_balancers.get(arn)
+    if lb is not None and str(lb.attrs.get("deletion_protection.enabled", "false")).lower() == "true":
+        from moto.elbv2.exceptions import ELBClientError
+
+        raise ELBClientError(
+            "OperationNotPermitted",
+            "Load balancer '%s' cannot be deleted because deletion protection is enabled" % arn,
+        )
+    return orig(self, arn)
+
+
+# --- Auto Scaling ------------------------------------------------------------
+
+@patch(asg_models.FakeScalingPolicy, "__init__")
+def scaling_policy_init(orig, self, *args, **kwargs):
+    """Auto Scaling PutScalingPolicy / DescribePolicies: Enabled "Indicates
+    whether the scaling policy is enabled or disabled. The default is enabled."
+    PredictiveScalingConfiguration is only part of predictive policies.
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutScalingPolicy.html
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_ScalingPolicy.html
+    (moto answers Enabled=false and an empty predictive block for every policy.)"""
+    orig(self, *args, **kwargs)
+    self.enabled = True
+    if self.policy_type != "PredictiveScaling":
+        self.predictive_scaling_configuration = None
+
+
+@patch(asg_responses.AutoScalingResponse, "put_scaling_policy")
+def put_scaling_policy(orig, self):
+    """Keeps the Enabled flag the request sets (see scaling_policy_init), and
+    answers with the policy's ARN: PutScalingPolicy returns "PolicyARN: The
+    Amazon Resource Name (ARN) of the policy."
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutScalingPolicy.html
+    (moto names the field PolicyArn, which the response serializer drops.)"""
+    orig(self)
+    enabled = self._get_param("Enabled")
+    name = self._get_param("PolicyName")
+    policy = self.autoscaling_backend.policies.get(name)
+    if policy is not None and enabled is not None:
+        policy.enabled = str(enabled).lower() == "true"
+    return ActionResult({"PolicyARN": policy.arn, "Alarms": []})
+
+
+def _step_adjustment(policy, metric_value, breach_threshold):
+    """The ScalingAdjustment of the step whose interval holds metric - threshold.
+    "The lower bound is inclusive and the upper bound exclusive; a null bound is
+    infinity." https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StepAdjustment.html"""
+    delta = metric_value - breach_threshold
+    for step in policy.step_adjustments or []:
+        lower = step.get("MetricIntervalLowerBound")
+        upper = step.get("MetricIntervalUpperBound")
+        if (lower is None or delta >= float(lower)) and (upper is None or delta < float(upper)):
+            return int(step["ScalingAdjustment"])
+    return None
+
+
+@patch(asg_responses.AutoScalingResponse, "execute_policy")
+def execute_policy(orig, self):
+    """Auto Scaling ExecutePolicy: for a step scaling policy, MetricValue and
+    BreachThreshold are required, and the adjustment is that of the step whose
+    bounds hold MetricValue - BreachThreshold ("required if the policy type is
+    StepScaling and not supported otherwise").
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_ExecutePolicy.html
+    PolicyName is "the name or ARN of the policy".
+    (moto only knows simple scaling: on a step policy it crashes.)"""
+    from moto.autoscaling.exceptions import ValidationError
+
+    name = self._get_param("PolicyName")
+    backend = self.autoscaling_backend
+    policy = backend.policies.get(name)
+    if policy is None:
+        policy = next((p for p in backend.policies.values() if p.arn == name), None)
+    if policy is None:
+        raise ValidationError("No scaling policy found for %s" % name)
+    if policy.policy_type != "StepScaling":
+        backend.execute_policy(policy.name)
+        return EmptyResult()
+    metric = self._get_param("MetricValue")
+    threshold = self._get_param("BreachThreshold")
+    if metric is None or threshold is None:
+        raise ValidationError("MetricValue and BreachThreshold are required for step scaling policies")
+    adjustment = _step_adjustment(policy, float(metric), float(threshold))
+    if adjustment is None:
+        raise ValidationError("No step adjustment found for metric value %s" % metric)
+    group = backend.autoscaling_groups[policy.auto_scaling_group_name]
+    if policy.adjustment_type == "ExactCapacity":
+        desired = adjustment
+    elif policy.adjustment_type == "PercentChangeInCapacity":
+        desired = group.desired_capacity + int(group.desired_capacity * adjustment / 100.0)
+    else:
+        desired = group.desired_capacity + adjustment
+    # "Amazon EC2 Auto Scaling ... keeps the group between its minimum and
+    # maximum size." https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html
+    desired = max(group.min_size, min(group.max_size, desired))
+    cause = "a user request executed policy %s changing the desired capacity from %d to %d" % (
+        policy.name, group.desired_capacity, desired)
+    _with_cause(group, cause, lambda: backend.set_desired_capacity(group.name, desired))
+    return EmptyResult()
+
+
+def _with_cause(group, cause, fn):
+    group._shim_cause = cause
+    try:
+        fn()
+    finally:
+        group._shim_cause = None
+
+
+@patch(asg_models.FakeAutoScalingGroup, "set_desired_capacity")
+def group_set_desired_capacity(orig, self, new_capacity):
+    """Auto Scaling DescribeScalingActivities: every launch and termination the
+    group makes is an activity ("Launching a new EC2 instance: i-...",
+    "Terminating EC2 instance: i-...") with its cause, newest first.
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeScalingActivities.html
+    (moto records no activities and always answers an empty list.)"""
+    # Also called from the group's constructor, before these exist.
+    before = {s.instance.id for s in getattr(self, "instance_states", [])}
+    old = getattr(self, "desired_capacity", 0)
+    orig(self, new_capacity)
+    after = {s.instance.id for s in self.instance_states}
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cause = getattr(self, "_shim_cause", None) or (
+        "an instance was started in response to a difference between desired and actual capacity, "
+        "changing the capacity from %s to %s" % (old, self.desired_capacity))
+    stamp = now.strftime("At %Y-%m-%dT%H:%M:%SZ ")
+    acts = getattr(self, "_shim_activities", [])
+    for iid in sorted(after - before):
+        acts.append(asg_models.Activity("Launching a new EC2 instance: %s" % iid, stamp + cause, self,
+                                        start_time=now, end_time=now, status_code="Successful"))
+    for iid in sorted(before - after):
+        acts.append(asg_models.Activity("Terminating EC2 instance: %s" % iid, stamp + cause, self,
+                                        start_time=now, end_time=now, status_code="Successful"))
+    for a in acts:
+        a.progress = 100
+    self._shim_activities = acts
+
+
+@patch(asg_responses.AutoScalingResponse, "describe_scaling_activities")
+def describe_scaling_activities(orig, self):
+    """See group_set_desired_capacity."""
+    name = self._get_param("AutoScalingGroupName")
+    ids = set(self._get_param("ActivityIds", []) or [])
+    acts = []
+    for group in self.autoscaling_backend.autoscaling_groups.values():
+        if name and group.name != name:
+            continue
+        acts.extend(getattr(group, "_shim_activities", []))
+    if ids:
+        acts = [a for a in acts if a.activity_id in ids]
+    acts.sort(key=lambda a: a.start_time, reverse=True)
+    return ActionResult({"Activities": acts})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--list", action="store_true", help="print the shims and exit")
+    args = parser.parse_args()
+    if args.list:
+        for name in PATCHES:
+            print(name)
+        return
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import WSGIRequestHandler, run_simple
+
+    class OneRequestPerConnection(WSGIRequestHandler):
+        """Serve HTTP/1.0: the connection closes after each answer. Under load,
+        the development server's HTTP/1.1 keep-alive connections were closed
+        while the provider (Go) was still reading an answer ("use of closed
+        network connection" on a 200), failing an apply at random; a
+        connection per request costs nothing on loopback."""
+
+        protocol_version = "HTTP/1.0"
+
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+    sys.stderr.write("motoshim: moto %s with %d shims on %s:%d\n" % (moto.__version__, len(PATCHES), args.host, args.port))
+    sys.stderr.flush()
+    # As moto.server.main does, with the request handler above.
+    app = DomainDispatcherApplication(create_backend_app)
+    run_simple(args.host, args.port, app, threaded=True, request_handler=OneRequestPerConnection)
+
+
+if __name__ == "__main__":
+    main()
