@@ -1,6 +1,7 @@
 // Command elastic-web-tier synthesizes one Terraform stack per environment of
 // environments.yaml (or the file ENVIRONMENTS_FILE names) into cdktf.out.
-// `make synth` runs it; so does `npx cdktf synth` (cdktf.json: "app": "go run .").
+// `make synth` runs it (go run .); so does `npx cdktf synth`, through
+// scripts/app.sh (cdktf.json's "app"), which runs a built copy kept in bin/.
 package main
 
 import (

@@ -1,24 +1,42 @@
 #!/usr/bin/env bash
-# Benchmark cmd/stress against hey and ab on one loopback server.
+# Benchmark cmd/stress against wrk, hey and ab on one loopback server.
 #
-# The three tools run interleaved (stress hey ab, stress hey ab, ...) at the
-# same concurrency and request count, all with keep-alive, against one
-# benchserver (internal/stress/benchserver) on 127.0.0.1. After every run the
-# script checks that the tool counted every request and that the server
-# served exactly that many; for stress it also checks the per-instance split
-# (the server rotates its instance IDs, so each gets N/instances exactly).
-# It prints each tool's median requests per second and the ratio stress/hey,
-# and each tool's CPU time per request (user+sys of the tool's process: less
-# swayed than throughput by other load on the machine).
+# The tools run interleaved (the order rotates every round) at the same
+# number of connections, all with keep-alive, against one benchserver
+# (internal/stress/benchserver) on 127.0.0.1. After every run the script
+# checks what each tool can count against the server's own count:
+#   stress, hey, ab  send exactly N requests: the tool must report N answered
+#                    with 200 and the server must have served exactly N;
+#                    stress must also credit each of the INSTANCES instance
+#                    IDs (the server rotates them) exactly N/INSTANCES;
+#   wrk              runs for a duration (it has no request count): no
+#                    socket error, no non-2xx answer, and the server served
+#                    what wrk counted plus at most C (the requests in flight
+#                    when it stopped, which it does not count). wrk counts no
+#                    header, so no per-instance check.
+# It prints each tool's median requests per second, its median CPU time per
+# request (user+sys of the tool's process over the requests it counted: less
+# swayed than throughput by other load on the machine), and stress's ratio to
+# each peer, as the median of the per-round ratios (each round's runs are
+# side by side in time) next to the ratio of the medians.
 #
-# Usage: scripts/bench-stress.sh            (N=20000 C=20 ROUNDS=5)
-#        N=50000 C=50 ROUNDS=7 scripts/bench-stress.sh
+# Usage: scripts/bench-stress.sh                 (N=100000 C=50 ROUNDS=5)
+#        N=200000 C=100 ROUNDS=7 scripts/bench-stress.sh
+#        TOOLS="stress wrk" scripts/bench-stress.sh
+#        BEFORE=<git revision> scripts/bench-stress.sh   (adds cmd/stress as
+#          of that revision as the peer "before")
+# Settings: N requests per run, C connections (stress -c, wrk -c, hey -c,
+# ab -c), ROUNDS (after one unmeasured warm-up run of each tool), INSTANCES,
+# WRK_THREADS (default: the number of cores), WRK_DURATION (seconds; default:
+# the stress warm-up run's duration rounded up, at least 2), TOOLS.
 set -euo pipefail
 
-N=${N:-20000}
-C=${C:-20}
+N=${N:-100000}
+C=${C:-50}
 ROUNDS=${ROUNDS:-5}
 INSTANCES=${INSTANCES:-4}
+WRK_THREADS=${WRK_THREADS:-$(nproc)}
+TOOLS=${TOOLS:-stress wrk hey ab}
 HEY_VERSION=v0.1.5
 
 cd "$(dirname "$0")/.."
@@ -30,6 +48,11 @@ if ((ROUNDS < 1 || C < 1 || N < C)); then
   echo "need ROUNDS >= 1 and 1 <= C <= N" >&2
   exit 2
 fi
+read -r -a tools <<<"$TOOLS"
+[[ ${tools[0]:-} == stress ]] || { echo "TOOLS must start with stress (got '$TOOLS')" >&2; exit 2; }
+for tool in "${tools[@]}"; do
+  case $tool in stress | wrk | hey | ab) ;; *) echo "unknown tool '$tool' in TOOLS" >&2; exit 2 ;; esac
+done
 
 work=$(mktemp -d)
 server_pid=
@@ -46,25 +69,40 @@ trap cleanup EXIT
 echo "building cmd/stress and the bench server..." >&2
 go build -o "$work/stress" ./cmd/stress
 go build -o "$work/benchserver" ./internal/stress/benchserver
-
-hey_bin=$(command -v hey || true)
-if [[ -z $hey_bin ]]; then
-  gobin=$(go env GOBIN)
-  [[ -n $gobin ]] || gobin="$(go env GOPATH)/bin"
-  if [[ ! -x $gobin/hey ]]; then
-    echo "installing hey $HEY_VERSION..." >&2
-    go install "github.com/rakyll/hey@$HEY_VERSION"
-  fi
-  hey_bin=$gobin/hey
+if [[ -n ${BEFORE:-} ]]; then
+  rev=$(git rev-parse --short "$BEFORE^{commit}") || { echo "BEFORE=$BEFORE is not a revision" >&2; exit 2; }
+  echo "building cmd/stress as of $rev (BEFORE)..." >&2
+  mkdir "$work/before-src"
+  git archive "$rev" | tar -x -C "$work/before-src"
+  (cd "$work/before-src" && go build -o "$work/before" ./cmd/stress)
+  tools+=(before)
 fi
 
-if ! command -v ab >/dev/null; then
-  echo "installing ab (apache2-utils)..." >&2
-  sudo=()
+apt_install() {
+  local sudo=()
   ((EUID == 0)) || sudo=(sudo)
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq apache2-utils >/dev/null
-fi
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null
+}
+hey_bin=
+for tool in "${tools[@]}"; do
+  case $tool in
+    hey)
+      hey_bin=$(command -v hey || true)
+      if [[ -z $hey_bin ]]; then
+        gobin=$(go env GOBIN)
+        [[ -n $gobin ]] || gobin="$(go env GOPATH)/bin"
+        if [[ ! -x $gobin/hey ]]; then
+          echo "installing hey $HEY_VERSION..." >&2
+          go install "github.com/rakyll/hey@$HEY_VERSION"
+        fi
+        hey_bin=$gobin/hey
+      fi
+      ;;
+    ab) command -v ab >/dev/null || { echo "installing ab (apache2-utils)..." >&2; apt_install apache2-utils; } ;;
+    wrk) command -v wrk >/dev/null || { echo "installing wrk..." >&2; apt_install wrk; } ;;
+  esac
+done
 
 # --- server -----------------------------------------------------------------
 "$work/benchserver" -addr 127.0.0.1:0 -instances "$INSTANCES" >"$work/addr" 2>"$work/server.log" &
@@ -93,24 +131,38 @@ fail() {
   exit 1
 }
 
-# run_tool TOOL: one run; prints "REQS_PER_S CPU_US_PER_REQUEST" after
-# checking the counts.
-TIMEFORMAT='%3U %3S'
+# check_stress OUT: the JSON report counted all N, each instance N/INSTANCES.
+check_stress() {
+  local out=$1 name=$2 per=$((N / INSTANCES)) i
+  grep -q "^  \"requests\": $N,$" "$out" || fail "$name: requests != $N"
+  grep -q "^  \"succeeded\": $N,$" "$out" || fail "$name: succeeded != $N"
+  for ((i = 1; i <= INSTANCES; i++)); do
+    grep -q "^    \"i-bench$i\": $per,\?$" "$out" || fail "$name: i-bench$i not credited $per"
+  done
+}
+
+# run_tool TOOL: one run; prints "REQS_PER_S CPU_US_PER_REQUEST SECONDS"
+# after checking the counts.
+TIMEFORMAT='%3U %3S %3R'
 run_tool() {
-  local tool=$1 before after out rps cpu
+  local tool=$1 before after out rps count=$N
   before=$(served)
   out=$work/$tool.out
   case $tool in
-    stress)
-      { time "$work/stress" -n "$N" -c "$C" --json "$url" >"$out" 2>"$work/stress.err"; } 2>"$work/time" ||
-        fail "stress exited non-zero: $(cat "$work/stress.err")"
+    stress | before)
+      { time "$work/$tool" -n "$N" -c "$C" --json "$url" >"$out" 2>"$work/$tool.err"; } 2>"$work/time" ||
+        fail "$tool exited non-zero: $(cat "$work/$tool.err")"
       rps=$(sed -n 's/^  "rps": \([0-9.]*\),$/\1/p' "$out")
-      grep -q "^  \"requests\": $N,$" "$out" || fail "stress: requests != $N"
-      grep -q "^  \"succeeded\": $N,$" "$out" || fail "stress: succeeded != $N"
-      local per=$((N / INSTANCES)) i
-      for ((i = 1; i <= INSTANCES; i++)); do
-        grep -q "^    \"i-bench$i\": $per,\?$" "$out" || fail "stress: i-bench$i not credited $per"
-      done
+      check_stress "$out" "$tool"
+      ;;
+    wrk)
+      { time wrk -t "$WRK_THREADS" -c "$C" -d "${WRK_DURATION}s" "$url" >"$out" 2>&1; } 2>"$work/time" ||
+        fail "wrk exited non-zero: $(tail -n 3 "$out")"
+      rps=$(sed -n 's/^Requests\/sec:[[:space:]]*\([0-9.]*\).*/\1/p' "$out")
+      count=$(sed -n 's/^[[:space:]]*\([0-9]*\) requests in .*/\1/p' "$out")
+      [[ -n $count ]] || fail "wrk: no request count in its output"
+      ! grep -q 'Socket errors' "$out" || fail "wrk: $(grep 'Socket errors' "$out")"
+      ! grep -q 'Non-2xx' "$out" || fail "wrk: $(grep 'Non-2xx' "$out")"
       ;;
     hey)
       { time "$hey_bin" -n "$N" -c "$C" "$url" >"$out" 2>&1; } 2>"$work/time" || fail "hey exited non-zero"
@@ -125,42 +177,71 @@ run_tool() {
       ;;
   esac
   after=$(served)
-  ((after - before == N)) || fail "$tool: server served $((after - before)), want $N"
+  if [[ $tool == wrk ]]; then
+    local extra=$((after - before - count))
+    ((extra >= 0 && extra <= C)) || fail "wrk: counted $count, server served $((after - before)) (more than C=$C apart)"
+  else
+    ((after - before == N)) || fail "$tool: server served $((after - before)), want $N"
+  fi
   [[ -n $rps ]] || fail "$tool: no requests/s in its output"
-  cpu=$(awk -v n="$N" '{printf "%.2f", ($1 + $2) * 1e6 / n}' "$work/time")
-  echo "$rps $cpu"
+  awk -v n="$count" -v rps="$rps" '{printf "%s %.2f %s\n", rps, ($1 + $2) * 1e6 / n, $3}' "$work/time"
 }
 
 median() {
-  sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+  sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
 
-tools=(stress hey ab)
-echo "machine: $(nproc) cores, $(uname -m); $(go version | cut -d' ' -f3); hey $HEY_VERSION; $(ab -V | head -n 1)" >&2
-echo "target: $url  N=$N C=$C keep-alive  rounds=$ROUNDS (+1 warm-up)" >&2
+versions="$(go version | cut -d' ' -f3)"
 for tool in "${tools[@]}"; do
-  run_tool "$tool" >/dev/null # warm-up, not counted
+  case $tool in
+    wrk) versions+="; $({ wrk -v 2>&1 || true; } | head -n 1 | cut -d' ' -f1-2) ($WRK_THREADS threads)" ;;
+    hey) versions+="; hey $HEY_VERSION" ;;
+    ab) versions+="; $(ab -V | head -n 1 | sed 's/, Version /, /; s/This is //')" ;;
+  esac
 done
+echo "machine: $(nproc) cores, $(uname -m); $versions" >&2
+
+# Warm-up (not counted); the stress run also sets wrk's duration.
+for tool in "${tools[@]}"; do
+  if [[ $tool == wrk && -z ${WRK_DURATION:-} ]]; then
+    WRK_DURATION=$(awk '{d = int($3 + 0.999); print (d < 2) ? 2 : d}' "$work/stress.time")
+  fi
+  read -r _ _ secs < <(run_tool "$tool")
+  [[ $tool == stress ]] && echo "x x $secs" >"$work/stress.time"
+done
+echo "target: $url  N=$N C=$C keep-alive  rounds=$ROUNDS (+1 warm-up)${WRK_DURATION:+  wrk: ${WRK_DURATION}s per run}" >&2
+
 for ((r = 1; r <= ROUNDS; r++)); do
   line="round $r:"
-  for tool in "${tools[@]}"; do
-    read -r rps cpu < <(run_tool "$tool")
+  k=${#tools[@]}
+  for ((i = 0; i < k; i++)); do
+    tool=${tools[(r - 1 + i) % k]}
+    read -r rps cpu _ < <(run_tool "$tool")
     echo "$rps" >>"$work/$tool.rps"
     echo "$cpu" >>"$work/$tool.cpu"
-    line+=$(printf '  %s %8.0f req/s %5.1f us/req' "$tool" "$rps" "$cpu")
+    echo "$rps" >"$work/$tool.last"
+    line+=$(printf '  %s %6.0f/s %5.1fus' "$tool" "$rps" "$cpu")
+  done
+  for tool in "${tools[@]:1}"; do
+    awk -v s="$(cat "$work/stress.last")" -v p="$(cat "$work/$tool.last")" 'BEGIN {printf "%.4f\n", s / p}' >>"$work/$tool.ratio"
   done
   echo "$line" >&2
 done
 
 echo
-printf '%-8s %14s %18s   %s\n' tool "median req/s" "median CPU us/req" "req/s of every round"
+printf '%-8s %12s %16s   %s\n' tool "median req/s" "CPU us/request" "req/s of every round"
 for tool in "${tools[@]}"; do
-  m=$(median <"$work/$tool.rps")
-  printf '%-8s %14.1f %18.2f   %s\n' "$tool" "$m" "$(median <"$work/$tool.cpu")" "$(tr '\n' ' ' <"$work/$tool.rps")"
-  printf -v "median_$tool" '%s' "$m"
+  printf '%-8s %12.0f %16.2f   %s\n' "$tool" "$(median <"$work/$tool.rps")" "$(median <"$work/$tool.cpu")" \
+    "$(awk '{printf "%s%.0f", (NR > 1) ? " " : "", $1}' "$work/$tool.rps")"
 done
-# shellcheck disable=SC2154 # set by printf -v above
-awk -v s="$median_stress" -v h="$median_hey" -v a="$median_ab" \
-  'BEGIN {printf "ratio stress/hey: %.3f   stress/ab: %.3f\n", s / h, s / a}'
-echo "accuracy: every run of every tool counted all $N requests and matched the server's count;"
-echo "          stress credited each of the $INSTANCES instances exactly $((N / INSTANCES)) every round"
+echo
+for tool in "${tools[@]:1}"; do
+  awk -v peer="$tool" -v pr="$(median <"$work/$tool.ratio")" -v s="$(median <"$work/stress.rps")" -v p="$(median <"$work/$tool.rps")" \
+    -v sc="$(median <"$work/stress.cpu")" -v pc="$(median <"$work/$tool.cpu")" \
+    'BEGIN {printf "stress/%-6s req/s: %.3f (median of per-round ratios; ratio of medians %.3f)   CPU per request: %.2f\n", peer, pr, s / p, sc / pc}'
+done
+echo "accuracy: every run of stress, hey and ab counted all $N requests and matched the server's count;"
+echo "          stress credited each of the $INSTANCES instances exactly $((N / INSTANCES)) in every run;"
+if [[ " ${tools[*]} " == *" wrk "* ]]; then
+  echo "          wrk: no socket error or non-2xx answer, and the server served its count plus at most C=$C in flight"
+fi

@@ -25,8 +25,8 @@ func BenchmarkVerifyPreparedCopy(b *testing.B) {
 	if _, err := Prepare(root, p); err != nil {
 		b.Fatal(err)
 	}
-	entry, _ := EntryDir(root, p)
-	digest := p.Digest()
+	entry, _ := EntryDir(root, p.Handed())
+	digest := p.Handed().Digest()
 	for b.Loop() {
 		if _, err := verify(entry, p, digest); err != nil {
 			b.Fatal(err)

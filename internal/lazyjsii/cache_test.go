@@ -56,7 +56,7 @@ func TestPrepareBuildsAVerifiedEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entry, _ := EntryDir(root, p)
+	entry, _ := EntryDir(root, p.Handed())
 	if res.Entry != entry || res.Root != root || res.Exports != 3 || !res.Prepared {
 		t.Fatalf("first Prepare = %+v", res)
 	}
@@ -122,13 +122,25 @@ func TestPrepareRebuildsABrokenEntry(t *testing.T) {
 		"original index edited": func(t *testing.T, entry string) {
 			writeFile(t, filepath.Join(entry, eagerFile), strings.Replace(fakeIndex, "./beta", "./alpha", 1))
 		},
-		"module missing": func(t *testing.T, entry string) {
+		// Files other than the stamp, package.json and the rewritten one
+		// are checked once a day: damage found at the next daily check.
+		"module missing, a day later": func(t *testing.T, entry string) {
 			if err := os.Remove(filepath.Join(entry, "lib/beta/index.js")); err != nil {
 				t.Fatal(err)
 			}
+			ageCheck(t, entry, manifestCheckAge+time.Minute)
 		},
-		"module truncated": func(t *testing.T, entry string) {
+		"module truncated, a day later": func(t *testing.T, entry string) {
 			writeFile(t, filepath.Join(entry, "lib/beta/index.js"), "")
+			ageCheck(t, entry, manifestCheckAge+time.Minute)
+		},
+		"module missing, never checked": func(t *testing.T, entry string) {
+			if err := os.Remove(filepath.Join(entry, "lib/beta/index.js")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(filepath.Join(entry, checkedFile)); err != nil {
+				t.Fatal(err)
+			}
 		},
 		"stamp of another version": func(t *testing.T, entry string) {
 			b, _ := os.ReadFile(filepath.Join(entry, stampFile))
@@ -153,20 +165,58 @@ func TestPrepareRebuildsABrokenEntry(t *testing.T) {
 				t.Fatal(err)
 			}
 			damage(t, res.Entry)
-			if _, err := verify(res.Entry, p, p.Digest()); err == nil {
+			if _, err := verify(res.Entry, p, p.Handed().Digest()); err == nil {
 				t.Fatal("verify accepted the damaged entry")
 			}
 			again, err := Prepare(root, p)
 			if err != nil || !again.Prepared {
 				t.Fatalf("Prepare after damage = %+v, %v; want a rebuild", again, err)
 			}
-			if _, err := verify(res.Entry, p, p.Digest()); err != nil {
+			if _, err := verify(res.Entry, p, p.Handed().Digest()); err != nil {
 				t.Errorf("rebuilt entry does not verify: %v", err)
 			}
 			if left, _ := os.ReadDir(filepath.Join(root, ".tmp")); len(left) != 0 {
 				t.Errorf("left in .tmp: %v", left)
 			}
 		})
+	}
+}
+
+// ageCheck makes the last full check of entry's files age old.
+func ageCheck(t *testing.T, entry string, age time.Duration) {
+	t.Helper()
+	then := time.Now().Add(-age)
+	if err := os.Chtimes(filepath.Join(entry, checkedFile), then, then); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Every file of a copy is checked at its first use and then at most once a
+// day; a check in the future (clock set back) does not count.
+func TestManifestCheckedDaily(t *testing.T) {
+	root := t.TempDir()
+	p := fakePackage(t)
+	res, err := Prepare(root, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(filepath.Join(res.Entry, checkedFile))
+	if err != nil {
+		t.Fatalf("the first check left no record: %v", err)
+	}
+	if time.Since(info.ModTime()) > time.Minute {
+		t.Errorf("check recorded at %v", info.ModTime())
+	}
+	if err := os.Remove(filepath.Join(res.Entry, "lib/beta/index.js")); err != nil {
+		t.Fatal(err)
+	}
+	digest := p.Handed().Digest()
+	if _, err := verify(res.Entry, p, digest); err != nil {
+		t.Errorf("within the day: %v (want the per-file check skipped)", err)
+	}
+	ageCheck(t, res.Entry, -time.Hour) // in the future
+	if _, err := verify(res.Entry, p, digest); err == nil {
+		t.Error("a check recorded in the future was trusted")
 	}
 }
 
@@ -179,7 +229,7 @@ func TestVerifyAllowsKernelFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(res.Entry, ".jsii.runtime.v1.json"), "{}")
-	if _, err := verify(res.Entry, p, p.Digest()); err != nil {
+	if _, err := verify(res.Entry, p, p.Handed().Digest()); err != nil {
 		t.Error(err)
 	}
 }
@@ -211,7 +261,7 @@ func TestPrepareRefusesMismatches(t *testing.T) {
 			if res, err := Prepare(root, p); err == nil {
 				t.Fatalf("Prepare accepted it: %+v", res)
 			}
-			entry, _ := EntryDir(root, p)
+			entry, _ := EntryDir(root, p.Handed())
 			if _, err := os.Stat(entry); !os.IsNotExist(err) {
 				t.Errorf("an entry was installed anyway (%v)", err)
 			}
@@ -266,7 +316,7 @@ func TestPrepareConcurrentProcesses(t *testing.T) {
 	if prepared != 1 {
 		t.Errorf("%d processes report having installed the entry, want 1", prepared)
 	}
-	if _, err := verify(mustEntry(t, root, p), p, p.Digest()); err != nil {
+	if _, err := verify(mustEntry(t, root, p), p, p.Handed().Digest()); err != nil {
 		t.Errorf("entry does not verify: %v", err)
 	}
 	if left, _ := os.ReadDir(filepath.Join(root, ".tmp")); len(left) != 0 {
@@ -299,7 +349,7 @@ func TestHelperPrepare(t *testing.T) {
 
 func mustEntry(t *testing.T, root string, p Package) string {
 	t.Helper()
-	e, err := EntryDir(root, p)
+	e, err := EntryDir(root, p.Handed())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,19 +82,22 @@ func firstDiff(x, y []byte) int {
 
 // SynthStandard runs the app of moduleDir (`go run .` there) with lazy
 // loading off and its output going to outdir, with env (KEY=value) added to
-// this process's environment. The package cache root that Setup may have set
-// in this process is left out, so the app's kernel loads the provider the
-// standard way. It returns the app's combined output.
+// this process's environment. The package cache root and the direct kernel
+// that Setup may have set in this process are left out, so the app's kernel
+// loads the provider the standard way, through jsii's launcher. It returns the app's combined output.
 func SynthStandard(moduleDir, outdir string, env ...string) ([]byte, error) {
 	if outdir == "" {
 		return nil, errors.New("SynthStandard: no outdir")
 	}
 	cmd := exec.Command("go", "run", ".")
 	cmd.Dir = moduleDir
+	userCache, _ := os.UserCacheDir()
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, EnvCacheRoot+"=") {
-			cmd.Env = append(cmd.Env, kv)
+		k, v, _ := strings.Cut(kv, "=")
+		if k == EnvCacheRoot || (k == EnvRuntime && isOurKernel(v, BaseDir(userCache))) {
+			continue
 		}
+		cmd.Env = append(cmd.Env, kv)
 	}
 	cmd.Env = append(cmd.Env, EnvSwitch+"=0", "CDKTF_OUTDIR="+outdir)
 	cmd.Env = append(cmd.Env, env...)

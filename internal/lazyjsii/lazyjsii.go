@@ -25,9 +25,22 @@
 // When anything does not match, Setup leaves the environment as it was and
 // prints one line: the kernel then loads the package the standard way.
 // EWT_LAZY_JSII=0 turns it off.
+//
+// With lazy loading on, Setup also starts the kernel without jsii's Node
+// launcher process (see PrepareKernel; EWT_JSII_LAUNCHER=1 keeps it), makes a
+// copy of cdktf the same way whose lib/private/fs.js requires archiver (203
+// modules) on first use instead of at load (LazyArchiver) and whose token
+// creation stacks are formatted when first read (LazyStackTrace), and files both
+// copies under the digest of a stand-in tarball of a few hundred bytes
+// (Package.Stub) that it has the bindings hand the kernel instead of the
+// real ones: the kernel then digests that instead of reading and hashing the
+// 33 MB provider tarball, which the Go side no longer writes to a temporary
+// file either. The real tarball is named in the stand-in by the Go module
+// version that embeds it, so checking a copy on use needs no hashing of it.
 package lazyjsii
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -39,6 +52,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	awsjsii "github.com/cdktf/cdktf-provider-aws-go/aws/v19/jsii"
+	"github.com/mattn/go-isatty"
 )
 
 // Environment variables.
@@ -68,7 +82,15 @@ type Status struct {
 	Package  string // the provider package and version, e.g. "@cdktf/provider-aws 19.54.0"
 	Exports  int    // names the provider index exports
 	Prepared bool   // Setup built the copy (first use of this version)
-	Took     time.Duration
+	// Direct is set when the kernel runs without jsii's Node launcher
+	// (JSII_RUNTIME names the direct kernel; see PrepareKernel).
+	Direct bool
+	// Others are the other packages with a copy (cdktf), or why not.
+	Others []string
+	// KernelNote says why the launcher is kept (empty when Direct, or when
+	// EWT_JSII_LAUNCHER=1 asked for it).
+	KernelNote string
+	Took       time.Duration
 }
 
 var (
@@ -78,9 +100,9 @@ var (
 
 // Setup turns on lazy loading of the AWS provider for this process's jsii
 // kernel; w gets at most one line (a fallback notice, the first preparation
-// of a version, or with EWT_LAZY_JSII_VERBOSE=1 the status). Call it at the
-// start of main (after jsiienv.Ensure) or of TestMain, before the first jsii
-// call: it restarts the kernel process that package initializers created but
+// of a version when w is a terminal, or with EWT_LAZY_JSII_VERBOSE=1 the
+// status). Call it at the start of main (after jsiienv.Ensure) or of
+// TestMain, before the first jsii call: it restarts the kernel process that package initializers created but
 // have not started yet, so that the kernel sees the cache root. Later calls
 // return the first call's status.
 func Setup(w io.Writer) Status {
@@ -105,7 +127,15 @@ type host struct {
 	// loadProvider makes the kernel load the provider package (starting the
 	// kernel if needed); it panics on failure, as jsii calls do.
 	loadProvider func()
-	indexTimeout time.Duration
+	// extra returns the other packages to copy (cdktf), those it can.
+	extra func() []Package
+	// hand makes the bindings of a package hand the kernel a tarball; false
+	// for a package it does not know.
+	hand func(name string, tarball []byte) bool
+	// prepareKernel prepares the direct kernel under a root and returns
+	// the JSII_RUNTIME value that starts it.
+	prepareKernel func(root string) (string, error)
+	indexTimeout  time.Duration
 }
 
 func osHost() host {
@@ -121,6 +151,14 @@ func osHost() host {
 		// the next jsii call creates a new one with the current environment.
 		restartKernel: jsii.Close,
 		loadProvider:  awsjsii.Initialize,
+		extra: func() []Package {
+			if p, err := CDKTF(); err == nil {
+				return []Package{p}
+			}
+			return nil
+		},
+		hand:          handTarball,
+		prepareKernel: PrepareKernel,
 		indexTimeout:  2 * time.Minute,
 	}
 }
@@ -156,11 +194,15 @@ func setup(w io.Writer, h host) (st Status) {
 			}
 		case !st.Active:
 			fmt.Fprintf(w, "lazy jsii loading off: %s; loading the provider the standard (slower) way\n", st.Reason)
-		case st.Prepared:
-			fmt.Fprintf(w, "lazy jsii loading: prepared a lazily loading copy of %s (%d exports) in %.1fs (once per version): %s\n",
-				st.Package, st.Exports, st.Took.Seconds(), st.Entry)
+		case st.Prepared && (verbose || isTerminal(w)):
+			// Only for a person (or when asked): a script or a test that reads
+			// the program's stderr sees the same output on the first run as
+			// on every other.
+			fmt.Fprintf(w, "lazy jsii loading: prepared a lazily loading copy of %s (%d exports)%s in %.1fs (once per version), %s: %s\n",
+				st.Package, st.Exports, st.othersSummary(), st.Took.Seconds(), st.kernelSummary(), st.Entry)
 		case verbose:
-			fmt.Fprintf(w, "lazy jsii loading: active for %s (%d exports), copy checked in %dms: %s\n", st.Package, st.Exports, st.Took.Milliseconds(), st.Entry)
+			fmt.Fprintf(w, "lazy jsii loading: active for %s (%d exports)%s, copies checked in %dms, %s: %s\n",
+				st.Package, st.Exports, st.othersSummary(), st.Took.Milliseconds(), st.kernelSummary(), st.Entry)
 		}
 	}()
 	fallback := func(format string, args ...any) Status {
@@ -170,16 +212,24 @@ func setup(w io.Writer, h host) (st Status) {
 	userCache, cacheErr := h.cacheDir()
 	inherited := h.getenv(EnvCacheRoot)
 	ours := cacheErr == nil && inherited != "" && isUnder(inherited, BaseDir(userCache))
+	// A JSII_RUNTIME that names a direct kernel of ours was set by a parent
+	// process that has lazy loading on.
+	inheritedRuntime := h.getenv(EnvRuntime)
+	oursRuntime := cacheErr == nil && isOurKernel(inheritedRuntime, BaseDir(userCache))
 
 	switch v := strings.ToLower(strings.TrimSpace(h.getenv(EnvSwitch))); v {
 	case "", "1", "true", "on", "yes":
 	case "0", "false", "off", "no":
-		if ours { // set by a parent process that has it on: undo it for our kernel
+		if ours || oursRuntime { // set by a parent process that has it on: undo it for our kernel
 			if h.kernelRunning() {
 				return fallback("%s=%s came after the jsii kernel started with lazy loading", EnvSwitch, v)
 			}
-			if err := h.unsetenv(EnvCacheRoot); err != nil {
-				return fallback("%v", err)
+			for _, k := range []string{EnvCacheRoot, EnvRuntime} {
+				if (k == EnvCacheRoot && ours) || (k == EnvRuntime && oursRuntime) {
+					if err := h.unsetenv(k); err != nil {
+						return fallback("%v", err)
+					}
+				}
 			}
 			h.restartKernel()
 		}
@@ -215,29 +265,135 @@ func setup(w io.Writer, h host) (st Status) {
 	if other := standardEntry(res.Entry); other != "" {
 		return fallback("the jsii kernel used %s instead of the prepared copy", other)
 	}
-	if inherited == "" {
-		if err := h.setenv(EnvCacheRoot, root); err != nil {
+	st = Status{Active: true, Root: res.Root, Entry: res.Entry, Package: pkg.Name + " " + pkg.Version, Exports: res.Exports, Prepared: res.Prepared}
+	// The other packages with a copy (cdktf): optional, each on its own.
+	managed := []Package{pkg}
+	entries := []string{res.Entry}
+	for _, p := range h.extra() {
+		r, err := Prepare(root, p)
+		if err == nil && standardEntry(r.Entry) != "" {
+			err = errors.New("the kernel filed it elsewhere")
+		}
+		if err != nil {
+			st.Others = append(st.Others, fmt.Sprintf("%s %s not copied (%v)", p.Name, p.Version, err))
+			continue
+		}
+		managed = append(managed, p)
+		entries = append(entries, r.Entry)
+		st.Others = append(st.Others, p.Name+" "+p.Version)
+		st.Prepared = st.Prepared || r.Prepared
+	}
+	// The bindings hand the kernel the stand-in tarballs, whose digests
+	// name the copies; on any fallback below they get the originals back.
+	for _, p := range managed {
+		if !h.hand(p.Name, p.Stub()) {
+			return fallback("cannot hand the jsii kernel a stand-in tarball of %s", p.Name)
+		}
+	}
+	defer func() {
+		if !st.Active {
+			for _, p := range managed {
+				h.hand(p.Name, p.Tarball)
+			}
+		}
+	}()
+	// The direct kernel, unless asked not to or another runtime command is set.
+	restart := false
+	switch {
+	case h.getenv(EnvLauncher) == "1":
+	case oursRuntime:
+		st.Direct = true // inherited from a parent that prepared it
+	case inheritedRuntime != "":
+		st.KernelNote = EnvRuntime + " is already set"
+	default:
+		cmd, err := h.prepareKernel(root)
+		if err != nil {
+			st.KernelNote = err.Error()
+			break
+		}
+		if err := h.setenv(EnvRuntime, cmd); err != nil {
 			return fallback("%v", err)
 		}
+		st.Direct, restart = true, true
+	}
+	if inherited == "" {
+		if err := h.setenv(EnvCacheRoot, root); err != nil {
+			if st.Direct && !oursRuntime {
+				_ = h.unsetenv(EnvRuntime)
+			}
+			return fallback("%v", err)
+		}
+		restart = true
+	}
+	if restart {
 		h.restartKernel()
 	}
-	st = Status{Active: true, Root: res.Root, Entry: res.Entry, Package: pkg.Name + " " + pkg.Version, Exports: res.Exports, Prepared: res.Prepared}
-	if res.Prepared {
+	if st.Prepared {
 		pruneUnusedRoots(BaseDir(userCache), root, unusedRootAge)
 	}
 	// With JSII_VALIDATE_ASSEMBLIES the kernel neither uses nor builds a
 	// runtime index (it parses the assembly to validate it); the JavaScript
 	// is still loaded lazily.
-	if h.getenv(envValidate) == "" && !runtimeIndexReady(res.Entry) {
-		if err := warmUp(h, res.Entry); err != nil {
-			// Back to the standard path, with a kernel that has not seen the root.
+	if h.getenv(envValidate) == "" && !allIndexed(entries) {
+		if err := warmUp(h, entries); err != nil {
+			// Back to the standard path, with a kernel that has not seen the
+			// root nor the direct kernel.
 			_ = h.unsetenv(EnvCacheRoot)
+			if st.Direct && !oursRuntime {
+				_ = h.unsetenv(EnvRuntime)
+			}
 			h.restartKernel()
 			return fallback("%v", err)
 		}
 		st.Prepared = true
 	}
 	return st
+}
+
+func allIndexed(entries []string) bool {
+	for _, e := range entries {
+		if !runtimeIndexReady(e) {
+			return false
+		}
+	}
+	return true
+}
+
+// othersSummary lists the other copies for the status line.
+func (st Status) othersSummary() string {
+	if len(st.Others) == 0 {
+		return ""
+	}
+	return " and " + strings.Join(st.Others, ", ")
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// kernelSummary says in a few words how the kernel is started.
+func (st Status) kernelSummary() string {
+	switch {
+	case st.Direct:
+		return "direct kernel (no Node launcher)"
+	case st.KernelNote != "":
+		return "jsii's Node launcher (" + st.KernelNote + ")"
+	default:
+		return "jsii's Node launcher (" + EnvLauncher + "=1)"
+	}
+}
+
+// isOurKernel reports whether a JSII_RUNTIME value names a direct kernel
+// under base (as PrepareKernel returns it: a single-quoted path).
+func isOurKernel(v, base string) bool {
+	p, ok := strings.CutPrefix(v, "'")
+	if !ok {
+		return false
+	}
+	p, ok = strings.CutSuffix(p, "'")
+	return ok && filepath.Base(p) == "kernel" && filepath.Base(filepath.Dir(p)) == kernelDir && isUnder(p, base)
 }
 
 // runtimeIndexReady reports whether entry holds the kernel's runtime index of
@@ -248,13 +404,14 @@ func runtimeIndexReady(entry string) bool {
 	return len(m) > 0
 }
 
-// warmUp has the kernel load the package from the prepared copy once and
-// waits until it has written its runtime index there. The kernel builds the
-// index in a worker thread after a load without one, which a short synth does
-// not live to finish; this first load waits for it. It also proves that the
-// kernel uses the copy: had it filed the package elsewhere, the index would
-// never appear here.
-func warmUp(h host, entry string) (err error) {
+// warmUp has the kernel load the packages from the prepared copies once
+// (loading the provider loads cdktf too) and waits until it has written its
+// runtime index in every entry. The kernel builds the index in a worker
+// thread after a load without one, which a short synth does not live to
+// finish; this first load waits for it. It also proves that the kernel uses
+// the copies: had it filed a package elsewhere, the index would never appear
+// here.
+func warmUp(h host, entries []string) (err error) {
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -266,15 +423,19 @@ func warmUp(h host, entry string) (err error) {
 	if err != nil {
 		return err
 	}
-	if other := standardEntry(entry); other != "" {
-		return fmt.Errorf("the jsii kernel used %s instead of the prepared copy", other)
+	for _, entry := range entries {
+		if other := standardEntry(entry); other != "" {
+			return fmt.Errorf("the jsii kernel used %s instead of the prepared copy", other)
+		}
 	}
 	deadline := time.Now().Add(h.indexTimeout)
-	for !runtimeIndexReady(entry) {
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the jsii kernel wrote no runtime index into %s within %s", entry, h.indexTimeout)
+	for _, entry := range entries {
+		for !runtimeIndexReady(entry) {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("the jsii kernel wrote no runtime index into %s within %s", entry, h.indexTimeout)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 	return nil
 }

@@ -22,6 +22,19 @@ type fakeHost struct {
 	restarts int
 	loads    int
 	onLoad   func(f *fakeHost) // default: write the runtime index into the entry
+	// kernelErr makes preparing the direct kernel fail; kernelCalls counts
+	// the preparations.
+	kernelErr   error
+	kernelCalls int
+	// extra are the other packages to copy; handed is what each package's
+	// bindings were last told to hand the kernel.
+	extra  []Package
+	handed map[string][]byte
+}
+
+// kernelCmd is what the fake direct kernel's JSII_RUNTIME is.
+func (f *fakeHost) kernelCmd() string {
+	return shQuote(filepath.Join(RootDir(f.cache, "1.0.0"), kernelDir, "kernel"))
 }
 
 func newFakeHost(t *testing.T) *fakeHost {
@@ -29,7 +42,7 @@ func newFakeHost(t *testing.T) *fakeHost {
 }
 
 func (f *fakeHost) entry() string {
-	e, _ := EntryDir(RootDir(f.cache, "1.0.0"), f.pkg)
+	e, _ := EntryDir(RootDir(f.cache, "1.0.0"), f.pkg.Handed())
 	return e
 }
 
@@ -60,6 +73,27 @@ func (f *fakeHost) host() host {
 				panic(err)
 			}
 		},
+		extra: func() []Package { return f.extra },
+		hand: func(name string, b []byte) bool {
+			known := name == f.pkg.Name
+			for _, p := range f.extra {
+				known = known || name == p.Name
+			}
+			if known {
+				if f.handed == nil {
+					f.handed = map[string][]byte{}
+				}
+				f.handed[name] = b
+			}
+			return known
+		},
+		prepareKernel: func(root string) (string, error) {
+			f.kernelCalls++
+			if f.kernelErr != nil {
+				return "", f.kernelErr
+			}
+			return shQuote(filepath.Join(root, kernelDir, "kernel")), nil
+		},
 		indexTimeout: 300 * time.Millisecond,
 	}
 }
@@ -77,6 +111,7 @@ func runSetup(t *testing.T, f *fakeHost) (Status, string) {
 
 func TestSetupActivates(t *testing.T) {
 	f := newFakeHost(t)
+	f.env[EnvVerbose] = "1" // the preparation notice goes to a terminal, or with verbose
 	st, out := runSetup(t, f)
 	root := RootDir(f.cache, "1.0.0")
 	if !st.Active || st.Root != root || st.Entry != f.entry() || st.Exports != 3 || !st.Prepared || st.Package != "@ewt/fake-provider 1.2.3" {
@@ -84,6 +119,9 @@ func TestSetupActivates(t *testing.T) {
 	}
 	if f.env[EnvCacheRoot] != root {
 		t.Errorf("%s = %q, want %q", EnvCacheRoot, f.env[EnvCacheRoot], root)
+	}
+	if !st.Direct || f.env[EnvRuntime] != f.kernelCmd() || f.kernelCalls != 1 {
+		t.Errorf("direct %v, %s = %q, preparations %d; want the direct kernel", st.Direct, EnvRuntime, f.env[EnvRuntime], f.kernelCalls)
 	}
 	if f.restarts != 1 || f.loads != 1 {
 		t.Errorf("restarts = %d, loads = %d; want 1 and 1 (restart for the new root, one warm-up load)", f.restarts, f.loads)
@@ -105,10 +143,47 @@ func TestSetupActivates(t *testing.T) {
 		t.Errorf("verbose notice = %q", out)
 	}
 
-	// A child of a process that set the root keeps it and restarts nothing.
+	// A child of a process that set the root and the direct kernel keeps
+	// them and restarts nothing.
+	g = &fakeHost{env: map[string]string{EnvCacheRoot: root, EnvRuntime: f.kernelCmd()}, cache: f.cache, pkg: f.pkg}
+	if st, _ = runSetup(t, g); !st.Active || !st.Direct || g.restarts != 0 || g.kernelCalls != 0 {
+		t.Errorf("inherited root and kernel: status %+v, restarts %d, kernel preparations %d", st, g.restarts, g.kernelCalls)
+	}
+	// With the root alone inherited, the direct kernel is added: one restart.
 	g = &fakeHost{env: map[string]string{EnvCacheRoot: root}, cache: f.cache, pkg: f.pkg}
-	if st, _ = runSetup(t, g); !st.Active || g.restarts != 0 {
+	if st, _ = runSetup(t, g); !st.Active || !st.Direct || g.restarts != 1 {
 		t.Errorf("inherited root: status %+v, restarts %d", st, g.restarts)
+	}
+}
+
+// The direct kernel is optional: asked off, someone else's JSII_RUNTIME, or
+// a failed preparation keep jsii's launcher, and lazy loading stays on.
+func TestSetupKeepsTheLauncher(t *testing.T) {
+	cases := map[string]struct {
+		arrange func(f *fakeHost)
+		note    string
+		runtime string // JSII_RUNTIME afterwards
+	}{
+		"asked for":          {func(f *fakeHost) { f.env[EnvLauncher] = "1" }, "", ""},
+		"other JSII_RUNTIME": {func(f *fakeHost) { f.env[EnvRuntime] = "my-kernel" }, "JSII_RUNTIME is already set", "my-kernel"},
+		"preparation fails":  {func(f *fakeHost) { f.kernelErr = errors.New("no kernel here") }, "no kernel here", ""},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newFakeHost(t)
+			f.env[EnvVerbose] = "1"
+			c.arrange(f)
+			st, out := runSetup(t, f)
+			if !st.Active || st.Direct || st.KernelNote != c.note || f.env[EnvRuntime] != c.runtime {
+				t.Errorf("status %+v, %s = %q", st, EnvRuntime, f.env[EnvRuntime])
+			}
+			if f.restarts != 1 {
+				t.Errorf("restarts %d, want 1 (for the root)", f.restarts)
+			}
+			if !strings.Contains(out, "jsii's Node launcher") {
+				t.Errorf("notice %q does not say the launcher is used", out)
+			}
+		})
 	}
 }
 
@@ -134,19 +209,21 @@ func TestSetupOff(t *testing.T) {
 			t.Errorf("%s=%s: the cache was prepared anyway", EnvSwitch, v)
 		}
 	}
-	// Off in a child whose parent had it on: the inherited root is removed
-	// and the kernel process created with it is replaced.
+	// Off in a child whose parent had it on: the inherited root and direct
+	// kernel are removed and the kernel process created with them is replaced.
 	f := newFakeHost(t)
 	f.env[EnvSwitch] = "0"
 	f.env[EnvCacheRoot] = RootDir(f.cache, "1.0.0")
-	if st, _ := runSetup(t, f); !st.Off || f.env[EnvCacheRoot] != "" || f.restarts != 1 {
+	f.env[EnvRuntime] = f.kernelCmd()
+	if st, _ := runSetup(t, f); !st.Off || f.env[EnvCacheRoot] != "" || f.env[EnvRuntime] != "" || f.restarts != 1 {
 		t.Errorf("inherited root: status %+v, env %v, restarts %d", st, f.env, f.restarts)
 	}
-	// Someone else's root is not ours to remove.
+	// Someone else's root and runtime command are not ours to remove.
 	f = newFakeHost(t)
 	f.env[EnvSwitch] = "0"
 	f.env[EnvCacheRoot] = "/elsewhere"
-	if runSetup(t, f); f.env[EnvCacheRoot] != "/elsewhere" || f.restarts != 0 {
+	f.env[EnvRuntime] = "'/elsewhere/" + kernelDir + "/kernel'"
+	if runSetup(t, f); f.env[EnvCacheRoot] != "/elsewhere" || f.env[EnvRuntime] == "" || f.restarts != 0 {
 		t.Errorf("foreign root: env %v, restarts %d", f.env, f.restarts)
 	}
 }
@@ -210,8 +287,10 @@ func TestSetupFallsBack(t *testing.T) {
 			if !strings.HasPrefix(out, "lazy jsii loading off: ") || !strings.HasSuffix(out, "the standard (slower) way\n") {
 				t.Errorf("notice = %q", out)
 			}
-			if f.env[EnvCacheRoot] != before[EnvCacheRoot] {
-				t.Errorf("%s = %q after fallback, was %q", EnvCacheRoot, f.env[EnvCacheRoot], before[EnvCacheRoot])
+			for _, k := range []string{EnvCacheRoot, EnvRuntime} {
+				if f.env[k] != before[k] {
+					t.Errorf("%s = %q after fallback, was %q", k, f.env[k], before[k])
+				}
 			}
 			if f.restarts%2 != 0 {
 				t.Errorf("kernel restarted %d times: a kernel with the lazy root may be left", f.restarts)
@@ -273,5 +352,16 @@ func TestPruneUnusedRoots(t *testing.T) {
 		if _, err := os.Stat(dir); (err == nil) != want {
 			t.Errorf("%s: exists = %v, want %v", filepath.Base(dir), err == nil, want)
 		}
+	}
+}
+
+// The first preparation is said only to a terminal (or with verbose): a
+// program whose stderr is read by a script or a test prints nothing extra on
+// its first run. A fallback is always said.
+func TestPreparationNoticeOnlyForATerminal(t *testing.T) {
+	f := newFakeHost(t)
+	st, out := runSetup(t, f)
+	if !st.Active || !st.Prepared || out != "" {
+		t.Errorf("status %+v, notice %q; want a quiet preparation", st, out)
 	}
 }

@@ -32,17 +32,57 @@ const ProviderModule = "github.com/cdktf/cdktf-provider-aws-go/aws/v19"
 // ProviderName is the npm package the AWS provider bindings load.
 const ProviderName = "@cdktf/provider-aws"
 
+// The embedded tarballs as the bindings have them, before Setup hands them
+// stand-ins.
+var embeddedProvider, embeddedCDKTF = providerTarball, cdktfTarball
+
 // AWSProvider returns the AWS provider package as the bindings load it: its
 // npm name, the version go.mod pins and the embedded tarball.
 func AWSProvider() (Package, error) {
-	if len(providerTarball) == 0 {
+	if len(embeddedProvider) == 0 {
 		return Package{}, errors.New("the AWS provider bindings no longer expose their embedded tarball")
 	}
-	v, err := pinnedVersion(ProviderModule)
+	v, id, err := pinnedModule(ProviderModule)
 	if err != nil {
 		return Package{}, err
 	}
-	return Package{Name: ProviderName, Version: v, Tarball: providerTarball}, nil
+	return Package{Name: ProviderName, Version: v, Tarball: embeddedProvider, Identity: id}, nil
+}
+
+// handTarball makes the bindings of package name hand b to the kernel (the
+// stand-in, or back the original); it reports whether it knows the package.
+func handTarball(name string, b []byte) bool {
+	switch name {
+	case ProviderName:
+		providerTarball = b
+	case "cdktf":
+		cdktfTarball = b
+	default:
+		return false
+	}
+	return true
+}
+
+// pinnedModule returns the npm-style version of module path this program was
+// built with, and its identity, "path@vVERSION": a module version's content
+// never changes (go.sum pins its hash, and the go command checks it), so it
+// names the tarball the module embeds without hashing it. The same identity
+// comes out of the build information of a binary and, in test binaries, of
+// go.mod, so that both use one copy. A replaced module has no identity (the
+// tarball's sha256 is used instead); go.mod's replace makes pinnedVersion fail.
+func pinnedModule(path string) (version, identity string, err error) {
+	version, err = pinnedVersion(path)
+	if err != nil {
+		return "", "", err
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == path && d.Replace != nil {
+				return version, "", nil
+			}
+		}
+	}
+	return version, path + "@v" + version, nil
 }
 
 // pinnedVersion returns the version of module path that this program was

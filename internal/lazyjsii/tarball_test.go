@@ -74,3 +74,22 @@ func TestModuleVersionFromBuildInfo(t *testing.T) {
 		}
 	}
 }
+
+// A binary and a test binary name the embedded tarballs the same way (the
+// module version), so they share one copy; it is never a hash of 33 MB.
+func TestIdentityIsTheModuleVersion(t *testing.T) {
+	p, err := AWSProvider()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ProviderModule + "@v" + p.Version; p.Identity != want {
+		t.Errorf("provider identity %q, want %q", p.Identity, want)
+	}
+	c, err := CDKTF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := CDKTFModule + "@v" + c.Version; c.Identity != want {
+		t.Errorf("cdktf identity %q, want %q", c.Identity, want)
+	}
+}

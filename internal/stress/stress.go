@@ -7,12 +7,12 @@ package stress
 import (
 	"context"
 	"errors"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/valyala/fasthttp"
 )
 
 // InstanceHeader is the response header in which the app names its instance.
@@ -133,14 +133,31 @@ type run struct {
 
 // worker holds one worker's counts; merged after the run.
 type worker struct {
-	codes     map[int]int64
-	instances map[string]int64
+	codes map[int]int64
+	// instances points at each instance's count, so that counting an answer
+	// looks its ID up without allocating a string.
+	instances map[string]*int64
 	noInst    int64
 	failures  Failures
 	cancelled int64
 	retried   int64
 	lat       []int64
 	slot      connSlot
+	resp      fasthttp.Response // reused for every answer
+}
+
+// count records an answer's status and instance.
+func (w *worker) count(a answer) {
+	w.codes[a.status]++
+	if len(a.instance) == 0 {
+		w.noInst++
+		return
+	}
+	if n := w.instances[string(a.instance)]; n != nil {
+		*n++
+		return
+	}
+	w.instances[string(a.instance)] = new(int64(1))
 }
 
 // Run sends the load described by cfg and returns what it measured. It
@@ -190,7 +207,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	workers := make([]*worker, cfg.Concurrency)
 	for i := range workers {
-		workers[i] = &worker{codes: map[int]int64{}, instances: map[string]int64{}, lat: make([]int64, 0, latBatch)}
+		workers[i] = &worker{codes: map[int]int64{}, instances: map[string]*int64{}, lat: make([]int64, 0, latBatch)}
 	}
 	// Stopping (Duration, ctx) unblocks every worker's connection at once.
 	stopAbort := context.AfterFunc(runCtx, func() {
@@ -252,7 +269,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			res.StatusCodes[c] += n
 		}
 		for id, n := range w.instances {
-			res.Instances[id] += n
+			res.Instances[id] += *n
 		}
 		res.NoInstanceID += w.noInst
 		res.Failures.Status += w.failures.Status
@@ -313,21 +330,16 @@ func (r *run) work(w *worker) {
 // do sends one request and records its outcome in w.
 func (r *run) do(w *worker) {
 	t0 := time.Now()
-	resp, err := w.exchange(r.ctx, r.target, t0, t0.Add(r.cfg.Timeout), !r.cfg.DisableKeepAlive, r.cfg.StaleIdle)
+	a, answered, err := w.exchange(r.ctx, r.target, t0, t0.Add(r.cfg.Timeout), !r.cfg.DisableKeepAlive, r.cfg.StaleIdle)
 	if err != nil && r.ctx.Err() != nil {
 		// Stopped by Duration or Ctrl-C, not a failure of the target.
 		w.cancelled++
 		return
 	}
-	if resp != nil {
+	if answered {
 		// A response arrived, even if its body was then cut: it names its
 		// status and its instance.
-		w.codes[resp.StatusCode]++
-		if v := resp.Header[InstanceHeader]; len(v) > 0 {
-			w.instances[v[0]]++
-		} else {
-			w.noInst++
-		}
+		w.count(a)
 	}
 	if err == nil {
 		w.lat = append(w.lat, int64(time.Since(t0)/time.Microsecond))
@@ -340,7 +352,7 @@ func (r *run) do(w *worker) {
 		w.failures.Timeout++
 	case err != nil:
 		w.failures.Connection++
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
+	case a.status < 200 || a.status > 299:
 		w.failures.Status++
 	default:
 		r.done.Add(1)
@@ -370,6 +382,7 @@ func isTimeout(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	// net.Error, and fasthttp's ErrTimeout, which has only the Timeout method.
+	var te interface{ Timeout() bool }
+	return errors.As(err, &te) && te.Timeout()
 }

@@ -1,6 +1,8 @@
 package stress
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -417,5 +420,144 @@ func TestResponseFraming(t *testing.T) {
 	res := runLoad(t, Config{URL: srv.URL, Requests: 60, Concurrency: 3, Timeout: 5 * time.Second})
 	if res.Succeeded != 60 || res.Instances["i-a"] != 60 || n.Load() != 60 {
 		t.Errorf("succeeded %d instances %v served %d failures %+v", res.Succeeded, res.Instances, n.Load(), res.Failures)
+	}
+}
+
+// rawServer answers each connection's requests with the next of answers (raw
+// bytes, in turn across connections); an answer ending in "<close>" is sent
+// without it and the connection is then closed. It returns the URL.
+func rawServer(t *testing.T, answers ...string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var next atomic.Int64
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for {
+					req, err := http.ReadRequest(br)
+					if err != nil {
+						return
+					}
+					req.Body.Close()
+					a := answers[(next.Add(1)-1)%int64(len(answers))]
+					body, closeAfter := strings.CutSuffix(a, "<close>")
+					if _, err := io.WriteString(c, body); err != nil || closeAfter {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// Framings and header forms a real server or proxy may send, written byte
+// for byte: each answer is counted once, by its final status and its
+// instance, whatever the header's case, and what follows it on the
+// connection is read as the next answer.
+func TestResponseFramingOnTheWire(t *testing.T) {
+	url := rawServer(t,
+		// an interim 103 before the real answer
+		"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nX-Instance-Id: i-a\r\nContent-Length: 3\r\n\r\ni-a",
+		// 204: no body, even without Content-Length
+		"HTTP/1.1 204 No Content\r\nx-instance-id: i-b\r\n\r\n",
+		// chunked, with a trailer
+		"HTTP/1.1 200 OK\r\nX-INSTANCE-ID: i-a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n",
+		// a body that ends when the server closes the connection
+		"HTTP/1.1 200 OK\r\nX-Instance-Id: i-b\r\n\r\nuntil close<close>",
+		// HTTP/1.0 answer without keep-alive: the server closes
+		"HTTP/1.0 200 OK\r\nX-Instance-Id: i-a\r\nContent-Length: 2\r\n\r\nok<close>",
+		// no instance header
+		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+	)
+	res := runLoad(t, Config{URL: url, Requests: 60, Concurrency: 1, Timeout: 5 * time.Second})
+	if res.Succeeded != 60 || res.Failed != 0 || res.StatusCodes[200] != 50 || res.StatusCodes[204] != 10 || len(res.StatusCodes) != 2 {
+		t.Errorf("succeeded %d status codes %v failures %+v", res.Succeeded, res.StatusCodes, res.Failures)
+	}
+	wantCounts(t, "instances", res.Instances, map[string]int64{"i-a": 30, "i-b": 20})
+	if res.NoInstanceID != 10 {
+		t.Errorf("no instance ID %d, want 10", res.NoInstanceID)
+	}
+}
+
+// An answer whose header arrived but whose body was cut short counts its
+// status and instance and is a connection failure (so it is both a response
+// and a failure, which runLoad's accounting does not allow for); a malformed
+// answer is a connection failure only.
+func TestTruncatedAndMalformedAnswers(t *testing.T) {
+	url := rawServer(t,
+		"HTTP/1.1 200 OK\r\nX-Instance-Id: i-a\r\nContent-Length: 10\r\n\r\nabc<close>",
+		"HTTP/1.1 200 OK\r\nX-Instance-Id: i-a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab<close>",
+		"not http at all\r\n\r\n<close>",
+		"HTTP/1.1 200 OK\r\nX-Instance-Id: i-a\r\nContent-Length: 2\r\n\r\nok",
+	)
+	res, err := Run(context.Background(), Config{URL: url, Requests: 40, Concurrency: 1, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Requests != 40 || res.Succeeded != 10 || res.Failures.Connection != 30 || res.Failures.Timeout != 0 {
+		t.Errorf("requests %d succeeded %d failures %+v", res.Requests, res.Succeeded, res.Failures)
+	}
+	if res.StatusCodes[200] != 30 || res.Instances["i-a"] != 30 {
+		t.Errorf("status codes %v instances %v", res.StatusCodes, res.Instances)
+	}
+}
+
+// The client's cost per request against a loopback server that allocates
+// nothing (it reads up to each request's blank line and writes a fixed
+// answer), so allocs/op and B/op are the client's own; ns/op also holds the
+// server's work on the same cores. scripts/bench-stress.sh compares the
+// client with wrk, hey and ab.
+func BenchmarkRunLoopback(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	answer := []byte("HTTP/1.1 200 OK\r\nX-Instance-Id: i-a\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\ni-a\n")
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 4096)
+				for {
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					// One request per read is how a client without
+					// pipelining sends; count the blank lines to be sure.
+					for range bytes.Count(buf[:n], []byte("\r\n\r\n")) {
+						if _, err := c.Write(answer); err != nil {
+							return
+						}
+					}
+				}
+			}()
+		}
+	}()
+	cfg := Config{URL: "http://" + ln.Addr().String() + "/", Requests: int64(b.N), Concurrency: 8, Timeout: 5 * time.Second}
+	b.ReportAllocs()
+	b.ResetTimer()
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Succeeded != int64(b.N) || res.Instances["i-a"] != int64(b.N) {
+		b.Fatalf("succeeded %d instances %v", res.Succeeded, res.Instances)
 	}
 }
