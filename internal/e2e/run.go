@@ -474,7 +474,7 @@ func IsTransient(output string) bool {
 	return false
 }
 
-// retryTransient runs a deploy or destroy again (up to twice) when it failed
+// retryTransient runs a command again (up to three times) when it failed
 // only because a connection to the emulator dropped, as a user would re-run
 // it; Terraform resumes from its state. Each retry is logged and counted in
 // the report.
@@ -484,7 +484,7 @@ func (r *envRun) retryTransient(ctx context.Context, step string, run func() (Re
 		res, err := run()
 		spent += res.Elapsed
 		res.Elapsed = spent // a deploy's time includes its retries
-		if err != nil || res.ExitCode == 0 || attempt == 2 || !IsTransient(res.Output) {
+		if err != nil || res.ExitCode == 0 || attempt == 3 || !IsTransient(res.Output) {
 			return res, err
 		}
 		r.res.Retries++
@@ -548,7 +548,9 @@ func (r *envRun) deploy(ctx context.Context, step string) (time.Duration, error)
 // changes and the names of the outputs whose value changes.
 func (r *envRun) plan(ctx context.Context, step string) ([]PlanChange, []string, error) {
 	planFile := filepath.Join(r.dir, strings.ReplaceAll(step, " ", "-")+".tfplan")
-	res, err := r.terraform(ctx, step, 10*time.Minute, "plan", "-input=false", "-lock-timeout=120s", "-detailed-exitcode", "-out="+planFile)
+	res, err := r.retryTransient(ctx, step, func() (Result, error) {
+		return r.terraform(ctx, step, 10*time.Minute, "plan", "-input=false", "-lock-timeout=120s", "-detailed-exitcode", "-out="+planFile)
+	})
 	if err != nil {
 		return nil, nil, &StepError{Env: r.name, Step: step, Err: err, Log: r.logPath(step)}
 	}
@@ -572,7 +574,9 @@ func (r *envRun) plan(ctx context.Context, step string) ([]PlanChange, []string,
 
 // init runs terraform init in the stack directory (after a synth removed it).
 func (r *envRun) init(ctx context.Context, step string) error {
-	res, err := r.terraform(ctx, step, 5*time.Minute, "init", "-input=false")
+	res, err := r.retryTransient(ctx, step, func() (Result, error) {
+		return r.terraform(ctx, step, 5*time.Minute, "init", "-input=false")
+	})
 	if err == nil && res.ExitCode != 0 {
 		err = fmt.Errorf("terraform init exited %d", res.ExitCode)
 	}
