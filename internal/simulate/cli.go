@@ -27,6 +27,9 @@ policies of a synthesized stack (cdktf.out/stacks/<env>) do when the load change
 
 Load is total CPU demand in percent of one instance (250 = two and a half
 instances fully busy); each serving instance runs at min(100, load / in service).
+When the group scales by ALBRequestCountPerTarget target tracking, load is
+requests per minute to its target group instead, and each serving target
+gets load / in service requests a minute.
 
 Profiles (minutes are whole, loads >= 0):
   step:from=A,to=B,at=M              A before minute M, B from then on

@@ -30,8 +30,12 @@ func (a Alarm) Describe() string {
 	if a.Managed {
 		managed = ", created by AWS for target tracking"
 	}
-	return fmt.Sprintf("%s CPUUtilization %s %s for %d of %d periods of %ds (missing data: %s%s)",
-		a.Statistic, sym, num(a.Threshold), a.DatapointsToAlarm, a.EvaluationPeriods, a.Period, a.TreatMissingData, managed)
+	metric := a.Metric
+	if metric == "" {
+		metric = MetricCPU
+	}
+	return fmt.Sprintf("%s %s %s %s for %d of %d periods of %ds (missing data: %s%s)",
+		a.Statistic, metric, sym, num(a.Threshold), a.DatapointsToAlarm, a.EvaluationPeriods, a.Period, a.TreatMissingData, managed)
 }
 
 // Describe renders a policy, e.g.
@@ -42,6 +46,9 @@ func (p Policy) Describe() string {
 		in := ""
 		if p.DisableScaleIn {
 			in = ", scale-in disabled"
+		}
+		if p.Metric == MetricRequests {
+			return fmt.Sprintf("TargetTrackingScaling, ALBRequestCountPerTarget target %s requests per target per minute%s, warm-up %ds (%s)", num(p.TargetValue), in, p.Warmup, p.WarmupSource)
 		}
 		return fmt.Sprintf("TargetTrackingScaling, average CPU target %s%s, warm-up %ds (%s)", num(p.TargetValue), in, p.Warmup, p.WarmupSource)
 	case SimpleScaling:
@@ -72,7 +79,11 @@ func WriteText(w io.Writer, r *Result) error {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  group\t%s (%s): min %d, max %d, desired %d\n", name, g.Address, g.Min, g.Max, g.Desired)
 	fmt.Fprintf(tw, "  launch\tan instance serves %ds after launch (%s); a removed one drains for %ds (deregistration_delay)\n", r.LaunchDelay, r.LaunchDelaySource, g.DeregistrationDelay)
-	fmt.Fprintf(tw, "  profile\t%s for %d minutes\n", r.Profile, r.Minutes)
+	unit := "load in percent of one instance's CPU"
+	if m.Metric == MetricRequests {
+		unit = "load in requests per minute to the target group"
+	}
+	fmt.Fprintf(tw, "  profile\t%s for %d minutes (%s)\n", r.Profile, r.Minutes, unit)
 	label := "  alarms"
 	for _, a := range m.Alarms {
 		fmt.Fprintf(tw, "%s\t%s: %s -> %s\n", label, a.Name, a.Describe(), strings.Join(a.PolicyNames, ", "))
@@ -95,15 +106,19 @@ func WriteText(w io.Writer, r *Result) error {
 
 	b.WriteString("\nTimeline (alarm states during the minute; capacity after its scaling activity)\n")
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "minute\tload\tdesired\tin service\tpending\tcpu %\t"
+	col := "cpu %"
+	if m.Metric == MetricRequests {
+		col = "req/target"
+	}
+	head := "minute\tload\tdesired\tin service\tpending\t" + col + "\t"
 	for _, a := range m.Alarms {
 		head += a.Name + "\t"
 	}
 	fmt.Fprintln(tw, head)
 	for _, row := range r.Timeline {
 		cpu := "-"
-		if row.CPU != nil {
-			cpu = strconv.FormatFloat(*row.CPU, 'f', 1, 64)
+		if v := row.Value(); v != nil {
+			cpu = strconv.FormatFloat(*v, 'f', 1, 64)
 		}
 		line := fmt.Sprintf("%d\t%s\t%d\t%d\t%d\t%s\t", row.Minute, strconv.FormatFloat(row.Load, 'f', 1, 64), row.Desired, row.InService, row.Pending, cpu)
 		for _, a := range m.Alarms {
@@ -127,7 +142,11 @@ func WriteText(w io.Writer, r *Result) error {
 	b.WriteString("\nSummary\n")
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	if s.ScaleOutThreshold != nil {
-		fmt.Fprintf(tw, "  scale-out threshold\tCPU %s %s (%s)\n", opSymbol(m, s.ScaleOutAlarm), num(*s.ScaleOutThreshold), s.ScaleOutAlarm)
+		what := "CPU"
+		if m.Metric == MetricRequests {
+			what = "requests per target"
+		}
+		fmt.Fprintf(tw, "  scale-out threshold\t%s %s %s (%s)\n", what, opSymbol(m, s.ScaleOutAlarm), num(*s.ScaleOutThreshold), s.ScaleOutAlarm)
 		fmt.Fprintf(tw, "  first minute above it\t%s\n", optMinute(s.FirstMinuteAbove))
 	} else {
 		fmt.Fprintf(tw, "  scale-out threshold\tnone: no alarm scales the group out\n")
@@ -136,7 +155,7 @@ func WriteText(w io.Writer, r *Result) error {
 	case s.FirstScaleOut == nil:
 		fmt.Fprintf(tw, "  first scale-out\tnone\n")
 	case s.TimeToFirstScaleOut != nil:
-		fmt.Fprintf(tw, "  first scale-out\tminute %d, %d minutes after CPU first went above the threshold\n", *s.FirstScaleOut, *s.TimeToFirstScaleOut)
+		fmt.Fprintf(tw, "  first scale-out\tminute %d, %d minutes after %s first went above the threshold\n", *s.FirstScaleOut, *s.TimeToFirstScaleOut, metricWord(m))
 	default:
 		fmt.Fprintf(tw, "  first scale-out\tminute %d\n", *s.FirstScaleOut)
 	}
@@ -147,7 +166,11 @@ func WriteText(w io.Writer, r *Result) error {
 	if s.ScaleOutThreshold != nil {
 		fmt.Fprintf(tw, "  minutes above the threshold\t%d of %d\n", s.MinutesAboveThreshold, r.Minutes)
 	}
-	fmt.Fprintf(tw, "  minutes overloaded\t%d (load above 100%% of every serving instance)\n", s.MinutesOverloaded)
+	if m.Metric == MetricRequests {
+		fmt.Fprintf(tw, "  minutes overloaded\t%d (load and no serving instance; a request-count load states no per-instance capacity)\n", s.MinutesOverloaded)
+	} else {
+		fmt.Fprintf(tw, "  minutes overloaded\t%d (load above 100%% of every serving instance)\n", s.MinutesOverloaded)
+	}
 	fmt.Fprintf(tw, "  scale-outs, scale-ins\t%d, %d; reversals (flapping) %d\n", s.ScaleOuts, s.ScaleIns, s.Reversals)
 	fmt.Fprintf(tw, "  final capacity\t%d desired, %d in service\n", s.FinalCapacity, s.FinalInService)
 	if err := tw.Flush(); err != nil {
@@ -155,6 +178,14 @@ func WriteText(w io.Writer, r *Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// metricWord names the model's per-instance metric in prose.
+func metricWord(m *Model) string {
+	if m.Metric == MetricRequests {
+		return "requests per target"
+	}
+	return "CPU"
 }
 
 func opSymbol(m *Model, alarm string) string {

@@ -61,7 +61,8 @@ type Event struct {
 type Row struct {
 	// Minute since the start.
 	Minute int `json:"minute"`
-	// Load is the demand in percent of one instance.
+	// Load is the demand: percent of one instance, or requests per minute
+	// when the model's metric is MetricRequests.
 	Load float64 `json:"load"`
 	// Desired capacity after this minute's scaling activity.
 	Desired int `json:"desired"`
@@ -71,8 +72,11 @@ type Row struct {
 	Pending   int `json:"pending"`
 	Warming   int `json:"warming"`
 	// CPU of each serving instance, min(100, load / in_service); nil when no
-	// instance serves.
+	// instance serves or the metric is MetricRequests.
 	CPU *float64 `json:"cpu"`
+	// RequestsPerTarget is load / in_service when the metric is
+	// MetricRequests (nil when no instance serves); absent otherwise.
+	RequestsPerTarget *float64 `json:"requests_per_target,omitempty"`
 	// Alarms maps alarm name to state (OK, ALARM, INSUFFICIENT_DATA) during this minute.
 	Alarms map[string]string `json:"alarms"`
 }
@@ -101,7 +105,8 @@ type Summary struct {
 	// MinutesAboveThreshold counts minutes with CPU above the scale-out threshold.
 	MinutesAboveThreshold int `json:"minutes_above_scale_out_threshold"`
 	// MinutesOverloaded counts minutes whose load exceeded what the serving
-	// instances can do at 100% CPU.
+	// instances can do at 100% CPU; with a request-count load (which states
+	// no per-instance capacity), minutes with load and no serving instance.
 	MinutesOverloaded int `json:"minutes_overloaded"`
 	// ScaleOuts and ScaleIns count events; Reversals counts changes of
 	// direction between consecutive events (flapping).
@@ -148,7 +153,7 @@ type engine struct {
 	desired     int
 	hist        [][]datapoint // per alarm
 	state       []string      // per alarm
-	cpu         []float64     // per minute: CPU of a reporting instance
+	metric      []float64     // per minute: the metric of a reporting instance (CPU or requests)
 	reporters   []int         // per minute: instances in the metric
 	terminating []int         // per removed instance: second its termination completes
 	simpleUntil int           // second until which simple policies are in cooldown
@@ -163,13 +168,13 @@ func (e *engine) run(p Profile) {
 	}
 	e.desired = g.Desired
 	e.res.Timeline = make([]Row, 0, e.res.Minutes)
-	e.cpu = make([]float64, 0, e.res.Minutes)
+	e.metric = make([]float64, 0, e.res.Minutes)
 	e.reporters = make([]int, 0, e.res.Minutes)
 	// Steady history: before minute 0 the load held at its minute-0 value on
 	// the initial instances, so every alarm starts with N equal datapoints.
 	pre := datapoint{}
 	if g.Desired > 0 {
-		pre = datapoint{v: math.Min(100, p.Load(0)/float64(g.Desired)), ok: true}
+		pre = datapoint{v: e.perInstance(p.Load(0), g.Desired), ok: true}
 	}
 	e.hist = make([][]datapoint, len(e.m.Alarms))
 	e.state = make([]string, len(e.m.Alarms))
@@ -197,13 +202,13 @@ func (e *engine) run(p Profile) {
 
 // aggregate is the alarm statistic over minutes [from, to).
 func (e *engine) aggregate(stat string, from, to int) datapoint {
-	var sum, n float64
+	var sum, n, total float64
 	d := datapoint{}
 	for m := from; m < to; m++ {
 		if e.reporters[m] == 0 {
 			continue
 		}
-		c := e.cpu[m]
+		c := e.metric[m]
 		switch {
 		case !d.ok:
 			d = datapoint{v: c, ok: true}
@@ -214,9 +219,13 @@ func (e *engine) aggregate(stat string, from, to int) datapoint {
 		}
 		sum += c * float64(e.reporters[m])
 		n += float64(e.reporters[m])
+		total += c
 	}
-	if d.ok && stat == "Average" {
+	switch {
+	case d.ok && stat == "Average":
 		d.v = sum / n
+	case d.ok && stat == "Sum":
+		d.v = total // requests per target, summed over the period's minutes
 	}
 	return d
 }
@@ -491,18 +500,39 @@ func (e *engine) record(minute int, load float64) {
 			reporting++
 		}
 	}
-	cpu := 0.0
+	v := 0.0
 	if row.InService > 0 {
-		cpu = math.Min(100, load/float64(row.InService))
-		shown := round2(cpu)
-		row.CPU = &shown
+		v = e.perInstance(load, row.InService)
+		shown := round2(v)
+		if e.m.Metric == MetricRequests {
+			row.RequestsPerTarget = &shown
+		} else {
+			row.CPU = &shown
+		}
 	}
-	e.cpu = append(e.cpu, cpu)
+	e.metric = append(e.metric, v)
 	e.reporters = append(e.reporters, reporting)
 	for i, a := range e.m.Alarms {
 		row.Alarms[a.Name] = e.state[i]
 	}
 	e.res.Timeline = append(e.res.Timeline, row)
+}
+
+// perInstance is the metric of each of n serving instances under a load:
+// CPU min(100, load / n), or requests per target load / n.
+func (e *engine) perInstance(load float64, n int) float64 {
+	if e.m.Metric == MetricRequests {
+		return load / float64(n)
+	}
+	return math.Min(100, load/float64(n))
+}
+
+// Value is the row's per-instance metric (CPU or requests per target), or nil.
+func (r Row) Value() *float64 {
+	if r.RequestsPerTarget != nil {
+		return r.RequestsPerTarget
+	}
+	return r.CPU
 }
 
 // ScaleOutAlarm returns the index of the alarm with the lowest threshold
@@ -584,11 +614,11 @@ func (e *engine) summarize() {
 		if r.InService > s.PeakInService {
 			s.PeakInService, s.PeakInServiceMinute = r.InService, r.Minute
 		}
-		if r.Load > 100*float64(r.InService) {
+		if m.Metric == MetricRequests && r.Load > 0 && r.InService == 0 || m.Metric != MetricRequests && r.Load > 100*float64(r.InService) {
 			s.MinutesOverloaded++
 		}
-		// The unrounded CPU decides; r.CPU is rounded for display.
-		if op != "" && (r.CPU == nil && r.Load > 0 || r.CPU != nil && breaches(op, e.cpu[r.Minute], thr)) {
+		// The unrounded metric decides; the row's is rounded for display.
+		if v := r.Value(); op != "" && (v == nil && r.Load > 0 || v != nil && breaches(op, e.metric[r.Minute], thr)) {
 			s.MinutesAboveThreshold++
 			if s.FirstMinuteAbove == nil {
 				s.FirstMinuteAbove = intp(r.Minute)
