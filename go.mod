@@ -46,6 +46,7 @@ require (
 	github.com/hashicorp/terraform-cdk-go/cdktf v0.21.0 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
+	github.com/robfig/cron/v3 v3.0.1
 	github.com/yuin/goldmark v1.7.16 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/image v0.30.0 // indirect

@@ -200,6 +200,16 @@ func cpuPlot(r *Result) (*plot.Plot, error) {
 	return p, nil
 }
 
+// changed reports whether a row value differs between minutes.
+func changed(r *Result, v func(Row) int) bool {
+	for _, row := range r.Timeline {
+		if v(row) != v(r.Timeline[0]) {
+			return true
+		}
+	}
+	return false
+}
+
 // demandUnit is the load one instance carries for the demand line: 100 (% CPU
 // of one instance), or with a request-count load the target value of the
 // request-count policy (instances needed to meet the target).
@@ -222,7 +232,7 @@ func capacityPlot(r *Result) (*plot.Plot, error) {
 	per, demandLabel := demandUnit(r.Model)
 	top := float64(g.Max)
 	for _, row := range r.Timeline {
-		top = max(top, row.Load/per)
+		top = max(top, row.Load/per, float64(row.MaxSize))
 	}
 	// Room above the data for the legend.
 	p.Y.Min, p.Y.Max = 0, math.Ceil(top)*1.6+1
@@ -241,6 +251,12 @@ func capacityPlot(r *Result) (*plot.Plot, error) {
 		return nil, err
 	}
 	maxLine, err := hline(r, float64(g.Max), colLimit, dotted)
+	maxLabel := fmt.Sprintf("max_size %d", g.Max)
+	if changed(r, func(row Row) int { return row.MaxSize }) {
+		// Scheduled actions moved max_size: draw it minute by minute.
+		maxLine, err = stepLine(stepXY(r, func(row Row) (float64, bool) { return float64(row.MaxSize), true }), colLimit, vg.Points(1.2), dotted)
+		maxLabel = "max_size (scheduled)"
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +264,7 @@ func capacityPlot(r *Result) (*plot.Plot, error) {
 	p.Legend.Add("desired capacity", desired)
 	p.Legend.Add("in service", service)
 	p.Legend.Add(demandLabel, demand)
-	p.Legend.Add(fmt.Sprintf("max_size %d", g.Max), maxLine)
+	p.Legend.Add(maxLabel, maxLine)
 	if len(r.Events) > 0 {
 		var pts plotter.XYs
 		for _, ev := range r.Events {

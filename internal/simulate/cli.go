@@ -20,7 +20,7 @@ const (
 	ExitUsage = 2 // bad flags
 )
 
-const usage = `Usage: go run ./cmd/simulate --stack DIR --profile SPEC [--minutes N] [--launch-delay D] [--json] [--svg FILE]
+const usage = `Usage: go run ./cmd/simulate --stack DIR --profile SPEC [--minutes N] [--launch-delay D] [--start TIME] [--refresh-at MINUTE] [--json] [--svg FILE]
 
 Simulates what the Auto Scaling Group, the CloudWatch alarms and the scaling
 policies of a synthesized stack (cdktf.out/stacks/<env>) do when the load changes.
@@ -41,6 +41,9 @@ Profiles (minutes are whole, loads >= 0):
   FILE                               CSV of minute,load lines; each load holds
                                      until the next line; the first minute is 0
 
+Scheduled actions (aws_autoscaling_schedule) run by the simulated clock:
+minute 0 is --start (default ` + DefaultStart + `, a Monday).
+
 Flags:
 `
 
@@ -60,6 +63,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&delay, "launch-delay", "time from launch until an instance serves load, `D` as 90s, 2m or seconds (default: the group's health_check_grace_period)")
 	asJSON := fs.Bool("json", false, "print one JSON object (model, events, timeline, summary) instead of text")
 	svg := fs.String("svg", "", "also draw capacity, CPU and thresholds over time into `FILE` (SVG)")
+	startFlag := fs.String("start", DefaultStart, "wall-clock `TIME` of minute 0 for scheduled actions, RFC 3339 on a whole minute")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
@@ -75,6 +79,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	if *minutes < 1 || *minutes > MaxMinutes {
 		problems = append(problems, fmt.Sprintf("--minutes = %d: must be within 1..%d", *minutes, MaxMinutes))
+	}
+	start, err := time.Parse(time.RFC3339, *startFlag)
+	switch {
+	case err != nil:
+		problems = append(problems, fmt.Sprintf("--start = %q: must be an RFC 3339 time such as %s", *startFlag, DefaultStart))
+	case start.Second() != 0 || start.Nanosecond() != 0:
+		problems = append(problems, fmt.Sprintf("--start = %q: must be on a whole minute (the simulator steps minutes)", *startFlag))
 	}
 	if fs.NArg() > 0 {
 		problems = append(problems, fmt.Sprintf("unexpected arguments %q", fs.Args()))
@@ -101,7 +112,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "simulate:", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		return ExitError
 	}
-	opts := Options{Minutes: *minutes, LaunchDelay: -1}
+	opts := Options{Minutes: *minutes, LaunchDelay: -1, Start: start}
 	if delay.set {
 		opts.LaunchDelay = delay.seconds
 	}

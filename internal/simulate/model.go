@@ -71,6 +71,8 @@ type Model struct {
 	Alarms []Alarm `json:"alarms"`
 	// Policies are the group's scaling policies.
 	Policies []Policy `json:"policies"`
+	// Schedules are the group's scheduled actions, by name.
+	Schedules []Schedule `json:"schedules,omitempty"`
 	// Ignored lists the alarms that invoke no scaling policy (SNS-only alarms
 	// on ALB metrics, ...), by address.
 	Ignored []string `json:"ignored_alarms"`
@@ -228,6 +230,7 @@ func FromStack(s *tfjson.Stack) (*Model, error) {
 	r := &reader{stack: s, asg: groups[0]}
 	m := &Model{Stack: s.Name, Metric: MetricCPU, Ignored: []string{}}
 	m.Group = r.group(groups[0])
+	r.schedules(m)
 	r.policies(m)
 	r.alarms(m)
 	r.oneMetric(m)

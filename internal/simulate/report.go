@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // WriteJSON writes the result as one indented JSON object with the keys
@@ -94,6 +95,14 @@ func WriteText(w io.Writer, r *Result) error {
 		fmt.Fprintf(tw, "%s\t%s: %s\n", label, p.Name, p.Describe())
 		label = ""
 	}
+	label = "  schedules"
+	for _, sc := range m.Schedules {
+		fmt.Fprintf(tw, "%s\t%s: %s\n", label, sc.Name, sc.Describe())
+		label = ""
+	}
+	if len(m.Schedules) > 0 {
+		fmt.Fprintf(tw, "  clock\tminute 0 is %s\n", r.Start)
+	}
 	if len(m.Ignored) > 0 {
 		fmt.Fprintf(tw, "  ignored\t%d alarms that invoke no scaling policy\n", len(m.Ignored))
 	}
@@ -111,6 +120,10 @@ func WriteText(w io.Writer, r *Result) error {
 		col = "req/target"
 	}
 	head := "minute\tload\tdesired\tin service\tpending\t" + col + "\t"
+	timed := len(m.Schedules) > 0
+	if timed {
+		head = "minute\ttime\tmin..max\tload\tdesired\tin service\tpending\t" + col + "\t"
+	}
 	for _, a := range m.Alarms {
 		head += a.Name + "\t"
 	}
@@ -121,6 +134,13 @@ func WriteText(w io.Writer, r *Result) error {
 			cpu = strconv.FormatFloat(*v, 'f', 1, 64)
 		}
 		line := fmt.Sprintf("%d\t%s\t%d\t%d\t%d\t%s\t", row.Minute, strconv.FormatFloat(row.Load, 'f', 1, 64), row.Desired, row.InService, row.Pending, cpu)
+		if timed {
+			clock := row.Time
+			if t, err := time.Parse(time.RFC3339, row.Time); err == nil {
+				clock = t.Format("Mon 15:04")
+			}
+			line = fmt.Sprintf("%d\t%s\t%d..%d\t%s\t%d\t%d\t%d\t%s\t", row.Minute, clock, row.MinSize, row.MaxSize, strconv.FormatFloat(row.Load, 'f', 1, 64), row.Desired, row.InService, row.Pending, cpu)
+		}
 		for _, a := range m.Alarms {
 			line += row.Alarms[a.Name] + "\t"
 		}
@@ -130,9 +150,23 @@ func WriteText(w io.Writer, r *Result) error {
 		return err
 	}
 
+	if len(m.Schedules) > 0 {
+		b.WriteString("\nScheduled actions\n")
+		if len(r.Scheduled) == 0 {
+			b.WriteString("  none ran in these minutes\n")
+		}
+		for _, sr := range r.Scheduled {
+			fmt.Fprintf(b, "  minute %d (%s): %s: min..max %d..%d -> %d..%d, desired %d -> %d", sr.Minute, sr.Time, sr.Name, sr.MinBefore, sr.MaxBefore, sr.MinAfter, sr.MaxAfter, sr.DesiredBefore, sr.DesiredAfter)
+			if sr.Failed != "" {
+				fmt.Fprintf(b, " (failed: %s)", sr.Failed)
+			}
+			b.WriteString("\n")
+		}
+	}
+
 	b.WriteString("\nEvents\n")
 	if len(r.Events) == 0 {
-		b.WriteString("  none: the desired capacity never changed\n")
+		b.WriteString("  none: no scaling policy changed the desired capacity\n")
 	}
 	for _, ev := range r.Events {
 		fmt.Fprintf(b, "  minute %d: %s %d -> %d by %s (alarm %s, metric %.1f)\n", ev.Minute, ev.Kind, ev.CapacityBefore, ev.CapacityAfter, ev.Policy, ev.Alarm, ev.Metric)

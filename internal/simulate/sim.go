@@ -3,6 +3,7 @@ package simulate
 import (
 	"fmt"
 	"math"
+	"time"
 )
 
 // Event kinds.
@@ -21,6 +22,9 @@ type Options struct {
 	// LaunchDelay is the time in seconds from launch until an instance serves
 	// load; negative means the group's health_check_grace_period.
 	LaunchDelay int
+	// Start is the wall-clock time of minute 0 (scheduled actions run by
+	// it); the zero time means DefaultStart. It must be on a whole minute.
+	Start time.Time
 }
 
 // Result is a run's outcome.
@@ -31,11 +35,15 @@ type Result struct {
 	Profile string `json:"profile"`
 	// Minutes simulated.
 	Minutes int `json:"minutes"`
+	// Start is the wall-clock time of minute 0 (RFC 3339).
+	Start string `json:"start"`
 	// LaunchDelay in seconds and where it came from.
 	LaunchDelay       int    `json:"launch_delay_seconds"`
 	LaunchDelaySource string `json:"launch_delay_source"`
-	// Events are the scaling activities in order.
+	// Events are the scaling activities of the dynamic policies in order.
 	Events []Event `json:"events"`
+	// Scheduled are the runs of scheduled actions in order.
+	Scheduled []ScheduledRun `json:"scheduled_actions,omitempty"`
 	// Timeline has one row per minute.
 	Timeline []Row `json:"timeline"`
 	// Summary condenses the run.
@@ -59,13 +67,18 @@ type Event struct {
 
 // Row is one minute of the timeline.
 type Row struct {
-	// Minute since the start.
-	Minute int `json:"minute"`
+	// Minute since the start, and its wall-clock time (RFC 3339, in the
+	// offset of Options.Start).
+	Minute int    `json:"minute"`
+	Time   string `json:"time"`
 	// Load is the demand: percent of one instance, or requests per minute
 	// when the model's metric is MetricRequests.
 	Load float64 `json:"load"`
-	// Desired capacity after this minute's scaling activity.
+	// Desired capacity after this minute's scaling activity, and the group's
+	// min_size and max_size then (scheduled actions change them).
 	Desired int `json:"desired"`
+	MinSize int `json:"min_size"`
+	MaxSize int `json:"max_size"`
 	// InService counts the instances serving load; Pending those launched but
 	// not serving yet; Warming those whose warm-up has not ended.
 	InService int `json:"in_service"`
@@ -140,7 +153,16 @@ func Run(m *Model, p Profile, o Options) (*Result, error) {
 	if res.LaunchDelay > 24*3600 {
 		return nil, fmt.Errorf("launch delay = %ds: must be at most one day", res.LaunchDelay)
 	}
-	e := &engine{m: m, res: res, delay: res.LaunchDelay, simpleUntil: math.MinInt, firstServe: -1}
+	start := o.Start
+	if start.IsZero() {
+		start, _ = time.Parse(time.RFC3339, DefaultStart)
+	}
+	if start.Second() != 0 || start.Nanosecond() != 0 {
+		return nil, fmt.Errorf("start = %s: must be on a whole minute (the simulator steps minutes)", start.Format(time.RFC3339Nano))
+	}
+	res.Start = start.Format(time.RFC3339)
+	e := &engine{m: m, res: res, delay: res.LaunchDelay, simpleUntil: math.MinInt, firstServe: -1,
+		start: start, due: scheduleAt(m, start, o.Minutes), min: m.Group.Min, max: m.Group.Max}
 	e.run(p)
 	return res, nil
 }
@@ -158,6 +180,9 @@ type engine struct {
 	terminating []int         // per removed instance: second its termination completes
 	simpleUntil int           // second until which simple policies are in cooldown
 	firstServe  int           // second the first scaled-out instance serves (-1 = none)
+	start       time.Time     // wall-clock time of minute 0
+	due         map[int][]int // per minute: indexes of the scheduled actions that run
+	min, max    int           // the group's current min_size and max_size
 }
 
 func (e *engine) run(p Profile) {
@@ -194,6 +219,7 @@ func (e *engine) run(p Profile) {
 				}
 			}
 		}
+		e.runSchedules(minute)
 		e.act(minute)
 		e.record(minute, p.Load(minute))
 	}
@@ -334,34 +360,48 @@ func (e *engine) act(minute int) {
 	if best == nil {
 		return
 	}
-	g := e.m.Group
-	target := min(max(best.target, g.Min), g.Max)
+	target := min(max(best.target, e.min), e.max)
 	if target == e.desired {
 		return
 	}
 	pol := e.m.Policies[best.policy]
 	ev := Event{Minute: minute, CapacityBefore: e.desired, CapacityAfter: target, Policy: pol.Name, Alarm: e.m.Alarms[best.alarm].Name, Metric: round2(best.metric)}
+	ev.Kind = ScaleIn
 	if target > e.desired {
 		ev.Kind = ScaleOut
-		for i := e.desired; i < target; i++ {
-			in := instance{serves: t + e.delay, warm: t + pol.Warmup}
-			if e.firstServe < 0 {
-				e.firstServe = in.serves
-			}
-			e.insts = append(e.insts, in)
+		if e.firstServe < 0 {
+			e.firstServe = t + e.delay
 		}
-	} else {
-		ev.Kind = ScaleIn
-		for range e.desired - target {
-			e.terminating = append(e.terminating, t+e.m.Group.DeregistrationDelay)
-		}
-		e.insts = e.insts[:target] // the newest instances go first
 	}
+	e.resize(target, t, pol.Warmup)
 	if pol.Type == SimpleScaling {
 		e.simpleUntil = t + pol.Cooldown
 	}
-	e.desired = target
 	e.res.Events = append(e.res.Events, ev)
+}
+
+// resize sets the desired capacity at second t: new instances serve after
+// the launch delay and warm up for warm seconds; removed ones are the newest
+// (they stop serving at once and drain for the deregistration delay).
+func (e *engine) resize(target, t, warm int) {
+	if target > e.desired {
+		for i := e.desired; i < target; i++ {
+			e.insts = append(e.insts, instance{serves: t + e.delay, warm: t + warm})
+		}
+	} else {
+		for range e.desired - target {
+			e.terminating = append(e.terminating, t+e.m.Group.DeregistrationDelay)
+		}
+		e.insts = e.insts[:len(e.insts)-(e.desired-target)]
+	}
+	e.desired = target
+}
+
+// launchWarmup is the warm-up of an instance no scaling policy launched (a
+// scheduled action's, an instance refresh's): the group's
+// default_instance_warmup, else none (it reports as soon as it serves).
+func (e *engine) launchWarmup() int {
+	return max(0, e.m.Group.DefaultInstanceWarmup)
 }
 
 // larger reports whether p beats b: any scale-out beats any scale-in, and
@@ -485,7 +525,8 @@ func ceil(x float64) int { return int(math.Ceil(x - 1e-9)) }
 // record computes minute m's serving instances and CPU and appends its row.
 func (e *engine) record(minute int, load float64) {
 	t := minute * 60
-	row := Row{Minute: minute, Load: load, Desired: e.desired, Alarms: make(map[string]string, len(e.m.Alarms))}
+	row := Row{Minute: minute, Time: e.start.Add(time.Duration(minute) * time.Minute).Format(time.RFC3339), Load: load,
+		Desired: e.desired, MinSize: e.min, MaxSize: e.max, Alarms: make(map[string]string, len(e.m.Alarms))}
 	reporting := 0
 	for _, in := range e.insts {
 		serving := in.serves <= t
