@@ -73,6 +73,8 @@ type Model struct {
 	Policies []Policy `json:"policies"`
 	// Schedules are the group's scheduled actions, by name.
 	Schedules []Schedule `json:"schedules,omitempty"`
+	// Refresh is the group's instance_refresh block (nil when absent).
+	Refresh *Refresh `json:"instance_refresh,omitempty"`
 	// Ignored lists the alarms that invoke no scaling policy (SNS-only alarms
 	// on ALB metrics, ...), by address.
 	Ignored []string `json:"ignored_alarms"`
@@ -241,6 +243,9 @@ func FromStack(s *tfjson.Stack) (*Model, error) {
 		}
 		return m.Alarms[i].Name < m.Alarms[j].Name
 	})
+	// After the sort: the refresh's gate alarms index m.Alarms (and may add
+	// CPU alarms that notify only at its end).
+	m.Refresh = r.refreshBlock(m)
 	if len(r.errs) > 0 {
 		return nil, fmt.Errorf("stack %s: %w", s.Name, errors.Join(r.errs...))
 	}

@@ -103,6 +103,18 @@ func WriteText(w io.Writer, r *Result) error {
 	if len(m.Schedules) > 0 {
 		fmt.Fprintf(tw, "  clock\tminute 0 is %s\n", r.Start)
 	}
+	if m.Refresh != nil {
+		fmt.Fprintf(tw, "  refresh\t%s\n", m.Refresh.Describe())
+		label = "  refresh gates"
+		for _, g := range m.Refresh.Alarms {
+			what := "simulated"
+			if g.Alarm < 0 {
+				what = "not simulated: " + g.Why
+			}
+			fmt.Fprintf(tw, "%s\t%s: %s\n", label, g.Name, what)
+			label = ""
+		}
+	}
 	if len(m.Ignored) > 0 {
 		fmt.Fprintf(tw, "  ignored\t%d alarms that invoke no scaling policy\n", len(m.Ignored))
 	}
@@ -124,6 +136,9 @@ func WriteText(w io.Writer, r *Result) error {
 	if timed {
 		head = "minute\ttime\tmin..max\tload\tdesired\tin service\tpending\t" + col + "\t"
 	}
+	if r.Refresh != nil {
+		head += "old/new\t"
+	}
 	for _, a := range m.Alarms {
 		head += a.Name + "\t"
 	}
@@ -143,6 +158,13 @@ func WriteText(w io.Writer, r *Result) error {
 		}
 		for _, a := range m.Alarms {
 			line += row.Alarms[a.Name] + "\t"
+		}
+		if r.Refresh != nil {
+			if row.Refresh != nil {
+				line += fmt.Sprintf("%d/%d\t", row.Refresh.Old, row.Refresh.New)
+			} else {
+				line += "-\t"
+			}
 		}
 		fmt.Fprintln(tw, line)
 	}
@@ -170,6 +192,10 @@ func WriteText(w io.Writer, r *Result) error {
 	}
 	for _, ev := range r.Events {
 		fmt.Fprintf(b, "  minute %d: %s %d -> %d by %s (alarm %s, metric %.1f)\n", ev.Minute, ev.Kind, ev.CapacityBefore, ev.CapacityAfter, ev.Policy, ev.Alarm, ev.Metric)
+	}
+
+	if rf := r.Refresh; rf != nil {
+		writeRefresh(b, rf)
 	}
 
 	s := r.Summary
@@ -239,4 +265,34 @@ func optMinute(v *int) string {
 		return "never"
 	}
 	return "minute " + strconv.Itoa(*v)
+}
+
+// writeRefresh writes the instance refresh section of the text report.
+func writeRefresh(b *strings.Builder, rf *RefreshReport) {
+	fmt.Fprintf(b, "\nInstance refresh from minute %d\n", rf.StartMinute)
+	for _, st := range rf.Steps {
+		fmt.Fprintf(b, "  minute %d: %s: %s\n", st.Minute, st.Kind, st.Detail)
+	}
+	end := "still in progress when the run ends"
+	if rf.EndMinute != nil {
+		end = fmt.Sprintf("ended at minute %d", *rf.EndMinute)
+	}
+	fmt.Fprintf(b, "  outcome: %s (%s); %d instances launched from the new template\n", rf.Outcome, end, rf.Replaced)
+	fmt.Fprintf(b, "  fewest in service: %d (first at minute %d)\n", rf.MinInService, rf.MinInServiceMinute)
+	for _, a := range rf.Alarms {
+		role := "scaling alarm"
+		if a.Gate {
+			role = "gate alarm"
+		}
+		if a.FirstAlarm == nil {
+			fmt.Fprintf(b, "  %s %s: never in ALARM during the refresh\n", role, a.Name)
+		} else {
+			fmt.Fprintf(b, "  %s %s: in ALARM from minute %d (%d minutes during the refresh)\n", role, a.Name, *a.FirstAlarm, a.AlarmMinutes)
+		}
+	}
+	for _, g := range rf.Gates {
+		if g.Alarm < 0 {
+			fmt.Fprintf(b, "  gate alarm %s: unknown, %s\n", g.Name, g.Why)
+		}
+	}
 }

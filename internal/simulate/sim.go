@@ -25,6 +25,10 @@ type Options struct {
 	// Start is the wall-clock time of minute 0 (scheduled actions run by
 	// it); the zero time means DefaultStart. It must be on a whole minute.
 	Start time.Time
+	// Refresh replays an instance refresh of the group (StartInstanceRefresh
+	// with the group's instance_refresh preferences) from minute RefreshAt.
+	Refresh   bool
+	RefreshAt int
 }
 
 // Result is a run's outcome.
@@ -44,6 +48,8 @@ type Result struct {
 	Events []Event `json:"events"`
 	// Scheduled are the runs of scheduled actions in order.
 	Scheduled []ScheduledRun `json:"scheduled_actions,omitempty"`
+	// Refresh is the replayed instance refresh (Options.RefreshAt).
+	Refresh *RefreshReport `json:"refresh,omitempty"`
 	// Timeline has one row per minute.
 	Timeline []Row `json:"timeline"`
 	// Summary condenses the run.
@@ -92,6 +98,15 @@ type Row struct {
 	RequestsPerTarget *float64 `json:"requests_per_target,omitempty"`
 	// Alarms maps alarm name to state (OK, ALARM, INSUFFICIENT_DATA) during this minute.
 	Alarms map[string]string `json:"alarms"`
+	// Refresh counts instances by launch template from the refresh's start on.
+	Refresh *RowRefresh `json:"refresh,omitempty"`
+}
+
+// RowRefresh is one minute of an instance refresh.
+type RowRefresh struct {
+	// Old and New count instances of the previous and the new launch template.
+	Old int `json:"old"`
+	New int `json:"new"`
 }
 
 // Summary condenses a run.
@@ -134,6 +149,8 @@ type Summary struct {
 type instance struct {
 	serves int // second from which it serves load
 	warm   int // second at which its warm-up ends
+	ready  int // second from which an instance refresh counts it healthy and warmed up
+	gen    int // launch template generation: 0 before an instance refresh, 1 from its template
 }
 
 type datapoint struct {
@@ -161,8 +178,19 @@ func Run(m *Model, p Profile, o Options) (*Result, error) {
 		return nil, fmt.Errorf("start = %s: must be on a whole minute (the simulator steps minutes)", start.Format(time.RFC3339Nano))
 	}
 	res.Start = start.Format(time.RFC3339)
+	var rf *refresher
+	if o.Refresh {
+		if m.Refresh == nil {
+			return nil, fmt.Errorf("--refresh-at %d: stack %s: %s has no instance_refresh block (instance_refresh { strategy = \"Rolling\", preferences { ... } }), so there is no refresh to replay: %w", o.RefreshAt, m.Stack, m.Group.Address, ErrNoInstanceRefresh)
+		}
+		if o.RefreshAt < 0 || o.RefreshAt >= o.Minutes {
+			return nil, fmt.Errorf("refresh at minute %d: must be within 0..%d (the minutes simulated)", o.RefreshAt, o.Minutes-1)
+		}
+		rf = &refresher{rf: m.Refresh, at: o.RefreshAt, rep: &RefreshReport{Preferences: m.Refresh, StartMinute: o.RefreshAt, Steps: []RefreshStep{}, Alarms: []AlarmDuring{}, Gates: m.Refresh.Alarms}}
+		res.Refresh = rf.rep
+	}
 	e := &engine{m: m, res: res, delay: res.LaunchDelay, simpleUntil: math.MinInt, firstServe: -1,
-		start: start, due: scheduleAt(m, start, o.Minutes), min: m.Group.Min, max: m.Group.Max}
+		start: start, due: scheduleAt(m, start, o.Minutes), min: m.Group.Min, max: m.Group.Max, refresh: rf}
 	e.run(p)
 	return res, nil
 }
@@ -183,13 +211,15 @@ type engine struct {
 	start       time.Time     // wall-clock time of minute 0
 	due         map[int][]int // per minute: indexes of the scheduled actions that run
 	min, max    int           // the group's current min_size and max_size
+	refresh     *refresher    // the instance refresh being replayed, or nil
+	gen         int           // the launch template generation new instances get
 }
 
 func (e *engine) run(p Profile) {
 	g := e.m.Group
 	never := math.MinInt32
 	for i := 0; i < g.Desired; i++ {
-		e.insts = append(e.insts, instance{serves: never, warm: never})
+		e.insts = append(e.insts, instance{serves: never, warm: never, ready: never})
 	}
 	e.desired = g.Desired
 	e.res.Timeline = make([]Row, 0, e.res.Minutes)
@@ -221,9 +251,11 @@ func (e *engine) run(p Profile) {
 		}
 		e.runSchedules(minute)
 		e.act(minute)
+		e.refreshStep(minute)
 		e.record(minute, p.Load(minute))
 	}
 	e.summarize()
+	e.summarizeRefresh()
 }
 
 // aggregate is the alarm statistic over minutes [from, to).
@@ -386,7 +418,7 @@ func (e *engine) act(minute int) {
 func (e *engine) resize(target, t, warm int) {
 	if target > e.desired {
 		for i := e.desired; i < target; i++ {
-			e.insts = append(e.insts, instance{serves: t + e.delay, warm: t + warm})
+			e.insts = append(e.insts, instance{serves: t + e.delay, warm: t + warm, ready: t + e.delay, gen: e.gen})
 		}
 	} else {
 		for range e.desired - target {
@@ -555,6 +587,16 @@ func (e *engine) record(minute int, load float64) {
 	e.reporters = append(e.reporters, reporting)
 	for i, a := range e.m.Alarms {
 		row.Alarms[a.Name] = e.state[i]
+	}
+	if e.refresh != nil && minute >= e.refresh.at {
+		row.Refresh = &RowRefresh{}
+		for _, in := range e.insts {
+			if in.gen == 1 {
+				row.Refresh.New++
+			} else {
+				row.Refresh.Old++
+			}
+		}
 	}
 	e.res.Timeline = append(e.res.Timeline, row)
 }
