@@ -152,7 +152,7 @@ func (r *reader) gate(m *Model, name string) GateAlarm {
 		}
 	}
 	if !found {
-		ga.Why = "no aws_cloudwatch_metric_alarm of this stack has that name"
+		ga.Why = "not simulated: no aws_cloudwatch_metric_alarm of this stack has that name"
 		return ga
 	}
 	ga.Address = res.Address()
@@ -172,7 +172,10 @@ func (r *reader) gate(m *Model, name string) GateAlarm {
 	}
 	what := strings.TrimPrefix(ns+" "+metric, " ")
 	if m.Metric != MetricCPU || ns != "AWS/EC2" || metric != "CPUUtilization" {
-		ga.Why = what + " is not simulated: the simulator models the group's load, not the application's errors, health checks or latency (it assumes every new instance is healthy)"
+		ga.Why = "not simulated: its metric " + what + " depends on the application (errors, health checks, latency), and the simulator assumes every new instance is healthy"
+		if m.Metric != MetricCPU && ns == "AWS/EC2" && metric == "CPUUtilization" {
+			ga.Why = "not simulated: a CPU alarm, and the load of this stack is in requests"
+		}
 		return ga
 	}
 	// A CPU alarm on the group that invokes no scaling policy: read it like
@@ -180,7 +183,7 @@ func (r *reader) gate(m *Model, name string) GateAlarm {
 	probe := &reader{stack: r.stack, asg: r.asg}
 	a := probe.alarm(res, m)
 	if len(probe.errs) > 0 {
-		ga.Why = "its shape is not simulated: " + errors.Join(probe.errs...).Error()
+		ga.Why = "not simulated: " + strings.ReplaceAll(errors.Join(probe.errs...).Error(), "\n", "; ")
 		return ga
 	}
 	a.PolicyNames = []string{}

@@ -109,7 +109,7 @@ func WriteText(w io.Writer, r *Result) error {
 		for _, g := range m.Refresh.Alarms {
 			what := "simulated"
 			if g.Alarm < 0 {
-				what = "not simulated: " + g.Why
+				what = g.Why
 			}
 			fmt.Fprintf(tw, "%s\t%s: %s\n", label, g.Name, what)
 			label = ""
@@ -136,11 +136,11 @@ func WriteText(w io.Writer, r *Result) error {
 	if timed {
 		head = "minute\ttime\tmin..max\tload\tdesired\tin service\tpending\t" + col + "\t"
 	}
-	if r.Refresh != nil {
-		head += "old/new\t"
-	}
 	for _, a := range m.Alarms {
 		head += a.Name + "\t"
+	}
+	if r.Refresh != nil {
+		head += "old/new\t"
 	}
 	fmt.Fprintln(tw, head)
 	for _, row := range r.Timeline {
@@ -287,12 +287,19 @@ func writeRefresh(b *strings.Builder, rf *RefreshReport) {
 		if a.FirstAlarm == nil {
 			fmt.Fprintf(b, "  %s %s: never in ALARM during the refresh\n", role, a.Name)
 		} else {
-			fmt.Fprintf(b, "  %s %s: in ALARM from minute %d (%d minutes during the refresh)\n", role, a.Name, *a.FirstAlarm, a.AlarmMinutes)
+			fmt.Fprintf(b, "  %s %s: in ALARM from minute %d (%s during the refresh)\n", role, a.Name, *a.FirstAlarm, plural(a.AlarmMinutes, "minute"))
 		}
 	}
 	for _, g := range rf.Gates {
 		if g.Alarm < 0 {
-			fmt.Fprintf(b, "  gate alarm %s: unknown, %s\n", g.Name, g.Why)
+			fmt.Fprintf(b, "  gate alarm %s: unknown: %s\n", g.Name, g.Why)
 		}
 	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
