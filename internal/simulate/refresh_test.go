@@ -248,7 +248,9 @@ func TestRefreshWarmupAndGates(t *testing.T) {
 				"dimensions":    map[string]any{"AutoScalingGroupName": "${aws_autoscaling_group." + refreshASG + ".name}"},
 				"alarm_actions": []any{"${aws_sns_topic.observability_alarm-topic_B7F37F68.arn}"},
 			}
-			prefs(func(p map[string]any) { p["alarm_specification"] = map[string]any{"alarms": []any{"webtier-prod-cpu-very-high"}} })(r)
+			prefs(func(p map[string]any) {
+				p["alarm_specification"] = map[string]any{"alarms": []any{"webtier-prod-cpu-very-high"}}
+			})(r)
 		}, 120, "group health_check_grace_period", "webtier-prod-cpu-very-high", true, ""},
 		{"gate on a name the stack lacks", prefs(func(p map[string]any) { p["alarm_specification"] = map[string]any{"alarms": []any{"nope"}} }),
 			120, "group health_check_grace_period", "nope", false, "no aws_cloudwatch_metric_alarm of this stack has that name"},
@@ -276,7 +278,9 @@ func TestRefreshWarmupAndGates(t *testing.T) {
 
 func TestFromStackRejectsBadInstanceRefresh(t *testing.T) {
 	type res = map[string]map[string]map[string]any
-	block := func(r res) map[string]any { return r["aws_autoscaling_group"][refreshASG]["instance_refresh"].(map[string]any) }
+	block := func(r res) map[string]any {
+		return r["aws_autoscaling_group"][refreshASG]["instance_refresh"].(map[string]any)
+	}
 	tests := []struct {
 		name string
 		edit func(r res)
