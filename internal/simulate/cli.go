@@ -130,8 +130,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		opts.LaunchDelay = delay.seconds
 	}
 	res, err := Run(model, prof, opts)
-	if errors.Is(err, ErrNoInstanceRefresh) {
-		fmt.Fprintln(stderr, "simulate:", err)
+	if errors.Is(err, ErrNoInstanceRefresh) || errors.Is(err, ErrBadInstanceRefresh) {
+		fmt.Fprintln(stderr, "simulate:", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		return ExitError
 	}
 	if err != nil {

@@ -75,6 +75,8 @@ type Model struct {
 	Schedules []Schedule `json:"schedules,omitempty"`
 	// Refresh is the group's instance_refresh block (nil when absent).
 	Refresh *Refresh `json:"instance_refresh,omitempty"`
+	// refreshErr holds the block's problems, reported when a refresh is replayed.
+	refreshErr error
 	// Ignored lists the alarms that invoke no scaling policy (SNS-only alarms
 	// on ALB metrics, ...), by address.
 	Ignored []string `json:"ignored_alarms"`
@@ -245,7 +247,7 @@ func FromStack(s *tfjson.Stack) (*Model, error) {
 	})
 	// After the sort: the refresh's gate alarms index m.Alarms (and may add
 	// CPU alarms that notify only at its end).
-	m.Refresh = r.refreshBlock(m)
+	r.refresh(m)
 	if len(r.errs) > 0 {
 		return nil, fmt.Errorf("stack %s: %w", s.Name, errors.Join(r.errs...))
 	}

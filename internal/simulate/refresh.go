@@ -22,6 +22,10 @@ const (
 // a group without an instance_refresh block.
 var ErrNoInstanceRefresh = errors.New("the group has no instance_refresh block")
 
+// ErrBadInstanceRefresh is returned (wrapped, with every problem) by Run for
+// Options.Refresh when the instance_refresh block cannot be replayed.
+var ErrBadInstanceRefresh = errors.New("the instance_refresh block cannot be replayed")
+
 // Refresh is the group's instance_refresh block with AWS's defaults filled in.
 type Refresh struct {
 	// Strategy is Rolling (the only one the provider allows).
@@ -54,6 +58,18 @@ type GateAlarm struct {
 	// metric, else -1 and Why says why not.
 	Alarm int    `json:"-"`
 	Why   string `json:"not_modelled,omitempty"`
+}
+
+// refresh reads the group's instance_refresh block into m.Refresh. Its
+// problems do not stop a simulation without a refresh (nor the policy rules
+// that read the model): they are kept and Run reports them all for
+// Options.Refresh.
+func (r *reader) refresh(m *Model) {
+	sub := &reader{stack: r.stack, asg: r.asg}
+	m.Refresh = sub.refreshBlock(m)
+	if len(sub.errs) > 0 {
+		m.refreshErr = errors.Join(sub.errs...)
+	}
 }
 
 // refreshBlock reads aws_autoscaling_group.instance_refresh, or nil when absent.

@@ -87,6 +87,18 @@ func TestInstanceRefresh(t *testing.T) {
 		rows:      []oldNew{{5, 3, 3, 3}, {7, 0, 3, 3}},
 		highFirst: -1,
 	}, {
+		// The README's claim: at load 150, min healthy 100 and max 200 (max
+		// 200 alone is refused: 200 - 90 > 100) give a batch of (3 - 3) +
+		// (6 - 3) = 3, all launched first: 3 always serve at 50%, no alarm.
+		name: "launch before terminate at load 150", edit: func(p map[string]any) {
+			p["min_healthy_percentage"], p["max_healthy_percentage"] = 100, 200
+		}, load: 150, minutes: 16,
+		events:  []ev{},
+		steps:   []step{{5, "start"}, {5, "batch"}, {7, "batch_ready"}, {7, "complete"}},
+		outcome: RefreshSuccessful, end: 7, replaced: 3, minIn: 3, minInAt: 5,
+		rows:      []oldNew{{6, 3, 3, 3}, {7, 0, 3, 3}},
+		highFirst: -1,
+	}, {
 		// Defaults, load 150: 50% on 3 but 75% on the 2 serving during the
 		// first batch (minutes 5, 6) -> the scale-out alarm is in ALARM at 7:
 		// 3 warmed + 1 = 4. That instance (new template, serves at 9) holds
@@ -300,9 +312,18 @@ func TestFromStackRejectsBadInstanceRefresh(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := FromStack(mutateFixture(t, "prod-refresh", tc.edit))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error = %v\nwant one containing %q", err, tc.want)
+			// The scaling model still reads (the policy rules use it); the
+			// problems come when the refresh is replayed.
+			m, err := FromStack(mutateFixture(t, "prod-refresh", tc.edit))
+			if err != nil {
+				t.Fatalf("FromStack: %v; want the block's problems only for a refresh", err)
+			}
+			if _, err := Run(m, loads{90}, Options{Minutes: 10, LaunchDelay: -1}); err != nil {
+				t.Fatalf("Run without a refresh: %v", err)
+			}
+			_, err = Run(m, loads{90}, Options{Minutes: 10, LaunchDelay: -1, Refresh: true, RefreshAt: 2})
+			if !errors.Is(err, ErrBadInstanceRefresh) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v\nwant ErrBadInstanceRefresh containing %q", err, tc.want)
 			}
 			if !strings.Contains(err.Error(), "prod/compute/asg (aws_autoscaling_group."+refreshASG+")") {
 				t.Errorf("error %q does not name the group", err)

@@ -183,6 +183,9 @@ func Run(m *Model, p Profile, o Options) (*Result, error) {
 		if m.Refresh == nil {
 			return nil, fmt.Errorf("--refresh-at %d: stack %s: %s has no instance_refresh block (instance_refresh { strategy = \"Rolling\", preferences { ... } }), so there is no refresh to replay: %w", o.RefreshAt, m.Stack, m.Group.Address, ErrNoInstanceRefresh)
 		}
+		if m.refreshErr != nil {
+			return nil, fmt.Errorf("--refresh-at %d: stack %s: %w: %w", o.RefreshAt, m.Stack, ErrBadInstanceRefresh, m.refreshErr)
+		}
 		if o.RefreshAt < 0 || o.RefreshAt >= o.Minutes {
 			return nil, fmt.Errorf("refresh at minute %d: must be within 0..%d (the minutes simulated)", o.RefreshAt, o.Minutes-1)
 		}
