@@ -1,7 +1,10 @@
 package simulate
 
 import (
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -388,5 +391,53 @@ func TestMainRefresh(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, ExitUsage, tc.want)
 		}
+	}
+}
+
+func TestMainRefreshJSONAndBadBlock(t *testing.T) {
+	// JSON: the refresh of "the dip fires the scale-out alarm" (TestInstanceRefresh).
+	code, stdout, stderr := runMain("--stack", "testdata/stacks/prod-refresh", "--profile", "constant:load=150", "--minutes", "16", "--refresh-at", "5", "--json")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	var got struct {
+		Refresh struct {
+			Outcome      string           `json:"outcome"`
+			End          int              `json:"end_minute"`
+			MinInService int              `json:"min_in_service"`
+			Gates        []map[string]any `json:"alarm_specification"`
+		} `json:"refresh"`
+		Timeline []struct {
+			Refresh *RowRefresh `json:"refresh"`
+		} `json:"timeline"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if r := got.Refresh; r.Outcome != RefreshSuccessful || r.End != 13 || r.MinInService != 2 || len(r.Gates) != 3 {
+		t.Errorf("refresh = %+v, want successful at 13, 2 in service at least, 3 gates", r)
+	}
+	if got.Timeline[4].Refresh != nil || got.Timeline[5].Refresh == nil || *got.Timeline[5].Refresh != (RowRefresh{Old: 2, New: 1}) {
+		t.Errorf("timeline refresh at 4, 5 = %v, %v; want none, then 2 old 1 new", got.Timeline[4].Refresh, got.Timeline[5].Refresh)
+	}
+	// A bad block: exit 1 with the problem, while a run without --refresh-at works.
+	dir := filepath.Join(t.TempDir(), "prod")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", "stacks", "prod-refresh", "cdk.tf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(b), `"strategy": "Rolling"`, `"strategy": "Replace"`, 1)
+	if err := os.WriteFile(filepath.Join(dir, "cdk.tf.json"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runMain("--stack", dir, "--profile", "constant:load=90", "--minutes", "10"); code != ExitOK {
+		t.Errorf("without --refresh-at: exit %d (%s), want 0", code, stderr)
+	}
+	code, _, stderr = runMain("--stack", dir, "--profile", "constant:load=90", "--minutes", "10", "--refresh-at", "2")
+	if code != ExitError || !strings.Contains(stderr, `instance_refresh.strategy = "Replace": allowed is Rolling`) {
+		t.Errorf("exit %d, stderr %q; want %d naming the strategy", code, stderr, ExitError)
 	}
 }
