@@ -91,8 +91,12 @@ func title(r *Result) string {
 	t := fmt.Sprintf("stack %s: %s", r.Model.Stack, r.Profile)
 	switch {
 	case s.FirstScaleOut != nil && s.TimeToFirstScaleOut != nil && s.ScaleOutThreshold != nil:
-		t += fmt.Sprintf("\nfirst scale-out at minute %d, %d min after CPU went above %s%%; peak %d desired (minute %d), %d serving from minute %d",
-			*s.FirstScaleOut, *s.TimeToFirstScaleOut, num(*s.ScaleOutThreshold), s.PeakCapacity, s.PeakCapacityMinute, s.PeakInService, s.PeakInServiceMinute)
+		pct := "%"
+		if r.Model.Metric == MetricRequests {
+			pct = ""
+		}
+		t += fmt.Sprintf("\nfirst scale-out at minute %d, %d min after %s went above %s%s; peak %d desired (minute %d), %d serving from minute %d",
+			*s.FirstScaleOut, *s.TimeToFirstScaleOut, metricWord(r.Model), num(*s.ScaleOutThreshold), pct, s.PeakCapacity, s.PeakCapacityMinute, s.PeakInService, s.PeakInServiceMinute)
 	case s.FirstScaleOut != nil:
 		t += fmt.Sprintf("\nfirst scale-out at minute %d; peak %d instances (minute %d)", *s.FirstScaleOut, s.PeakCapacity, s.PeakCapacityMinute)
 	default:
@@ -139,23 +143,42 @@ func stepTicks(step, lo, hi float64) plot.ConstantTicks {
 func cpuPlot(r *Result) (*plot.Plot, error) {
 	p := newPlot(r)
 	p.Title.Text = title(r)
-	p.Y.Label.Text = "CPU per serving instance (%)"
-	// Room above 100% for the legend.
-	p.Y.Min, p.Y.Max = 0, 140
-	p.Y.Tick.Marker = stepTicks(10, 0, 100)
+	m := r.Model
+	unit, name := "%", "CPU"
+	if m.Metric == MetricRequests {
+		// Room above the highest value or threshold for the legend.
+		unit, name = "", "requests per target"
+		p.Y.Label.Text = "requests per serving target per minute"
+		top := 0.0
+		for _, row := range r.Timeline {
+			if v := row.Value(); v != nil {
+				top = max(top, *v)
+			}
+		}
+		for _, a := range m.Alarms {
+			top = max(top, a.Threshold)
+		}
+		top = math.Max(1, math.Ceil(top))
+		p.Y.Min, p.Y.Max = 0, top*1.4
+		p.Y.Tick.Marker = stepTicks(niceStep(top/10), 0, top)
+	} else {
+		p.Y.Label.Text = "CPU per serving instance (%)"
+		// Room above 100% for the legend.
+		p.Y.Min, p.Y.Max = 0, 140
+		p.Y.Tick.Marker = stepTicks(10, 0, 100)
+	}
 	p.Add(plotter.NewGrid())
 	cpu, err := stepLine(stepXY(r, func(row Row) (float64, bool) {
-		if row.CPU == nil {
-			return 0, false
+		if v := row.Value(); v != nil {
+			return *v, true
 		}
-		return *row.CPU, true
+		return 0, false
 	}), colCPU, vg.Points(2), nil)
 	if err != nil {
 		return nil, err
 	}
 	p.Add(cpu)
-	p.Legend.Add("CPU", cpu)
-	m := r.Model
+	p.Legend.Add(name, cpu)
 	for _, th := range []struct {
 		idx   int
 		col   color.Color
@@ -170,11 +193,35 @@ func cpuPlot(r *Result) (*plot.Plot, error) {
 			return nil, err
 		}
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s threshold %s%% (%s)", th.label, num(a.Threshold), a.Name), l)
+		p.Legend.Add(fmt.Sprintf("%s threshold %s%s (%s)", th.label, num(a.Threshold), unit, a.Name), l)
 	}
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), vg.Points(-4)
 	return p, nil
+}
+
+// changed reports whether a row value differs between minutes.
+func changed(r *Result, v func(Row) int) bool {
+	for _, row := range r.Timeline {
+		if v(row) != v(r.Timeline[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// demandUnit is the load one instance carries for the demand line: 100 (% CPU
+// of one instance), or with a request-count load the target value of the
+// request-count policy (instances needed to meet the target).
+func demandUnit(m *Model) (float64, string) {
+	if m.Metric == MetricRequests {
+		for _, p := range m.Policies {
+			if p.Metric == MetricRequests && p.TargetValue > 0 {
+				return p.TargetValue, "demand (load / target " + num(p.TargetValue) + ")"
+			}
+		}
+	}
+	return 100, "demand (load / 100)"
 }
 
 func capacityPlot(r *Result) (*plot.Plot, error) {
@@ -182,15 +229,16 @@ func capacityPlot(r *Result) (*plot.Plot, error) {
 	p.X.Label.Text = "minute"
 	p.Y.Label.Text = "instances"
 	g := r.Model.Group
+	per, demandLabel := demandUnit(r.Model)
 	top := float64(g.Max)
 	for _, row := range r.Timeline {
-		top = max(top, row.Load/100)
+		top = max(top, row.Load/per, float64(row.MaxSize))
 	}
 	// Room above the data for the legend.
 	p.Y.Min, p.Y.Max = 0, math.Ceil(top)*1.6+1
 	p.Y.Tick.Marker = stepTicks(niceStep(math.Ceil(top)/10), 0, math.Ceil(top))
 	p.Add(plotter.NewGrid())
-	demand, err := stepLine(stepXY(r, func(row Row) (float64, bool) { return row.Load / 100, true }), colDemand, vg.Points(1.2), dotted)
+	demand, err := stepLine(stepXY(r, func(row Row) (float64, bool) { return row.Load / per, true }), colDemand, vg.Points(1.2), dotted)
 	if err != nil {
 		return nil, err
 	}
@@ -203,14 +251,20 @@ func capacityPlot(r *Result) (*plot.Plot, error) {
 		return nil, err
 	}
 	maxLine, err := hline(r, float64(g.Max), colLimit, dotted)
+	maxLabel := fmt.Sprintf("max_size %d", g.Max)
+	if changed(r, func(row Row) int { return row.MaxSize }) {
+		// Scheduled actions moved max_size: draw it minute by minute.
+		maxLine, err = stepLine(stepXY(r, func(row Row) (float64, bool) { return float64(row.MaxSize), true }), colLimit, vg.Points(1.2), dotted)
+		maxLabel = "max_size (scheduled)"
+	}
 	if err != nil {
 		return nil, err
 	}
 	p.Add(demand, maxLine, desired, service)
 	p.Legend.Add("desired capacity", desired)
 	p.Legend.Add("in service", service)
-	p.Legend.Add("demand (load / 100)", demand)
-	p.Legend.Add(fmt.Sprintf("max_size %d", g.Max), maxLine)
+	p.Legend.Add(demandLabel, demand)
+	p.Legend.Add(maxLabel, maxLine)
 	if len(r.Events) > 0 {
 		var pts plotter.XYs
 		for _, ev := range r.Events {

@@ -20,13 +20,16 @@ const (
 	ExitUsage = 2 // bad flags
 )
 
-const usage = `Usage: go run ./cmd/simulate --stack DIR --profile SPEC [--minutes N] [--launch-delay D] [--json] [--svg FILE]
+const usage = `Usage: go run ./cmd/simulate --stack DIR --profile SPEC [--minutes N] [--launch-delay D] [--start TIME] [--refresh-at MINUTE] [--json] [--svg FILE]
 
 Simulates what the Auto Scaling Group, the CloudWatch alarms and the scaling
 policies of a synthesized stack (cdktf.out/stacks/<env>) do when the load changes.
 
 Load is total CPU demand in percent of one instance (250 = two and a half
 instances fully busy); each serving instance runs at min(100, load / in service).
+When the group scales by ALBRequestCountPerTarget target tracking, load is
+requests per minute to its target group instead, and each serving target
+gets load / in service requests a minute.
 
 Profiles (minutes are whole, loads >= 0):
   step:from=A,to=B,at=M              A before minute M, B from then on
@@ -37,6 +40,16 @@ Profiles (minutes are whole, loads >= 0):
   constant:load=A
   FILE                               CSV of minute,load lines; each load holds
                                      until the next line; the first minute is 0
+
+Scheduled actions (aws_autoscaling_schedule) run by the simulated clock:
+minute 0 is --start (default ` + DefaultStart + `, a Monday).
+
+--refresh-at M starts an instance refresh at minute M with the group's
+instance_refresh preferences (AWS's defaults where absent: min healthy 90%,
+max healthy 100%, warm-up = default_instance_warmup or the grace period) and
+shows in-service capacity while it replaces the instances, whether the
+scaling alarms fire, and whether the alarm_specification's alarms would
+fail it (alarms on metrics the simulator does not model are named as such).
 
 Flags:
 `
@@ -57,6 +70,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&delay, "launch-delay", "time from launch until an instance serves load, `D` as 90s, 2m or seconds (default: the group's health_check_grace_period)")
 	asJSON := fs.Bool("json", false, "print one JSON object (model, events, timeline, summary) instead of text")
 	svg := fs.String("svg", "", "also draw capacity, CPU and thresholds over time into `FILE` (SVG)")
+	refreshAt := fs.Int("refresh-at", -1, "start an instance refresh at `MINUTE` (needs the group's instance_refresh block)")
+	startFlag := fs.String("start", DefaultStart, "wall-clock `TIME` of minute 0 for scheduled actions, RFC 3339 on a whole minute")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
@@ -72,6 +87,18 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	if *minutes < 1 || *minutes > MaxMinutes {
 		problems = append(problems, fmt.Sprintf("--minutes = %d: must be within 1..%d", *minutes, MaxMinutes))
+	}
+	start, err := time.Parse(time.RFC3339, *startFlag)
+	switch {
+	case err != nil:
+		problems = append(problems, fmt.Sprintf("--start = %q: must be an RFC 3339 time such as %s", *startFlag, DefaultStart))
+	case start.Second() != 0 || start.Nanosecond() != 0:
+		problems = append(problems, fmt.Sprintf("--start = %q: must be on a whole minute (the simulator steps minutes)", *startFlag))
+	}
+	refreshSet := false
+	fs.Visit(func(f *flag.Flag) { refreshSet = refreshSet || f.Name == "refresh-at" })
+	if refreshSet && (*refreshAt < 0 || *refreshAt >= *minutes) {
+		problems = append(problems, fmt.Sprintf("--refresh-at = %d: must be within 0..%d (a minute of the run)", *refreshAt, *minutes-1))
 	}
 	if fs.NArg() > 0 {
 		problems = append(problems, fmt.Sprintf("unexpected arguments %q", fs.Args()))
@@ -98,11 +125,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "simulate:", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		return ExitError
 	}
-	opts := Options{Minutes: *minutes, LaunchDelay: -1}
+	opts := Options{Minutes: *minutes, LaunchDelay: -1, Start: start, Refresh: refreshSet, RefreshAt: *refreshAt}
 	if delay.set {
 		opts.LaunchDelay = delay.seconds
 	}
 	res, err := Run(model, prof, opts)
+	if errors.Is(err, ErrNoInstanceRefresh) || errors.Is(err, ErrBadInstanceRefresh) {
+		fmt.Fprintln(stderr, "simulate:", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		return ExitError
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "simulate:", err)
 		return ExitUsage

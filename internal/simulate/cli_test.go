@@ -163,3 +163,12 @@ func TestMainErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestHelpNamesTheLoadUnits(t *testing.T) {
+	_, _, stderr := runMain("-h")
+	for _, want := range []string{"percent of one instance", "ALBRequestCountPerTarget", "requests per minute"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("help does not mention %q:\n%s", want, stderr)
+		}
+	}
+}

@@ -53,6 +53,50 @@
 //     when the metric has stayed well below the target.
 //     https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
 //
+// Request-count target tracking (ALBRequestCountPerTarget):
+//   - The metric is the target group's requests per target per minute; the
+//     load profile is then requests per minute and each serving target gets
+//     load / in service (not capped, unlike CPU). The policy runs through the
+//     same target-tracking code as CPU; AWS's alarms use statistic Sum over
+//     one minute. resource_label must name a target group of the group.
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
+//     https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html
+//
+// Scheduled actions (aws_autoscaling_schedule):
+//   - Recurrence is five-field Unix cron read in time_zone (default UTC),
+//     bounded by start_time/end_time; without recurrence the action runs
+//     once at start_time. At its minute it sets min_size, max_size and
+//     desired_capacity (-1 or absent: unchanged; an unchanged desired is
+//     kept within the new limits) before the dynamic policies act; an action
+//     whose sizes contradict the group's fails and changes nothing. The clock
+//     starts at Options.Start (DefaultStart).
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scheduled-scaling.html
+//
+// Instance refresh (instance_refresh, strategy Rolling):
+//   - Defaults: min healthy 90%, max healthy 100%, warm-up = the group's
+//     default_instance_warmup, else its health_check_grace_period; a
+//     checkpoint delay of 3600 s when checkpoints are given.
+//     https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html
+//   - Batches: max(1, (desired - ceil(desired x min%)) + (floor(desired x
+//     max%) - desired)) instances at a time; up to floor(desired x max%) -
+//     desired of them launch before old ones are terminated, the rest replace
+//     old instances terminated at once. The next batch starts when every
+//     instance of the new template serves and its warm-up since launch has
+//     passed. Checkpoints pause once ceil(desired x p%) instances are new; a
+//     last checkpoint below 100 ends the refresh there.
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-overview.html
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-adding-checkpoints-instance-refresh.html
+//   - Scaling goes on during a refresh; instances launched after it starts
+//     use the new template. The simulated launch template always differs from
+//     the running one, so skip_matching skips nothing.
+//   - A modelled alarm of the alarm_specification in ALARM fails the refresh;
+//     with auto_rollback the new-template instances are replaced from the
+//     previous one with the same preferences and no checkpoints (no gate).
+//     Alarms on metrics the simulator does not model (ALB errors, unhealthy
+//     hosts, latency) are reported as not simulated: it assumes healthy
+//     instances, so it cannot say whether they would fire.
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html
+//
 // # Simplifications (also stated by the CLI's README text)
 //
 //   - One-minute steps: delays and warm-ups round up to whole minutes, and a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -39,5 +40,59 @@ func TestReadmeChartIsCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("docs/simulate/prod-step.svg is stale: rerun\n  go run ./cmd/simulate --stack cdktf.out/stacks/prod --profile step:from=90,to=900,at=10 --minutes 40 --svg docs/simulate/prod-step.svg")
+	}
+}
+
+// TestReadmeExamplesAreCurrent runs every README example whose command
+// simulates a fixture under internal/simulate/testdata and checks that each
+// output line the README shows below the command (indented like it) is a
+// line of the command's output.
+func TestReadmeExamplesAreCurrent(t *testing.T) {
+	root := filepath.Join("..", "..")
+	b, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prefix = "    go run ./cmd/simulate --stack internal/simulate/testdata/stacks/"
+	lines := strings.Split(string(b), "\n")
+	found := 0
+	for i := 0; i < len(lines); i++ {
+		if !strings.HasPrefix(lines[i], prefix) {
+			continue
+		}
+		found++
+		cmd := strings.TrimSpace(lines[i])
+		args := strings.Fields(strings.TrimPrefix(cmd, "go run ./cmd/simulate"))
+		for j, a := range args {
+			if strings.HasPrefix(a, "internal/simulate/") {
+				args[j] = strings.TrimPrefix(a, "internal/simulate/")
+			}
+		}
+		var want []string
+		for i+1 < len(lines) && strings.HasPrefix(lines[i+1], "    ") {
+			i++
+			want = append(want, strings.TrimPrefix(lines[i], "    "))
+		}
+		if len(want) == 0 {
+			t.Errorf("README example %q shows no output lines", cmd)
+			continue
+		}
+		var out, errOut bytes.Buffer
+		if code := Main(args, &out, &errOut); code != 0 {
+			t.Errorf("%s: exit %d: %s", cmd, code, errOut.String())
+			continue
+		}
+		got := map[string]bool{}
+		for _, l := range strings.Split(out.String(), "\n") {
+			got[l] = true
+		}
+		for _, w := range want {
+			if !got[w] {
+				t.Errorf("%s: the README shows %q, which the output does not have:\n%s", cmd, w, out.String())
+			}
+		}
+	}
+	if found < 3 {
+		t.Errorf("found %d README examples on the fixtures, want the 3 (request count, schedules, refresh)", found)
 	}
 }

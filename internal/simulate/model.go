@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,6 +25,13 @@ const (
 	ChangeInCapacity        = "ChangeInCapacity"
 	ExactCapacity           = "ExactCapacity"
 	PercentChangeInCapacity = "PercentChangeInCapacity"
+)
+
+// Metrics the simulated load drives: the group's average CPU, or the
+// requests each target of the group's target group receives per minute.
+const (
+	MetricCPU      = "CPUUtilization"
+	MetricRequests = "ALBRequestCountPerTarget"
 )
 
 // Alarm states.
@@ -52,6 +60,10 @@ var ErrNoAutoScalingGroup = errors.New("there is no Auto Scaling Group to simula
 type Model struct {
 	// Stack is the stack's name (the environment).
 	Stack string `json:"stack"`
+	// Metric is what the load profile is in: MetricCPU (percent of one
+	// instance) or MetricRequests (requests per minute to the target group,
+	// when the group scales by ALBRequestCountPerTarget target tracking).
+	Metric string `json:"metric"`
 	// Group is the Auto Scaling Group.
 	Group Group `json:"group"`
 	// Alarms are the alarms whose actions invoke the group's scaling policies,
@@ -59,6 +71,12 @@ type Model struct {
 	Alarms []Alarm `json:"alarms"`
 	// Policies are the group's scaling policies.
 	Policies []Policy `json:"policies"`
+	// Schedules are the group's scheduled actions, by name.
+	Schedules []Schedule `json:"schedules,omitempty"`
+	// Refresh is the group's instance_refresh block (nil when absent).
+	Refresh *Refresh `json:"instance_refresh,omitempty"`
+	// refreshErr holds the block's problems, reported when a refresh is replayed.
+	refreshErr error
 	// Ignored lists the alarms that invoke no scaling policy (SNS-only alarms
 	// on ALB metrics, ...), by address.
 	Ignored []string `json:"ignored_alarms"`
@@ -91,7 +109,8 @@ type Group struct {
 	DetailedMonitoring bool `json:"detailed_monitoring"`
 }
 
-// Alarm is one CloudWatch metric alarm on the group's CPU that invokes scaling policies.
+// Alarm is one CloudWatch metric alarm on the group's CPU that invokes
+// scaling policies, or one alarm AWS creates for a target-tracking policy.
 type Alarm struct {
 	// Address is the Terraform address ("" for a target-tracking alarm).
 	Address string `json:"address,omitempty"`
@@ -99,7 +118,10 @@ type Alarm struct {
 	Name string `json:"name"`
 	// Managed is true for the alarms AWS creates for a target-tracking policy.
 	Managed bool `json:"managed,omitempty"`
-	// Statistic is Average, Maximum or Minimum.
+	// Metric is MetricCPU or MetricRequests (managed alarms of a
+	// request-count target-tracking policy).
+	Metric string `json:"metric"`
+	// Statistic is Average, Maximum or Minimum (Sum for request counts).
 	Statistic string `json:"statistic"`
 	// Period in seconds (a multiple of 60).
 	Period int `json:"period"`
@@ -139,8 +161,13 @@ type Policy struct {
 	// Warmup of a step or target-tracking policy in seconds, and where it came from.
 	Warmup       int    `json:"warmup"`
 	WarmupSource string `json:"warmup_source"`
-	// TargetValue of a target-tracking policy.
+	// TargetValue of a target-tracking policy: CPU percent, or requests per
+	// target per minute.
 	TargetValue float64 `json:"target_value,omitempty"`
+	// Metric of a target-tracking policy: MetricCPU or MetricRequests.
+	Metric string `json:"metric,omitempty"`
+	// ResourceLabel of a request-count policy, as written in the JSON.
+	ResourceLabel string `json:"resource_label,omitempty"`
 	// DisableScaleIn of a target-tracking policy.
 	DisableScaleIn bool `json:"disable_scale_in,omitempty"`
 }
@@ -204,11 +231,13 @@ func FromStack(s *tfjson.Stack) (*Model, error) {
 		}
 		return nil, fmt.Errorf("stack %s has %d aws_autoscaling_group resources (%s); the simulator handles one group per stack", s.Name, len(groups), strings.Join(names, ", "))
 	}
-	r := &reader{stack: s}
-	m := &Model{Stack: s.Name, Ignored: []string{}}
+	r := &reader{stack: s, asg: groups[0]}
+	m := &Model{Stack: s.Name, Metric: MetricCPU, Ignored: []string{}}
 	m.Group = r.group(groups[0])
+	r.schedules(m)
 	r.policies(m)
 	r.alarms(m)
+	r.oneMetric(m)
 	// Scale-out (high) alarms first, then by name: the order of report columns.
 	sort.SliceStable(m.Alarms, func(i, j int) bool {
 		if hi, hj := above(m.Alarms[i].Operator), above(m.Alarms[j].Operator); hi != hj {
@@ -216,6 +245,9 @@ func FromStack(s *tfjson.Stack) (*Model, error) {
 		}
 		return m.Alarms[i].Name < m.Alarms[j].Name
 	})
+	// After the sort: the refresh's gate alarms index m.Alarms (and may add
+	// CPU alarms that notify only at its end).
+	r.refresh(m)
 	if len(r.errs) > 0 {
 		return nil, fmt.Errorf("stack %s: %w", s.Name, errors.Join(r.errs...))
 	}
@@ -224,6 +256,7 @@ func FromStack(s *tfjson.Stack) (*Model, error) {
 
 type reader struct {
 	stack *tfjson.Stack
+	asg   tfjson.Resource
 	errs  []error
 }
 
@@ -524,22 +557,103 @@ func (r *reader) simplePolicy(res tfjson.Resource, p *Policy, g Group) {
 func (r *reader) targetTracking(res tfjson.Resource, p *Policy, g Group) {
 	r.warmup(res, p, g)
 	if _, ok := res.Get("target_tracking_configuration", "customized_metric_specification"); ok {
-		r.fail(res, "target_tracking_configuration.customized_metric_specification: the simulator supports only predefined_metric_type ASGAverageCPUUtilization")
+		r.fail(res, "target_tracking_configuration.customized_metric_specification: the simulator supports only predefined_metric_type ASGAverageCPUUtilization or ALBRequestCountPerTarget")
 		return
 	}
 	mt, _ := r.str(res, "target_tracking_configuration", "predefined_metric_specification", "predefined_metric_type")
-	if mt != "ASGAverageCPUUtilization" {
-		r.fail(res, "target_tracking_configuration.predefined_metric_specification.predefined_metric_type = %q: the simulator supports only ASGAverageCPUUtilization", mt)
+	switch mt {
+	case "ASGAverageCPUUtilization":
+		p.Metric = MetricCPU
+	case MetricRequests:
+		p.Metric = MetricRequests
+		r.resourceLabel(res, p, g)
+	default:
+		r.fail(res, "target_tracking_configuration.predefined_metric_specification.predefined_metric_type = %q: the simulator supports only ASGAverageCPUUtilization and ALBRequestCountPerTarget", mt)
 	}
 	tv, ok := r.number(res, "target_tracking_configuration", "target_value")
 	switch {
 	case !ok:
 		r.fail(res, "target_tracking_configuration.target_value is missing")
-	case tv <= 0 || tv > 100:
+	case p.Metric == MetricCPU && (tv <= 0 || tv > 100):
 		r.fail(res, "target_tracking_configuration.target_value = %g: a CPU target must be in (0, 100]", tv)
+	case tv <= 0:
+		r.fail(res, "target_tracking_configuration.target_value = %g: a request-count target (requests per target per minute) must be > 0", tv)
 	}
 	p.TargetValue = tv
 	p.DisableScaleIn, _ = r.boolean(res, "target_tracking_configuration", "disable_scale_in")
+}
+
+// labelRE is a literal ALBRequestCountPerTarget resource label:
+// app/<load-balancer-name>/<id>/targetgroup/<target-group-name>/<id>.
+var labelRE = regexp.MustCompile(`^app/[^/]+/[^/]+/targetgroup/[^/]+/[^/]+$`)
+
+// resourceLabel checks an ALBRequestCountPerTarget policy's resource_label:
+// it names a load balancer and a target group the group registers with, so
+// the metric counts the requests this group serves.
+// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html
+func (r *reader) resourceLabel(res tfjson.Resource, p *Policy, g Group) {
+	path := []any{"target_tracking_configuration", "predefined_metric_specification", "resource_label"}
+	label, ok := r.str(res, path...)
+	if !ok || label == "" {
+		r.fail(res, "%s is missing: ALBRequestCountPerTarget needs app/<load-balancer>/<id>/targetgroup/<target-group>/<id> (the ALB's and the target group's arn_suffix)", joinPath(path))
+		return
+	}
+	p.ResourceLabel = label
+	refs := tfjson.Refs(label)
+	if len(refs) == 0 {
+		if !labelRE.MatchString(label) {
+			r.fail(res, "%s = %q: allowed is app/<load-balancer>/<id>/targetgroup/<target-group>/<id>", joinPath(path), label)
+		}
+		return
+	}
+	var lb, tg string
+	for _, ref := range refs {
+		switch {
+		case strings.HasPrefix(ref.Address, "aws_lb.") || strings.HasPrefix(ref.Address, "aws_alb."):
+			lb = ref.Address
+		case strings.HasPrefix(ref.Address, "aws_lb_target_group.") || strings.HasPrefix(ref.Address, "aws_alb_target_group."):
+			tg = ref.Address
+		}
+	}
+	if lb == "" || tg == "" {
+		r.fail(res, "%s = %q: must reference a load balancer's and a target group's arn_suffix (app/.../targetgroup/...)", joinPath(path), label)
+		return
+	}
+	for _, ref := range tfjson.Refs(r.asg.Attrs["target_group_arns"]) {
+		if ref.Address == tg {
+			return
+		}
+	}
+	r.fail(res, "%s = %q: target group %s is not in %s's target_group_arns, so its request count is not this group's load", joinPath(path), label, tg, g.Address)
+}
+
+// oneMetric settles what the load is in: requests per minute when a policy
+// tracks ALBRequestCountPerTarget, else CPU. The two cannot be mixed: a CPU
+// alarm or policy next to a request-count policy would need a conversion
+// between requests and CPU that the stack does not state.
+func (r *reader) oneMetric(m *Model) {
+	var req, cpu []string
+	for _, p := range m.Policies {
+		switch {
+		case p.Metric == MetricRequests:
+			req = append(req, p.Address)
+		case p.Type == TargetTrackingScaling:
+			cpu = append(cpu, p.Address+" (ASGAverageCPUUtilization)")
+		}
+	}
+	for _, a := range m.Alarms {
+		if !a.Managed {
+			cpu = append(cpu, a.Address+" (CPUUtilization)")
+		}
+	}
+	if len(req) == 0 {
+		return
+	}
+	m.Metric = MetricRequests
+	if len(cpu) > 0 {
+		r.errs = append(r.errs, fmt.Errorf("%s scales on ALBRequestCountPerTarget but %s scales on CPU: the simulated load is either requests per minute or CPU, not both; simulate a stack with one kind of scaling signal",
+			strings.Join(req, ", "), strings.Join(cpu, ", ")))
+	}
 }
 
 var operators = map[string]bool{
@@ -592,8 +706,12 @@ func (r *reader) alarms(m *Model) {
 	}
 	for i, p := range m.Policies {
 		if p.Type == TargetTrackingScaling {
+			stat := "Average"
+			if p.Metric == MetricRequests {
+				stat = "Sum" // requests per target in the minute
+			}
 			hi := Alarm{
-				Name: p.Name + "-AlarmHigh", Managed: true, Statistic: "Average", Period: 60,
+				Name: p.Name + "-AlarmHigh", Managed: true, Metric: p.Metric, Statistic: stat, Period: 60,
 				Operator: "GreaterThanThreshold", Threshold: p.TargetValue,
 				EvaluationPeriods: targetTrackingHighPoints, DatapointsToAlarm: targetTrackingHighPoints,
 				TreatMissingData: "missing", Policies: []int{i}, PolicyNames: []string{p.Name},
@@ -617,7 +735,7 @@ func (r *reader) alarms(m *Model) {
 }
 
 func (r *reader) alarm(res tfjson.Resource, m *Model) Alarm {
-	a := Alarm{Address: res.Address(), TreatMissingData: "missing"}
+	a := Alarm{Address: res.Address(), Metric: MetricCPU, TreatMissingData: "missing"}
 	a.Name, _ = r.str(res, "alarm_name")
 	if a.Name == "" {
 		a.Name = res.Name

@@ -121,7 +121,13 @@ func TestFromStackWithoutAutoScalingGroup(t *testing.T) {
 // mutate loads the prod fixture as JSON, lets edit change it and parses it back.
 func mutate(t *testing.T, edit func(res map[string]map[string]map[string]any)) *tfjson.Stack {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "stacks", "prod", tfjson.FileName))
+	return mutateFixture(t, "prod", edit)
+}
+
+// mutateFixture loads a fixture as JSON, lets edit change it and parses it back.
+func mutateFixture(t *testing.T, fixture string, edit func(res map[string]map[string]map[string]any)) *tfjson.Stack {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "stacks", fixture, tfjson.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}

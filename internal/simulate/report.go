@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // WriteJSON writes the result as one indented JSON object with the keys
@@ -30,8 +31,12 @@ func (a Alarm) Describe() string {
 	if a.Managed {
 		managed = ", created by AWS for target tracking"
 	}
-	return fmt.Sprintf("%s CPUUtilization %s %s for %d of %d periods of %ds (missing data: %s%s)",
-		a.Statistic, sym, num(a.Threshold), a.DatapointsToAlarm, a.EvaluationPeriods, a.Period, a.TreatMissingData, managed)
+	metric := a.Metric
+	if metric == "" {
+		metric = MetricCPU
+	}
+	return fmt.Sprintf("%s %s %s %s for %d of %d periods of %ds (missing data: %s%s)",
+		a.Statistic, metric, sym, num(a.Threshold), a.DatapointsToAlarm, a.EvaluationPeriods, a.Period, a.TreatMissingData, managed)
 }
 
 // Describe renders a policy, e.g.
@@ -42,6 +47,9 @@ func (p Policy) Describe() string {
 		in := ""
 		if p.DisableScaleIn {
 			in = ", scale-in disabled"
+		}
+		if p.Metric == MetricRequests {
+			return fmt.Sprintf("TargetTrackingScaling, ALBRequestCountPerTarget target %s requests per target per minute%s, warm-up %ds (%s)", num(p.TargetValue), in, p.Warmup, p.WarmupSource)
 		}
 		return fmt.Sprintf("TargetTrackingScaling, average CPU target %s%s, warm-up %ds (%s)", num(p.TargetValue), in, p.Warmup, p.WarmupSource)
 	case SimpleScaling:
@@ -72,7 +80,11 @@ func WriteText(w io.Writer, r *Result) error {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  group\t%s (%s): min %d, max %d, desired %d\n", name, g.Address, g.Min, g.Max, g.Desired)
 	fmt.Fprintf(tw, "  launch\tan instance serves %ds after launch (%s); a removed one drains for %ds (deregistration_delay)\n", r.LaunchDelay, r.LaunchDelaySource, g.DeregistrationDelay)
-	fmt.Fprintf(tw, "  profile\t%s for %d minutes\n", r.Profile, r.Minutes)
+	unit := "load in percent of one instance's CPU"
+	if m.Metric == MetricRequests {
+		unit = "load in requests per minute to the target group"
+	}
+	fmt.Fprintf(tw, "  profile\t%s for %d minutes (%s)\n", r.Profile, r.Minutes, unit)
 	label := "  alarms"
 	for _, a := range m.Alarms {
 		fmt.Fprintf(tw, "%s\t%s: %s -> %s\n", label, a.Name, a.Describe(), strings.Join(a.PolicyNames, ", "))
@@ -82,6 +94,26 @@ func WriteText(w io.Writer, r *Result) error {
 	for _, p := range m.Policies {
 		fmt.Fprintf(tw, "%s\t%s: %s\n", label, p.Name, p.Describe())
 		label = ""
+	}
+	label = "  schedules"
+	for _, sc := range m.Schedules {
+		fmt.Fprintf(tw, "%s\t%s: %s\n", label, sc.Name, sc.Describe())
+		label = ""
+	}
+	if len(m.Schedules) > 0 {
+		fmt.Fprintf(tw, "  clock\tminute 0 is %s\n", r.Start)
+	}
+	if m.Refresh != nil {
+		fmt.Fprintf(tw, "  refresh\t%s\n", m.Refresh.Describe())
+		label = "  refresh gates"
+		for _, g := range m.Refresh.Alarms {
+			what := "simulated"
+			if g.Alarm < 0 {
+				what = g.Why
+			}
+			fmt.Fprintf(tw, "%s\t%s: %s\n", label, g.Name, what)
+			label = ""
+		}
 	}
 	if len(m.Ignored) > 0 {
 		fmt.Fprintf(tw, "  ignored\t%d alarms that invoke no scaling policy\n", len(m.Ignored))
@@ -95,19 +127,44 @@ func WriteText(w io.Writer, r *Result) error {
 
 	b.WriteString("\nTimeline (alarm states during the minute; capacity after its scaling activity)\n")
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "minute\tload\tdesired\tin service\tpending\tcpu %\t"
+	col := "cpu %"
+	if m.Metric == MetricRequests {
+		col = "req/target"
+	}
+	head := "minute\tload\tdesired\tin service\tpending\t" + col + "\t"
+	timed := len(m.Schedules) > 0
+	if timed {
+		head = "minute\ttime\tmin..max\tload\tdesired\tin service\tpending\t" + col + "\t"
+	}
 	for _, a := range m.Alarms {
 		head += a.Name + "\t"
+	}
+	if r.Refresh != nil {
+		head += "old/new\t"
 	}
 	fmt.Fprintln(tw, head)
 	for _, row := range r.Timeline {
 		cpu := "-"
-		if row.CPU != nil {
-			cpu = strconv.FormatFloat(*row.CPU, 'f', 1, 64)
+		if v := row.Value(); v != nil {
+			cpu = strconv.FormatFloat(*v, 'f', 1, 64)
 		}
 		line := fmt.Sprintf("%d\t%s\t%d\t%d\t%d\t%s\t", row.Minute, strconv.FormatFloat(row.Load, 'f', 1, 64), row.Desired, row.InService, row.Pending, cpu)
+		if timed {
+			clock := row.Time
+			if t, err := time.Parse(time.RFC3339, row.Time); err == nil {
+				clock = t.Format("Mon 15:04")
+			}
+			line = fmt.Sprintf("%d\t%s\t%d..%d\t%s\t%d\t%d\t%d\t%s\t", row.Minute, clock, row.MinSize, row.MaxSize, strconv.FormatFloat(row.Load, 'f', 1, 64), row.Desired, row.InService, row.Pending, cpu)
+		}
 		for _, a := range m.Alarms {
 			line += row.Alarms[a.Name] + "\t"
+		}
+		if r.Refresh != nil {
+			if row.Refresh != nil {
+				line += fmt.Sprintf("%d/%d\t", row.Refresh.Old, row.Refresh.New)
+			} else {
+				line += "-\t"
+			}
 		}
 		fmt.Fprintln(tw, line)
 	}
@@ -115,19 +172,41 @@ func WriteText(w io.Writer, r *Result) error {
 		return err
 	}
 
+	if len(m.Schedules) > 0 {
+		b.WriteString("\nScheduled actions\n")
+		if len(r.Scheduled) == 0 {
+			b.WriteString("  none ran in these minutes\n")
+		}
+		for _, sr := range r.Scheduled {
+			fmt.Fprintf(b, "  minute %d (%s): %s: min..max %d..%d -> %d..%d, desired %d -> %d", sr.Minute, sr.Time, sr.Name, sr.MinBefore, sr.MaxBefore, sr.MinAfter, sr.MaxAfter, sr.DesiredBefore, sr.DesiredAfter)
+			if sr.Failed != "" {
+				fmt.Fprintf(b, " (failed: %s)", sr.Failed)
+			}
+			b.WriteString("\n")
+		}
+	}
+
 	b.WriteString("\nEvents\n")
 	if len(r.Events) == 0 {
-		b.WriteString("  none: the desired capacity never changed\n")
+		b.WriteString("  none: no scaling policy changed the desired capacity\n")
 	}
 	for _, ev := range r.Events {
 		fmt.Fprintf(b, "  minute %d: %s %d -> %d by %s (alarm %s, metric %.1f)\n", ev.Minute, ev.Kind, ev.CapacityBefore, ev.CapacityAfter, ev.Policy, ev.Alarm, ev.Metric)
+	}
+
+	if rf := r.Refresh; rf != nil {
+		writeRefresh(b, rf)
 	}
 
 	s := r.Summary
 	b.WriteString("\nSummary\n")
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	if s.ScaleOutThreshold != nil {
-		fmt.Fprintf(tw, "  scale-out threshold\tCPU %s %s (%s)\n", opSymbol(m, s.ScaleOutAlarm), num(*s.ScaleOutThreshold), s.ScaleOutAlarm)
+		what := "CPU"
+		if m.Metric == MetricRequests {
+			what = "requests per target"
+		}
+		fmt.Fprintf(tw, "  scale-out threshold\t%s %s %s (%s)\n", what, opSymbol(m, s.ScaleOutAlarm), num(*s.ScaleOutThreshold), s.ScaleOutAlarm)
 		fmt.Fprintf(tw, "  first minute above it\t%s\n", optMinute(s.FirstMinuteAbove))
 	} else {
 		fmt.Fprintf(tw, "  scale-out threshold\tnone: no alarm scales the group out\n")
@@ -136,7 +215,7 @@ func WriteText(w io.Writer, r *Result) error {
 	case s.FirstScaleOut == nil:
 		fmt.Fprintf(tw, "  first scale-out\tnone\n")
 	case s.TimeToFirstScaleOut != nil:
-		fmt.Fprintf(tw, "  first scale-out\tminute %d, %d minutes after CPU first went above the threshold\n", *s.FirstScaleOut, *s.TimeToFirstScaleOut)
+		fmt.Fprintf(tw, "  first scale-out\tminute %d, %d minutes after %s first went above the threshold\n", *s.FirstScaleOut, *s.TimeToFirstScaleOut, metricWord(m))
 	default:
 		fmt.Fprintf(tw, "  first scale-out\tminute %d\n", *s.FirstScaleOut)
 	}
@@ -147,7 +226,11 @@ func WriteText(w io.Writer, r *Result) error {
 	if s.ScaleOutThreshold != nil {
 		fmt.Fprintf(tw, "  minutes above the threshold\t%d of %d\n", s.MinutesAboveThreshold, r.Minutes)
 	}
-	fmt.Fprintf(tw, "  minutes overloaded\t%d (load above 100%% of every serving instance)\n", s.MinutesOverloaded)
+	if m.Metric == MetricRequests {
+		fmt.Fprintf(tw, "  minutes overloaded\t%d (load and no serving instance; a request-count load states no per-instance capacity)\n", s.MinutesOverloaded)
+	} else {
+		fmt.Fprintf(tw, "  minutes overloaded\t%d (load above 100%% of every serving instance)\n", s.MinutesOverloaded)
+	}
 	fmt.Fprintf(tw, "  scale-outs, scale-ins\t%d, %d; reversals (flapping) %d\n", s.ScaleOuts, s.ScaleIns, s.Reversals)
 	fmt.Fprintf(tw, "  final capacity\t%d desired, %d in service\n", s.FinalCapacity, s.FinalInService)
 	if err := tw.Flush(); err != nil {
@@ -155,6 +238,14 @@ func WriteText(w io.Writer, r *Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// metricWord names the model's per-instance metric in prose.
+func metricWord(m *Model) string {
+	if m.Metric == MetricRequests {
+		return "requests per target"
+	}
+	return "CPU"
 }
 
 func opSymbol(m *Model, alarm string) string {
@@ -174,4 +265,41 @@ func optMinute(v *int) string {
 		return "never"
 	}
 	return "minute " + strconv.Itoa(*v)
+}
+
+// writeRefresh writes the instance refresh section of the text report.
+func writeRefresh(b *strings.Builder, rf *RefreshReport) {
+	fmt.Fprintf(b, "\nInstance refresh from minute %d\n", rf.StartMinute)
+	for _, st := range rf.Steps {
+		fmt.Fprintf(b, "  minute %d: %s: %s\n", st.Minute, st.Kind, st.Detail)
+	}
+	end := "still in progress when the run ends"
+	if rf.EndMinute != nil {
+		end = fmt.Sprintf("ended at minute %d", *rf.EndMinute)
+	}
+	fmt.Fprintf(b, "  outcome: %s (%s); %d instances launched from the new template\n", rf.Outcome, end, rf.Replaced)
+	fmt.Fprintf(b, "  fewest in service: %d (first at minute %d)\n", rf.MinInService, rf.MinInServiceMinute)
+	for _, a := range rf.Alarms {
+		role := "scaling alarm"
+		if a.Gate {
+			role = "gate alarm"
+		}
+		if a.FirstAlarm == nil {
+			fmt.Fprintf(b, "  %s %s: never in ALARM during the refresh\n", role, a.Name)
+		} else {
+			fmt.Fprintf(b, "  %s %s: in ALARM from minute %d (%s during the refresh)\n", role, a.Name, *a.FirstAlarm, plural(a.AlarmMinutes, "minute"))
+		}
+	}
+	for _, g := range rf.Gates {
+		if g.Alarm < 0 {
+			fmt.Fprintf(b, "  gate alarm %s: unknown: %s\n", g.Name, g.Why)
+		}
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

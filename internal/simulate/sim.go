@@ -3,6 +3,7 @@ package simulate
 import (
 	"fmt"
 	"math"
+	"time"
 )
 
 // Event kinds.
@@ -21,6 +22,13 @@ type Options struct {
 	// LaunchDelay is the time in seconds from launch until an instance serves
 	// load; negative means the group's health_check_grace_period.
 	LaunchDelay int
+	// Start is the wall-clock time of minute 0 (scheduled actions run by
+	// it); the zero time means DefaultStart. It must be on a whole minute.
+	Start time.Time
+	// Refresh replays an instance refresh of the group (StartInstanceRefresh
+	// with the group's instance_refresh preferences) from minute RefreshAt.
+	Refresh   bool
+	RefreshAt int
 }
 
 // Result is a run's outcome.
@@ -31,11 +39,17 @@ type Result struct {
 	Profile string `json:"profile"`
 	// Minutes simulated.
 	Minutes int `json:"minutes"`
+	// Start is the wall-clock time of minute 0 (RFC 3339).
+	Start string `json:"start"`
 	// LaunchDelay in seconds and where it came from.
 	LaunchDelay       int    `json:"launch_delay_seconds"`
 	LaunchDelaySource string `json:"launch_delay_source"`
-	// Events are the scaling activities in order.
+	// Events are the scaling activities of the dynamic policies in order.
 	Events []Event `json:"events"`
+	// Scheduled are the runs of scheduled actions in order.
+	Scheduled []ScheduledRun `json:"scheduled_actions,omitempty"`
+	// Refresh is the replayed instance refresh (Options.RefreshAt).
+	Refresh *RefreshReport `json:"refresh,omitempty"`
 	// Timeline has one row per minute.
 	Timeline []Row `json:"timeline"`
 	// Summary condenses the run.
@@ -59,22 +73,40 @@ type Event struct {
 
 // Row is one minute of the timeline.
 type Row struct {
-	// Minute since the start.
-	Minute int `json:"minute"`
-	// Load is the demand in percent of one instance.
+	// Minute since the start, and its wall-clock time (RFC 3339, in the
+	// offset of Options.Start).
+	Minute int    `json:"minute"`
+	Time   string `json:"time"`
+	// Load is the demand: percent of one instance, or requests per minute
+	// when the model's metric is MetricRequests.
 	Load float64 `json:"load"`
-	// Desired capacity after this minute's scaling activity.
+	// Desired capacity after this minute's scaling activity, and the group's
+	// min_size and max_size then (scheduled actions change them).
 	Desired int `json:"desired"`
+	MinSize int `json:"min_size"`
+	MaxSize int `json:"max_size"`
 	// InService counts the instances serving load; Pending those launched but
 	// not serving yet; Warming those whose warm-up has not ended.
 	InService int `json:"in_service"`
 	Pending   int `json:"pending"`
 	Warming   int `json:"warming"`
 	// CPU of each serving instance, min(100, load / in_service); nil when no
-	// instance serves.
+	// instance serves or the metric is MetricRequests.
 	CPU *float64 `json:"cpu"`
+	// RequestsPerTarget is load / in_service when the metric is
+	// MetricRequests (nil when no instance serves); absent otherwise.
+	RequestsPerTarget *float64 `json:"requests_per_target,omitempty"`
 	// Alarms maps alarm name to state (OK, ALARM, INSUFFICIENT_DATA) during this minute.
 	Alarms map[string]string `json:"alarms"`
+	// Refresh counts instances by launch template from the refresh's start on.
+	Refresh *RowRefresh `json:"refresh,omitempty"`
+}
+
+// RowRefresh is one minute of an instance refresh.
+type RowRefresh struct {
+	// Old and New count instances of the previous and the new launch template.
+	Old int `json:"old"`
+	New int `json:"new"`
 }
 
 // Summary condenses a run.
@@ -101,7 +133,8 @@ type Summary struct {
 	// MinutesAboveThreshold counts minutes with CPU above the scale-out threshold.
 	MinutesAboveThreshold int `json:"minutes_above_scale_out_threshold"`
 	// MinutesOverloaded counts minutes whose load exceeded what the serving
-	// instances can do at 100% CPU.
+	// instances can do at 100% CPU; with a request-count load (which states
+	// no per-instance capacity), minutes with load and no serving instance.
 	MinutesOverloaded int `json:"minutes_overloaded"`
 	// ScaleOuts and ScaleIns count events; Reversals counts changes of
 	// direction between consecutive events (flapping).
@@ -116,6 +149,8 @@ type Summary struct {
 type instance struct {
 	serves int // second from which it serves load
 	warm   int // second at which its warm-up ends
+	ready  int // second from which an instance refresh counts it healthy and warmed up
+	gen    int // launch template generation: 0 before an instance refresh, 1 from its template
 }
 
 type datapoint struct {
@@ -135,7 +170,30 @@ func Run(m *Model, p Profile, o Options) (*Result, error) {
 	if res.LaunchDelay > 24*3600 {
 		return nil, fmt.Errorf("launch delay = %ds: must be at most one day", res.LaunchDelay)
 	}
-	e := &engine{m: m, res: res, delay: res.LaunchDelay, simpleUntil: math.MinInt, firstServe: -1}
+	start := o.Start
+	if start.IsZero() {
+		start, _ = time.Parse(time.RFC3339, DefaultStart)
+	}
+	if start.Second() != 0 || start.Nanosecond() != 0 {
+		return nil, fmt.Errorf("start = %s: must be on a whole minute (the simulator steps minutes)", start.Format(time.RFC3339Nano))
+	}
+	res.Start = start.Format(time.RFC3339)
+	var rf *refresher
+	if o.Refresh {
+		if m.Refresh == nil {
+			return nil, fmt.Errorf("--refresh-at %d: stack %s: %s has no instance_refresh block (instance_refresh { strategy = \"Rolling\", preferences { ... } }), so there is no refresh to replay: %w", o.RefreshAt, m.Stack, m.Group.Address, ErrNoInstanceRefresh)
+		}
+		if m.refreshErr != nil {
+			return nil, fmt.Errorf("--refresh-at %d: stack %s: %w: %w", o.RefreshAt, m.Stack, ErrBadInstanceRefresh, m.refreshErr)
+		}
+		if o.RefreshAt < 0 || o.RefreshAt >= o.Minutes {
+			return nil, fmt.Errorf("refresh at minute %d: must be within 0..%d (the minutes simulated)", o.RefreshAt, o.Minutes-1)
+		}
+		rf = &refresher{rf: m.Refresh, at: o.RefreshAt, rep: &RefreshReport{Preferences: m.Refresh, StartMinute: o.RefreshAt, Steps: []RefreshStep{}, Alarms: []AlarmDuring{}, Gates: m.Refresh.Alarms}}
+		res.Refresh = rf.rep
+	}
+	e := &engine{m: m, res: res, delay: res.LaunchDelay, simpleUntil: math.MinInt, firstServe: -1,
+		start: start, due: scheduleAt(m, start, o.Minutes), min: m.Group.Min, max: m.Group.Max, refresh: rf}
 	e.run(p)
 	return res, nil
 }
@@ -148,28 +206,33 @@ type engine struct {
 	desired     int
 	hist        [][]datapoint // per alarm
 	state       []string      // per alarm
-	cpu         []float64     // per minute: CPU of a reporting instance
+	metric      []float64     // per minute: the metric of a reporting instance (CPU or requests)
 	reporters   []int         // per minute: instances in the metric
 	terminating []int         // per removed instance: second its termination completes
 	simpleUntil int           // second until which simple policies are in cooldown
 	firstServe  int           // second the first scaled-out instance serves (-1 = none)
+	start       time.Time     // wall-clock time of minute 0
+	due         map[int][]int // per minute: indexes of the scheduled actions that run
+	min, max    int           // the group's current min_size and max_size
+	refresh     *refresher    // the instance refresh being replayed, or nil
+	gen         int           // the launch template generation new instances get
 }
 
 func (e *engine) run(p Profile) {
 	g := e.m.Group
 	never := math.MinInt32
 	for i := 0; i < g.Desired; i++ {
-		e.insts = append(e.insts, instance{serves: never, warm: never})
+		e.insts = append(e.insts, instance{serves: never, warm: never, ready: never})
 	}
 	e.desired = g.Desired
 	e.res.Timeline = make([]Row, 0, e.res.Minutes)
-	e.cpu = make([]float64, 0, e.res.Minutes)
+	e.metric = make([]float64, 0, e.res.Minutes)
 	e.reporters = make([]int, 0, e.res.Minutes)
 	// Steady history: before minute 0 the load held at its minute-0 value on
 	// the initial instances, so every alarm starts with N equal datapoints.
 	pre := datapoint{}
 	if g.Desired > 0 {
-		pre = datapoint{v: math.Min(100, p.Load(0)/float64(g.Desired)), ok: true}
+		pre = datapoint{v: e.perInstance(p.Load(0), g.Desired), ok: true}
 	}
 	e.hist = make([][]datapoint, len(e.m.Alarms))
 	e.state = make([]string, len(e.m.Alarms))
@@ -189,21 +252,24 @@ func (e *engine) run(p Profile) {
 				}
 			}
 		}
+		e.runSchedules(minute)
 		e.act(minute)
+		e.refreshStep(minute)
 		e.record(minute, p.Load(minute))
 	}
 	e.summarize()
+	e.summarizeRefresh()
 }
 
 // aggregate is the alarm statistic over minutes [from, to).
 func (e *engine) aggregate(stat string, from, to int) datapoint {
-	var sum, n float64
+	var sum, n, total float64
 	d := datapoint{}
 	for m := from; m < to; m++ {
 		if e.reporters[m] == 0 {
 			continue
 		}
-		c := e.cpu[m]
+		c := e.metric[m]
 		switch {
 		case !d.ok:
 			d = datapoint{v: c, ok: true}
@@ -214,9 +280,13 @@ func (e *engine) aggregate(stat string, from, to int) datapoint {
 		}
 		sum += c * float64(e.reporters[m])
 		n += float64(e.reporters[m])
+		total += c
 	}
-	if d.ok && stat == "Average" {
+	switch {
+	case d.ok && stat == "Average":
 		d.v = sum / n
+	case d.ok && stat == "Sum":
+		d.v = total // requests per target, summed over the period's minutes
 	}
 	return d
 }
@@ -325,34 +395,48 @@ func (e *engine) act(minute int) {
 	if best == nil {
 		return
 	}
-	g := e.m.Group
-	target := min(max(best.target, g.Min), g.Max)
+	target := min(max(best.target, e.min), e.max)
 	if target == e.desired {
 		return
 	}
 	pol := e.m.Policies[best.policy]
 	ev := Event{Minute: minute, CapacityBefore: e.desired, CapacityAfter: target, Policy: pol.Name, Alarm: e.m.Alarms[best.alarm].Name, Metric: round2(best.metric)}
+	ev.Kind = ScaleIn
 	if target > e.desired {
 		ev.Kind = ScaleOut
-		for i := e.desired; i < target; i++ {
-			in := instance{serves: t + e.delay, warm: t + pol.Warmup}
-			if e.firstServe < 0 {
-				e.firstServe = in.serves
-			}
-			e.insts = append(e.insts, in)
+		if e.firstServe < 0 {
+			e.firstServe = t + e.delay
 		}
-	} else {
-		ev.Kind = ScaleIn
-		for range e.desired - target {
-			e.terminating = append(e.terminating, t+e.m.Group.DeregistrationDelay)
-		}
-		e.insts = e.insts[:target] // the newest instances go first
 	}
+	e.resize(target, t, pol.Warmup)
 	if pol.Type == SimpleScaling {
 		e.simpleUntil = t + pol.Cooldown
 	}
-	e.desired = target
 	e.res.Events = append(e.res.Events, ev)
+}
+
+// resize sets the desired capacity at second t: new instances serve after
+// the launch delay and warm up for warm seconds; removed ones are the newest
+// (they stop serving at once and drain for the deregistration delay).
+func (e *engine) resize(target, t, warm int) {
+	if target > e.desired {
+		for i := e.desired; i < target; i++ {
+			e.insts = append(e.insts, instance{serves: t + e.delay, warm: t + warm, ready: t + e.delay, gen: e.gen})
+		}
+	} else {
+		for range e.desired - target {
+			e.terminating = append(e.terminating, t+e.m.Group.DeregistrationDelay)
+		}
+		e.insts = e.insts[:len(e.insts)-(e.desired-target)]
+	}
+	e.desired = target
+}
+
+// launchWarmup is the warm-up of an instance no scaling policy launched (a
+// scheduled action's, an instance refresh's): the group's
+// default_instance_warmup, else none (it reports as soon as it serves).
+func (e *engine) launchWarmup() int {
+	return max(0, e.m.Group.DefaultInstanceWarmup)
 }
 
 // larger reports whether p beats b: any scale-out beats any scale-in, and
@@ -476,7 +560,8 @@ func ceil(x float64) int { return int(math.Ceil(x - 1e-9)) }
 // record computes minute m's serving instances and CPU and appends its row.
 func (e *engine) record(minute int, load float64) {
 	t := minute * 60
-	row := Row{Minute: minute, Load: load, Desired: e.desired, Alarms: make(map[string]string, len(e.m.Alarms))}
+	row := Row{Minute: minute, Time: e.start.Add(time.Duration(minute) * time.Minute).Format(time.RFC3339), Load: load,
+		Desired: e.desired, MinSize: e.min, MaxSize: e.max, Alarms: make(map[string]string, len(e.m.Alarms))}
 	reporting := 0
 	for _, in := range e.insts {
 		serving := in.serves <= t
@@ -491,18 +576,49 @@ func (e *engine) record(minute int, load float64) {
 			reporting++
 		}
 	}
-	cpu := 0.0
+	v := 0.0
 	if row.InService > 0 {
-		cpu = math.Min(100, load/float64(row.InService))
-		shown := round2(cpu)
-		row.CPU = &shown
+		v = e.perInstance(load, row.InService)
+		shown := round2(v)
+		if e.m.Metric == MetricRequests {
+			row.RequestsPerTarget = &shown
+		} else {
+			row.CPU = &shown
+		}
 	}
-	e.cpu = append(e.cpu, cpu)
+	e.metric = append(e.metric, v)
 	e.reporters = append(e.reporters, reporting)
 	for i, a := range e.m.Alarms {
 		row.Alarms[a.Name] = e.state[i]
 	}
+	if e.refresh != nil && minute >= e.refresh.at {
+		row.Refresh = &RowRefresh{}
+		for _, in := range e.insts {
+			if in.gen == 1 {
+				row.Refresh.New++
+			} else {
+				row.Refresh.Old++
+			}
+		}
+	}
 	e.res.Timeline = append(e.res.Timeline, row)
+}
+
+// perInstance is the metric of each of n serving instances under a load:
+// CPU min(100, load / n), or requests per target load / n.
+func (e *engine) perInstance(load float64, n int) float64 {
+	if e.m.Metric == MetricRequests {
+		return load / float64(n)
+	}
+	return math.Min(100, load/float64(n))
+}
+
+// Value is the row's per-instance metric (CPU or requests per target), or nil.
+func (r Row) Value() *float64 {
+	if r.RequestsPerTarget != nil {
+		return r.RequestsPerTarget
+	}
+	return r.CPU
 }
 
 // ScaleOutAlarm returns the index of the alarm with the lowest threshold
@@ -584,11 +700,11 @@ func (e *engine) summarize() {
 		if r.InService > s.PeakInService {
 			s.PeakInService, s.PeakInServiceMinute = r.InService, r.Minute
 		}
-		if r.Load > 100*float64(r.InService) {
+		if m.Metric == MetricRequests && r.Load > 0 && r.InService == 0 || m.Metric != MetricRequests && r.Load > 100*float64(r.InService) {
 			s.MinutesOverloaded++
 		}
-		// The unrounded CPU decides; r.CPU is rounded for display.
-		if op != "" && (r.CPU == nil && r.Load > 0 || r.CPU != nil && breaches(op, e.cpu[r.Minute], thr)) {
+		// The unrounded metric decides; the row's is rounded for display.
+		if v := r.Value(); op != "" && (v == nil && r.Load > 0 || v != nil && breaches(op, e.metric[r.Minute], thr)) {
 			s.MinutesAboveThreshold++
 			if s.FirstMinuteAbove == nil {
 				s.FirstMinuteAbove = intp(r.Minute)
