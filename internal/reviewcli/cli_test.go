@@ -1,7 +1,6 @@
 package reviewcli
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,7 +8,7 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/internal/diagram"
 	"github.com/platformstarter/elastic-web-tier/internal/review"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/reviewtest"
 )
 
 // outdirFixture lays the golden stacks out as synth does: <dir>/stacks/<env>/cdk.tf.json.
@@ -166,39 +165,13 @@ func TestCLIDiagrams(t *testing.T) {
 	}
 }
 
-const (
-	goldenDir        = "../../__tests__/testdata/golden"
-	environmentsFile = "../../environments.yaml"
+// The shared helpers (internal/reviewtest).
+var (
+	goldenStack = reviewtest.GoldenStack
+	lineDiff    = reviewtest.LineDiff
 )
 
-// goldenStack parses one golden stack.
-func goldenStack(t testing.TB, env string) *tfjson.Stack {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(goldenDir, env+".tf.json"))
-	if err != nil {
-		t.Fatalf("golden stack %s: %v", env, err)
-	}
-	s, err := tfjson.Parse(env, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// lineDiff shows the first differing line of want and got.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return fmt.Sprintf("line %d:\n  want: %q\n  got:  %q\n(want %d lines, got %d)", i+1, wl, gl, len(w), len(g))
-		}
-	}
-	return "(equal)"
-}
+const (
+	goldenDir        = reviewtest.GoldenDir
+	environmentsFile = reviewtest.EnvironmentsFile
+)
