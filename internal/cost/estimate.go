@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
@@ -210,7 +209,7 @@ func (x *estimator) addScaled(kind, name, key string, count [3]float64) {
 // once as an *Error; nothing is ever priced at zero silently.
 func EstimateStack(s *tfjson.Stack, a Assumptions) (*Estimate, error) {
 	x := &estimator{s: s, a: a, est: &Estimate{Env: s.Name, Assumptions: a}}
-	x.region = stackRegion(s)
+	x.region = s.Region()
 	x.est.Region = x.region
 	if x.region == "" {
 		x.fail("the stack's default aws provider has no literal region; want e.g. region = \"us-east-1\"")
@@ -241,39 +240,14 @@ func EstimateStack(s *tfjson.Stack, a Assumptions) (*Estimate, error) {
 	return x.est, nil
 }
 
-// stackRegion is the region of the default (alias-free) aws provider.
-func stackRegion(s *tfjson.Stack) string {
-	v, _ := tfjson.Walk(s.Raw, "provider", "aws")
-	list, isList := v.([]any)
-	if !isList {
-		list = []any{v}
-	}
-	for _, p := range list {
-		if _, aliased := tfjson.Walk(p, "alias"); aliased {
-			continue
-		}
-		if r, _ := tfjson.Walk(p, "region"); r != nil {
-			if rs, ok := r.(string); ok && !strings.Contains(rs, "${") {
-				return rs
-			}
-		}
-	}
-	return ""
-}
-
 // literal reads a number (JSON number or numeric string) at path.
 func (x *estimator) literal(r tfjson.Resource, path ...any) (float64, bool) {
 	v, ok := r.Get(path...)
 	if !ok || v == nil {
 		return 0, false
 	}
-	switch t := v.(type) {
-	case float64:
-		return t, true
-	case string:
-		if f, err := strconv.ParseFloat(t, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
-			return f, true
-		}
+	if f, ok := tfjson.Literal(v); ok {
+		return f, true
 	}
 	x.fail("%s: %s = %v is not a literal number; the cost model needs one", r.Where(), joinPath(path), v)
 	return 0, false

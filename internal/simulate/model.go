@@ -270,14 +270,8 @@ func (r *reader) number(res tfjson.Resource, path ...any) (float64, bool) {
 	if !ok || v == nil {
 		return 0, false
 	}
-	switch t := v.(type) {
-	case float64:
-		return t, true
-	case string:
-		f, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
-		if err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-			return f, true
-		}
+	if f, ok := tfjson.Literal(v); ok {
+		return f, true
 	}
 	r.fail(res, "%s = %v: the simulator needs a literal number here", joinPath(path), show(v))
 	return 0, false

@@ -7,10 +7,12 @@ package tfjson
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -332,4 +334,41 @@ func RefTo(v any, address string) bool {
 	}
 	refs := Refs(s)
 	return len(refs) == 1 && refs[0].Address == address
+}
+
+// Region is the region of the stack's default (alias-free) aws provider
+// block, "" when none sets a literal one.
+func (s *Stack) Region() string {
+	v, _ := Walk(s.Raw, "provider", "aws")
+	list, isList := v.([]any)
+	if !isList {
+		list = []any{v}
+	}
+	for _, p := range list {
+		if a, _ := Walk(p, "alias"); a != nil && a != "" {
+			continue
+		}
+		if r, ok := Walk(p, "region"); ok {
+			if rs, isStr := r.(string); isStr && rs != "" && !strings.Contains(rs, "${") {
+				return rs
+			}
+		}
+	}
+	return ""
+}
+
+// Literal reads v as a literal number: a JSON number or a numeric string
+// (the provider bindings write some numbers as strings), finite; a token
+// reference or anything else is not one.
+func Literal(v any) (float64, bool) {
+	switch t := v.(type) {
+	case float64:
+		return t, true
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+		if err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return f, true
+		}
+	}
+	return 0, false
 }

@@ -145,13 +145,8 @@ func providerBlocks(s *tfjson.Stack) []map[string]any {
 
 // Region is the stack's default aws provider region ("us-east-1" if none).
 func Region(s *tfjson.Stack) string {
-	for _, p := range providerBlocks(s) {
-		if a, _ := p["alias"].(string); a != "" {
-			continue
-		}
-		if r, ok := p["region"].(string); ok && r != "" && !strings.Contains(r, "${") {
-			return r
-		}
+	if r := s.Region(); r != "" {
+		return r
 	}
 	return "us-east-1"
 }
