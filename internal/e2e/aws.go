@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -196,7 +197,7 @@ func (a *AWS) Leftovers(ctx context.Context, keepBuckets ...string) ([]string, e
 	check("buckets", err)
 	if buckets != nil {
 		for _, b := range buckets.Buckets {
-			if !contains(keepBuckets, aws.ToString(b.Name)) {
+			if !slices.Contains(keepBuckets, aws.ToString(b.Name)) {
 				add("bucket", aws.ToString(b.Name))
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -231,7 +232,7 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 			if want := [3]int{exp.Min, exp.Max, exp.Desired}; got != want {
 				p.addf("group %s min/max/desired = %v, the stack says %v", asgName, got, want)
 			}
-			if !contains(g.TargetGroupARNs, tgARN) {
+			if !slices.Contains(g.TargetGroupARNs, tgARN) {
 				p.addf("group %s is not attached to target_group_arn", asgName)
 			}
 			if g.LaunchTemplate == nil || aws.ToString(g.LaunchTemplate.LaunchTemplateId) != ltID {
@@ -244,7 +245,7 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 				p.addf("group %s has %d instances in service, desired %d", asgName, len(inService), exp.Desired)
 			}
 			for _, id := range instanceIDs {
-				if !contains(inService, id) {
+				if !slices.Contains(inService, id) {
 					p.addf("instance_ids lists %s, which is not in group %s", id, asgName)
 				}
 			}
@@ -276,7 +277,7 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 					if aws.ToString(i.PublicIpAddress) != "" {
 						p.addf("instance %s has a public IP %s (instances are private)", id, aws.ToString(i.PublicIpAddress))
 					}
-					if !contains(priv, aws.ToString(i.SubnetId)) {
+					if !slices.Contains(priv, aws.ToString(i.SubnetId)) {
 						p.addf("instance %s is in subnet %s, not in a private subnet", id, aws.ToString(i.SubnetId))
 					}
 					if i.MetadataOptions == nil || i.MetadataOptions.HttpTokens != ec2types.HttpTokensStateRequired {
@@ -312,7 +313,7 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 				arns = append(arns, aws.ToString(pol.PolicyARN))
 			}
 			for _, name := range []string{outputs.ScaleOutPolicyARN, outputs.ScaleInPolicyARN} {
-				if !contains(arns, o.String(name)) {
+				if !slices.Contains(arns, o.String(name)) {
 					p.addf("%s %q is not a policy of group %s", name, o.String(name), asgName)
 				}
 			}
@@ -323,7 +324,7 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 			al, err := a.CW.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{})
 			if err == nil {
 				for _, m := range al.MetricAlarms {
-					if contains(names, aws.ToString(m.AlarmArn)) {
+					if slices.Contains(names, aws.ToString(m.AlarmArn)) {
 						found++
 					}
 				}

@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -228,7 +229,7 @@ func Run(ctx context.Context, opt Options) ([]*EnvResult, error) {
 
 	var selected []*tfjson.Stack
 	for _, s := range stacks {
-		if len(opt.Envs) == 0 || contains(opt.Envs, s.Name) {
+		if len(opt.Envs) == 0 || slices.Contains(opt.Envs, s.Name) {
 			selected = append(selected, s)
 		}
 	}
@@ -493,7 +494,7 @@ func (r *envRun) retryTransient(ctx context.Context, step string, run func() (Re
 }
 
 func (r *envRun) want(step string) bool {
-	return len(r.h.opt.Steps) == 0 || contains(r.h.opt.Steps, step)
+	return len(r.h.opt.Steps) == 0 || slices.Contains(r.h.opt.Steps, step)
 }
 
 // cdktf runs the cdktf CLI in the repository.

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -333,7 +334,7 @@ func TestShims(t *testing.T) {
 			}
 		}
 		for _, id := range after {
-			if contains(before, id) {
+			if slices.Contains(before, id) {
 				t.Errorf("instance %s survived the refresh", id)
 			}
 		}

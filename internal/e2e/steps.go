@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -180,7 +181,7 @@ func (r *envRun) scale(ctx context.Context) (string, error) {
 			activities++
 		case e.Kind == "target":
 			id, _, _ := strings.Cut(e.Target, ":") // "i-...:8080"
-			if !contains(before.ids, id) {
+			if !slices.Contains(before.ids, id) {
 				newTargets[id] = true
 			}
 		}
@@ -188,7 +189,7 @@ func (r *envRun) scale(ctx context.Context) (string, error) {
 	fromN, toN := int(aws.ToInt32(before.DesiredCapacity)), int(aws.ToInt32(after.DesiredCapacity))
 	var added []string
 	for _, id := range after.ids {
-		if !contains(before.ids, id) {
+		if !slices.Contains(before.ids, id) {
 			added = append(added, id)
 		}
 	}
@@ -321,7 +322,7 @@ func (r *envRun) update(ctx context.Context) (string, error) {
 	}
 	if r.exp.Mode == "ec2" {
 		ids := r.outputs.List(outputs.InstanceIDs)
-		if len(ids) != 1 || contains(oldIDs, ids[0]) {
+		if len(ids) != 1 || slices.Contains(oldIDs, ids[0]) {
 			p.addf("instance_ids %v after the update, want one new instance (was %v)", ids, oldIDs)
 		} else if regs, err := registered(ctx, r.aws, r.outputs.String(outputs.TargetGroupARN)); err != nil || !sameSet(regs, ids) {
 			p.addf("target group has %v registered after the update, want %v", regs, ids)

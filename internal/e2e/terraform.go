@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -266,7 +267,7 @@ func parsePlan(data []byte) ([]PlanChange, []string, error) {
 			}
 		}
 		for k, u := range rc.Change.Unknown {
-			if b, _ := u.(bool); b && rc.Change.Before != nil && !contains(c.Attrs, k) {
+			if b, _ := u.(bool); b && rc.Change.Before != nil && !slices.Contains(c.Attrs, k) {
 				c.Attrs = append(c.Attrs, k)
 			}
 		}
@@ -284,13 +285,4 @@ func jsonEqual(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
-}
-
-func contains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
