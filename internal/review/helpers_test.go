@@ -14,7 +14,6 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden (summary, dif
 var (
 	goldenStack = reviewtest.GoldenStack
 	ref         = reviewtest.Ref
-	lineDiff    = reviewtest.LineDiff
 )
 
 // res is reviewtest.Res for the tests' positional literals
