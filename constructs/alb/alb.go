@@ -83,7 +83,7 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 	for _, port := range ports {
 		for i, cidr := range cfg.IngressCIDRs {
 			vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, ptr.S(fmt.Sprintf("ingress-%d-%d", port, i)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-				SecurityGroupId: sg.Id(),
+				SecurityGroupId: a.SecurityGroupID,
 				Description:     ptr.S(fmt.Sprintf("Clients to the listener on %d", port)),
 				IpProtocol:      ptr.S("tcp"),
 				FromPort:        ptr.N(port),
@@ -97,7 +97,7 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 		Name:                     ptr.S(w.Name),
 		Internal:                 ptr.B(false),
 		LoadBalancerType:         ptr.S("application"),
-		SecurityGroups:           ptr.L(sg.Id()),
+		SecurityGroups:           ptr.L(a.SecurityGroupID),
 		Subnets:                  ptr.L(w.SubnetIDs...),
 		DropInvalidHeaderFields:  ptr.B(true),
 		EnableDeletionProtection: ptr.B(cfg.DeletionProtection),
@@ -111,10 +111,10 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 		lbConfig.DependsOn = &[]cdktf.ITerraformDependable{policy}
 	}
 	balancer := lb.NewLb(s, ptr.S("lb"), lbConfig)
-	if cfg.WAF {
-		webACL(s, w, balancer.Arn())
-	}
 	a.ARN, a.ARNSuffix, a.DNSName = balancer.Arn(), balancer.ArnSuffix(), balancer.DnsName()
+	if cfg.WAF {
+		webACL(s, w, a.ARN)
+	}
 
 	hc := cfg.HealthCheck
 	tg := lbtargetgroup.NewLbTargetGroup(s, ptr.S("target-group"), &lbtargetgroup.LbTargetGroupConfig{
@@ -141,10 +141,10 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 	})
 	a.TargetGroupARN, a.TargetGroupARNSuffix = tg.Arn(), tg.ArnSuffix()
 
-	forward := &[]*lblistener.LbListenerDefaultAction{{Type: ptr.S("forward"), TargetGroupArn: tg.Arn()}}
+	forward := &[]*lblistener.LbListenerDefaultAction{{Type: ptr.S("forward"), TargetGroupArn: a.TargetGroupARN}}
 	if !https {
 		l := lblistener.NewLbListener(s, ptr.S("http"), &lblistener.LbListenerConfig{
-			LoadBalancerArn: balancer.Arn(),
+			LoadBalancerArn: a.ARN,
 			Port:            ptr.N(80),
 			Protocol:        ptr.S("HTTP"),
 			DefaultAction:   forward,
@@ -154,7 +154,7 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 		return a, nil
 	}
 	l := lblistener.NewLbListener(s, ptr.S("https"), &lblistener.LbListenerConfig{
-		LoadBalancerArn: balancer.Arn(),
+		LoadBalancerArn: a.ARN,
 		Port:            ptr.N(443),
 		Protocol:        ptr.S("HTTPS"),
 		SslPolicy:       ptr.S(cfg.SSLPolicy),
@@ -164,7 +164,7 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 	})
 	a.ListenerARN = l.Arn()
 	lblistener.NewLbListener(s, ptr.S("http-redirect"), &lblistener.LbListenerConfig{
-		LoadBalancerArn: balancer.Arn(),
+		LoadBalancerArn: a.ARN,
 		Port:            ptr.N(80),
 		Protocol:        ptr.S("HTTP"),
 		DefaultAction: &[]*lblistener.LbListenerDefaultAction{{

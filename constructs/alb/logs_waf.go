@@ -33,30 +33,31 @@ func accessLogBucket(s constructs.Construct, cfg config.ALB, w Wiring) (*string,
 		ForceDestroy: ptr.B(!cfg.DeletionProtection),
 		Tags:         ptr.Name(w.Name + "-alb-logs"),
 	})
+	bucketID := b.Id()
 	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(s, ptr.S("access-logs-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
-		Bucket:                b.Id(),
+		Bucket:                bucketID,
 		BlockPublicAcls:       ptr.B(true),
 		BlockPublicPolicy:     ptr.B(true),
 		IgnorePublicAcls:      ptr.B(true),
 		RestrictPublicBuckets: ptr.B(true),
 	})
 	s3bucketownershipcontrols.NewS3BucketOwnershipControls(s, ptr.S("access-logs-ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
-		Bucket: b.Id(),
+		Bucket: bucketID,
 		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: ptr.S("BucketOwnerEnforced")},
 	})
 	// ALB access logs support only SSE-S3 (AES256), not KMS.
 	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(s, ptr.S("access-logs-encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-		Bucket: b.Id(),
+		Bucket: bucketID,
 		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
 			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{SseAlgorithm: ptr.S("AES256")},
 		}},
 	})
 	s3bucketversioning.NewS3BucketVersioningA(s, ptr.S("access-logs-versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
-		Bucket:                  b.Id(),
+		Bucket:                  bucketID,
 		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: ptr.S("Enabled")},
 	})
 	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(s, ptr.S("access-logs-lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
-		Bucket: b.Id(),
+		Bucket: bucketID,
 		Rule: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
 			Id:                          ptr.S("expire-access-logs"),
 			Status:                      ptr.S("Enabled"),
@@ -68,7 +69,7 @@ func accessLogBucket(s constructs.Construct, cfg config.ALB, w Wiring) (*string,
 	elb := dataawselbserviceaccount.NewDataAwsElbServiceAccount(s, ptr.S("elb-account"), &dataawselbserviceaccount.DataAwsElbServiceAccountConfig{})
 	bucketARN := *b.Arn()
 	policy := s3bucketpolicy.NewS3BucketPolicy(s, ptr.S("access-logs-policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: b.Id(),
+		Bucket: bucketID,
 		Policy: ptr.S(policydoc.Document(
 			policydoc.Statement{
 				Sid: "LoadBalancerWritesAccessLogs", Effect: "Allow", Principal: map[string]string{"AWS": *elb.Arn()},
@@ -83,7 +84,7 @@ func accessLogBucket(s constructs.Construct, cfg config.ALB, w Wiring) (*string,
 			},
 		)),
 	})
-	return b.Id(), policy
+	return bucketID, policy
 }
 
 // managedRuleGroups are the AWS managed WAF rule groups the web ACL applies, in priority order.

@@ -87,7 +87,7 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 	c.SecurityGroupID = sg.Id()
 	// Egress: HTTPS only (SSM agent, package repositories). Nothing else leaves.
 	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, ptr.S("egress-https"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId: sg.Id(),
+		SecurityGroupId: c.SecurityGroupID,
 		Description:     ptr.S("HTTPS out for the SSM agent and package repositories"),
 		IpProtocol:      ptr.S("tcp"),
 		FromPort:        ptr.N(443),
@@ -102,12 +102,12 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 	})
 	c.RoleName = role.Name()
 	iamrolepolicyattachment.NewIamRolePolicyAttachment(s, ptr.S("ssm-core"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
-		Role:      role.Name(),
+		Role:      c.RoleName,
 		PolicyArn: ptr.S(SSMManagedInstancePolicyARN),
 	})
 	profile := iaminstanceprofile.NewIamInstanceProfile(s, ptr.S("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
 		NamePrefix: ptr.S(w.Name + "-app-"),
-		Role:       role.Name(),
+		Role:       c.RoleName,
 	})
 
 	image := ptr.S(cfg.AMIID)
@@ -127,7 +127,7 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		Description:          ptr.S("Web app instances of " + w.Name),
 		ImageId:              image,
 		InstanceType:         ptr.S(cfg.InstanceType),
-		VpcSecurityGroupIds:  ptr.L(sg.Id()),
+		VpcSecurityGroupIds:  ptr.L(c.SecurityGroupID),
 		IamInstanceProfile:   &launchtemplate.LaunchTemplateIamInstanceProfile{Arn: profile.Arn()},
 		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(UserData(cfg.AppPort, cfg.HealthPath)))),
 		UpdateDefaultVersion: ptr.B(true),
@@ -160,7 +160,7 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 
 	if mode == config.ComputeEC2 {
 		inst := instance.NewInstance(s, ptr.S("instance"), &instance.InstanceConfig{
-			LaunchTemplate: &instance.InstanceLaunchTemplate{Id: lt.Id(), Version: version},
+			LaunchTemplate: &instance.InstanceLaunchTemplate{Id: c.LaunchTemplateID, Version: version},
 			SubnetId:       w.SubnetIDs[0],
 			// Private subnet, and explicitly no public address.
 			AssociatePublicIpAddress: ptr.B(false),
@@ -183,13 +183,13 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 			// on AWS too (hashicorp/terraform-provider-aws#30825); make e2e found it.
 			Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.S("user_data")}},
 		})
+		c.InstanceID = inst.Id()
 		lbtargetgroupattachment.NewLbTargetGroupAttachment(s, ptr.S("target"), &lbtargetgroupattachment.LbTargetGroupAttachmentConfig{
 			TargetGroupArn: w.TargetGroupARN,
-			TargetId:       inst.Id(),
+			TargetId:       c.InstanceID,
 			Port:           ptr.N(cfg.AppPort),
 		})
-		c.InstanceID = inst.Id()
-		c.InstanceIDs = ptr.L(inst.Id())
+		c.InstanceIDs = ptr.L(c.InstanceID)
 		c.ASGName = ptr.S("")
 		return c, nil
 	}
@@ -206,7 +206,7 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		// On creation, wait until min_size instances are healthy in the target group.
 		MinElbCapacity:         ptr.N(cfg.MinSize),
 		WaitForCapacityTimeout: ptr.S("10m"),
-		LaunchTemplate:         &autoscalinggroup.AutoscalingGroupLaunchTemplate{Id: lt.Id(), Version: version},
+		LaunchTemplate:         &autoscalinggroup.AutoscalingGroupLaunchTemplate{Id: c.LaunchTemplateID, Version: version},
 		InstanceRefresh: &autoscalinggroup.AutoscalingGroupInstanceRefresh{
 			Strategy: ptr.S("Rolling"),
 			Preferences: &autoscalinggroup.AutoscalingGroupInstanceRefreshPreferences{
@@ -226,7 +226,7 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 	// The instances in service when apply finished: read after the group (and
 	// its min_elb_capacity wait) completes, by the tag EC2 Auto Scaling puts on them.
 	inService := dataawsinstances.NewDataAwsInstances(s, ptr.S("in-service"), &dataawsinstances.DataAwsInstancesConfig{
-		InstanceTags:       &map[string]*string{"aws:autoscaling:groupName": asg.Name()},
+		InstanceTags:       &map[string]*string{"aws:autoscaling:groupName": c.ASGName},
 		InstanceStateNames: ptr.Ss("running"),
 		DependsOn:          &[]cdktf.ITerraformDependable{asg},
 	})

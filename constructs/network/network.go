@@ -109,25 +109,26 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 		EnableDnsHostnames: ptr.B(true),
 		Tags:               ptr.Name(w.Name),
 	})
-	n.VPCID = v.Id()
+	n.VPCID = v.Id() // read once: every jsii attribute read is a round trip to the kernel
 
 	// Adopt the default security group with no rules, so nothing can use it by accident.
 	defaultsecuritygroup.NewDefaultSecurityGroup(s, ptr.S("default-sg"), &defaultsecuritygroup.DefaultSecurityGroupConfig{
-		VpcId: v.Id(),
+		VpcId: n.VPCID,
 		Tags:  ptr.Name(w.Name + "-default-unused"),
 	})
 
 	igw := internetgateway.NewInternetGateway(s, ptr.S("igw"), &internetgateway.InternetGatewayConfig{
-		VpcId: v.Id(),
+		VpcId: n.VPCID,
 		Tags:  ptr.Name(w.Name),
 	})
 
 	publicRT := routetable.NewRouteTable(s, ptr.S("public-rt"), &routetable.RouteTableConfig{
-		VpcId: v.Id(),
+		VpcId: n.VPCID,
 		Tags:  ptr.Name(w.Name + "-public"),
 	})
+	publicRTID := publicRT.Id()
 	route.NewRoute(s, ptr.S("public-default-route"), &route.RouteConfig{
-		RouteTableId:         publicRT.Id(),
+		RouteTableId:         publicRTID,
 		DestinationCidrBlock: ptr.S("0.0.0.0/0"),
 		GatewayId:            igw.Id(),
 	})
@@ -135,21 +136,21 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 	for i, az := range w.AvailabilityZones {
 		sfx := azSuffix(az)
 		pub := subnet.NewSubnet(s, ptr.S("public-"+sfx), &subnet.SubnetConfig{
-			VpcId:               v.Id(),
+			VpcId:               n.VPCID,
 			CidrBlock:           ptr.S(public[i]),
 			AvailabilityZone:    ptr.S(az),
 			MapPublicIpOnLaunch: ptr.B(false),
 			Tags:                ptr.Tags(map[string]string{"Name": w.Name + "-public-" + sfx, "Tier": "public"}),
 		})
+		pubID := pub.Id()
 		routetableassociation.NewRouteTableAssociation(s, ptr.S("public-rta-"+sfx), &routetableassociation.RouteTableAssociationConfig{
-			SubnetId:     pub.Id(),
-			RouteTableId: publicRT.Id(),
+			SubnetId:     pubID,
+			RouteTableId: publicRTID,
 		})
-		n.Public = append(n.Public, Subnet{ID: pub.Id(), AZ: az, CIDR: public[i]})
+		n.Public = append(n.Public, Subnet{ID: pubID, AZ: az, CIDR: public[i]})
 	}
 
 	// NAT gateways live in public subnets: the first one (single) or one per AZ.
-	var nats []natgateway.NatGateway
 	natCount := map[config.NATMode]int{config.NATNone: 0, config.NATSingle: 1, config.NATPerAZ: len(w.AvailabilityZones)}[cfg.NATMode]
 	for i := 0; i < natCount; i++ {
 		sfx := azSuffix(w.AvailabilityZones[i])
@@ -163,7 +164,6 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 			Tags:         ptr.Name(w.Name + "-nat-" + sfx),
 			DependsOn:    &[]cdktf.ITerraformDependable{igw},
 		})
-		nats = append(nats, nat)
 		n.NATGatewayIDs = append(n.NATGatewayIDs, nat.Id())
 	}
 
@@ -171,37 +171,38 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 	for i, az := range w.AvailabilityZones {
 		sfx := azSuffix(az)
 		priv := subnet.NewSubnet(s, ptr.S("private-"+sfx), &subnet.SubnetConfig{
-			VpcId:            v.Id(),
+			VpcId:            n.VPCID,
 			CidrBlock:        ptr.S(private[i]),
 			AvailabilityZone: ptr.S(az),
 			Tags:             ptr.Tags(map[string]string{"Name": w.Name + "-private-" + sfx, "Tier": "private"}),
 		})
 		rt := routetable.NewRouteTable(s, ptr.S("private-rt-"+sfx), &routetable.RouteTableConfig{
-			VpcId: v.Id(),
+			VpcId: n.VPCID,
 			Tags:  ptr.Name(w.Name + "-private-" + sfx),
 		})
-		if len(nats) > 0 {
-			nat := nats[0]
+		rtID, privID := rt.Id(), priv.Id()
+		if len(n.NATGatewayIDs) > 0 {
+			nat := n.NATGatewayIDs[0]
 			if cfg.NATMode == config.NATPerAZ {
-				nat = nats[i]
+				nat = n.NATGatewayIDs[i]
 			}
 			route.NewRoute(s, ptr.S("private-default-route-"+sfx), &route.RouteConfig{
-				RouteTableId:         rt.Id(),
+				RouteTableId:         rtID,
 				DestinationCidrBlock: ptr.S("0.0.0.0/0"),
-				NatGatewayId:         nat.Id(),
+				NatGatewayId:         nat,
 			})
 		}
 		routetableassociation.NewRouteTableAssociation(s, ptr.S("private-rta-"+sfx), &routetableassociation.RouteTableAssociationConfig{
-			SubnetId:     priv.Id(),
-			RouteTableId: rt.Id(),
+			SubnetId:     privID,
+			RouteTableId: rtID,
 		})
-		privateRTs = append(privateRTs, rt.Id())
-		n.Private = append(n.Private, Subnet{ID: priv.Id(), AZ: az, CIDR: private[i]})
+		privateRTs = append(privateRTs, rtID)
+		n.Private = append(n.Private, Subnet{ID: privID, AZ: az, CIDR: private[i]})
 	}
 
 	if cfg.S3GatewayEndpoint {
 		vpcendpoint.NewVpcEndpoint(s, ptr.S("s3-endpoint"), &vpcendpoint.VpcEndpointConfig{
-			VpcId:           v.Id(),
+			VpcId:           n.VPCID,
 			ServiceName:     ptr.S("com.amazonaws." + w.Region + ".s3"),
 			VpcEndpointType: ptr.S("Gateway"),
 			RouteTableIds:   ptr.L(privateRTs...),
@@ -216,6 +217,7 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 			RetentionInDays: ptr.N(cfg.FlowLogRetentionDays),
 			KmsKeyId:        w.FlowLogKMSKeyARN,
 		})
+		groupARN := group.Arn()
 		role := iamrole.NewIamRole(s, ptr.S("flow-log-role"), &iamrole.IamRoleConfig{
 			NamePrefix:       ptr.S(w.Name + "-flow-logs-"),
 			AssumeRolePolicy: ptr.S(policydoc.Trust("vpc-flow-logs.amazonaws.com")),
@@ -226,13 +228,13 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 			Name: ptr.S("write-flow-logs"),
 			Policy: ptr.S(policydoc.Document(policydoc.Allow(
 				[]string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
-				*group.Arn(), *group.Arn()+":*"))),
+				*groupARN, *groupARN+":*"))),
 		})
 		flowlog.NewFlowLog(s, ptr.S("flow-log"), &flowlog.FlowLogConfig{
-			VpcId:              v.Id(),
+			VpcId:              n.VPCID,
 			TrafficType:        ptr.S("ALL"),
 			LogDestinationType: ptr.S("cloud-watch-logs"),
-			LogDestination:     group.Arn(),
+			LogDestination:     groupARN,
 			IamRoleArn:         role.Arn(),
 			Tags:               ptr.Name(w.Name),
 		})

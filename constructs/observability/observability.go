@@ -70,7 +70,7 @@ func New(scope constructs.Construct, id string, cfg config.Observability, sc con
 	o.TopicARN = topic.Arn()
 	if cfg.AlarmEmail != "" {
 		snstopicsubscription.NewSnsTopicSubscription(s, ptr.S("alarm-email"), &snstopicsubscription.SnsTopicSubscriptionConfig{
-			TopicArn: topic.Arn(),
+			TopicArn: o.TopicARN,
 			Protocol: ptr.S("email"),
 			Endpoint: ptr.S(cfg.AlarmEmail),
 		})
@@ -104,8 +104,8 @@ func New(scope constructs.Construct, id string, cfg config.Observability, sc con
 			ComparisonOperator: ptr.S(a.op),
 			Threshold:          ptr.N(a.threshold),
 			TreatMissingData:   ptr.S("notBreaching"),
-			AlarmActions:       ptr.L(topic.Arn()),
-			OkActions:          ptr.L(topic.Arn()),
+			AlarmActions:       ptr.L(o.TopicARN),
+			OkActions:          ptr.L(o.TopicARN),
 		}
 		if a.ext != "" {
 			c.ExtendedStatistic = ptr.S(a.ext)

@@ -91,7 +91,8 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 				},
 			},
 		})
-		sc.ScaleOutPolicyARN, sc.ScaleInPolicyARN = p.Arn(), p.Arn()
+		sc.ScaleOutPolicyARN = p.Arn()
+		sc.ScaleInPolicyARN = sc.ScaleOutPolicyARN
 		return sc, nil
 	case config.PolicyStep:
 	default:
@@ -105,10 +106,10 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 	in := stepPolicy(s, "scale-in", w.Name+"-scale-in", w.ASGName, cfg.ScaleIn.Adjustment, cfg.WarmupSeconds)
 	sc.ScaleOutPolicyARN, sc.ScaleInPolicyARN = out.Arn(), in.Arn()
 
-	sc.ScaleOutAlarmARN = cpuAlarm(s, "scale-out-alarm", w, cfg.Period, cfg.ScaleOut, "GreaterThanThreshold", "missing", out.Arn(),
+	sc.ScaleOutAlarmARN = cpuAlarm(s, "scale-out-alarm", w, cfg.Period, cfg.ScaleOut, "GreaterThanThreshold", "missing", sc.ScaleOutPolicyARN,
 		fmt.Sprintf("Scale out by %d when average CPU > %g%% for %d of %d periods of %ds", cfg.ScaleOut.Adjustment, cfg.ScaleOut.Threshold, cfg.ScaleOut.DatapointsToAlarm, cfg.ScaleOut.EvaluationPeriods, cfg.Period)).Arn()
 	// notBreaching: missing CPU data (no instances reporting) never scales in.
-	sc.ScaleInAlarmARN = cpuAlarm(s, "scale-in-alarm", w, cfg.Period, cfg.ScaleIn, "LessThanThreshold", "notBreaching", in.Arn(),
+	sc.ScaleInAlarmARN = cpuAlarm(s, "scale-in-alarm", w, cfg.Period, cfg.ScaleIn, "LessThanThreshold", "notBreaching", sc.ScaleInPolicyARN,
 		fmt.Sprintf("Scale in by %d when average CPU < %g%% for %d of %d periods of %ds", -cfg.ScaleIn.Adjustment, cfg.ScaleIn.Threshold, cfg.ScaleIn.DatapointsToAlarm, cfg.ScaleIn.EvaluationPeriods, cfg.Period)).Arn()
 	return sc, nil
 }
