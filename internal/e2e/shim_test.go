@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/smithy-go"
 )
 
 // The shims against the real emulator (moto is on every machine of the
@@ -111,6 +113,38 @@ func TestShims(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no rule referencing a group in %+v", rules.SecurityGroupRules)
+		}
+	})
+
+	t.Run("RevokeUnknownRuleID", func(t *testing.T) {
+		g, err := a.EC2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("revoke"), Description: aws.String("revoke"), VpcId: aws.String(vpcID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := a.EC2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: g.GroupId,
+			IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
+				IpRanges: []ec2types.IpRange{{CidrIp: aws.String("10.9.0.0/16")}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := a.EC2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: g.GroupId,
+			IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
+				IpRanges: []ec2types.IpRange{{CidrIp: aws.String("10.8.0.0/16")}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inID := aws.ToString(in.SecurityGroupRules[0].SecurityGroupRuleId)
+		outID := aws.ToString(out.SecurityGroupRules[0].SecurityGroupRuleId)
+		// The first revoke of each goes through; the second (the SDK's retry
+		// after a dropped answer) must say the rule ID is unknown.
+		for i, want := range []string{"", "InvalidSecurityGroupRuleId.NotFound"} {
+			_, errIn := a.EC2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: g.GroupId, SecurityGroupRuleIds: []string{inID}})
+			_, errOut := a.EC2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: g.GroupId, SecurityGroupRuleIds: []string{outID}})
+			for name, err := range map[string]error{"ingress": errIn, "egress": errOut} {
+				if got := errorCode(err); got != want {
+					t.Errorf("revoke %s #%d: error code %q (%v), want %q", name, i+1, got, err, want)
+				}
+			}
 		}
 	})
 
@@ -342,4 +376,16 @@ func TestShims(t *testing.T) {
 			t.Errorf("CancelInstanceRefresh with none in progress: err = %v, want ActiveInstanceRefreshNotFound", err)
 		}
 	})
+}
+
+// errorCode is an API error's code, "" for no error.
+func errorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		return api.ErrorCode()
+	}
+	return err.Error()
 }

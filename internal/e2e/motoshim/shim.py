@@ -126,6 +126,41 @@ def delete_vpc_endpoints(orig, self, vpce_ids=None):
         self.vpc_end_points.pop(vpce_id, None)
 
 
+def _check_rule_ids(self, group_name_or_id, kwargs, egress):
+    """Fail with InvalidSecurityGroupRuleId.NotFound for the first of the
+    call's SecurityGroupRuleIds that the group does not hold."""
+    group = self.get_security_group_by_name_or_id(group_name_or_id, kwargs.get("vpc_id"))
+    if group is None:
+        return  # moto's own InvalidGroup.NotFound
+    held = {rule.id for rule in (group.egress_rules if egress else group.ingress_rules)}
+    for rid in kwargs.get("security_rule_ids") or []:
+        if rid not in held:
+            from moto.ec2.exceptions import InvalidSecurityGroupRuleIdNotFoundError
+            raise InvalidSecurityGroupRuleIdNotFoundError(rid)
+
+
+@patch(ec2_sg.SecurityGroupBackend, "revoke_security_group_ingress")
+def revoke_security_group_ingress(orig, self, group_name_or_id, *args, **kwargs):
+    """EC2 RevokeSecurityGroupIngress by SecurityGroupRuleIds: a rule ID the
+    group does not hold fails with InvalidSecurityGroupRuleId.NotFound ("the
+    specified security group rule does not exist"), which the provider takes
+    for already deleted.
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+    (moto answers InvalidPermission.NotFound, the code for a rule given by its
+    values. When the emulator dropped the connection after revoking a rule, the
+    SDK's own retry of the call then failed a destroy that AWS lets finish.)"""
+    _check_rule_ids(self, group_name_or_id, kwargs, egress=False)
+    return orig(self, group_name_or_id, *args, **kwargs)
+
+
+@patch(ec2_sg.SecurityGroupBackend, "revoke_security_group_egress")
+def revoke_security_group_egress(orig, self, group_name_or_id, *args, **kwargs):
+    """EC2 RevokeSecurityGroupEgress by SecurityGroupRuleIds: as
+    revoke_security_group_ingress."""
+    _check_rule_ids(self, group_name_or_id, kwargs, egress=True)
+    return orig(self, group_name_or_id, *args, **kwargs)
+
+
 def _rule_description(self):
     """EC2 DescribeSecurityGroupRules: SecurityGroupRule.Description is "the
     security group rule description", whatever the rule refers to: a CIDR, a
