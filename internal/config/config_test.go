@@ -138,6 +138,8 @@ environments:
 			SSLPolicy:    "ELBSecurityPolicy-TLS13-1-2-2021-06",
 			IdleTimeout:  60, DeregistrationDelay: 30,
 			AccessLogs: true, AccessLogRetentionDays: 90, WAF: true,
+			Stickiness: config.Stickiness{Duration: 86400}, Algorithm: "round_robin",
+			DesyncMitigationMode: "defensive", HTTP2: true,
 			HealthCheck: config.HealthCheck{
 				Path: "/health", Matcher: "200", Interval: 15, Timeout: 5,
 				HealthyThreshold: 2, UnhealthyThreshold: 3,

@@ -46,3 +46,45 @@ const (
 
 // ScalingPolicies lists every scaling policy, in the order messages show them.
 var ScalingPolicies = []ScalingPolicy{PolicyStep, PolicyTargetTracking}
+
+// LBAlgorithm is how the target group picks a target for a request.
+type LBAlgorithm string
+
+// Load balancing algorithms.
+const (
+	// AlgorithmRoundRobin takes the targets in turn.
+	AlgorithmRoundRobin LBAlgorithm = "round_robin"
+	// AlgorithmLeastOutstanding takes the target with the fewest requests in flight.
+	AlgorithmLeastOutstanding LBAlgorithm = "least_outstanding_requests"
+)
+
+// LBAlgorithms lists every load balancing algorithm, in the order messages show them.
+var LBAlgorithms = []LBAlgorithm{AlgorithmRoundRobin, AlgorithmLeastOutstanding}
+
+// DesyncMitigationMode is how the load balancer treats requests that may
+// be HTTP desync (request smuggling) attempts.
+type DesyncMitigationMode string
+
+// Desync mitigation modes.
+const (
+	// DesyncDefensive blocks severe ambiguous requests (the AWS default).
+	DesyncDefensive DesyncMitigationMode = "defensive"
+	// DesyncStrictest allows only RFC 7230 compliant requests.
+	DesyncStrictest DesyncMitigationMode = "strictest"
+	// DesyncMonitor lets every request through and only records them.
+	DesyncMonitor DesyncMitigationMode = "monitor"
+)
+
+// DesyncMitigationModes lists every desync mitigation mode, in the order messages show them.
+var DesyncMitigationModes = []DesyncMitigationMode{DesyncDefensive, DesyncStrictest, DesyncMonitor}
+
+// StickinessType is the kind of target group stickiness; empty is none.
+type StickinessType string
+
+// Stickiness types.
+const (
+	// StickinessNone: no stickiness.
+	StickinessNone StickinessType = ""
+	// StickinessLBCookie binds a client with the load balancer's AWSALB cookie.
+	StickinessLBCookie StickinessType = "lb_cookie"
+)

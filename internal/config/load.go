@@ -507,6 +507,9 @@ func applyDerivedDefaults(f *File, e *Environment) {
 	if e.ALB.HealthCheck.Path == "" {
 		e.ALB.HealthCheck.Path = e.Compute.HealthPath
 	}
+	if e.ALB.Domain != nil {
+		e.ALB.HTTPS = true // the domain's certificate serves HTTPS
+	}
 	if e.Backend != nil {
 		if e.Backend.Key == "" {
 			e.Backend.Key = f.Project + "/" + e.Name + "/terraform.tfstate"

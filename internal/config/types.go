@@ -120,10 +120,16 @@ type Compute struct {
 type ALB struct {
 	// IngressCIDRs may reach the listeners. Default: [0.0.0.0/0].
 	IngressCIDRs []string `yaml:"ingress_cidrs"`
-	// HTTPS adds an HTTPS listener (needs CertificateARN) and makes HTTP redirect. Default: false.
+	// HTTPS adds an HTTPS listener (needs CertificateARN or Domain) and makes
+	// HTTP redirect. Default: false; true when Domain is given.
 	HTTPS bool `yaml:"https"`
-	// CertificateARN is the ACM certificate for HTTPS. Default: "".
+	// CertificateARN is an ACM certificate made elsewhere for HTTPS; not
+	// together with Domain. Default: "".
 	CertificateARN string `yaml:"certificate_arn"`
+	// Domain gives the load balancer its own name: an ACM certificate
+	// validated by DNS in a Route53 hosted zone, HTTPS on it, and alias
+	// records to the load balancer. Default: none.
+	Domain *Domain `yaml:"domain"`
 	// SSLPolicy for the HTTPS listener, one of ModernTLSPolicies. Default: ELBSecurityPolicy-TLS13-1-2-2021-06.
 	SSLPolicy string `yaml:"ssl_policy"`
 	// DeletionProtection on the load balancer. Default: false (prod sets true).
@@ -141,6 +147,47 @@ type ALB struct {
 	// WAF puts a WAFv2 web ACL with AWS managed rule groups (IP reputation,
 	// common rules, known bad inputs) in front of the load balancer. Default: true.
 	WAF bool `yaml:"waf"`
+	// SlowStart is the target group's slow start in seconds: 0 (off) or 30-900. Default: 0.
+	SlowStart int `yaml:"slow_start"`
+	// Stickiness of the target group. Default: none.
+	Stickiness Stickiness `yaml:"stickiness"`
+	// Algorithm routes requests: round_robin or least_outstanding_requests. Default: round_robin.
+	Algorithm LBAlgorithm `yaml:"algorithm"`
+	// DesyncMitigationMode of the load balancer against HTTP desync:
+	// defensive, strictest or monitor. Default: defensive.
+	DesyncMitigationMode DesyncMitigationMode `yaml:"desync_mitigation_mode"`
+	// HTTP2 lets clients speak HTTP/2 to the HTTPS listener. Default: true.
+	HTTP2 bool `yaml:"http2"`
+	// ConnectionLogs writes the load balancer's connection logs to the
+	// access-log bucket under their own prefix (the bucket is made for them
+	// even with access_logs false). Default: false.
+	ConnectionLogs bool `yaml:"connection_logs"`
+}
+
+// Domain is the load balancer's own DNS name in a Route53 public hosted zone.
+type Domain struct {
+	// Name clients use, e.g. app.example.com (a leading "*." for a wildcard). Required.
+	Name string `yaml:"name"`
+	// ZoneID of the Route53 public hosted zone holding Name, e.g. Z0123456789ABCDEFGHIJ;
+	// exactly one of ZoneID and ZoneName.
+	ZoneID string `yaml:"zone_id"`
+	// ZoneName of the hosted zone, looked up with a data source, e.g. example.com;
+	// exactly one of ZoneID and ZoneName.
+	ZoneName string `yaml:"zone_name"`
+	// AlternativeNames are extra names on the certificate and alias records,
+	// in the same zone, at most 9 (ACM's default quota is 10 names). Default: none.
+	AlternativeNames []string `yaml:"alternative_names"`
+}
+
+// Names are the domain name and its alternative names, in order.
+func (d *Domain) Names() []string { return append([]string{d.Name}, d.AlternativeNames...) }
+
+// Stickiness binds a client to one target with a load balancer cookie.
+type Stickiness struct {
+	// Type is lb_cookie, or empty for no stickiness. Default: "" (none).
+	Type StickinessType `yaml:"type"`
+	// Duration of the cookie in seconds, 1-604800 (7 days). Default: 86400.
+	Duration int `yaml:"duration"`
 }
 
 // HealthCheck is the target group's health check.
@@ -259,6 +306,10 @@ func Builtin() Environment {
 			AccessLogs:             true,
 			AccessLogRetentionDays: 90,
 			WAF:                    true,
+			Stickiness:             Stickiness{Duration: 86400},
+			Algorithm:              AlgorithmRoundRobin,
+			DesyncMitigationMode:   DesyncDefensive,
+			HTTP2:                  true,
 			HealthCheck: HealthCheck{
 				Matcher:            "200",
 				Interval:           15,

@@ -294,8 +294,8 @@ func validateALB(e *Environment, bad badFunc) {
 			bad(fmt.Sprintf("alb.ingress_cidrs[%d]", i), "%s is not an IPv4 network CIDR; want e.g. 0.0.0.0/0 or 203.0.113.0/24", q(s))
 		}
 	}
-	if a.HTTPS && a.CertificateARN == "" {
-		bad("alb.certificate_arn", "is missing but alb.https is true; want an ACM certificate ARN in %s, or https: false", orRegion(e.Region))
+	if a.HTTPS && a.CertificateARN == "" && a.Domain == nil {
+		bad("alb.certificate_arn", "is missing but alb.https is true; want an ACM certificate ARN in %s, or alb.domain for a certificate made here, or https: false", orRegion(e.Region))
 	}
 	if !a.HTTPS && a.CertificateARN != "" {
 		bad("alb.https", "is false but alb.certificate_arn is set; set https: true to use the certificate, or remove it")
@@ -320,6 +320,8 @@ func validateALB(e *Environment, bad badFunc) {
 	if a.DeregistrationDelay < 0 || a.DeregistrationDelay > 3600 {
 		bad("alb.deregistration_delay", "%d is not allowed; want 0 to 3600 seconds", a.DeregistrationDelay)
 	}
+	validateALBDomain(e, bad)
+	validateALBKnobs(e, bad)
 	hc := a.HealthCheck
 	if hc.Path != e.Compute.HealthPath { // a path derived from compute.health_path is reported there
 		checkPath(bad, "alb.health_check.path", hc.Path)
