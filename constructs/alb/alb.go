@@ -52,6 +52,12 @@ type ALB struct {
 	ListenerARN *string
 	// HTTPS reports whether the HTTPS listener exists.
 	HTTPS bool
+	// URL clients use: https://<domain name> with a domain, https://<ALB DNS
+	// name> with a certificate made elsewhere, else http://<ALB DNS name>.
+	URL *string
+	// CertificateARN of the HTTPS listener's certificate (the validated one
+	// with a domain); empty without HTTPS.
+	CertificateARN *string
 }
 
 // SecurityGroup returns the load balancer's security group ID, so compute can
@@ -60,14 +66,15 @@ func (a *ALB) SecurityGroup() *string { return a.SecurityGroupID }
 
 // New builds the load balancer with settings cfg. It trusts cfg
 // (internal/config has defaulted and validated it): every value, zero
-// included, goes into the JSON as it is. HTTPS (with cfg.CertificateARN)
-// adds the HTTPS listener and makes HTTP redirect to it.
+// included, goes into the JSON as it is. HTTPS (with cfg.CertificateARN, or
+// the certificate cfg.Domain makes) adds the HTTPS listener and makes HTTP
+// redirect to it.
 func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB, error) {
 	if len(w.SubnetIDs) < 2 {
 		return nil, fmt.Errorf("subnet_ids (%d) must list at least 2 public subnets in different AZs", len(w.SubnetIDs))
 	}
-	if cfg.AccessLogs && w.AccountID == nil {
-		return nil, fmt.Errorf("account_id must be set when access_logs is on")
+	if (cfg.AccessLogs || cfg.ConnectionLogs) && w.AccountID == nil {
+		return nil, fmt.Errorf("account_id must be set when access_logs or connection_logs is on")
 	}
 	https := cfg.HTTPS
 
@@ -104,20 +111,40 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 		IdleTimeout:              ptr.N(cfg.IdleTimeout),
 		Tags:                     ptr.Name(w.Name),
 	}
-	if cfg.AccessLogs {
+	// Knobs left at AWS's defaults are not written, so the JSON says only what differs.
+	if cfg.DesyncMitigationMode != config.DesyncDefensive {
+		lbConfig.DesyncMitigationMode = ptr.S(string(cfg.DesyncMitigationMode))
+	}
+	if !cfg.HTTP2 {
+		lbConfig.EnableHttp2 = ptr.B(false)
+	}
+	if cfg.AccessLogs || cfg.ConnectionLogs {
 		bucket, policy := accessLogBucket(s, cfg, w)
-		lbConfig.AccessLogs = &lb.LbAccessLogs{Bucket: bucket, Prefix: ptr.S(AccessLogPrefix), Enabled: ptr.B(true)}
+		if cfg.AccessLogs {
+			lbConfig.AccessLogs = &lb.LbAccessLogs{Bucket: bucket, Prefix: ptr.S(AccessLogPrefix), Enabled: ptr.B(true)}
+		}
+		if cfg.ConnectionLogs {
+			lbConfig.ConnectionLogs = &lb.LbConnectionLogs{Bucket: bucket, Prefix: ptr.S(ConnectionLogPrefix), Enabled: ptr.B(true)}
+		}
 		// The load balancer checks on creation that it may write to the bucket.
 		lbConfig.DependsOn = &[]cdktf.ITerraformDependable{policy}
 	}
 	balancer := lb.NewLb(s, ptr.S("lb"), lbConfig)
 	a.ARN, a.ARNSuffix, a.DNSName = balancer.Arn(), balancer.ArnSuffix(), balancer.DnsName()
+	a.URL, a.CertificateARN = ptr.S("http://"+*a.DNSName), ptr.S("")
+	if https {
+		a.URL, a.CertificateARN = ptr.S("https://"+*a.DNSName), ptr.S(cfg.CertificateARN)
+	}
+	if cfg.Domain != nil {
+		a.CertificateARN = domain(s, cfg.Domain, w, a.DNSName, balancer.ZoneId()).ARN
+		a.URL = ptr.S("https://" + cfg.Domain.Name)
+	}
 	if cfg.WAF {
 		webACL(s, w, a.ARN)
 	}
 
 	hc := cfg.HealthCheck
-	tg := lbtargetgroup.NewLbTargetGroup(s, ptr.S("target-group"), &lbtargetgroup.LbTargetGroupConfig{
+	tgConfig := &lbtargetgroup.LbTargetGroupConfig{
 		NamePrefix:          ptr.S(w.TargetGroupNamePrefix),
 		Port:                ptr.N(w.TargetPort),
 		Protocol:            ptr.S("HTTP"),
@@ -138,7 +165,21 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 		Tags: ptr.Name(w.Name),
 		// A new target group (new name from the prefix) is attached before the old one goes.
 		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
-	})
+	}
+	if cfg.SlowStart != 0 {
+		tgConfig.SlowStart = ptr.N(cfg.SlowStart)
+	}
+	if cfg.Algorithm != config.AlgorithmRoundRobin {
+		tgConfig.LoadBalancingAlgorithmType = ptr.S(string(cfg.Algorithm))
+	}
+	if cfg.Stickiness.Type != config.StickinessNone {
+		tgConfig.Stickiness = &lbtargetgroup.LbTargetGroupStickiness{
+			Enabled:        ptr.B(true),
+			Type:           ptr.S(string(cfg.Stickiness.Type)),
+			CookieDuration: ptr.N(cfg.Stickiness.Duration),
+		}
+	}
+	tg := lbtargetgroup.NewLbTargetGroup(s, ptr.S("target-group"), tgConfig)
 	a.TargetGroupARN, a.TargetGroupARNSuffix = tg.Arn(), tg.ArnSuffix()
 
 	forward := &[]*lblistener.LbListenerDefaultAction{{Type: ptr.S("forward"), TargetGroupArn: a.TargetGroupARN}}
@@ -158,7 +199,7 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 		Port:            ptr.N(443),
 		Protocol:        ptr.S("HTTPS"),
 		SslPolicy:       ptr.S(cfg.SSLPolicy),
-		CertificateArn:  ptr.S(cfg.CertificateARN),
+		CertificateArn:  a.CertificateARN,
 		DefaultAction:   forward,
 		Tags:            ptr.Name(w.Name + "-https"),
 	})

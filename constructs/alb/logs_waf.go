@@ -23,6 +23,9 @@ import (
 // AccessLogPrefix is the key prefix of the access logs in their bucket.
 const AccessLogPrefix = "alb"
 
+// ConnectionLogPrefix is the key prefix of the connection logs in the same bucket.
+const ConnectionLogPrefix = "alb-connections"
+
 // accessLogBucket creates the private, encrypted, versioned bucket the load
 // balancer writes its access logs to, and the policy that lets the regional
 // Elastic Load Balancing account write there (over TLS only). It returns the
@@ -68,13 +71,20 @@ func accessLogBucket(s constructs.Construct, cfg config.ALB, w Wiring) (*string,
 	})
 	elb := dataawselbserviceaccount.NewDataAwsElbServiceAccount(s, ptr.S("elb-account"), &dataawselbserviceaccount.DataAwsElbServiceAccountConfig{})
 	bucketARN := *b.Arn()
+	var writes []string
+	if cfg.AccessLogs {
+		writes = append(writes, bucketARN+"/"+AccessLogPrefix+"/AWSLogs/"+*w.AccountID+"/*")
+	}
+	if cfg.ConnectionLogs {
+		writes = append(writes, bucketARN+"/"+ConnectionLogPrefix+"/AWSLogs/"+*w.AccountID+"/*")
+	}
 	policy := s3bucketpolicy.NewS3BucketPolicy(s, ptr.S("access-logs-policy"), &s3bucketpolicy.S3BucketPolicyConfig{
 		Bucket: bucketID,
 		Policy: ptr.S(policydoc.Document(
 			policydoc.Statement{
 				Sid: "LoadBalancerWritesAccessLogs", Effect: "Allow", Principal: map[string]string{"AWS": *elb.Arn()},
 				Action:   []string{"s3:PutObject"},
-				Resource: []string{bucketARN + "/" + AccessLogPrefix + "/AWSLogs/" + *w.AccountID + "/*"},
+				Resource: writes,
 			},
 			policydoc.Statement{
 				Sid: "TLSOnly", Effect: "Deny", Principal: map[string]string{"AWS": "*"},

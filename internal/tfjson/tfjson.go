@@ -290,7 +290,9 @@ func Refs(v any) []Ref {
 				for _, r := range refRE.FindAllStringSubmatch(m[1], -1) {
 					addr := r[1]
 					root := strings.SplitN(addr, ".", 2)[0]
-					if root == "var" || root == "local" || root == "each" || root == "count" || root == "self" || root == "path" || root == "terraform" {
+					// key and val are the symbols of CDKTF's for expressions
+					// ({ for key, val in ...: val.x => val }), not resources.
+					if root == "var" || root == "local" || root == "each" || root == "count" || root == "self" || root == "path" || root == "terraform" || root == "key" || root == "val" {
 						continue
 					}
 					if strings.Contains(addr, "(") {

@@ -20,6 +20,8 @@ func TestRefs(t *testing.T) {
 		{[]any{"${aws_a.x.id}", map[string]any{"k": "${aws_b.y.arn}", "j": "${aws_a.x.id}"}}, []Ref{{"aws_a.x", "id"}, {"aws_b.y", "arn"}}},
 		{`{"Resource":["${aws_cloudwatch_log_group.g.arn}","${aws_cloudwatch_log_group.g.arn}:*"]}`, []Ref{{"aws_cloudwatch_log_group.g", "arn"}}},
 		{"${element(aws_subnet.s.*.id, 0)}", []Ref{{"aws_subnet.s", ""}}},
+		{`${{ for key, val in toset(tolist(aws_acm_certificate.c.domain_validation_options)): val.domain_name => val }["a.example.com"].resource_record_name}`,
+			[]Ref{{"aws_acm_certificate.c", "domain_validation_options"}}},
 	}
 	for _, c := range cases {
 		if got := Refs(c.in); !reflect.DeepEqual(got, c.want) {

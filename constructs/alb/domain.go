@@ -1,0 +1,115 @@
+package alb
+
+import (
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/acmcertificate"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/acmcertificatevalidation"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsroute53zone"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/internal/ptr"
+)
+
+// ValidationRecordTTL is the TTL of the certificate's DNS validation records, seconds.
+const ValidationRecordTTL = 60
+
+// validationNames are the names whose DNS validation records the
+// certificate needs, one per distinct record: ACM gives "*.x" and "x" the
+// same record, so of the names that differ only by a leading "*." the
+// first is kept. The order is the names' order.
+func validationNames(d *config.Domain) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range d.Names() {
+		base := strings.TrimPrefix(n, "*.")
+		if seen[base] {
+			continue
+		}
+		seen[base] = true
+		out = append(out, n)
+	}
+	return out
+}
+
+// recordID is a construct id for a DNS name: dots become "_" and a leading
+// "*." becomes "__". DNS names here hold no "_" (validated), so two names
+// never get one id.
+func recordID(prefix, name string) string {
+	return prefix + strings.ReplaceAll(strings.ReplaceAll(name, "*", "_"), ".", "_")
+}
+
+// certificate is what domain makes for the listener.
+type certificate struct {
+	// ARN of the validated certificate: reading it waits for validation.
+	ARN *string
+}
+
+// domain makes the ACM certificate of d with DNS validation in its hosted
+// zone: one validation record per distinct record, the validation that
+// waits until ACM has issued it, and an alias A record to the load balancer
+// for every name. The load balancer is IPv4 only (no ip_address_type
+// dualstack), so no AAAA record is made: it would resolve to nothing.
+func domain(s constructs.Construct, d *config.Domain, w Wiring, lbDNSName, lbZoneID *string) certificate {
+	zoneID := ptr.S(d.ZoneID)
+	if d.ZoneName != "" {
+		zone := dataawsroute53zone.NewDataAwsRoute53Zone(s, ptr.S("zone"), &dataawsroute53zone.DataAwsRoute53ZoneConfig{
+			Name:        ptr.S(d.ZoneName),
+			PrivateZone: ptr.B(false),
+		})
+		zoneID = zone.ZoneId()
+	}
+	certConfig := &acmcertificate.AcmCertificateConfig{
+		DomainName:       ptr.S(d.Name),
+		ValidationMethod: ptr.S("DNS"),
+		Tags:             ptr.Name(w.Name),
+		// A changed name makes a new certificate; the listener moves to it before the old one goes.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+	}
+	if len(d.AlternativeNames) > 0 {
+		certConfig.SubjectAlternativeNames = ptr.Ss(d.AlternativeNames...)
+	}
+	cert := acmcertificate.NewAcmCertificate(s, ptr.S("certificate"), certConfig)
+
+	// domain_validation_options is a set: a map by domain name reads one
+	// option by the name it validates, with keys known at plan time.
+	options := cdktf.TerraformIterator_FromList(cert.DomainValidationOptions())
+	byName := options.ForExpressionForMap(ptr.S("val.domain_name"), ptr.S("val"))
+	option := func(name, attr string) *string {
+		return cdktf.Token_AsString(cdktf.Fn_LookupNested(byName, &[]any{ptr.S(name), ptr.S(attr)}), nil)
+	}
+	var fqdns []*string
+	for _, name := range validationNames(d) {
+		r := route53record.NewRoute53Record(s, ptr.S(recordID("validation-", name)), &route53record.Route53RecordConfig{
+			ZoneId:  zoneID,
+			Name:    option(name, "resource_record_name"),
+			Type:    option(name, "resource_record_type"),
+			Records: ptr.L(option(name, "resource_record_value")),
+			Ttl:     ptr.N(ValidationRecordTTL),
+			// A record left by an earlier certificate of the same name is taken over.
+			AllowOverwrite: ptr.B(true),
+		})
+		fqdns = append(fqdns, r.Fqdn())
+	}
+	validation := acmcertificatevalidation.NewAcmCertificateValidation(s, ptr.S("certificate-validation"), &acmcertificatevalidation.AcmCertificateValidationConfig{
+		CertificateArn:        cert.Arn(),
+		ValidationRecordFqdns: &fqdns,
+	})
+
+	for _, name := range d.Names() {
+		route53record.NewRoute53Record(s, ptr.S(recordID("alias-", name)), &route53record.Route53RecordConfig{
+			ZoneId: zoneID,
+			Name:   ptr.S(name),
+			Type:   ptr.S("A"),
+			Alias: &route53record.Route53RecordAlias{
+				Name:                 lbDNSName,
+				ZoneId:               lbZoneID,
+				EvaluateTargetHealth: ptr.B(true),
+			},
+		})
+	}
+	return certificate{ARN: validation.CertificateArn()}
+}
