@@ -209,6 +209,12 @@ func TestALBProperties(t *testing.T) {
 			if p, _ := tg.String("health_check", "path"); p != "/health" {
 				t.Errorf("%s health check path = %q, want /health", env, p)
 			}
+			if got, want := s.Outputs[outputs.URL].Value, "http://"+ref(lb, "dns_name"); got != want {
+				t.Errorf("%s url = %v, want %q", env, got, want)
+			}
+			if got := s.Outputs[outputs.CertificateARN].Value; got != "" {
+				t.Errorf("%s certificate_arn = %v without HTTPS, want empty", env, got)
+			}
 			wantProtection := env == "prod"
 			if d, _ := lb.Bool("enable_deletion_protection"); d != wantProtection {
 				t.Errorf("%s deletion protection = %v, want %v", env, d, wantProtection)
@@ -244,6 +250,15 @@ func TestALBProperties(t *testing.T) {
 		}
 		if got := s.Outputs[outputs.ListenerARN].Value; !tfjson.RefTo(got, httpsL.Address()) {
 			t.Errorf("listener_arn = %v, want the HTTPS listener", got)
+		}
+		if got, want := s.Outputs[outputs.URL].Value, "https://"+ref(mustOne(t, s, "aws_lb"), "dns_name"); got != want {
+			t.Errorf("url = %v, want %q", got, want)
+		}
+		if got, want := s.Outputs[outputs.CertificateARN].Value, "arn:aws:acm:us-east-1:123456789012:certificate/0b5c7a54-4f3e-4a8e-9d8e-2f1c6b3a9e10"; got != want {
+			t.Errorf("certificate_arn = %v, want the configured %s", got, want)
+		}
+		if a, _ := httpsL.String("certificate_arn"); a != s.Outputs[outputs.CertificateARN].Value {
+			t.Errorf("HTTPS listener certificate_arn = %q, want the certificate_arn output %v", a, s.Outputs[outputs.CertificateARN].Value)
 		}
 		albSG, _ := securityGroups(t, s)
 		ports := map[float64]bool{}

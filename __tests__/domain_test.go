@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/outputs"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -178,6 +179,13 @@ func TestDomainProperties(t *testing.T) {
 			http := listenerOnPort(t, s, 80)
 			if typ, _ := http.String("default_action", "type"); typ != "redirect" {
 				t.Errorf("HTTP listener action = %q, want redirect to HTTPS", typ)
+			}
+
+			if got, want := s.Outputs[outputs.URL].Value, "https://"+c.names[0]; got != want {
+				t.Errorf("url = %v, want %q", got, want)
+			}
+			if got, want := s.Outputs[outputs.CertificateARN].Value, ref(v, "certificate_arn"); got != want {
+				t.Errorf("certificate_arn = %v, want the validated %q", got, want)
 			}
 
 			var aliasNames []string

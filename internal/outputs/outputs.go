@@ -30,6 +30,8 @@ const (
 	ScaleInPolicyARN        = "scale_in_policy_arn"
 	AlarmTopicARN           = "alarm_topic_arn"
 	DashboardName           = "dashboard_name"
+	URL                     = "url"
+	CertificateARN          = "certificate_arn"
 )
 
 // Spec describes one output of the contract.
@@ -66,6 +68,8 @@ var Contract = []Spec{
 	{ScaleInPolicyARN, "string", "ARN of the scale-in policy (the target-tracking policy when scaling.policy is target_tracking); empty in ec2 mode.", "asg"},
 	{AlarmTopicARN, "string", "ARN of the SNS topic every alarm notifies.", "both"},
 	{DashboardName, "string", "Name of the CloudWatch dashboard of the environment.", "both"},
+	{URL, "string", "URL clients use: `https://<alb.domain.name>` with a domain, `https://<alb_dns_name>` with alb.certificate_arn (whose certificate names your own domain), else `http://<alb_dns_name>`.", "both"},
+	{CertificateARN, "string", "ARN of the HTTPS listener's certificate: the validated ACM certificate of alb.domain, or alb.certificate_arn; empty without HTTPS.", "both"},
 }
 
 // MarkdownTable renders the contract as the README's table.

@@ -150,6 +150,8 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		outputs.ScaleInPolicyARN:        s.Scaling.ScaleInPolicyARN,
 		outputs.AlarmTopicARN:           s.Observability.TopicARN,
 		outputs.DashboardName:           s.Observability.DashboardName,
+		outputs.URL:                     s.ALB.URL,
+		outputs.CertificateARN:          s.ALB.CertificateARN,
 	}
 	for _, spec := range outputs.Contract {
 		cdktf.NewTerraformOutput(st, ptr.S(spec.Name), &cdktf.TerraformOutputConfig{
