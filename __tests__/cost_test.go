@@ -40,7 +40,7 @@ func TestBudgetFailsSynth(t *testing.T) {
 		t.Errorf("%s was written although the budget was exceeded", out)
 	}
 
-	suppressed := bad + "    suppressions:\n      - {rule: EWT-COST-1, resource: prod, reason: load-test month approved}\n"
+	suppressed := strings.Replace(bad, "    suppressions:\n", "    suppressions:\n      - {rule: EWT-COST-1, resource: prod, reason: load-test month approved}\n", 1)
 	os.WriteFile(p, []byte(suppressed), 0o644)
 	log.Reset()
 	if err := synth.Run(&log, out, policy.Check); err != nil {

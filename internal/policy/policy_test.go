@@ -86,9 +86,24 @@ func ruleIDs(vs []Violation) []string {
 	return out
 }
 
+// prodNoHTTPS is the suppression the committed prod carries in
+// environments.yaml: it has no real zone, so no HTTPS (EWT-ALB-4).
+var prodNoHTTPS = config.Suppression{Rule: "EWT-ALB-4", Resource: "prod/alb/lb", Reason: "no real Route53 zone in the committed config"}
+
+// suppressionsOf returns the applied suppressions of one rule.
+func suppressionsOf(res Result, rule string) []Suppression {
+	var out []Suppression
+	for _, s := range res.Suppressed {
+		if s.Rule == rule {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func prodFile() *config.File {
 	return &config.File{Project: "webtier", Environments: []*config.Environment{
-		{Name: "dev"}, {Name: "stage"}, {Name: "prod", Production: true},
+		{Name: "dev"}, {Name: "stage"}, {Name: "prod", Production: true, Suppressions: []config.Suppression{prodNoHTTPS}},
 	}}
 }
 
@@ -149,6 +164,10 @@ func TestEachRuleBreaksAndPasses(t *testing.T) {
 		{"EWT-ALB-2", "prod", func(t *testing.T, d map[string]any) {
 			each(d, "aws_lb")[0]["enable_deletion_protection"] = false
 		}, 1},
+		{"EWT-ALB-4", "prod", func(t *testing.T, d map[string]any) { // a second production load balancer, HTTP only
+			addResource(d, "aws_lb", "second", map[string]any{"drop_invalid_header_fields": true, "enable_deletion_protection": true})
+			addResource(d, "aws_lb_listener", "second_http", map[string]any{"protocol": "HTTP", "port": 80, "load_balancer_arn": "${aws_lb.second.arn}"})
+		}, 1},
 		{"EWT-VPC-1", "stage", func(t *testing.T, d map[string]any) {
 			delete(d["resource"].(map[string]any), "aws_flow_log")
 		}, 1},
@@ -197,6 +216,36 @@ func TestDeletionProtectionOnlyForProduction(t *testing.T) {
 	}
 }
 
+// TestHTTPSForProduction: EWT-ALB-4 fails a production environment whose
+// load balancer has no HTTPS listener, unless suppressed; an HTTPS
+// listener on it passes, and other environments are not checked.
+func TestHTTPSForProduction(t *testing.T) {
+	lbOf := func(doc map[string]any) string {
+		for name := range doc["resource"].(map[string]any)["aws_lb"].(map[string]any) {
+			return "aws_lb." + name
+		}
+		return ""
+	}
+	unsuppressed := &config.File{Project: "webtier", Environments: []*config.Environment{{Name: "prod", Production: true}}}
+	doc := golden(t, "prod")
+	res := Evaluate(unsuppressed, []*tfjson.Stack{stackOf(t, "prod", doc)})
+	if got := ruleIDs(res.Violations); len(got) != 1 || got[0] != "EWT-ALB-4" || !strings.Contains(res.Violations[0].Where, "prod/alb/lb") {
+		t.Errorf("prod without HTTPS or suppression: violations %v, want EWT-ALB-4 on prod/alb/lb", res.Violations)
+	}
+	if res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, "prod", doc)}); len(res.Violations) != 0 || len(suppressionsOf(res, "EWT-ALB-4")) != 1 {
+		t.Errorf("prod with the committed suppression: violations %v suppressed %+v, want EWT-ALB-4 suppressed", res.Violations, res.Suppressed)
+	}
+	addResource(doc, "aws_lb_listener", "tls", map[string]any{"protocol": "HTTPS", "port": 443, "ssl_policy": config.ModernTLSPolicies[0],
+		"load_balancer_arn": "${" + lbOf(doc) + ".arn}"})
+	if res := Evaluate(unsuppressed, []*tfjson.Stack{stackOf(t, "prod", doc)}); len(res.Violations) != 0 {
+		t.Errorf("prod with an HTTPS listener: violations %v, want none", res.Violations)
+	}
+	dev := &config.File{Project: "webtier", Environments: []*config.Environment{{Name: "dev"}}}
+	if res := Evaluate(dev, []*tfjson.Stack{stackOf(t, "dev", golden(t, "dev"))}); len(res.Violations) != 0 {
+		t.Errorf("dev (not production) without HTTPS: violations %v, want none", res.Violations)
+	}
+}
+
 func TestSuppressions(t *testing.T) {
 	doc := golden(t, "prod")
 	each(doc, "aws_lb")[0]["enable_deletion_protection"] = false
@@ -205,17 +254,17 @@ func TestSuppressions(t *testing.T) {
 	prod := f.Environments[2]
 
 	t.Run("yaml suppression with reason silences exactly that resource", func(t *testing.T) {
-		prod.Suppressions = []config.Suppression{{Rule: "EWT-ALB-2", Resource: lbPath, Reason: "load test environment torn down nightly"}}
+		prod.Suppressions = []config.Suppression{prodNoHTTPS, {Rule: "EWT-ALB-2", Resource: lbPath, Reason: "load test environment torn down nightly"}}
 		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
 		if len(res.Violations) != 0 || len(res.Problems) != 0 {
 			t.Fatalf("got violations %v problems %v, want none", res.Violations, res.Problems)
 		}
-		if len(res.Suppressed) != 1 || res.Suppressed[0].Reason == "" || res.Suppressed[0].Source != "environments.yaml" {
-			t.Errorf("suppressed = %+v, want the one yaml suppression listed", res.Suppressed)
+		if sp := suppressionsOf(res, "EWT-ALB-2"); len(res.Suppressed) != 2 || len(sp) != 1 || sp[0].Reason == "" || sp[0].Source != "environments.yaml" {
+			t.Errorf("suppressed = %+v, want the two yaml suppressions listed, one of EWT-ALB-2", res.Suppressed)
 		}
 	})
 	t.Run("suppression of another rule does not silence", func(t *testing.T) {
-		prod.Suppressions = []config.Suppression{{Rule: "EWT-ALB-1", Resource: lbPath, Reason: "x"}}
+		prod.Suppressions = []config.Suppression{prodNoHTTPS, {Rule: "EWT-ALB-1", Resource: lbPath, Reason: "x"}}
 		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
 		if got := ruleIDs(res.Violations); len(got) != 1 || got[0] != "EWT-ALB-2" {
 			t.Errorf("violations = %v, want [EWT-ALB-2]", got)
@@ -225,7 +274,7 @@ func TestSuppressions(t *testing.T) {
 		}
 	})
 	t.Run("unknown rule and unknown resource are problems", func(t *testing.T) {
-		prod.Suppressions = []config.Suppression{
+		prod.Suppressions = []config.Suppression{prodNoHTTPS,
 			{Rule: "EWT-NOPE-9", Resource: lbPath, Reason: "x"},
 			{Rule: "EWT-ALB-2", Resource: "prod/alb/nothing", Reason: "x"},
 		}
@@ -236,11 +285,11 @@ func TestSuppressions(t *testing.T) {
 		}
 	})
 	t.Run("code suppression from resource metadata", func(t *testing.T) {
-		prod.Suppressions = nil
+		prod.Suppressions = []config.Suppression{prodNoHTTPS}
 		lb := each(doc, "aws_lb")[0]
 		lb["//"].(map[string]any)[CodeSuppressionKey] = []any{map[string]any{"rule": "EWT-ALB-2", "reason": "recreated by the DR drill"}}
 		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
-		if len(res.Violations) != 0 || len(res.Suppressed) != 1 || res.Suppressed[0].Source != "code" {
+		if sp := suppressionsOf(res, "EWT-ALB-2"); len(res.Violations) != 0 || len(res.Suppressed) != 2 || len(sp) != 1 || sp[0].Source != "code" {
 			t.Errorf("violations %v suppressed %+v, want the code suppression applied", res.Violations, res.Suppressed)
 		}
 		delete(lb["//"].(map[string]any), CodeSuppressionKey)
@@ -255,7 +304,7 @@ func TestRulesAreDocumented(t *testing.T) {
 		}
 		seen[r.ID] = true
 	}
-	if len(seen) != 15 {
-		t.Errorf("got %d rules, want 15: the first 10 and the 5 across settings of issue 18", len(seen))
+	if len(seen) != 16 {
+		t.Errorf("got %d rules, want 16: the first 10, the 5 across settings of issue 18 and EWT-ALB-4 of issue 16", len(seen))
 	}
 }

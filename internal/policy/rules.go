@@ -201,6 +201,31 @@ var rules = []Rule{
 		},
 	},
 	{
+		ID:     "EWT-ALB-4",
+		Reason: "a production load balancer must serve HTTPS: over plain HTTP anyone on the path reads and changes the traffic",
+		Fix:    "set alb.domain (a validated certificate, HTTPS and DNS records) or alb.https with alb.certificate_arn; or suppress it on <env>/alb/lb with a reason",
+		Check: func(c *Context) []Finding {
+			if !c.Production {
+				return nil
+			}
+			https := map[string]bool{}
+			for _, l := range c.Stack.OfType("aws_lb_listener") {
+				if p, _ := l.String("protocol"); p == "HTTPS" {
+					for _, r := range tfjson.Refs(l.Attrs["load_balancer_arn"]) {
+						https[r.Address] = true
+					}
+				}
+			}
+			var out []Finding
+			for _, lb := range c.Stack.OfType("aws_lb") {
+				if !https[lb.Address()] {
+					out = append(out, Finding{lb, "no HTTPS listener in a production environment"})
+				}
+			}
+			return out
+		},
+	},
+	{
 		ID:     "EWT-IAM-1",
 		Reason: "IAM policies must not grant wildcard actions",
 		Fix:    "list the actions the role needs (least privilege)",

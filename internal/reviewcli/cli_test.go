@@ -71,7 +71,7 @@ func TestCLI(t *testing.T) {
 		{name: "diagram svg", args: []string{"diagram", "--outdir", out, "--format", "svg", "dev"}, code: 0, stdout: diagram.SVGFile(goldenStack(t, "dev"))},
 		{name: "diagram bad format", args: []string{"diagram", "--outdir", out, "--format", "png", "dev"}, code: 2, errs: []string{`--format "png": want mermaid or svg`}},
 		{name: "summary", args: []string{"summary", "--outdir", out, "--environments", envFile}, code: 0,
-			want: []string{"review summary: 3 stacks", "dev    stage  prod", "policy-check suppressions: none"}},
+			want: []string{"review summary: 3 stacks", "dev    stage  prod", "policy-check suppressions (1):", "prod   EWT-ALB-4  prod/alb/lb  environments.yaml  no real Route53 zone"}},
 		{name: "summary with a bad environments file", args: []string{"summary", "--outdir", out, "--environments", filepath.Join(t.TempDir(), "none.yaml")}, code: 1,
 			errs: []string{"none.yaml"}},
 		{name: "summary takes no arguments", args: []string{"summary", "--outdir", out, "prod"}, code: 2, errs: []string{"summary takes no arguments"}},
