@@ -147,6 +147,12 @@ var freeTypes = map[string]bool{
 	"aws_vpc_security_group_egress_rule":                 true,
 	"aws_vpc_security_group_ingress_rule":                true,
 	"aws_wafv2_web_acl_association":                      true,
+	// alb.domain: public ACM certificates are free (ACM pricing), and so are
+	// their validation and Route53 alias queries to a load balancer; the
+	// few queries of the validation records are left out (NotEstimated).
+	"aws_acm_certificate":            true,
+	"aws_acm_certificate_validation": true,
+	"aws_route53_record":             true,
 }
 
 // pricedTypes are read by the estimate (aws_cloudwatch_log_group and
@@ -169,7 +175,8 @@ var pricedTypes = map[string]bool{
 
 // NotEstimated names what the estimate leaves out on purpose; printed under it.
 const NotEstimated = "Not estimated: data transfer out to the internet and between AZs, S3 and KMS requests, " +
-	"SNS notifications, T3 surplus CPU credits (unlimited mode above the baseline), KMS key rotations " +
+	"SNS notifications, Route53 queries (alias queries to the load balancer are free; the hosted zone of alb.domain, " +
+	"0.50 USD a month, is not the stack's), ALB connection-log storage (alb.connection_logs), T3 surplus CPU credits (unlimited mode above the baseline), KMS key rotations " +
 	"(each of the first two yearly rotations adds 1 USD a month), free tiers (none is subtracted), " +
 	"taxes and discounts (Savings Plans, reserved instances)."
 
@@ -607,11 +614,12 @@ func (x *estimator) observability() {
 	for _, b := range x.s.OfType("aws_s3_bucket") {
 		used := false
 		for _, lb := range x.s.OfType("aws_lb") {
-			v, _ := lb.Get("access_logs", "bucket")
-			used = used || tfjson.RefTo(v, b.Address())
+			access, _ := lb.Get("access_logs", "bucket")
+			connections, _ := lb.Get("connection_logs", "bucket") // storage not estimated
+			used = used || tfjson.RefTo(access, b.Address()) || tfjson.RefTo(connections, b.Address())
 		}
 		if !used {
-			x.fail("%s: an S3 bucket that holds no ALB access logs; the cost model has no volume assumption for it", b.Where())
+			x.fail("%s: an S3 bucket that holds no ALB access or connection logs; the cost model has no volume assumption for it", b.Where())
 		}
 	}
 	if flowLogs > 0 {

@@ -283,6 +283,44 @@ func TestInterfaceEndpoint(t *testing.T) {
 	}
 }
 
+// TestDomainIsFree: a domain's certificate, its validation and the Route53
+// records cost nothing in the model (public ACM certificates are free, alias
+// queries to a load balancer too), and connection logs make their bucket
+// one the model knows (its storage is not estimated, as NotEstimated says).
+func TestDomainIsFree(t *testing.T) {
+	doc := goldenDoc(t, "prod")
+	addResource(doc, "aws_acm_certificate", "cert", map[string]any{"domain_name": "app.example.com", "validation_method": "DNS"})
+	addResource(doc, "aws_acm_certificate_validation", "validation", map[string]any{"certificate_arn": "${aws_acm_certificate.cert.arn}"})
+	addResource(doc, "aws_route53_record", "validation", map[string]any{"zone_id": "Z1", "name": "x", "type": "CNAME", "ttl": 60})
+	addResource(doc, "aws_route53_record", "alias", map[string]any{"zone_id": "Z1", "name": "app.example.com", "type": "A"})
+	base := mustEstimate(t, golden(t, "prod"), Defaults())
+	e := mustEstimate(t, stackOf(t, "prod", doc), Defaults())
+	if got, want := e.Total(Max), base.Total(Max); !near(got, want) {
+		t.Errorf("with a domain: %v USD, want %v (unchanged)", got, want)
+	}
+	if !strings.Contains(NotEstimated, "Route53 queries") || !strings.Contains(NotEstimated, "connection-log storage") {
+		t.Errorf("NotEstimated does not name Route53 queries and connection-log storage: %s", NotEstimated)
+	}
+
+	// A bucket that only connection logs use is known; one that nothing uses is not.
+	doc = goldenDoc(t, "prod")
+	for _, lb := range resources(doc, "aws_lb") {
+		body := lb.(map[string]any)
+		body["connection_logs"] = body["access_logs"]
+		delete(body, "access_logs")
+	}
+	e = mustEstimate(t, stackOf(t, "prod", doc), Defaults())
+	if got, want := e.Total(Max), base.Total(Max)-byName(t, base, "ALB access logs").Monthly(Max); !near(got, want) {
+		t.Errorf("connection logs only: %v USD, want %v (the access-log storage gone)", got, want)
+	}
+	for _, lb := range resources(doc, "aws_lb") {
+		delete(lb.(map[string]any), "connection_logs")
+	}
+	if _, err := EstimateStack(stackOf(t, "prod", doc), Defaults()); err == nil || !strings.Contains(err.Error(), "holds no ALB access or connection logs") {
+		t.Errorf("a bucket no log uses: error %v, want it named", err)
+	}
+}
+
 func TestJSONShape(t *testing.T) {
 	var ests []*Estimate
 	for _, env := range []string{"dev", "prod"} {
