@@ -257,10 +257,14 @@ func plausible(typ string, d tfjson.Resource, region string) map[string]any {
 			"vpc_id": "vpc-0123456789abcdef0", "cidr_block": "10.0.0.0/24", "availability_zone": region + "a",
 		}
 	case "aws_route53_zone":
+		name, _ := d.String("name") // the zone asked for (alb.domain.zone_name)
+		if name == "" || strings.Contains(name, "${") {
+			name = "example.com"
+		}
 		return map[string]any{
 			"id": "Z0123456789ABCDEFGHIJ", "zone_id": "Z0123456789ABCDEFGHIJ",
-			"name": "example.com", "arn": "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
-			"name_servers": []string{"ns-1.awsdns-01.org"},
+			"name": name, "arn": "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
+			"name_servers": []string{"ns-1.awsdns-01.org"}, "private_zone": false,
 		}
 	case "aws_acm_certificate":
 		a := arn("acm", "certificate/00000000-0000-4000-8000-000000000000")
