@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -19,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
@@ -43,6 +46,8 @@ type AWS struct {
 	IAM  *iam.Client
 	KMS  *kms.Client
 	WAF  *wafv2.Client
+	ACM  *acm.Client
+	R53  *route53.Client
 }
 
 // NewAWS returns clients for region at endpoint.
@@ -63,6 +68,8 @@ func NewAWS(endpoint, region string) *AWS {
 		IAM:  iam.NewFromConfig(cfg),
 		KMS:  kms.NewFromConfig(cfg),
 		WAF:  wafv2.NewFromConfig(cfg),
+		ACM:  acm.NewFromConfig(cfg),
+		R53:  route53.NewFromConfig(cfg),
 	}
 }
 
@@ -262,6 +269,31 @@ func (a *AWS) Leftovers(ctx context.Context, keepBuckets ...string) ([]string, e
 	if acls != nil {
 		for _, w := range acls.WebACLs {
 			add("waf-web-acl", aws.ToString(w.Name))
+		}
+	}
+	certs, err := a.ACM.ListCertificates(ctx, &acm.ListCertificatesInput{})
+	check("ACM certificates", err)
+	if certs != nil {
+		for _, c := range certs.CertificateSummaryList {
+			add("acm-certificate", aws.ToString(c.DomainName)+" "+aws.ToString(c.CertificateArn))
+		}
+	}
+	// Hosted zones are the harness's (made for alb.domain); what the stack
+	// writes into them are records: only the zone's own SOA and NS may stay.
+	zones, err := a.R53.ListHostedZones(ctx, &route53.ListHostedZonesInput{})
+	check("hosted zones", err)
+	if zones != nil {
+		for _, z := range zones.HostedZones {
+			rrs, err := a.R53.ListResourceRecordSets(ctx, &route53.ListResourceRecordSetsInput{HostedZoneId: z.Id})
+			check("records of "+aws.ToString(z.Name), err)
+			if rrs == nil {
+				continue
+			}
+			for _, rr := range rrs.ResourceRecordSets {
+				if rr.Type != r53types.RRTypeSoa && rr.Type != r53types.RRTypeNs {
+					add("route53-record", string(rr.Type)+" "+aws.ToString(rr.Name))
+				}
+			}
 		}
 	}
 	sort.Strings(left)

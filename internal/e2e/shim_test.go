@@ -3,12 +3,15 @@ package e2e
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
+	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	asgtypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -17,6 +20,8 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -374,6 +379,55 @@ func TestShims(t *testing.T) {
 		}
 		if _, err := a.ASG.CancelInstanceRefresh(ctx, &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String("shim")}); err == nil || !strings.Contains(err.Error(), "ActiveInstanceRefreshNotFound") {
 			t.Errorf("CancelInstanceRefresh with none in progress: err = %v, want ActiveInstanceRefreshNotFound", err)
+		}
+	})
+
+	t.Run("ACMDNSValidation", func(t *testing.T) {
+		zone, err := a.R53.CreateHostedZone(ctx, &route53.CreateHostedZoneInput{Name: aws.String("example.test"), CallerReference: aws.String("shim")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := a.ACM.RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String("app.example.test"),
+			SubjectAlternativeNames: []string{"*.app.example.test", "www.example.test"}, ValidationMethod: acmtypes.ValidationMethodDns})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status := func() (acmtypes.CertificateStatus, map[string]acmtypes.ResourceRecord) {
+			t.Helper()
+			d, err := a.ACM.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: req.CertificateArn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			records := map[string]acmtypes.ResourceRecord{}
+			for _, o := range d.Certificate.DomainValidationOptions {
+				if o.ResourceRecord != nil {
+					records[aws.ToString(o.ResourceRecord.Name)] = *o.ResourceRecord
+				}
+			}
+			return d.Certificate.Status, records
+		}
+		st, records := status()
+		if st != acmtypes.CertificateStatusPendingValidation || len(records) != 2 {
+			t.Fatalf("requested: status %s with %d distinct validation records, want PENDING_VALIDATION with 2 (*.app and app share one)", st, len(records))
+		}
+		upsert := func(name string, rr acmtypes.ResourceRecord) {
+			t.Helper()
+			if _, err := a.R53.ChangeResourceRecordSets(ctx, &route53.ChangeResourceRecordSetsInput{HostedZoneId: zone.HostedZone.Id,
+				ChangeBatch: &r53types.ChangeBatch{Changes: []r53types.Change{{Action: r53types.ChangeActionUpsert, ResourceRecordSet: &r53types.ResourceRecordSet{
+					Name: aws.String(name), Type: r53types.RRType(rr.Type), TTL: aws.Int64(60),
+					ResourceRecords: []r53types.ResourceRecord{{Value: rr.Value}}}}}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		names := slices.Sorted(maps.Keys(records))
+		upsert(names[0], records[names[0]])
+		upsert(names[1], acmtypes.ResourceRecord{Type: records[names[1]].Type, Value: aws.String("_wrong.acm-validations.aws.")})
+		if st, _ := status(); st != acmtypes.CertificateStatusPendingValidation {
+			t.Errorf("one record right, one with a wrong value: status %s, want PENDING_VALIDATION", st)
+		}
+		upsert(names[1], records[names[1]])
+		if st, _ := status(); st != acmtypes.CertificateStatusIssued {
+			t.Errorf("every validation record in the zone: status %s, want ISSUED", st)
 		}
 	})
 }

@@ -43,6 +43,7 @@ if moto.__version__ != MOTO_VERSION:
 # attach AmazonSSMManagedInstanceCore). Must be set before moto.iam loads.
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
+from moto.acm import models as acm_models  # noqa: E402
 from moto.autoscaling import models as asg_models  # noqa: E402
 from moto.autoscaling import responses as asg_responses  # noqa: E402
 from moto.core.responses import ActionResult, EmptyResult  # noqa: E402
@@ -282,6 +283,40 @@ def delete_load_balancer(orig, self, arn):
             "Load balancer '%s' cannot be deleted because deletion protection is enabled" % arn,
         )
     return orig(self, arn)
+
+
+# --- Certificate Manager ---------------------------------------------------
+
+def _record_name(name):
+    return name.rstrip(".").lower()
+
+
+@patch(acm_models.CertBundle, "check")
+def acm_dns_validation(orig, self):
+    """ACM DNS validation: "ACM provides you with one or more CNAME records
+    that must be added to this database. ... After you create the DNS record,
+    ... ACM automatically validates ... and the certificate status changes to
+    Issued"; until the records are found the status stays Pending validation.
+    https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+    (moto issues every requested certificate 60 seconds after the request,
+    records or not, so a stack writing wrong validation records would pass.)
+    A pending certificate is issued once every validation CNAME, name and
+    value, is in a Route53 hosted zone of the account."""
+    if not (self.type == "AMAZON_ISSUED" and self.status == "PENDING_VALIDATION"):
+        return orig(self)
+    from moto.route53.models import route53_backends
+
+    account, partition = self.arn.split(":")[4], self.arn.split(":")[1]
+    found = set()
+    for zone in route53_backends[account][partition].zones.values():
+        for rr in zone.rrsets:
+            if rr.type == "CNAME":
+                for value in rr.records:
+                    found.add((_record_name(rr.name), _record_name(value)))
+    options = self.describe()["Certificate"].get("DomainValidationOptions", [])
+    wanted = {(_record_name(o["ResourceRecord"]["Name"]), _record_name(o["ResourceRecord"]["Value"])) for o in options}
+    if wanted and wanted <= found:
+        self.status = "ISSUED"
 
 
 # --- Auto Scaling ------------------------------------------------------------
