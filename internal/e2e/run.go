@@ -290,6 +290,7 @@ type envRun struct {
 	stateKey string
 	res      *EnvResult
 	exp      Expect
+	domain   *Domain // alb.domain, nil without
 	outputs  Outputs
 }
 
@@ -365,6 +366,15 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 	}
 	h.logf(r.name, "emulator on %s", r.emu.URL)
 	r.aws = NewAWS(r.emu.URL, r.region)
+	if r.domain, err = DomainFrom(s); err != nil {
+		return fail(StepSetup, err)
+	}
+	if r.domain != nil {
+		h.logf(r.name, "hosted zone %s made in the emulator for %s", r.domain.Zone, strings.Join(r.domain.Names, ", "))
+		if err := r.aws.createZone(ctx, r.domain.Zone, r.name); err != nil {
+			return fail(StepSetup, err)
+		}
+	}
 	if teamState {
 		if err := r.setupBackend(ctx); err != nil {
 			return fail(StepState, err)
@@ -404,7 +414,17 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 		if _, err := CheckContract(ctx, r.aws, r.exp, r.outputs); err != nil {
 			return StepCheck, err
 		}
+		if err := CheckURL(ctx, r.aws, r.domain, r.outputs); err != nil {
+			return StepCheck, err
+		}
 		r.res.Cells[StepCheck] = fmt.Sprintf("%d outputs match", len(outputs.Contract))
+		if r.domain != nil {
+			cell, err := CheckDomain(ctx, r.aws, r.domain, r.outputs)
+			if err != nil {
+				return StepCheck, err
+			}
+			r.res.Cells[StepCheck] += "; " + cell
+		}
 		h.logf(r.name, "outputs contract holds")
 
 		if r.want(StepReplan) {
