@@ -8,7 +8,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/diagram"
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
+	"github.com/platformstarter/elastic-web-tier/internal/review"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -306,6 +308,93 @@ func TestALBKnobs(t *testing.T) {
 			if n := len(s.OfType(typ)); n != 0 {
 				t.Errorf("%s has %d %s without a domain, want none", env, n, typ)
 			}
+		}
+	}
+}
+
+// TestDomainReview: the review diagram draws the certificate (with its
+// validation and records folded in), the zone and an alias record per name,
+// the HTTPS listener pointing at the certificate; the settings and the
+// summary name the domain and where the certificate comes from.
+func TestDomainReview(t *testing.T) {
+	r := domainSynth(t)
+	web := r.stacks["web"]
+	d := diagram.Build(web)
+	nodes := map[string]*diagram.Node{}
+	for _, n := range d.Nodes {
+		nodes[n.ID] = n
+	}
+	wantLines := map[string][]string{
+		"alb_certificate":             {"ACM certificate", "app.example.com + 2 names", "DNS validated · 2 records"},
+		"alb_zone":                    {"Route53 hosted zone", "example.com", "looked up by name"},
+		"alb_alias_app_example_com":   {"Route53 record", "alias A app.example.com", "evaluates target health"},
+		"alb_alias___app_example_com": {"Route53 record", "alias A *.app.example.com", "evaluates target health"},
+		"alb_alias_www_example_com":   {"Route53 record", "alias A www.example.com", "evaluates target health"},
+	}
+	for id, want := range wantLines {
+		n := nodes[id]
+		if n == nil {
+			t.Errorf("no node %s; nodes: %v", id, keys(nodes))
+			continue
+		}
+		if !slices.Equal(n.Lines, want) {
+			t.Errorf("node %s lines = %q, want %q", id, n.Lines, want)
+		}
+	}
+	for _, typ := range []string{"aws_acm_certificate_validation", "aws_route53_record"} {
+		for _, n := range d.Nodes {
+			if n.Type == typ && !strings.HasPrefix(n.ID, "alb_alias_") {
+				t.Errorf("%s drawn as its own node %s, want it folded into the certificate", typ, n.ID)
+			}
+		}
+	}
+	edges := map[[2]string]string{}
+	for _, e := range d.Edges {
+		edges[[2]string{e.From, e.To}] = e.Label
+	}
+	for _, e := range []struct{ from, to, label string }{
+		{"alb_https", "alb_certificate", "certificate"},
+		{"alb_alias_app_example_com", "alb_lb", "alias"},
+		{"alb_alias_www_example_com", "alb_lb", "alias"},
+		{"alb_certificate", "alb_zone", ""},
+	} {
+		if label, ok := edges[[2]string{e.from, e.to}]; !ok || label != e.label {
+			t.Errorf("edge %s -> %s: label %q (present %v), want %q", e.from, e.to, label, ok, e.label)
+		}
+	}
+
+	for _, c := range []struct {
+		env, domain, cert string
+	}{
+		{"web", "app.example.com, *.app.example.com, www.example.com in zone example.com", "ACM, DNS-validated in the stack"},
+		{"api", "api.example.org in zone Z0123456789ABCDEFGHIJ", "ACM, DNS-validated in the stack"},
+	} {
+		s := r.stacks[c.env]
+		if got := review.DomainLine(s); got != c.domain {
+			t.Errorf("%s DomainLine = %q, want %q", c.env, got, c.domain)
+		}
+		if got := review.CertificateLine(s); got != c.cert {
+			t.Errorf("%s CertificateLine = %q, want %q", c.env, got, c.cert)
+		}
+	}
+	if got, want := review.RoutingLine(&[]tfjson.Resource{mustOne(t, web, "aws_lb_target_group")}[0]), "least_outstanding_requests, lb_cookie stickiness 86400s, slow start 60s"; got != want {
+		t.Errorf("RoutingLine = %q, want %q", got, want)
+	}
+	var b strings.Builder
+	if err := review.WriteSummary(&b, []*tfjson.Stack{web, r.stacks["api"]}, nil); err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(b.String(), "\n") {
+		for _, label := range []string{"entry point", "certificate"} {
+			if strings.HasPrefix(line, label+" ") {
+				rows[label] = strings.Join(strings.Fields(strings.TrimPrefix(line, label)), " ")
+			}
+		}
+	}
+	for label, want := range map[string]string{"entry point": "https://app.example.com https://api.example.org", "certificate": "ACM (DNS) ACM (DNS)"} {
+		if rows[label] != want {
+			t.Errorf("summary row %s = %q, want %q:\n%s", label, rows[label], want, b.String())
 		}
 	}
 }

@@ -139,6 +139,28 @@ func (b *builder) describe(n *Node) []string {
 		return b.bucketLines(n, r)
 	case "aws_wafv2_web_acl":
 		return compact("WAF web ACL", review.RuleGroupsLine(r))
+	case "aws_acm_certificate":
+		name := str(r, "domain_name")
+		if sans := len(r.List("subject_alternative_names")); sans > 0 {
+			name += fmt.Sprintf(" + %d names", sans)
+		}
+		method := strings.ToUpper(str(r, "validation_method"))
+		if records := len(b.folded(n, "aws_route53_record")); records > 0 {
+			method += fmt.Sprintf(" validated · %d record%s", records, map[bool]string{true: "s"}[records > 1])
+		}
+		return compact("ACM certificate", name, method)
+	case "data.aws_route53_zone":
+		return compact("Route53 hosted zone", str(r, "name"), "looked up by name")
+	case "aws_route53_record":
+		line := str(r, "type") + " " + str(r, "name")
+		if _, alias := r.Get("alias"); alias {
+			line = "alias " + line
+		}
+		flags := ""
+		if eth, _ := r.Bool("alias", "evaluate_target_health"); eth {
+			flags = "evaluates target health"
+		}
+		return compact("Route53 record", line, flags)
 	case "aws_kms_key":
 		var flags []string
 		for _, al := range b.folded(n, "aws_kms_alias") {

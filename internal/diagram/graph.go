@@ -182,6 +182,9 @@ var foldRules = map[string]foldRule{
 	"aws_s3_bucket_notification":                         {mode: intoReferent, attrs: []string{"bucket"}, typ: "aws_s3_bucket"},
 	"aws_wafv2_web_acl_association":                      {mode: intoReferent, attrs: []string{"web_acl_arn"}, typ: "aws_wafv2_web_acl"},
 	"aws_kms_alias":                                      {mode: intoReferent, attrs: []string{"target_key_id"}, typ: "aws_kms_key"},
+	// A certificate is drawn with its validation (and, in ruleFor, its
+	// validation records).
+	"aws_acm_certificate_validation": {mode: intoReferent, attrs: []string{"certificate_arn"}, typ: "aws_acm_certificate"},
 
 	// Lookups of the account, partition, region and the ELB account.
 	"data.aws_caller_identity":     {mode: intoUser},
@@ -197,6 +200,11 @@ func ruleFor(r *tfjson.Resource) foldRule {
 		if t, _ := r.String("default_action", "type"); t == "redirect" || t == "fixed-response" {
 			return foldRule{mode: intoReferent, attrs: []string{"load_balancer_arn"}}
 		}
+	}
+	if _, alias := r.Get("alias"); r.Type == "aws_route53_record" && !alias {
+		// A record that validates a certificate (its name and value are the
+		// certificate's validation option) is part of the certificate.
+		return foldRule{mode: intoReferent, attrs: []string{"name"}, typ: "aws_acm_certificate"}
 	}
 	if r.Type == "aws_cloudwatch_metric_alarm" {
 		// An alarm that drives a scaling policy is that policy's trigger.
@@ -508,7 +516,7 @@ func kindOf(typ string) Kind {
 		return KindTarget
 	case "aws_instance", "aws_autoscaling_group", "aws_launch_template":
 		return KindCompute
-	case "aws_subnet", "aws_nat_gateway", "aws_internet_gateway", "aws_vpc_endpoint", "aws_flow_log", "aws_egress_only_internet_gateway":
+	case "aws_subnet", "aws_nat_gateway", "aws_internet_gateway", "aws_vpc_endpoint", "aws_flow_log", "aws_egress_only_internet_gateway", "aws_route53_record", "data.aws_route53_zone":
 		return KindNetwork
 	case "aws_autoscaling_policy", "aws_appautoscaling_policy":
 		return KindScaling
@@ -516,7 +524,7 @@ func kindOf(typ string) Kind {
 		return KindObservability
 	case "aws_s3_bucket":
 		return KindStorage
-	case "aws_wafv2_web_acl", "aws_kms_key":
+	case "aws_wafv2_web_acl", "aws_kms_key", "aws_acm_certificate":
 		return KindSecurity
 	}
 	return KindOther
@@ -617,6 +625,12 @@ func (b *builder) makeEdges() {
 				b.addEdge(from, to, EdgeProtect, "")
 			case (r.Type == "aws_lb" || r.Type == "aws_alb") && l.attr == "access_logs":
 				b.addEdge(from, to, EdgeLog, "access logs")
+			case (r.Type == "aws_lb" || r.Type == "aws_alb") && l.attr == "connection_logs":
+				b.addEdge(from, to, EdgeLog, "connection logs")
+			case r.Type == "aws_route53_record" && l.attr == "alias":
+				b.addEdge(from, to, EdgeRef, "alias")
+			case (r.Type == "aws_lb_listener" || r.Type == "aws_alb_listener") && l.attr == "certificate_arn":
+				b.addEdge(from, to, EdgeRef, "certificate")
 			case r.Type == "aws_cloudwatch_metric_alarm":
 				if strings.HasSuffix(l.attr, "_actions") {
 					if t.Type != "aws_autoscaling_policy" {

@@ -211,6 +211,21 @@ func Settings(s *tfjson.Stack) []Setting {
 		add("listeners", strings.Join(listeners, "; "))
 	}
 	add("HTTPS", https)
+	add("custom domain", DomainLine(s))
+	add("certificate", CertificateLine(s))
+	if tg := first("aws_lb_target_group"); tg != nil {
+		add("target routing", RoutingLine(tg))
+	}
+	if lb := first("aws_lb"); lb != nil {
+		desync, http2 := stringOf(lb, "desync_mitigation_mode"), "on"
+		if desync == "" {
+			desync = "defensive"
+		}
+		if v, ok := lb.Bool("enable_http2"); ok && !v {
+			http2 = "off"
+		}
+		add("desync mitigation, HTTP/2", desync+", "+http2)
+	}
 	var cidrs []string
 	seen = map[string]bool{}
 	for _, r := range s.OfType("aws_vpc_security_group_ingress_rule") {
@@ -460,4 +475,73 @@ func kmsRef(v any, address string) bool {
 		}
 	}
 	return false
+}
+
+// DomainNames are the names of the certificate the stack makes (the domain
+// first) and the zone of its records: its name, or the zone ID given.
+func DomainNames(s *tfjson.Stack) (names []string, zone string) {
+	certs := s.OfType("aws_acm_certificate")
+	if len(certs) == 0 {
+		return nil, ""
+	}
+	names = []string{stringOf(&certs[0], "domain_name")}
+	for _, n := range certs[0].List("subject_alternative_names") {
+		if v, ok := n.(string); ok {
+			names = append(names, v)
+		}
+	}
+	for _, z := range s.OfType("data.aws_route53_zone") {
+		zone = stringOf(&z, "name")
+	}
+	for _, r := range s.OfType("aws_route53_record") {
+		if id := stringOf(&r, "zone_id"); zone == "" && id != "" && !strings.Contains(id, "${") {
+			zone = id
+		}
+	}
+	return names, zone
+}
+
+// DomainLine names the stack's custom domain: the certificate's names and
+// their zone ("none" without a certificate made here).
+func DomainLine(s *tfjson.Stack) string {
+	names, zone := DomainNames(s)
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ") + " in zone " + zone
+}
+
+// CertificateLine says where the HTTPS listener's certificate comes from:
+// made and DNS-validated in the stack, or given by ARN; "none" without HTTPS.
+func CertificateLine(s *tfjson.Stack) string {
+	for _, l := range s.OfType("aws_lb_listener") {
+		if stringOf(&l, "protocol") != "HTTPS" {
+			continue
+		}
+		arn := stringOf(&l, "certificate_arn")
+		for _, r := range tfjson.Refs(arn) {
+			if strings.HasPrefix(r.Address, "aws_acm_certificate_validation.") {
+				return "ACM, DNS-validated in the stack"
+			}
+		}
+		return "given: " + arn
+	}
+	return "none"
+}
+
+// RoutingLine is the target group's routing: algorithm, stickiness and slow start.
+func RoutingLine(tg *tfjson.Resource) string {
+	algorithm := stringOf(tg, "load_balancing_algorithm_type")
+	if algorithm == "" {
+		algorithm = "round_robin"
+	}
+	sticky := "no stickiness"
+	if on, _ := tg.Bool("stickiness", "enabled"); on {
+		sticky = fmt.Sprintf("%s stickiness %ss", stringOf(tg, "stickiness", "type"), numberOf(tg, "stickiness", "cookie_duration"))
+	}
+	slow := "no slow start"
+	if v, ok := tg.Number("slow_start"); ok && v > 0 {
+		slow = fmt.Sprintf("slow start %gs", v)
+	}
+	return algorithm + ", " + sticky + ", " + slow
 }

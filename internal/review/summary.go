@@ -121,6 +121,24 @@ func WriteSummary(w io.Writer, stacks []*tfjson.Stack, suppressions []Suppressio
 		}
 		return s.Backend.Type
 	})
+	row("entry point", func(s *tfjson.Stack) string {
+		if names, _ := DomainNames(s); len(names) > 0 {
+			return "https://" + names[0]
+		}
+		if CertificateLine(s) != "none" {
+			return "HTTPS"
+		}
+		return "HTTP"
+	})
+	row("certificate", func(s *tfjson.Stack) string {
+		switch c := CertificateLine(s); {
+		case c == "none":
+			return "none"
+		case strings.HasPrefix(c, "given"):
+			return "given ARN"
+		}
+		return "ACM (DNS)"
+	})
 	row("resources", func(s *tfjson.Stack) string { return fmt.Sprint(len(s.Resources)) })
 	row("data sources", func(s *tfjson.Stack) string { return fmt.Sprint(len(s.Data)) })
 	row("outputs", func(s *tfjson.Stack) string { return fmt.Sprint(len(s.Outputs)) })
