@@ -41,6 +41,7 @@ Examples:
   npx cdktf deploy dev --outputs-file outputs.json && stress --outputs outputs.json
   terraform output -json > out.json && stress --outputs out.json --path /health
   stress --outputs outputs.json -t 10m -q 50 --watch     # watch a scale-out
+  stress --outputs outputs.json --connect-to 203.0.113.7:443   # url https://<domain> before its DNS answers
 
 Flags:
 `
@@ -102,7 +103,8 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.cfg.Insecure, "insecure", false, "skip TLS certificate verification (with --https on an ALB DNS name)")
 	fs.StringVar(&o.outputs, "outputs", "", "stack outputs `file` (cdktf deploy --outputs-file, or terraform output -json)")
 	fs.StringVar(&o.stack, "stack", "", "stack `name` in a cdktf outputs file holding several")
-	fs.BoolVar(&o.https, "https", false, "use https:// for the ALB from the outputs file")
+	fs.BoolVar(&o.https, "https", false, "use https://<alb_dns_name> from the outputs file, not its http:// url")
+	fs.StringVar(&o.cfg.ConnectTo, "connect-to", "", "dial `host:port` instead of the URL's host, keeping it as Host header and TLS server name (SNI)")
 	fs.StringVar(&o.path, "path", "/", "request `path` on the ALB from the outputs file")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as one JSON object")
 	fs.Float64Var(&o.tolerance, "tolerance", DefaultTolerance, "largest coefficient of variation of per-instance counts called even")
@@ -178,9 +180,14 @@ func (o *options) resolve() error {
 				scheme = "https"
 			}
 			host := out.ALBDNSName
-			if strings.Contains(host, "://") {
+			switch {
+			// The url output is what clients use: https://<domain> with a
+			// domain (SNI and Host are the name), else the ALB's own name.
+			case out.URL != "" && !(o.https && strings.HasPrefix(out.URL, "http://")):
+				o.target = strings.TrimRight(out.URL, "/") + o.path
+			case strings.Contains(host, "://"):
 				o.target = strings.TrimRight(host, "/") + o.path
-			} else {
+			default:
 				o.target = scheme + "://" + host + o.path
 			}
 		}

@@ -2,13 +2,16 @@ package stress
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -119,6 +122,60 @@ func TestMainFromOutputsFile(t *testing.T) {
 	r = runMain(t, context.Background(), false, "--outputs", tf, "-n", "5", "--json")
 	if r.code != ExitOK || !strings.Contains(r.stdout, `"requests": 5`) {
 		t.Errorf("exit %d stdout %s stderr %s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestMainURLFromOutputs: the url output is the target (https://<domain>:
+// TLS server name and Host header are the domain), dialled where
+// --connect-to says; --https still means https://<alb_dns_name>.
+func TestMainURLFromOutputs(t *testing.T) {
+	var mu sync.Mutex
+	var sni, hosts []string
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hosts = append(hosts, r.Host)
+		mu.Unlock()
+		w.Header().Set(InstanceHeader, "i-a")
+	}))
+	srv.TLS = &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+		mu.Lock()
+		sni = append(sni, h.ServerName)
+		mu.Unlock()
+		return nil, nil
+	}}
+	srv.StartTLS()
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "https://")
+	outputs := writeFile(t, "outputs.json", `{"web": {"alb_dns_name": "web-alb.invalid", "url": "https://app.example.com"}}`)
+
+	r := runMain(t, context.Background(), false, "--outputs", outputs, "--connect-to", addr, "--insecure", "--path", "/health", "-n", "4", "-c", "1", "--json")
+	if r.code != ExitOK || !strings.Contains(r.stdout, `"target": "https://app.example.com/health"`) || !strings.Contains(r.stdout, `"succeeded": 4`) {
+		t.Errorf("exit %d stdout %s stderr %s", r.code, r.stdout, r.stderr)
+	}
+	mu.Lock()
+	if len(sni) == 0 || slices.IndexFunc(sni, func(s string) bool { return s != "app.example.com" }) >= 0 {
+		t.Errorf("TLS server names %q, want app.example.com", sni)
+	}
+	if len(hosts) != 4 || slices.IndexFunc(hosts, func(h string) bool { return h != "app.example.com" }) >= 0 {
+		t.Errorf("Host headers %q, want 4 x app.example.com", hosts)
+	}
+	mu.Unlock()
+
+	plain := writeFile(t, "plain.json", `{"dev": {"alb_dns_name": "dev-alb.invalid", "url": "http://dev-alb.invalid"}}`)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, `"target": "http://dev-alb.invalid/"`},
+		{[]string{"--https"}, `"target": "https://dev-alb.invalid/"`},
+	} {
+		args := append([]string{"--outputs", plain, "--connect-to", "127.0.0.1:1", "-n", "1", "--timeout", "1s", "--json"}, c.args...)
+		if r := runMain(t, context.Background(), false, args...); !strings.Contains(r.stdout, c.want) {
+			t.Errorf("%v: stdout %s, want %s", c.args, r.stdout, c.want)
+		}
+	}
+	if r := runMain(t, context.Background(), false, "--connect-to", "nope", "http://x.invalid/", "-n", "1"); r.code == ExitOK || !strings.Contains(r.stderr, `connect-to "nope": want host:port`) {
+		t.Errorf("bad --connect-to: exit %d stderr %q", r.code, r.stderr)
 	}
 }
 

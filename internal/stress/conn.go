@@ -57,6 +57,12 @@ func newTarget(cfg Config) (*target, error) {
 		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
 	}
 	t := &target{addr: net.JoinHostPort(u.Hostname(), port)}
+	if cfg.ConnectTo != "" {
+		if _, _, err := net.SplitHostPort(cfg.ConnectTo); err != nil {
+			return nil, fmt.Errorf("connect-to %q: want host:port (%v)", cfg.ConnectTo, err)
+		}
+		t.addr = cfg.ConnectTo
+	}
 	if u.Scheme == "https" {
 		t.tls = &tls.Config{
 			ServerName:         u.Hostname(),

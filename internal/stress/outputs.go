@@ -18,6 +18,7 @@ const (
 	OutputALBDNSName     = outputs.ALBDNSName
 	OutputASGName        = outputs.ASGName
 	OutputTargetGroupARN = outputs.TargetGroupARN
+	OutputURL            = outputs.URL
 )
 
 // Outputs are the values the stress command takes from a deployed stack.
@@ -27,6 +28,9 @@ type Outputs struct {
 	ALBDNSName     string
 	ASGName        string
 	TargetGroupARN string
+	// URL clients use (https://<domain> with alb.domain); "" in outputs
+	// files of stacks from before the url output.
+	URL string
 }
 
 // LoadOutputs reads an outputs file; see ParseOutputs.
@@ -105,6 +109,9 @@ func ParseOutputs(data []byte, stack string) (Outputs, error) {
 		return Outputs{}, err
 	}
 	if o.TargetGroupARN, err = lookupString(values, OutputTargetGroupARN); err != nil {
+		return Outputs{}, err
+	}
+	if o.URL, err = lookupString(values, OutputURL); err != nil {
 		return Outputs{}, err
 	}
 	return o, nil

@@ -45,6 +45,7 @@ func TestParseOutputs(t *testing.T) {
 		{"terraform output -json ignores --stack", terraformJSON, "prod", Outputs{Stack: "prod", ALBDNSName: "tf-alb-9.us-east-1.elb.amazonaws.com", ASGName: "tf-web", TargetGroupARN: "arn:tg"}},
 		{"cdktf nested constructs", cdktfNested, "", Outputs{Stack: "dev", ALBDNSName: "nested-alb.example", ASGName: "nested-web"}},
 		{"flat map", `{"alb_dns_name": "flat.example"}`, "", Outputs{ALBDNSName: "flat.example"}},
+		{"url of a domain", `{"dev": {"alb_dns_name": "dev-alb.example", "url": "https://app.example.com"}}`, "", Outputs{Stack: "dev", ALBDNSName: "dev-alb.example", URL: "https://app.example.com"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -47,6 +47,10 @@ type Config struct {
 	// Insecure skips TLS certificate verification (an ALB's DNS name rarely
 	// matches its certificate).
 	Insecure bool
+	// ConnectTo, when set, is the host:port dialled instead of the URL's;
+	// the URL's host stays the Host header and the TLS server name (SNI),
+	// as with curl --connect-to (a name not in DNS yet, a loopback test).
+	ConnectTo string
 	// Progress, when set, is called about every ProgressInterval with the
 	// counts so far, from one goroutine.
 	Progress func(Progress)
