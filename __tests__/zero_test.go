@@ -16,7 +16,7 @@ func TestZeroIsAValue(t *testing.T) {
 	zero := variant(t,
 		"    policy: step ", "    warmup_seconds: 0\n    policy: step ",
 		"      desired_capacity: 3\n", "      desired_capacity: 3\n      min_healthy_percentage: 0\n      health_check_grace_period: 0\n",
-		"      deletion_protection: true\n", "      deletion_protection: true\n      deregistration_delay: 0\n",
+		"      deletion_protection: true\n", "      deletion_protection: true\n      deregistration_delay: 0\n      slow_start: 0\n",
 		"scale_in:  {threshold: 30,", "scale_in:  {threshold: 0,",
 	)
 	cases := []struct {
@@ -28,6 +28,7 @@ func TestZeroIsAValue(t *testing.T) {
 		{"compute.min_healthy_percentage", "aws_autoscaling_group", []any{"instance_refresh", "preferences", "min_healthy_percentage"}, 90.0, 0.0},
 		{"compute.health_check_grace_period", "aws_autoscaling_group", []any{"health_check_grace_period"}, 120.0, 0.0},
 		{"alb.deregistration_delay", "aws_lb_target_group", []any{"deregistration_delay"}, "30", "0"},
+		{"alb.slow_start", "aws_lb_target_group", []any{"slow_start"}, nil, 0.0}, // left out unless set
 	}
 	def := defaultSynth(t).stacks["prod"]
 	z := zero.stacks["prod"]

@@ -166,8 +166,8 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 		// A new target group (new name from the prefix) is attached before the old one goes.
 		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
 	}
-	if cfg.SlowStart != 0 {
-		tgConfig.SlowStart = ptr.N(cfg.SlowStart)
+	if cfg.SlowStart != nil { // 0 too: the file said so
+		tgConfig.SlowStart = ptr.N(*cfg.SlowStart)
 	}
 	if cfg.Algorithm != config.AlgorithmRoundRobin {
 		tgConfig.LoadBalancingAlgorithmType = ptr.S(string(cfg.Algorithm))

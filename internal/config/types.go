@@ -147,8 +147,9 @@ type ALB struct {
 	// WAF puts a WAFv2 web ACL with AWS managed rule groups (IP reputation,
 	// common rules, known bad inputs) in front of the load balancer. Default: true.
 	WAF bool `yaml:"waf"`
-	// SlowStart is the target group's slow start in seconds: 0 (off) or 30-900. Default: 0.
-	SlowStart int `yaml:"slow_start"`
+	// SlowStart is the target group's slow start in seconds: 0 (off) or
+	// 30-900; absent leaves AWS's default (off) unwritten. Default: none.
+	SlowStart *int `yaml:"slow_start"`
 	// Stickiness of the target group. Default: none.
 	Stickiness Stickiness `yaml:"stickiness"`
 	// Algorithm routes requests: round_robin or least_outstanding_requests. Default: round_robin.

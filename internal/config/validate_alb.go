@@ -128,8 +128,8 @@ func orExample(name string) string {
 // validateALBKnobs checks the target group and load balancer knobs.
 func validateALBKnobs(e *Environment, bad badFunc) {
 	a := e.ALB
-	if a.SlowStart != 0 && (a.SlowStart < minSlowStart || a.SlowStart > maxSlowStart) {
-		bad("alb.slow_start", "%d is not allowed; want %d to %d seconds, or 0 for no slow start", a.SlowStart, minSlowStart, maxSlowStart)
+	if v := a.SlowStart; v != nil && *v != 0 && (*v < minSlowStart || *v > maxSlowStart) {
+		bad("alb.slow_start", "%d is not allowed; want %d to %d seconds, or 0 for no slow start", *v, minSlowStart, maxSlowStart)
 	}
 	if a.Stickiness.Type != StickinessNone && a.Stickiness.Type != StickinessLBCookie {
 		bad("alb.stickiness.type", "%s is not a stickiness type; allowed: %s (or leave type out for no stickiness)", q(string(a.Stickiness.Type)), StickinessLBCookie)

@@ -345,8 +345,9 @@ func TestValidValuesAccepted(t *testing.T) {
 			"alb.domain.alternative_names", []string{"*.app.example.com", "example.com"}},
 		{"nine alternative names", []string{"alb.domain", "{name: app.example.com, zone_id: Z1, alternative_names: " + many(9, func(i int) string { return fmt.Sprintf("n%d.example.com", i) }) + "}"}, "alb.https", true},
 		{"longest zone id", []string{"alb.domain", "{name: app.example.com, zone_id: Z" + strings.Repeat("9", 32) + "}"}, "alb.https", true},
-		{"slow start 30", []string{"alb.slow_start", "30"}, "alb.slow_start", 30},
-		{"slow start 900", []string{"alb.slow_start", "900"}, "alb.slow_start", 900},
+		{"slow start 30", []string{"alb.slow_start", "30"}, "alb.slow_start", intp(30)},
+		{"slow start 900", []string{"alb.slow_start", "900"}, "alb.slow_start", intp(900)},
+		{"slow start 0 is a value", []string{"alb.slow_start", "0"}, "alb.slow_start", intp(0)},
 		{"stickiness defaults to a day", []string{"alb.stickiness", "{type: lb_cookie}"}, "alb.stickiness.duration", 86400},
 		{"stickiness of a second", []string{"alb.stickiness", "{type: lb_cookie, duration: 1}"}, "alb.stickiness.duration", 1},
 		{"stickiness of 7 days", []string{"alb.stickiness", "{type: lb_cookie, duration: 604800}"}, "alb.stickiness.duration", 604800},
@@ -438,6 +439,8 @@ func TestIntegersInDecimal(t *testing.T) {
 		})
 	}
 }
+
+func intp(v int) *int { return &v }
 
 // intPaths lists the dotted YAML key paths of t's whole-number settings,
 // descending into nested settings (pointers to them included).
