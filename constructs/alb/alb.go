@@ -76,7 +76,7 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 	if (cfg.AccessLogs || cfg.ConnectionLogs) && w.AccountID == nil {
 		return nil, fmt.Errorf("account_id must be set when access_logs or connection_logs is on")
 	}
-	https := cfg.HTTPS
+	https := cfg.HTTPS || cfg.Domain != nil // the domain's certificate serves HTTPS (config sets https too)
 
 	s := constructs.NewConstruct(scope, ptr.S(id))
 	a := &ALB{Scope: s, HTTPS: https}
