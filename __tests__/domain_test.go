@@ -206,6 +206,9 @@ func TestDomainProperties(t *testing.T) {
 				if a, _ := rec.String("alias", "zone_id"); a != ref(lb, "zone_id") {
 					t.Errorf("%s alias zone_id = %q, want %s", rec.Where(), a, ref(lb, "zone_id"))
 				}
+				if o, _ := rec.Bool("allow_overwrite"); !o {
+					t.Errorf("%s allow_overwrite = false, want true (a lost answer's retry takes the record over)", rec.Where())
+				}
 			}
 			sort.Strings(aliasNames)
 			wantAlias := slices.Clone(c.names)

@@ -109,6 +109,10 @@ func domain(s constructs.Construct, d *config.Domain, w Wiring, lbDNSName, lbZon
 				ZoneId:               lbZoneID,
 				EvaluateTargetHealth: ptr.B(true),
 			},
+			// The name is this stack's: an A record already there (an apply
+			// whose answer was lost, a name moved from elsewhere) is taken
+			// over instead of failing the apply.
+			AllowOverwrite: ptr.B(true),
 		})
 	}
 	return certificate{ARN: validation.CertificateArn()}
