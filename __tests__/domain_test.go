@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -32,6 +34,35 @@ func domainSynth(t *testing.T) *synthResult {
 		t.Fatal("the synth of the domain fixture failed in an earlier test")
 	}
 	return domainResult
+}
+
+// TestDomainGolden compares the domain fixture's stacks with their reviewed
+// golden files (testdata/golden/domain/<env>.tf.json) byte for byte; `go
+// test ./__tests__ -update` rewrites them.
+func TestDomainGolden(t *testing.T) {
+	r := domainSynth(t)
+	for _, env := range []string{"web", "api"} {
+		t.Run(env, func(t *testing.T) {
+			got, ok := r.raw[env]
+			if !ok {
+				t.Fatalf("no stack %q synthesized; got %v", env, keys(r.raw))
+			}
+			golden := filepath.Join("testdata", "golden", "domain", env+".tf.json") // not beside the committed ones: review tests read every *.tf.json there
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run `go test ./__tests__ -update` to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from %s (run `go test ./__tests__ -update` and review the diff):\n%s", env, golden, lineDiff(string(want), string(got)))
+			}
+		})
+	}
 }
 
 // listenerOnPort returns the stack's listener on port.
