@@ -71,10 +71,10 @@ const (
 	stConnecting connState = iota
 	stWriting
 	stHeader
-	stBody        // Content-Length: left bytes
-	stChunked     // chunked framing (chunk says where)
-	stUntilClose  // the body ends when the server closes
-	stIdle        // answered; the connection waits for the next request
+	stBody       // Content-Length: left bytes
+	stChunked    // chunked framing (chunk says where)
+	stUntilClose // the body ends when the server closes
+	stIdle       // answered; the connection waits for the next request
 )
 
 type chunkState int
