@@ -66,3 +66,21 @@ func TestEngineChoice(t *testing.T) {
 		})
 	}
 }
+
+// Several loops share the workers and the requests: every request is
+// answered and counted once.
+func TestSeveralLoops(t *testing.T) {
+	if !haveLoopEngine || engineOverride == "goroutines" {
+		t.Skip("no event loops")
+	}
+	defer func(n int) { loopsOverride = n }(loopsOverride)
+	loopsOverride = 3
+	a := newBackend(t, "i-a", nil)
+	b := newBackend(t, "i-b", nil)
+	proxy := newProxy(t, a, b)
+	res := runLoad(t, Config{URL: proxy.URL, Requests: 3001, Concurrency: 7, Timeout: 5 * time.Second})
+	if res.engine != "loop" || res.Succeeded != 3001 || a.served.Load()+b.served.Load() != 3001 {
+		t.Errorf("engine %s, succeeded %d, served %d + %d; want loop, 3001", res.engine, res.Succeeded, a.served.Load(), b.served.Load())
+	}
+	wantCounts(t, "instances", res.Instances, map[string]int64{"i-a": a.served.Load(), "i-b": b.served.Load()})
+}
