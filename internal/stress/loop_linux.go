@@ -171,6 +171,7 @@ func (r *run) runLoops(workers []*worker, started chan<- bool) {
 	if loopsOverride > 0 {
 		n = min(loopsOverride, len(workers))
 	}
+
 	loops := make([]*eventLoop, n)
 	for i := range loops {
 		l, err := newEventLoop(r, sockaddrs(addrs))
@@ -275,6 +276,11 @@ func (l *eventLoop) run() {
 				continue
 			}
 			l.event(c, ev.Events)
+			// The next request goes out at once, as its answer's worker
+			// is free (keeping the server busy while this batch is read).
+			if !c.active && !l.next(c) {
+				c.w = nil
+			}
 		}
 		now := time.Now()
 		for _, c := range l.conns {
