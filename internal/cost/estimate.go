@@ -112,6 +112,8 @@ func (e *Error) Error() string {
 // freeTypes cost nothing by themselves (or only per use, too little to
 // estimate: SNS notifications, IAM, routing, configuration of other resources).
 var freeTypes = map[string]bool{
+	"aws_autoscaling_lifecycle_hook":                     true,
+	"aws_autoscaling_notification":                       true,
 	"aws_autoscaling_policy":                             true,
 	"aws_default_network_acl":                            true,
 	"aws_default_route_table":                            true,
