@@ -196,7 +196,7 @@ func TestValidationProblems(t *testing.T) {
 		{name: "app port", sets: []string{"compute.app", "{image: nginx:stable, port: 0}"}, field: "compute.app.port", want: []string{"0 is not a port", "1 to 65535"}},
 		{name: "app without NAT", sets: []string{"compute.app", "{image: nginx:stable, port: 80}", "network.nat_mode", "none"}, field: "compute.app", want: []string{`pull "nginx:stable"`, "network.nat_mode is none"}},
 		{name: "user data file missing", sets: []string{"compute.user_data_file", "testdata/no-such-file.sh"}, field: "compute.user_data_file", want: []string{`"testdata/no-such-file.sh" cannot be read (no such file or directory)`, "relative to the environments file"}},
-		{name: "user data file empty", sets: []string{"compute.user_data_file", "testdata/empty.sh"}, field: "compute.user_data_file", want: []string{`"testdata/empty.sh" is empty`}},
+		{name: "user data file empty", sets: []string{"compute.user_data_file", "testdata/empty.txt"}, field: "compute.user_data_file", want: []string{`"testdata/empty.txt" is empty`}},
 		{name: "user data file too large", sets: []string{"compute.user_data_file", "testdata/userdata-12289.sh"}, field: "compute.user_data_file", want: []string{`"testdata/userdata-12289.sh" is 12289 bytes, 16388 once base64-encoded`, "at most 16384 (16 KB)", "at most 12288 bytes before encoding"}},
 
 		// Load balancer.
