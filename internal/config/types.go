@@ -122,7 +122,9 @@ type Compute struct {
 	InstanceRefresh InstanceRefresh `yaml:"instance_refresh"`
 	// DefaultInstanceWarmup of the group in seconds, 0-3600: how long a new
 	// instance's metrics are left out of the scaling metrics. Absent: not set
-	// (AWS then uses each policy's warm-up or the cooldown). Default: absent.
+	// (AWS then uses each policy's warm-up or the cooldown). A 0 reaches the
+	// JSON, but the provider (5.x) sends it only when it changes an existing
+	// group: creating one with 0 leaves it unset. Default: absent.
 	DefaultInstanceWarmup *int `yaml:"default_instance_warmup"`
 	// Notifications sends the group's launch, terminate, launch-error and
 	// terminate-error events to the stack's SNS alarm topic (asg mode). Default: true.
