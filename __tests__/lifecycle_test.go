@@ -121,6 +121,9 @@ func TestComputeLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if g := m.Group; g.TerminationHook != 90 || g.DeregistrationDelay != 30 {
+			t.Errorf("termination hook %d s, deregistration delay %d s; want 90 (drain_seconds) and 30", g.TerminationHook, g.DeregistrationDelay)
+		}
 		rf := m.Refresh
 		if rf == nil {
 			t.Fatal("the simulator read no instance_refresh")
