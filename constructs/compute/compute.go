@@ -7,9 +7,12 @@ package compute
 import (
 	"encoding/base64"
 	"fmt"
+	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalinggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalinglifecyclehook"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingnotification"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsinstances"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsssmparameter"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iaminstanceprofile"
@@ -68,6 +71,17 @@ type Compute struct {
 	InstanceID *string
 
 	appPort int
+	cfg     config.Compute
+	asg     autoscalinggroup.AutoscalingGroup // nil in ec2 mode
+}
+
+// Notifications are the group events NotifyTo sends to a topic.
+// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_NotificationConfiguration.html
+var Notifications = []string{
+	"autoscaling:EC2_INSTANCE_LAUNCH",
+	"autoscaling:EC2_INSTANCE_TERMINATE",
+	"autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+	"autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
 }
 
 // New builds the compute construct in mode with settings cfg. It trusts cfg
@@ -81,7 +95,7 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		return nil, fmt.Errorf("subnet_ids (0) must list at least one private subnet")
 	}
 	s := constructs.NewConstruct(scope, ptr.S(id))
-	c := &Compute{Scope: s, Mode: mode, appPort: cfg.AppPort}
+	c := &Compute{Scope: s, Mode: mode, appPort: cfg.AppPort, cfg: cfg}
 
 	sg := secgroup.New(s, w.Name, "app", "Instances of "+w.Name+": app port from the load balancer only, HTTPS out", w.VPCID)
 	c.SecurityGroupID = sg.Id()
@@ -129,7 +143,7 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		InstanceType:         ptr.S(cfg.InstanceType),
 		VpcSecurityGroupIds:  ptr.L(c.SecurityGroupID),
 		IamInstanceProfile:   &launchtemplate.LaunchTemplateIamInstanceProfile{Arn: profile.Arn()},
-		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(UserData(cfg.AppPort, cfg.HealthPath)))),
+		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(userData(cfg)))),
 		UpdateDefaultVersion: ptr.B(true),
 		EbsOptimized:         ptr.S("true"),
 		MetadataOptions: &launchtemplate.LaunchTemplateMetadataOptions{
@@ -194,7 +208,7 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		return c, nil
 	}
 
-	asg := autoscalinggroup.NewAutoscalingGroup(s, ptr.S("asg"), &autoscalinggroup.AutoscalingGroupConfig{
+	group := &autoscalinggroup.AutoscalingGroupConfig{
 		Name:                   ptr.S(w.Name + "-asg"),
 		MinSize:                ptr.N(cfg.MinSize),
 		MaxSize:                ptr.N(cfg.MaxSize),
@@ -206,21 +220,50 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		// On creation, wait until min_size instances are healthy in the target group.
 		MinElbCapacity:         ptr.N(cfg.MinSize),
 		WaitForCapacityTimeout: ptr.S("10m"),
-		LaunchTemplate:         &autoscalinggroup.AutoscalingGroupLaunchTemplate{Id: c.LaunchTemplateID, Version: version},
-		InstanceRefresh: &autoscalinggroup.AutoscalingGroupInstanceRefresh{
-			Strategy: ptr.S("Rolling"),
-			Preferences: &autoscalinggroup.AutoscalingGroupInstanceRefreshPreferences{
-				MinHealthyPercentage: ptr.N(cfg.MinHealthyPercentage),
-			},
-		},
-		EnabledMetrics:     ptr.Ss("GroupDesiredCapacity", "GroupInServiceInstances", "GroupMinSize", "GroupMaxSize", "GroupPendingInstances", "GroupTerminatingInstances"),
-		MetricsGranularity: ptr.S("1Minute"),
+		InstanceRefresh:        refresh(cfg, nil),
+		EnabledMetrics:         ptr.Ss("GroupDesiredCapacity", "GroupInServiceInstances", "GroupMinSize", "GroupMaxSize", "GroupPendingInstances", "GroupTerminatingInstances"),
+		MetricsGranularity:     ptr.S("1Minute"),
 		Tag: &[]*autoscalinggroup.AutoscalingGroupTag{
 			{Key: ptr.S("Name"), Value: ptr.S(w.Name + "-app"), PropagateAtLaunch: ptr.B(true)},
 		},
 		// Scaling policies own desired_capacity once the group exists: a deploy must not undo them.
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.S("desired_capacity")}},
-	})
+	}
+	if cfg.DefaultInstanceWarmup != nil {
+		group.DefaultInstanceWarmup = ptr.N(*cfg.DefaultInstanceWarmup)
+	}
+	if len(cfg.TerminationPolicies) > 0 {
+		group.TerminationPolicies = ptr.Ss(cfg.TerminationPolicies...)
+	}
+	if cfg.MaxInstanceLifetime > 0 {
+		group.MaxInstanceLifetime = ptr.N(cfg.MaxInstanceLifetime)
+	}
+	if sp := cfg.Spot; sp != nil {
+		overrides := make([]*autoscalinggroup.AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverride, len(sp.InstanceTypes))
+		for i, t := range sp.InstanceTypes {
+			overrides[i] = &autoscalinggroup.AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverride{InstanceType: ptr.S(t)}
+		}
+		group.MixedInstancesPolicy = &autoscalinggroup.AutoscalingGroupMixedInstancesPolicy{
+			LaunchTemplate: &autoscalinggroup.AutoscalingGroupMixedInstancesPolicyLaunchTemplate{
+				LaunchTemplateSpecification: &autoscalinggroup.AutoscalingGroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecification{
+					LaunchTemplateId: c.LaunchTemplateID,
+					Version:          version,
+				},
+				Override: &overrides,
+			},
+			InstancesDistribution: &autoscalinggroup.AutoscalingGroupMixedInstancesPolicyInstancesDistribution{
+				OnDemandBaseCapacity:                ptr.N(sp.OnDemandBaseCapacity),
+				OnDemandPercentageAboveBaseCapacity: ptr.N(sp.OnDemandPercentageAboveBase),
+				SpotAllocationStrategy:              ptr.S(string(sp.AllocationStrategy)),
+			},
+		}
+		// Replace a Spot instance EC2 warns of an interruption before it goes.
+		group.CapacityRebalance = ptr.B(true)
+	} else {
+		group.LaunchTemplate = &autoscalinggroup.AutoscalingGroupLaunchTemplate{Id: c.LaunchTemplateID, Version: version}
+	}
+	asg := autoscalinggroup.NewAutoscalingGroup(s, ptr.S("asg"), group)
+	c.asg = asg
 	c.ASGName = asg.Name()
 	c.InstanceID = ptr.S("")
 	// The instances in service when apply finished: read after the group (and
@@ -231,7 +274,73 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		DependsOn:          &[]cdktf.ITerraformDependable{asg},
 	})
 	c.InstanceIDs = inService.Ids()
+	if cfg.DrainSeconds > 0 {
+		// In-flight work finishes before the instance goes: it waits in
+		// Terminating:Wait for the heartbeat timeout (or until the app
+		// completes the lifecycle action), while the target group drains it.
+		autoscalinglifecyclehook.NewAutoscalingLifecycleHook(s, ptr.S("drain"), &autoscalinglifecyclehook.AutoscalingLifecycleHookConfig{
+			Name:                 ptr.S(w.Name + "-drain"),
+			AutoscalingGroupName: c.ASGName,
+			LifecycleTransition:  ptr.S("autoscaling:EC2_INSTANCE_TERMINATING"),
+			HeartbeatTimeout:     ptr.N(cfg.DrainSeconds),
+			DefaultResult:        ptr.S("CONTINUE"),
+		})
+	}
 	return c, nil
+}
+
+// refresh is the group's instance refresh: Rolling, with the preferences of
+// cfg, gated on the alarms named (none: no alarm specification).
+func refresh(cfg config.Compute, alarms []*string) *autoscalinggroup.AutoscalingGroupInstanceRefresh {
+	r := cfg.InstanceRefresh
+	p := &autoscalinggroup.AutoscalingGroupInstanceRefreshPreferences{
+		MinHealthyPercentage: ptr.N(cfg.MinHealthyPercentage),
+		MaxHealthyPercentage: ptr.N(r.MaxHealthyPercentage),
+		AutoRollback:         ptr.B(r.AutoRollback),
+		SkipMatching:         ptr.B(r.SkipMatching),
+	}
+	if len(r.Checkpoints) > 0 {
+		cps := make([]*float64, len(r.Checkpoints))
+		for i, v := range r.Checkpoints {
+			cps[i] = ptr.N(v)
+		}
+		p.CheckpointPercentages = &cps
+	}
+	// The provider types these two as nullable numbers written as strings.
+	if r.CheckpointDelay != nil {
+		p.CheckpointDelay = ptr.S(strconv.Itoa(*r.CheckpointDelay))
+	}
+	if r.InstanceWarmup != nil {
+		p.InstanceWarmup = ptr.S(strconv.Itoa(*r.InstanceWarmup))
+	}
+	if len(alarms) > 0 {
+		p.AlarmSpecification = &autoscalinggroup.AutoscalingGroupInstanceRefreshPreferencesAlarmSpecification{Alarms: &alarms}
+	}
+	return &autoscalinggroup.AutoscalingGroupInstanceRefresh{Strategy: ptr.S("Rolling"), Preferences: p}
+}
+
+// GateRefreshOn names alarms in the group's instance refresh: one in ALARM
+// fails the refresh (and rolls it back with auto_rollback). It does nothing
+// in ec2 mode or when compute.instance_refresh.gate_on_alarms is false.
+func (c *Compute) GateRefreshOn(alarmNames []*string) {
+	if c.asg == nil || !c.cfg.InstanceRefresh.GateOnAlarms || len(alarmNames) == 0 {
+		return
+	}
+	c.asg.PutInstanceRefresh(refresh(c.cfg, alarmNames))
+}
+
+// NotifyTo sends the group's launch, terminate and error events
+// (Notifications) to the SNS topic. It does nothing in ec2 mode or when
+// compute.notifications is false.
+func (c *Compute) NotifyTo(topicARN *string) {
+	if c.asg == nil || !c.cfg.Notifications {
+		return
+	}
+	autoscalingnotification.NewAutoscalingNotification(c.Scope, ptr.S("notifications"), &autoscalingnotification.AutoscalingNotificationConfig{
+		GroupNames:    ptr.L(c.ASGName),
+		Notifications: ptr.Ss(Notifications...),
+		TopicArn:      topicARN,
+	})
 }
 
 // SecurityGroupPeer is anything with a security group that may reach the app.

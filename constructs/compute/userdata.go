@@ -3,6 +3,8 @@ package compute
 import (
 	"bytes"
 	"text/template"
+
+	"github.com/platformstarter/elastic-web-tier/internal/config"
 )
 
 // userDataTemplate installs and starts a small web app with nothing but the
@@ -84,4 +86,59 @@ func UserData(appPort int, healthPath string) string {
 		panic(err) // the template is fixed and the data are plain values
 	}
 	return b.String()
+}
+
+// containerTemplate runs one container image under systemd with the docker
+// package of Amazon Linux 2023, its port published on the app port. The
+// image reference passed validation (the distribution grammar: no space,
+// quote or shell character).
+var containerTemplate = template.Must(template.New("container").Parse(`#!/bin/bash
+set -euo pipefail
+dnf install -y docker
+systemctl enable --now docker.service
+cat > /etc/systemd/system/webapp.service <<'UNIT'
+[Unit]
+Description=Elastic web tier app container {{.Image}}
+After=docker.service network-online.target
+Requires=docker.service
+
+[Service]
+ExecStartPre=-/usr/bin/docker rm -f webapp
+ExecStartPre=/usr/bin/docker pull {{.Image}}
+ExecStart=/usr/bin/docker run --rm --name webapp -p {{.AppPort}}:{{.Port}} {{.Image}}
+ExecStop=/usr/bin/docker stop webapp
+Restart=always
+RestartSec=5
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload
+systemctl enable --now webapp.service
+`))
+
+// ContainerUserData renders the user data that runs image, listening on
+// port, published on the instances' app port.
+func ContainerUserData(image string, port, appPort int) string {
+	var b bytes.Buffer
+	if err := containerTemplate.Execute(&b, struct {
+		Image         string
+		Port, AppPort int
+	}{image, port, appPort}); err != nil {
+		panic(err) // the template is fixed and the data are plain values
+	}
+	return b.String()
+}
+
+// userData is what the instances of cfg run: the file's contents
+// (compute.user_data_file, read by internal/config), one container
+// (compute.app), or the demo app.
+func userData(cfg config.Compute) string {
+	switch {
+	case cfg.UserDataFile != "":
+		return cfg.UserData
+	case cfg.App != nil:
+		return ContainerUserData(cfg.App.Image, cfg.App.Port, cfg.AppPort)
+	}
+	return UserData(cfg.AppPort, cfg.HealthPath)
 }

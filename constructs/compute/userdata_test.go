@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/platformstarter/elastic-web-tier/internal/config"
 )
 
 // TestUserDataScriptParses: the rendered bootstrap script is valid bash and
@@ -98,5 +100,45 @@ func TestUserDataAppServes(t *testing.T) {
 		if r.StatusCode != 200 || r.Header.Get("X-Instance-Id") == "" {
 			t.Errorf("GET %s = %d (X-Instance-Id %q), want 200 with the header", path, r.StatusCode, r.Header.Get("X-Instance-Id"))
 		}
+	}
+}
+
+// TestUserDataChoice: the instances run the user data file's contents, the
+// container of compute.app, or the demo app, and the container script is
+// valid bash that publishes the container's port on the app port.
+func TestUserDataChoice(t *testing.T) {
+	base := config.Builtin().Compute
+	file := base
+	file.UserDataFile, file.UserData = "boot.sh", "#!/bin/bash\necho mine\n"
+	app := base
+	app.App = &config.App{Image: "nginx:stable", Port: 80}
+	cases := []struct {
+		name string
+		cfg  config.Compute
+		want []string
+	}{
+		{"demo app", base, []string{"/opt/webapp/app.py", "APP_PORT=8080", "HEALTH_PATH=/health"}},
+		{"user data file", file, []string{"#!/bin/bash\necho mine\n"}},
+		{"container", app, []string{"dnf install -y docker", "ExecStartPre=/usr/bin/docker pull nginx:stable", "ExecStart=/usr/bin/docker run --rm --name webapp -p 8080:80 nginx:stable", "systemctl enable --now webapp.service"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ud := userData(c.cfg)
+			for _, w := range c.want {
+				if !strings.Contains(ud, w) {
+					t.Errorf("user data lacks %q:\n%s", w, ud)
+				}
+			}
+			if c.name == "user data file" && ud != file.UserData {
+				t.Errorf("user data = %q, want the file's contents exactly %q", ud, file.UserData)
+			}
+			path := filepath.Join(t.TempDir(), "user-data.sh")
+			if err := os.WriteFile(path, []byte(ud), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := exec.Command("bash", "-n", path).CombinedOutput(); err != nil {
+				t.Fatalf("bash -n: %v\n%s", err, out)
+			}
+		})
 	}
 }

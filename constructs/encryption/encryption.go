@@ -23,7 +23,16 @@ type Wiring struct {
 	Name string
 	// Region of the stack (the CloudWatch Logs service principal is regional). Required.
 	Region string
+	// AutoScalingPublishes lets the account's Auto Scaling service-linked role
+	// (AutoScalingServiceLinkedRole) publish to the topic the key encrypts:
+	// the group's notifications. KMS refuses a policy naming a role that does
+	// not exist, and AWS creates that role with an account's first group.
+	AutoScalingPublishes bool
 }
+
+// AutoScalingServiceLinkedRole is the path and name of the role EC2 Auto
+// Scaling acts as in every account (it publishes the group's notifications).
+const AutoScalingServiceLinkedRole = "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 
 // DeletionWindowDays is how long a scheduled deletion of the key waits (the
 // AWS maximum, so a mistaken destroy can be undone).
@@ -51,24 +60,33 @@ func New(scope constructs.Construct, id string, cfg Wiring) (*Key, error) {
 	account := *accountID
 	root := "arn:" + config.Partition + ":iam::" + account + ":root"
 	logGroups := fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/%s/*", config.Partition, cfg.Region, account, cfg.Name)
-	policy := policydoc.Document(
-		policydoc.Statement{
+	statements := []policydoc.Statement{
+		{
 			Sid: "AccountAdministers", Effect: "Allow", Principal: map[string]string{"AWS": root}, Resource: []string{"*"},
 			// Administration only, listed one by one: no kms:* grant.
 			Action: []string{"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
 				"kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"},
 		},
-		policydoc.Statement{
+		{
 			Sid: "CloudWatchAlarmsPublishToTheTopic", Effect: "Allow", Principal: map[string]string{"Service": "cloudwatch.amazonaws.com"},
 			Action: []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{"*"},
 		},
-		policydoc.Statement{
+		{
 			Sid: "CloudWatchLogsEncryptThisEnvironmentsLogGroups", Effect: "Allow", Principal: map[string]string{"Service": "logs." + cfg.Region + ".amazonaws.com"},
 			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
 			Resource:  []string{"*"},
 			Condition: map[string]map[string]string{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": logGroups}},
 		},
-	)
+	}
+	if cfg.AutoScalingPublishes {
+		// Its managed policy covers AWS managed keys only, not this one.
+		statements = append(statements, policydoc.Statement{
+			Sid: "AutoScalingPublishesGroupNotifications", Effect: "Allow",
+			Principal: map[string]string{"AWS": "arn:" + config.Partition + ":iam::" + account + ":" + AutoScalingServiceLinkedRole},
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{"*"},
+		})
+	}
+	policy := policydoc.Document(statements...)
 	key := kmskey.NewKmsKey(s, ptr.S("key"), &kmskey.KmsKeyConfig{
 		Description:          ptr.S("Alarm topic and flow logs of " + cfg.Name),
 		EnableKeyRotation:    ptr.B(true),

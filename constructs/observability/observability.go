@@ -48,7 +48,13 @@ type Observability struct {
 	DashboardName string
 	// AlarmARNs of the health alarms by short name (alb-5xx, unhealthy-hosts, latency-p95).
 	AlarmARNs map[string]*string
+	// HealthAlarmNames are the alarm names of the health alarms, in the
+	// order of HealthAlarms (references, so what names them depends on them).
+	HealthAlarmNames []*string
 }
+
+// HealthAlarms are the short names of the health alarms, in order.
+var HealthAlarms = []string{"alb-5xx", "unhealthy-hosts", "latency-p95"}
 
 // New builds the topic, the health alarms and the dashboard from cfg, and
 // draws the scaling thresholds of sc on the CPU widget. It trusts both
@@ -112,7 +118,9 @@ func New(scope constructs.Construct, id string, cfg config.Observability, sc con
 		} else {
 			c.Statistic = ptr.S(a.stat)
 		}
-		o.AlarmARNs[a.id] = cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S(a.id), c).Arn()
+		alarm := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S(a.id), c)
+		o.AlarmARNs[a.id] = alarm.Arn()
+		o.HealthAlarmNames = append(o.HealthAlarmNames, alarm.AlarmName())
 	}
 
 	body, err := dashboardBody(w, sc.ScaleOut.Threshold, sc.ScaleIn.Threshold)

@@ -132,6 +132,10 @@ environments:
 			AppPort:         8080, HealthPath: "/health", RootVolumeGiB: 8,
 			MinSize: 2, MaxSize: 6, DesiredCapacity: 2,
 			HealthCheckGracePeriod: 120, MinHealthyPercentage: 90,
+			InstanceRefresh: config.InstanceRefresh{
+				AutoRollback: true, SkipMatching: true, GateOnAlarms: true, MaxHealthyPercentage: 100,
+			},
+			Notifications: true,
 		},
 		ALB: config.ALB{
 			IngressCIDRs: []string{"0.0.0.0/0"},

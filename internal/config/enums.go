@@ -88,3 +88,29 @@ const (
 	// StickinessLBCookie binds a client with the load balancer's AWSALB cookie.
 	StickinessLBCookie StickinessType = "lb_cookie"
 )
+
+// SpotAllocationStrategy is how an Auto Scaling group picks Spot capacity pools.
+type SpotAllocationStrategy string
+
+// Spot allocation strategies (AWS InstancesDistribution.SpotAllocationStrategy).
+const (
+	// SpotPriceCapacityOptimized picks the pools least likely to be
+	// interrupted among the cheapest (AWS's recommendation).
+	SpotPriceCapacityOptimized SpotAllocationStrategy = "price-capacity-optimized"
+	// SpotCapacityOptimized picks the pools with the most spare capacity.
+	SpotCapacityOptimized SpotAllocationStrategy = "capacity-optimized"
+	// SpotCapacityOptimizedPrioritized is capacity-optimized honouring the
+	// order of instance_types where it can.
+	SpotCapacityOptimizedPrioritized SpotAllocationStrategy = "capacity-optimized-prioritized"
+	// SpotLowestPrice picks the cheapest pools, whatever their interruption rate.
+	SpotLowestPrice SpotAllocationStrategy = "lowest-price"
+)
+
+// SpotAllocationStrategies lists every Spot allocation strategy, in the order messages show them.
+var SpotAllocationStrategies = []SpotAllocationStrategy{SpotPriceCapacityOptimized, SpotCapacityOptimized, SpotCapacityOptimizedPrioritized, SpotLowestPrice}
+
+// TerminationPolicyNames are the termination policies of an Auto Scaling
+// group that fit a group launched from a launch template
+// (OldestLaunchConfiguration does not apply), in the order messages show them.
+// https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html
+var TerminationPolicyNames = []string{"Default", "AllocationStrategy", "OldestLaunchTemplate", "ClosestToNextInstanceHour", "NewestInstance", "OldestInstance"}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -224,7 +225,7 @@ func Parse(source string, data []byte) (*File, error) {
 		c.add(line, "", "", "%s", msg)
 		return fail()
 	}
-	f := &File{Project: "webtier"}
+	f := &File{Project: "webtier", Dir: filepath.Dir(source)}
 	var defaultsNode, envsNode *yaml.Node
 	seen := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -287,6 +288,9 @@ func Parse(source string, data []byte) (*File, error) {
 		env := Builtin()
 		if hasKey(v, "backend") || (defaultsNode != nil && hasKey(defaultsNode, "backend")) {
 			env.Backend = &Backend{Encrypt: true, UseLockfile: true}
+		}
+		if hasPath(v, "compute", "spot") || (defaultsNode != nil && hasPath(defaultsNode, "compute", "spot")) {
+			env.Compute.Spot = &Spot{AllocationStrategy: SpotPriceCapacityOptimized}
 		}
 		// Type problems are reported by checkNode with their field names;
 		// decoding carries on past them so every environment is still
@@ -518,6 +522,28 @@ func applyDerivedDefaults(f *File, e *Environment) {
 			e.Backend.Region = e.Region
 		}
 	}
+}
+
+// hasPath reports whether the mapping n has the nested keys path.
+func hasPath(n *yaml.Node, path ...string) bool {
+	for _, key := range path {
+		n = resolve(n)
+		if n == nil || n.Kind != yaml.MappingNode {
+			return false
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			return false
+		}
+		n = next
+	}
+	return true
 }
 
 func hasKey(n *yaml.Node, key string) bool {

@@ -23,6 +23,9 @@ type File struct {
 	Defaults Environment `yaml:"defaults"`
 	// Environments in file order.
 	Environments []*Environment `yaml:"-"`
+	// Dir is the directory of the environments file, which
+	// compute.user_data_file is relative to. Not a key of the file.
+	Dir string `yaml:"-"`
 }
 
 // Environment is one deployable environment; it becomes one TerraformStack.
@@ -112,8 +115,101 @@ type Compute struct {
 	DesiredCapacity int `yaml:"desired_capacity"`
 	// HealthCheckGracePeriod in seconds before ELB health checks count, 0-7200. Default: 120.
 	HealthCheckGracePeriod int `yaml:"health_check_grace_period"`
-	// MinHealthyPercentage kept during an instance refresh, 0-100 (0 replaces all at once). Default: 90.
+	// MinHealthyPercentage kept during an instance refresh, 0-100 (0 replaces
+	// all at once); the one minimum of InstanceRefresh. Default: 90.
 	MinHealthyPercentage int `yaml:"min_healthy_percentage"`
+	// InstanceRefresh is how the group rolls a new launch template (asg mode).
+	InstanceRefresh InstanceRefresh `yaml:"instance_refresh"`
+	// DefaultInstanceWarmup of the group in seconds, 0-3600: how long a new
+	// instance's metrics are left out of the scaling metrics. Absent: not set
+	// (AWS then uses each policy's warm-up or the cooldown). A 0 reaches the
+	// JSON, but the provider (5.x) sends it only when it changes an existing
+	// group: creating one with 0 leaves it unset. Default: absent.
+	DefaultInstanceWarmup *int `yaml:"default_instance_warmup"`
+	// Notifications sends the group's launch, terminate, launch-error and
+	// terminate-error events to the stack's SNS alarm topic (asg mode). Default: true.
+	Notifications bool `yaml:"notifications"`
+	// TerminationPolicies decide which instances a scale-in terminates first,
+	// in order, from TerminationPolicyNames; Default, when listed, must be last.
+	// Default: [] (AWS's Default policy).
+	TerminationPolicies []string `yaml:"termination_policies"`
+	// MaxInstanceLifetime replaces instances older than this many seconds:
+	// 0 (never) or 86400-31536000 (1 to 365 days). Default: 0.
+	MaxInstanceLifetime int `yaml:"max_instance_lifetime"`
+	// DrainSeconds keeps a terminating instance of the group in service of
+	// its in-flight work for this long with a termination lifecycle hook
+	// (heartbeat timeout, then CONTINUE): 0 (no hook) or 30-7200, and at
+	// least alb.deregistration_delay (the load balancer drains the instance
+	// meanwhile; a shorter hook would end first and add nothing). Default: 0.
+	DrainSeconds int `yaml:"drain_seconds"`
+	// Spot runs the group with a mixed instances policy (on-demand base plus
+	// Spot) and capacity rebalancing (asg mode). Absent: on-demand only. Default: absent.
+	Spot *Spot `yaml:"spot"`
+	// UserDataFile is a file, relative to the environments file, whose contents
+	// become the instances' user data (at most 16 KB once base64-encoded). Your
+	// app must answer 200 on health_path at app_port. Excludes app. Default: ""
+	// (the demo app).
+	UserDataFile string `yaml:"user_data_file"`
+	// App runs one container image with the docker package of Amazon Linux
+	// 2023, its port published on app_port. Excludes user_data_file. Absent:
+	// the demo app. Default: absent.
+	App *App `yaml:"app"`
+	// UserData is the contents of UserDataFile, read by the loader. Not a key of the file.
+	UserData string `yaml:"-"`
+}
+
+// InstanceRefresh is the group's instance refresh: how a new launch template
+// replaces the running instances (Rolling). Its minimum healthy percentage
+// is compute.min_healthy_percentage.
+type InstanceRefresh struct {
+	// AutoRollback rolls back to the previous launch template version when the
+	// refresh fails or a gate alarm goes to ALARM. Default: true.
+	AutoRollback bool `yaml:"auto_rollback"`
+	// SkipMatching leaves instances that already run the new template alone. Default: true.
+	SkipMatching bool `yaml:"skip_matching"`
+	// GateOnAlarms names the stack's ALB 5xx, unhealthy-hosts and p95-latency
+	// alarms in the refresh's alarm specification: one in ALARM fails the
+	// refresh (and, with auto_rollback, rolls it back). Default: true.
+	GateOnAlarms bool `yaml:"gate_on_alarms"`
+	// Checkpoints are percentages of replaced instances, ascending, 1-100, at
+	// which the refresh pauses for CheckpointDelay. Default: [] (no pauses).
+	Checkpoints []int `yaml:"checkpoints"`
+	// CheckpointDelay in seconds at each checkpoint, 0-172800; only with
+	// checkpoints. Absent: AWS's 3600. Default: absent.
+	CheckpointDelay *int `yaml:"checkpoint_delay"`
+	// MaxHealthyPercentage of the desired capacity in service or pending
+	// during the refresh, 100-200; at most min_healthy_percentage + 100 (AWS).
+	// Above 100 launches replacements before terminating. Default: 100.
+	MaxHealthyPercentage int `yaml:"max_healthy_percentage"`
+	// InstanceWarmup in seconds, 0-3600, after a new instance is in service
+	// before the refresh moves on. Absent: the group's default_instance_warmup,
+	// else its health_check_grace_period (AWS). Default: absent.
+	InstanceWarmup *int `yaml:"instance_warmup"`
+}
+
+// Spot is the group's mixed instances policy.
+type Spot struct {
+	// OnDemandBaseCapacity is how many instances are always on-demand,
+	// 0 to compute.max_size. Default: 0.
+	OnDemandBaseCapacity int `yaml:"on_demand_base_capacity"`
+	// OnDemandPercentageAboveBase is the on-demand share of the capacity
+	// above the base, 0-100 (the rest is Spot). Default: 0.
+	OnDemandPercentageAboveBase int `yaml:"on_demand_percentage_above_base"`
+	// InstanceTypes the group may launch, 1-40 distinct EC2 instance types
+	// (each overrides the launch template's); more types, fewer interruptions. Required.
+	InstanceTypes []string `yaml:"instance_types"`
+	// AllocationStrategy of the Spot capacity, one of SpotAllocationStrategies.
+	// Default: price-capacity-optimized.
+	AllocationStrategy SpotAllocationStrategy `yaml:"allocation_strategy"`
+}
+
+// App is one container the instances run instead of the demo app.
+type App struct {
+	// Image is the container image reference, e.g. nginx:stable or
+	// 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4. Required.
+	Image string `yaml:"image"`
+	// Port the container listens on, 1-65535; published on compute.app_port. Required.
+	Port int `yaml:"port"`
 }
 
 // ALB configures the load balancer construct.
@@ -298,6 +394,13 @@ func Builtin() Environment {
 			DesiredCapacity:        2,
 			HealthCheckGracePeriod: 120,
 			MinHealthyPercentage:   90,
+			InstanceRefresh: InstanceRefresh{
+				AutoRollback:         true,
+				SkipMatching:         true,
+				GateOnAlarms:         true,
+				MaxHealthyPercentage: 100,
+			},
+			Notifications: true,
 		},
 		ALB: ALB{
 			IngressCIDRs:           []string{"0.0.0.0/0"},

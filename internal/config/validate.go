@@ -79,6 +79,7 @@ func validateEnv(c *collector, f *File, e *Environment, n *yaml.Node) {
 	}
 	validateNetwork(e, bad)
 	validateCompute(e, bad)
+	validateComputeLifecycle(e, f.Dir, bad)
 	validateALB(e, bad)
 	validateScaling(e, bad)
 	validateObservability(e, bad)

@@ -112,6 +112,8 @@ func (e *Error) Error() string {
 // freeTypes cost nothing by themselves (or only per use, too little to
 // estimate: SNS notifications, IAM, routing, configuration of other resources).
 var freeTypes = map[string]bool{
+	"aws_autoscaling_lifecycle_hook":                     true,
+	"aws_autoscaling_notification":                       true,
 	"aws_autoscaling_policy":                             true,
 	"aws_default_network_acl":                            true,
 	"aws_default_route_table":                            true,
@@ -311,6 +313,8 @@ type fleet struct {
 	count     [3]float64
 	volumes   []volume
 	monitored bool
+	// mixed: a mixed instances policy, priced on demand at its dearest type.
+	mixed bool
 }
 
 func (x *estimator) compute() {
@@ -339,11 +343,12 @@ func (x *estimator) compute() {
 		fleets = append(fleets, f)
 	}
 	for _, g := range x.s.OfType("aws_autoscaling_group") {
-		if _, ok := g.Get("mixed_instances_policy"); ok {
-			x.fail("%s: mixed_instances_policy is set; the cost model prices one launch template's instance type", g.Where())
-			continue
+		_, mixed := g.Get("mixed_instances_policy")
+		ltRef := get(g, "launch_template", "id")
+		if mixed {
+			ltRef = get(g, "mixed_instances_policy", "launch_template", "launch_template_specification", "launch_template_id")
 		}
-		lt, hasLT := refOfType(x.s, get(g, "launch_template", "id"), "aws_launch_template")
+		lt, hasLT := refOfType(x.s, ltRef, "aws_launch_template")
 		if !hasLT {
 			x.fail("%s: launch_template.id references no aws_launch_template of the stack; the instance type is unknown", g.Where())
 			continue
@@ -361,6 +366,11 @@ func (x *estimator) compute() {
 		}
 		f.count = [3]float64{lo, des, hi}
 		f.typ, _ = x.literalString(lt, "instance_type")
+		if mixed {
+			if f.typ, f.mixed = x.dearestOverride(g), true; f.typ == "" {
+				continue // dearestOverride said why
+			}
+		}
 		f.volumes = x.templateVolumes(lt)
 		f.monitored = truthy(lt.Get("monitoring", "enabled"))
 		fleets = append(fleets, f)
@@ -379,7 +389,11 @@ func (x *estimator) compute() {
 		} else {
 			describe = append(describe, "1 EC2 instance, "+f.typ)
 		}
-		x.addScaled("EC2 instances", "EC2 "+f.typ+" on-demand, Linux", "ec2:"+f.typ, f.count)
+		name := "EC2 " + f.typ + " on-demand, Linux"
+		if f.mixed {
+			name += " (mixed instances policy: its dearest type, every instance on demand, an upper bound)"
+		}
+		x.addScaled("EC2 instances", name, "ec2:"+f.typ, f.count)
 		for _, v := range f.volumes {
 			var gb [3]float64
 			for c := range gb {
@@ -399,6 +413,35 @@ func (x *estimator) compute() {
 	if len(fleets) == 0 {
 		x.est.Compute = "no instances"
 	}
+}
+
+// dearestOverride is the instance type of a mixed instances policy's
+// overrides with the highest on-demand price: Spot prices move, so every
+// instance of the group is priced as that type on demand, an upper bound
+// (what a budget needs). "" when an override cannot be priced (reported).
+func (x *estimator) dearestOverride(g tfjson.Resource) string {
+	overrides := g.List("mixed_instances_policy", "launch_template", "override")
+	if len(overrides) == 0 {
+		x.fail("%s: mixed_instances_policy has no launch_template.override instance types to price", g.Where())
+		return ""
+	}
+	best, bestUSD := "", -1.0
+	for i := range overrides {
+		t, ok := x.literalString(g, "mixed_instances_policy", "launch_template", "override", i, "instance_type")
+		if !ok {
+			x.fail("%s: mixed_instances_policy.launch_template.override[%d] has no literal instance_type (instance requirements are not priced)", g.Where(), i)
+			return ""
+		}
+		p, err := lookup(x.region, "ec2:"+t)
+		if err != nil {
+			x.fail("%s: mixed_instances_policy override %s: %v", g.Where(), t, err)
+			return ""
+		}
+		if p.USD > bestUSD {
+			best, bestUSD = t, p.USD
+		}
+	}
+	return best
 }
 
 // templateVolumes reads the EBS block device mappings of a launch template.

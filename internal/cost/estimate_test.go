@@ -447,3 +447,49 @@ func TestSummaryLines(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// TestMixedInstancesPolicy: a group with a mixed instances policy (compute.spot)
+// is priced as if every instance ran on demand as the dearest override type,
+// an upper bound; an override without a price is an error naming it.
+func TestMixedInstancesPolicy(t *testing.T) {
+	mixed := func(types ...string) map[string]any {
+		doc := goldenDoc(t, "prod")
+		for _, g := range resources(doc, "aws_autoscaling_group") {
+			g := g.(map[string]any)
+			lt := g["launch_template"].(map[string]any)
+			delete(g, "launch_template")
+			var overrides []any
+			for _, typ := range types {
+				overrides = append(overrides, map[string]any{"instance_type": typ})
+			}
+			g["mixed_instances_policy"] = map[string]any{
+				"launch_template": map[string]any{
+					"launch_template_specification": map[string]any{"launch_template_id": lt["id"], "version": lt["version"]},
+					"override":                      overrides,
+				},
+				"instances_distribution": map[string]any{"on_demand_base_capacity": 1, "on_demand_percentage_above_base_capacity": 0},
+			}
+			g["capacity_rebalance"] = true
+		}
+		return doc
+	}
+	e := mustEstimate(t, stackOf(t, "prod", mixed("t3.micro", "t3.medium", "t3.small")), Defaults())
+	it := byName(t, e, "EC2 t3.medium on-demand, Linux (mixed instances policy")
+	// 9 x 0.0416 x 730 at max, 3 x at min and desired.
+	if got := it.Monthly(Max); !near(got, 9*0.0416*730) {
+		t.Errorf("max: %v, want %v", got, 9*0.0416*730)
+	}
+	if got := it.Monthly(Min); !near(got, 3*0.0416*730) {
+		t.Errorf("min: %v, want %v", got, 3*0.0416*730)
+	}
+	if e.Instances != [3]int{3, 3, 9} {
+		t.Errorf("instances %v, want [3 3 9]", e.Instances)
+	}
+	byName(t, e, "EBS gp3, 8 GiB per instance")
+	byName(t, e, "EC2 detailed monitoring")
+	_, err := EstimateStack(stackOf(t, "prod", mixed("t3.small", "x9.huge")), Defaults())
+	var ce *Error
+	if err == nil || !asError(err, &ce) || len(ce.Problems) != 1 || !strings.Contains(err.Error(), "mixed_instances_policy override x9.huge") || !strings.Contains(err.Error(), "x9.huge has no price") {
+		t.Errorf("err = %v, want one problem naming the unpriced override", err)
+	}
+}

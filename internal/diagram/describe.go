@@ -68,6 +68,19 @@ func (b *builder) describe(n *Node) []string {
 		if t := b.instanceType(n); t != "" {
 			lines = append(lines, t+" instances")
 		}
+		if alarms := r.List("instance_refresh", "preferences", "alarm_specification", "alarms"); len(alarms) > 0 {
+			gate := fmt.Sprintf("refresh gated on %d alarms", len(alarms))
+			if rb, _ := r.Get("instance_refresh", "preferences", "auto_rollback"); rb == true {
+				gate += " · rollback"
+			}
+			lines = append(lines, gate)
+		}
+		if len(b.folded(n, "aws_autoscaling_notification")) > 0 {
+			lines = append(lines, "launch and terminate events to SNS")
+		}
+		for _, h := range b.folded(n, "aws_autoscaling_lifecycle_hook") {
+			lines = append(lines, "drain hook "+num(h, "heartbeat_timeout")+"s")
+		}
 		return lines
 	case "aws_instance":
 		t := str(r, "instance_type")

@@ -154,6 +154,8 @@ var foldRules = map[string]foldRule{
 	"aws_default_network_acl":             {mode: intoReferent, attrs: []string{"default_network_acl_id"}},
 	"aws_default_route_table":             {mode: intoReferent, attrs: []string{"default_route_table_id"}},
 	"data.aws_instances":                  {mode: intoReferent, typ: "aws_autoscaling_group"},
+	"aws_autoscaling_notification":        {mode: intoReferent, attrs: []string{"group_names"}, typ: "aws_autoscaling_group"},
+	"aws_autoscaling_lifecycle_hook":      {mode: intoReferent, attrs: []string{"autoscaling_group_name"}, typ: "aws_autoscaling_group"},
 	"aws_security_group":                  {mode: intoReferrer},
 	"aws_launch_template":                 {mode: intoReferrer},
 	"aws_iam_instance_profile":            {mode: intoReferrer},
@@ -619,6 +621,9 @@ func (b *builder) makeEdges() {
 				// placement, not an edge
 			case ruleFor(t).mode == intoUser && b.root(l.to) != l.to:
 				// a folded lookup: no edge
+			case r.Type == "aws_autoscaling_group" && l.attr == "instance_refresh",
+				r.Type == "aws_autoscaling_notification", r.Type == "aws_autoscaling_lifecycle_hook":
+				// lines of the group's box (refresh gate, notifications, drain hook), no edges
 			case t.Type == "aws_kms_key" || t.Type == "aws_kms_alias":
 				b.addEdge(from, to, EdgeEncrypt, "")
 			case r.Type == "aws_wafv2_web_acl_association" && l.attr == "resource_arn":

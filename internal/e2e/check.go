@@ -53,6 +53,11 @@ type Expect struct {
 	Desired  int
 	Policy   string // step or target_tracking (asg)
 	Deletion bool   // deletion protection on the load balancer
+	// Notifications are the group's notification types to the alarm topic
+	// (asg with compute.notifications), sorted.
+	Notifications []string
+	// DrainSeconds is the heartbeat of the group's termination lifecycle hook (0: none).
+	DrainSeconds int
 }
 
 // ExpectFrom reads the expectations from the synthesized stack.
@@ -70,6 +75,18 @@ func ExpectFrom(s *tfjson.Stack) (Expect, error) {
 		max, _ := g[0].Number("max_size")
 		des, _ := g[0].Number("desired_capacity")
 		e.Min, e.Max, e.Desired = int(min), int(max), int(des)
+		for _, n := range s.OfType("aws_autoscaling_notification") {
+			for _, t := range n.List("notifications") {
+				if ts, ok := t.(string); ok {
+					e.Notifications = append(e.Notifications, ts)
+				}
+			}
+		}
+		sort.Strings(e.Notifications)
+		for _, h := range s.OfType("aws_autoscaling_lifecycle_hook") {
+			hb, _ := h.Number("heartbeat_timeout")
+			e.DrainSeconds = int(hb)
+		}
 		e.Policy = "step"
 		for _, p := range s.OfType("aws_autoscaling_policy") {
 			if t, _ := p.String("policy_type"); t == "TargetTrackingScaling" {
@@ -316,6 +333,34 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 				if !slices.Contains(arns, o.String(name)) {
 					p.addf("%s %q is not a policy of group %s", name, o.String(name), asgName)
 				}
+			}
+		}
+		if len(exp.Notifications) > 0 {
+			nc, err := a.ASG.DescribeNotificationConfigurations(ctx, &autoscaling.DescribeNotificationConfigurationsInput{AutoScalingGroupNames: []string{asgName}})
+			var got []string
+			if err == nil {
+				for _, c := range nc.NotificationConfigurations {
+					if aws.ToString(c.TopicARN) == o.String(outputs.AlarmTopicARN) {
+						got = append(got, aws.ToString(c.NotificationType))
+					}
+				}
+			}
+			sort.Strings(got)
+			if !slices.Equal(got, exp.Notifications) {
+				p.addf("group %s notifies alarm_topic_arn of %v, the stack says %v (%v)", asgName, got, exp.Notifications, apiErr(err))
+			}
+		}
+		if exp.DrainSeconds > 0 {
+			hooks, err := a.ASG.DescribeLifecycleHooks(ctx, &autoscaling.DescribeLifecycleHooksInput{AutoScalingGroupName: aws.String(asgName)})
+			found := false
+			if err == nil {
+				for _, h := range hooks.LifecycleHooks {
+					found = found || (aws.ToString(h.LifecycleTransition) == "autoscaling:EC2_INSTANCE_TERMINATING" &&
+						int(aws.ToInt32(h.HeartbeatTimeout)) == exp.DrainSeconds && aws.ToString(h.DefaultResult) == "CONTINUE")
+				}
+			}
+			if !found {
+				p.addf("group %s has no termination hook of %d s with default result CONTINUE (%v)", asgName, exp.DrainSeconds, apiErr(err))
 			}
 		}
 		if exp.Policy == "step" {

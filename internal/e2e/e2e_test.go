@@ -36,6 +36,14 @@ func TestFirstError(t *testing.T) {
 			"synth: policy checks failed: - prod EWT-COST-1: over budget",
 		},
 		{
+			"cdktf without the box: the indented with line is not the detail",
+			"prod  Error: reading VPC Security Group Rule (sgr-5f37b16db64046253)\n" +
+				"      \n" +
+				"        with aws_vpc_security_group_ingress_rule.alb_ingress-80-0_954B3045 (alb/ingress-80-0),\n" +
+				"        on cdk.tf.json line 1040, in resource \"aws_vpc_security_group_ingress_rule\" \"alb_ingress-80-0_954B3045\":\n",
+			"Error: reading VPC Security Group Rule (sgr-5f37b16db64046253)",
+		},
+		{
 			"first of two",
 			"Error: one\n\nError: two\n",
 			"Error: one",
@@ -45,6 +53,29 @@ func TestFirstError(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := FirstError(tt.output); got != tt.want {
 				t.Errorf("FirstError:\n got  %q\n want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIsTransient(t *testing.T) {
+	dropped := "operation error EC2: DescribeSecurityGroupRules, https response error StatusCode: 200, decomposing response: read tcp 127.0.0.1:56466->127.0.0.1:39177: use of closed network connection"
+	tests := []struct {
+		name, output string
+		want         bool
+	}{
+		{"on the summary line", "prod  Error: reading ELBv2 Load Balancer (arn) attributes: " + dropped + "\n", true},
+		{"below the address and source lines",
+			"prod  Error: reading VPC Security Group Rule (sgr-1)\n      \n        with aws_vpc_security_group_ingress_rule.a (alb/a),\n" +
+				"        on cdk.tf.json line 1040, in resource \"aws_vpc_security_group_ingress_rule\" \"a\":\n      1040:       },\n      \n      " + dropped + "\n", true},
+		{"in a box", "     ╷\n     │ Error: reading VPC Security Group Rule (sgr-1)\n     │ \n     │ read tcp: connection reset by peer\n     ╵\n", true},
+		{"an API answer", "prod  Error: deleting VPC Security Group Rule (sgr-1): api error InvalidPermission.NotFound\n", false},
+		{"the marker outside any error", "prod  aws_vpc.v: Refreshing... (use of closed network connection)\nprod  Error: creating EC2 VPC: InvalidVpc.Range\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := IsTransient(tt.output); got != tt.want {
+				t.Errorf("IsTransient = %v, want %v, for\n%s", got, tt.want, tt.output)
 			}
 		})
 	}

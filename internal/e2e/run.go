@@ -483,13 +483,24 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 // when the connection drops under load: the transport, not an API answer.
 var transientMarkers = []string{"use of closed network connection", "connection reset by peer"}
 
-// IsTransient says whether a failed command's first error is a dropped
-// connection to the emulator.
+// IsTransient says whether a failed command's errors include a dropped
+// connection to the emulator: anywhere in an error's block (a framework
+// resource puts the API error below the resource's address and source
+// lines, where FirstError does not look).
 func IsTransient(output string) bool {
-	first := FirstError(output)
-	for _, m := range transientMarkers {
-		if strings.Contains(first, m) {
-			return true
+	inError := false
+	for _, l := range strings.Split(StripANSI(output), "\n") {
+		t := boxPrefix.ReplaceAllString(strings.TrimRight(l, " \r"), "")
+		if strings.HasPrefix(t, "Error: ") {
+			inError = true
+		}
+		if !inError {
+			continue
+		}
+		for _, m := range transientMarkers {
+			if strings.Contains(t, m) {
+				return true
+			}
 		}
 	}
 	return false

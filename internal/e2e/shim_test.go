@@ -430,6 +430,71 @@ func TestShims(t *testing.T) {
 			t.Errorf("every validation record in the zone: status %s, want ISSUED", st)
 		}
 	})
+
+	t.Run("NotificationConfiguration", func(t *testing.T) {
+		lt, err := a.EC2.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("notify"),
+			LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: ami, InstanceType: ec2types.InstanceTypeT3Micro}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"notify-a", "notify-b"} {
+			if _, err := a.ASG.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{
+				AutoScalingGroupName: aws.String(name), MinSize: aws.Int32(0), MaxSize: aws.Int32(1), DesiredCapacity: aws.Int32(0),
+				LaunchTemplate:    &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId},
+				VPCZoneIdentifier: aws.String(subID),
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const topic = "arn:aws:sns:us-east-1:123456789012:notify"
+		put := func(group string, types ...string) error {
+			_, err := a.ASG.PutNotificationConfiguration(ctx, &autoscaling.PutNotificationConfigurationInput{
+				AutoScalingGroupName: aws.String(group), TopicARN: aws.String(topic), NotificationTypes: types})
+			return err
+		}
+		if err := put("notify-a", "autoscaling:EC2_INSTANCE_TERMINATE", "autoscaling:EC2_INSTANCE_LAUNCH"); err != nil {
+			t.Fatalf("PutNotificationConfiguration: %v", err)
+		}
+		// A second put for the same topic overwrites the first.
+		if err := put("notify-a", "autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_LAUNCH_ERROR"); err != nil {
+			t.Fatal(err)
+		}
+		if err := put("notify-b", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"); err != nil {
+			t.Fatal(err)
+		}
+		if err := put("notify-a", "autoscaling:EC2_INSTANCE_REBOOT"); errorCode(err) != "ValidationError" {
+			t.Errorf("an unknown notification type: err = %v, want ValidationError", err)
+		}
+		if err := put("no-such-group", "autoscaling:EC2_INSTANCE_LAUNCH"); errorCode(err) != "ValidationError" {
+			t.Errorf("a group that does not exist: err = %v, want ValidationError", err)
+		}
+		describe := func(groups ...string) []string {
+			t.Helper()
+			d, err := a.ASG.DescribeNotificationConfigurations(ctx, &autoscaling.DescribeNotificationConfigurationsInput{AutoScalingGroupNames: groups})
+			if err != nil {
+				t.Fatalf("DescribeNotificationConfigurations: %v", err)
+			}
+			var got []string
+			for _, c := range d.NotificationConfigurations {
+				got = append(got, aws.ToString(c.AutoScalingGroupName)+" "+aws.ToString(c.TopicARN)+" "+aws.ToString(c.NotificationType))
+			}
+			return got
+		}
+		want := []string{"notify-a " + topic + " autoscaling:EC2_INSTANCE_LAUNCH", "notify-a " + topic + " autoscaling:EC2_INSTANCE_LAUNCH_ERROR"}
+		if got := describe("notify-a"); !slices.Equal(got, want) {
+			t.Errorf("notify-a's configurations = %q, want %q", got, want)
+		}
+		if got := describe(); len(got) != 3 {
+			t.Errorf("every group's configurations = %q, want 3", got)
+		}
+		if _, err := a.ASG.DeleteNotificationConfiguration(ctx, &autoscaling.DeleteNotificationConfigurationInput{
+			AutoScalingGroupName: aws.String("notify-a"), TopicARN: aws.String(topic)}); err != nil {
+			t.Fatalf("DeleteNotificationConfiguration: %v", err)
+		}
+		if got := describe("notify-a", "notify-b"); !slices.Equal(got, []string{"notify-b " + topic + " autoscaling:EC2_INSTANCE_TERMINATE_ERROR"}) {
+			t.Errorf("after deleting notify-a's: %q, want notify-b's only", got)
+		}
+	})
 }
 
 // errorCode is an API error's code, "" for no error.

@@ -115,8 +115,9 @@ var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
 func StripANSI(s string) string { return ansi.ReplaceAllString(s, "") }
 
 // boxPrefix is what cdktf and Terraform put before a diagnostic line:
-// a stack-name column ("dev  "), then "│ " or "╷".
-var boxPrefix = regexp.MustCompile(`^\s*(?:[A-Za-z0-9_-]+\s+)?[│╷╵|]?\s*`)
+// a stack-name column at the start of the line ("dev  "), then "│ " or
+// "╷". (An indented word is text: "  with aws_vpc.x," keeps its "with".)
+var boxPrefix = regexp.MustCompile(`^(?:[A-Za-z0-9_-]+\s+)?\s*[│╷╵|]?\s*`)
 
 // FirstError is the first Terraform (or cdktf) error in output: the
 // "Error: ..." line and the detail line after it, without colours and the

@@ -96,3 +96,43 @@ func TestReadmeExamplesAreCurrent(t *testing.T) {
 		t.Errorf("found %d README examples on the fixtures, want the 3 (request count, schedules, refresh)", found)
 	}
 }
+
+// TestCommittedProdRefreshIsTheFixtures: the reviewed golden of prod (with
+// the alarm-gated refresh of compute.instance_refresh) replays a refresh
+// exactly as the hand-written fixture prod-refresh that the README's
+// instance-refresh example runs on, so that example holds for the committed stack.
+func TestCommittedProdRefreshIsTheFixtures(t *testing.T) {
+	root := filepath.Join("..", "..")
+	golden, err := os.ReadFile(filepath.Join(root, "__tests__", "testdata", "golden", "prod.tf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stackDir := filepath.Join(t.TempDir(), "prod")
+	if err := os.MkdirAll(stackDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(stackDir, "cdk.tf.json"), golden, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(stack string) string {
+		var out, errOut bytes.Buffer
+		if code := Main([]string{"--stack", stack, "--profile", "constant:load=150", "--minutes", "16", "--refresh-at", "5", "--json"}, &out, &errOut); code != 0 {
+			t.Fatalf("simulate %s exited %d: %s", stack, code, errOut.String())
+		}
+		return out.String()
+	}
+	got, want := run(stackDir), run(filepath.Join("testdata", "stacks", "prod-refresh"))
+	// The stack's own path is the one line allowed to differ.
+	strip := func(s string) string {
+		var keep []string
+		for _, l := range strings.Split(s, "\n") {
+			if !strings.Contains(l, `"stack"`) {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	if strip(got) != strip(want) {
+		t.Errorf("the golden prod replays a refresh unlike prod-refresh:\n got: %.2000s\nwant: %.2000s", strip(got), strip(want))
+	}
+}

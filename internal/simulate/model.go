@@ -104,6 +104,10 @@ type Group struct {
 	// (the largest deregistration_delay of its target groups, default 300;
 	// 0 without a target group).
 	DeregistrationDelay int `json:"deregistration_delay"`
+	// TerminationHook in seconds: the heartbeat timeout of the group's
+	// autoscaling:EC2_INSTANCE_TERMINATING lifecycle hook (compute.drain_seconds),
+	// which holds a removed instance in Terminating:Wait while it drains; 0: none.
+	TerminationHook int `json:"termination_hook,omitempty"`
 	// DetailedMonitoring reports whether the launch template enables 1-minute
 	// EC2 metrics.
 	DetailedMonitoring bool `json:"detailed_monitoring"`
@@ -381,6 +385,7 @@ func (r *reader) group(res tfjson.Resource) Group {
 	}
 	g.DetailedMonitoring = r.detailedMonitoring(res)
 	g.DeregistrationDelay = r.deregistrationDelay(res)
+	g.TerminationHook = r.terminationHook(res)
 	return g
 }
 
@@ -400,6 +405,28 @@ func (r *reader) deregistrationDelay(asg tfjson.Resource) int {
 		delay = max(delay, d)
 	}
 	return delay
+}
+
+// terminationHook is the longest heartbeat timeout of the
+// aws_autoscaling_lifecycle_hook resources on autoscaling:EC2_INSTANCE_TERMINATING
+// that name the group (default 3600 s when absent).
+// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html
+func (r *reader) terminationHook(asg tfjson.Resource) int {
+	hook := 0
+	for _, h := range r.stack.OfType("aws_autoscaling_lifecycle_hook") {
+		if !tfjson.RefTo(h.Attrs["autoscaling_group_name"], asg.Address()) {
+			continue
+		}
+		if t, _ := r.str(h, "lifecycle_transition"); t != "autoscaling:EC2_INSTANCE_TERMINATING" {
+			continue
+		}
+		d := 3600
+		if v, ok := r.integer(h, "heartbeat_timeout"); ok {
+			d = v
+		}
+		hook = max(hook, d)
+	}
+	return hook
 }
 
 // detailedMonitoring follows launch_template.id (or .name) to the template

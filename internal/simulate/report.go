@@ -79,7 +79,11 @@ func WriteText(w io.Writer, r *Result) error {
 	fmt.Fprintf(b, "Scaling simulation of stack %s\n", m.Stack)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  group\t%s (%s): min %d, max %d, desired %d\n", name, g.Address, g.Min, g.Max, g.Desired)
-	fmt.Fprintf(tw, "  launch\tan instance serves %ds after launch (%s); a removed one drains for %ds (deregistration_delay)\n", r.LaunchDelay, r.LaunchDelaySource, g.DeregistrationDelay)
+	hook := ""
+	if g.TerminationHook > 0 {
+		hook = fmt.Sprintf(" and waits %ds in its termination hook (both at once)", g.TerminationHook)
+	}
+	fmt.Fprintf(tw, "  launch\tan instance serves %ds after launch (%s); a removed one drains for %ds (deregistration_delay)%s\n", r.LaunchDelay, r.LaunchDelaySource, g.DeregistrationDelay, hook)
 	unit := "load in percent of one instance's CPU"
 	if m.Metric == MetricRequests {
 		unit = "load in requests per minute to the target group"

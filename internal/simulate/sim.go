@@ -425,7 +425,8 @@ func (e *engine) resize(target, t, warm int) {
 		}
 	} else {
 		for range e.desired - target {
-			e.terminating = append(e.terminating, t+e.m.Group.DeregistrationDelay)
+			// It goes when both the target group's draining and the termination hook are over.
+			e.terminating = append(e.terminating, t+max(e.m.Group.DeregistrationDelay, e.m.Group.TerminationHook))
 		}
 		e.insts = e.insts[:len(e.insts)-(e.desired-target)]
 	}

@@ -201,16 +201,23 @@ func TestScaleInOnlyAfterScaleInPeriods(t *testing.T) {
 		name    string
 		periods int
 		dereg   int
+		hook    int
 		want    []ev
 	}{
-		{"5 periods, 30 s drain", 5, 30, []ev{{15, 4, 3}, {16, 3, 2}}},
-		{"5 periods, 300 s drain", 5, 300, []ev{{15, 4, 3}, {20, 3, 2}}},
-		{"3 periods, 30 s drain", 3, 30, []ev{{13, 4, 3}, {14, 3, 2}}},
+		{"5 periods, 30 s drain", 5, 30, 0, []ev{{15, 4, 3}, {16, 3, 2}}},
+		{"5 periods, 300 s drain", 5, 300, 0, []ev{{15, 4, 3}, {20, 3, 2}}},
+		{"3 periods, 30 s drain", 3, 30, 0, []ev{{13, 4, 3}, {14, 3, 2}}},
+		// A termination hook (compute.drain_seconds) of 300 s holds the
+		// instance as long as a 300 s drain; the longer of the two counts.
+		{"5 periods, 30 s drain, 300 s hook", 5, 30, 300, []ev{{15, 4, 3}, {20, 3, 2}}},
+		{"5 periods, 300 s drain, 120 s hook", 5, 300, 120, []ev{{15, 4, 3}, {20, 3, 2}}},
+		{"5 periods, 30 s drain, 121 s hook", 5, 30, 121, []ev{{15, 4, 3}, {18, 3, 2}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			g := group(2, 6, 4)
 			g.DeregistrationDelay = tc.dereg
+			g.TerminationHook = tc.hook
 			in := rule{threshold: 30, periods: tc.periods, m: tc.periods, adjustment: -1}
 			r := run(t, stepModel(g, 120, defaultOut, in), stepAt(240, 80, 10), 30)
 			if got := events(r); !slices.Equal(got, tc.want) {

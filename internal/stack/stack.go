@@ -64,7 +64,11 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		cdktf.NewLocalBackend(st, &cdktf.LocalBackendConfig{Path: ptr.S("../../../terraform." + e.Name + ".tfstate")})
 	}
 
-	key, err := encryption.New(st, "encryption", encryption.Wiring{Name: name, Region: e.Region})
+	key, err := encryption.New(st, "encryption", encryption.Wiring{
+		Name:                 name,
+		Region:               e.Region,
+		AutoScalingPublishes: e.ComputeMode == config.ComputeASG && e.Compute.Notifications,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +122,10 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 	}); err != nil {
 		return nil, err
 	}
+	// A refresh that sets off a health alarm fails (and rolls back); the
+	// group's launches and terminations go to the alarm topic (asg mode).
+	s.Compute.GateRefreshOn(s.Observability.HealthAlarmNames)
+	s.Compute.NotifyTo(s.Observability.TopicARN)
 
 	if s.Scaling, err = scaling.New(st, "scaling", e.ComputeMode, e.Scaling, scaling.Wiring{
 		Name:       name,

@@ -99,6 +99,8 @@ type Result struct {
 	Elapsed time.Duration
 	// Stopped is one of the Stopped* constants.
 	Stopped string
+
+	engine string // "loop" or "goroutines", for the tests
 }
 
 // Failures counts failed requests by cause.
@@ -118,6 +120,10 @@ const (
 	histSig  = 3
 	latBatch = 256 // latencies a worker buffers before taking the histogram lock
 )
+
+// engineOverride, when "goroutines", keeps the goroutine engine where the
+// event-loop engine (loop_linux.go) would run: the tests run both.
+var engineOverride string
 
 // run is the state shared by the workers of one run.
 type run struct {
@@ -221,13 +227,25 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	})
 	defer stopAbort()
 	var wg sync.WaitGroup
-	for _, w := range workers {
+	loops := false
+	if haveLoopEngine {
+		started := make(chan bool, 1)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer w.slot.close()
-			r.work(w)
+			r.runLoops(workers, started)
 		}()
+		loops = <-started
+	}
+	if !loops {
+		for _, w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer w.slot.close()
+				r.work(w)
+			}()
+		}
 	}
 
 	finished := make(chan struct{})
@@ -267,6 +285,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		Latency:     r.hist,
 		Elapsed:     elapsed,
 		Stopped:     StoppedCount,
+		engine:      "goroutines",
+	}
+	if loops {
+		res.engine = "loop"
 	}
 	for _, w := range workers {
 		for c, n := range w.codes {
@@ -335,6 +357,13 @@ func (r *run) work(w *worker) {
 func (r *run) do(w *worker) {
 	t0 := time.Now()
 	a, answered, err := w.exchange(r.ctx, r.target, t0, t0.Add(r.cfg.Timeout), !r.cfg.DisableKeepAlive, r.cfg.StaleIdle)
+	r.record(w, t0, a, answered, err)
+}
+
+// record counts the outcome of one request started at t0 in w: its answer
+// when the header arrived, its latency when it completed, its failure cause
+// otherwise; a request cut off by the run's end is only counted cancelled.
+func (r *run) record(w *worker, t0 time.Time, a answer, answered bool, err error) {
 	if err != nil && r.ctx.Err() != nil {
 		// Stopped by Duration or Ctrl-C, not a failure of the target.
 		w.cancelled++

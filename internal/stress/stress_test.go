@@ -245,7 +245,9 @@ func TestTargetDiesMidRun(t *testing.T) {
 	var srv *httptest.Server
 	var once sync.Once
 	var served atomic.Int64
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	// Unstarted, so that srv is set before any handler reads it (the race
+	// detector sees no order through the client's raw sockets).
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if served.Add(1) == 50 {
 			once.Do(func() {
 				go func() { srv.Listener.Close(); srv.CloseClientConnections() }()
@@ -253,6 +255,7 @@ func TestTargetDiesMidRun(t *testing.T) {
 		}
 		w.Header().Set(InstanceHeader, "i-only")
 	}))
+	srv.Start()
 	defer srv.Close()
 	res := runLoad(t, Config{URL: srv.URL, Requests: 500, Concurrency: 5, Timeout: 5 * time.Second})
 	if res.Requests != 500 || res.Failures.Connection == 0 || res.Instances["i-only"] != res.Succeeded {

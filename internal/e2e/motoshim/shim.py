@@ -540,6 +540,75 @@ for _fn in (start_instance_refresh, describe_instance_refreshes, cancel_instance
     PATCHES.append(_fn.__name__)
 
 
+# Notification types DescribeAutoScalingNotificationTypes lists.
+NOTIFICATION_TYPES = ("autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+                      "autoscaling:EC2_INSTANCE_TERMINATE", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
+                      "autoscaling:TEST_NOTIFICATION")
+
+
+def _notification_group(self):
+    from moto.autoscaling.exceptions import ValidationError
+
+    name = self._get_param("AutoScalingGroupName")
+    group = self.autoscaling_backend.autoscaling_groups.get(name)
+    if group is None:
+        raise ValidationError("AutoScalingGroup name not found - %s" % name)
+    return group
+
+
+def put_notification_configuration(self):
+    """Auto Scaling PutNotificationConfiguration: "Configures an Auto Scaling
+    group to send notifications when specified events take place ... This
+    configuration overwrites any existing configuration" (for that topic);
+    the types are those DescribeAutoScalingNotificationTypes lists.
+    DescribeNotificationConfigurations lists them per group, topic and type
+    (all groups when AutoScalingGroupNames is empty); DeleteNotificationConfiguration
+    removes a topic's configuration from a group.
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutNotificationConfiguration.html
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeNotificationConfigurations.html
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DeleteNotificationConfiguration.html
+    (moto does not implement them; the provider's create fails on the unknown action.)"""
+    from moto.autoscaling.exceptions import ValidationError
+
+    group = _notification_group(self)
+    types = self._get_param("NotificationTypes") or []
+    for t in types:
+        if t not in NOTIFICATION_TYPES:
+            raise ValidationError("%s is not a notification type; DescribeAutoScalingNotificationTypes lists %s"
+                                  % (t, ", ".join(NOTIFICATION_TYPES)))
+    configs = getattr(group, "_shim_notifications", {})
+    configs[self._get_param("TopicARN")] = sorted(set(types))
+    group._shim_notifications = configs
+    return EmptyResult()
+
+
+def describe_notification_configurations(self):
+    """See put_notification_configuration."""
+    names = self._get_param("AutoScalingGroupNames") or []
+    groups = self.autoscaling_backend.autoscaling_groups
+    out = []
+    for name in sorted(groups):
+        if names and name not in names:
+            continue
+        for topic, types in sorted(getattr(groups[name], "_shim_notifications", {}).items()):
+            out.extend({"AutoScalingGroupName": name, "TopicARN": topic, "NotificationType": t} for t in types)
+    return ActionResult({"NotificationConfigurations": out})
+
+
+def delete_notification_configuration(self):
+    """See put_notification_configuration."""
+    group = _notification_group(self)
+    getattr(group, "_shim_notifications", {}).pop(self._get_param("TopicARN"), None)
+    return EmptyResult()
+
+
+for _fn in (put_notification_configuration, describe_notification_configurations, delete_notification_configuration):
+    if hasattr(asg_responses.AutoScalingResponse, _fn.__name__):
+        fail("moto %s now has AutoScalingResponse.%s: the shim needs updating" % (moto.__version__, _fn.__name__))
+    setattr(asg_responses.AutoScalingResponse, _fn.__name__, _fn)
+    PATCHES.append(_fn.__name__)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")

@@ -1,0 +1,67 @@
+package tests
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+)
+
+// TestRefreshGatedAndNotified: in the committed asg environments (stage,
+// prod) the instance refresh rolls back by itself, skips matching instances
+// and is gated on the stack's own ALB 5xx, unhealthy-hosts and p95-latency
+// alarms; the group's launch and terminate events (and their errors) go to
+// the alarm topic, whose key lets Auto Scaling publish. dev (ec2) has none of it.
+func TestRefreshGatedAndNotified(t *testing.T) {
+	r := defaultSynth(t)
+	for _, env := range []string{"stage", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			s := r.stacks[env]
+			asg := mustOne(t, s, "aws_autoscaling_group")
+			pref := func(k string) any { v, _ := asg.Get("instance_refresh", "preferences", k); return v }
+			for k, want := range map[string]any{"auto_rollback": true, "skip_matching": true, "min_healthy_percentage": 90.0, "max_healthy_percentage": 100.0} {
+				if got := pref(k); got != want {
+					t.Errorf("instance_refresh.preferences.%s = %#v, want %#v", k, got, want)
+				}
+			}
+			var want []any
+			for _, name := range []string{"alb-5xx", "unhealthy-hosts", "latency-p95"} {
+				want = append(want, ref(findByName(t, s, "aws_cloudwatch_metric_alarm", "alarm_name", "webtier-"+env+"-"+name), "alarm_name"))
+			}
+			if got := asg.List("instance_refresh", "preferences", "alarm_specification", "alarms"); !reflect.DeepEqual(got, want) {
+				t.Errorf("alarm_specification.alarms = %v, want %v", got, want)
+			}
+			// AWS refuses a rollback to $Latest or $Default: the group names the template's numbered version.
+			if v, _ := asg.String("launch_template", "version"); !strings.HasSuffix(v, ".latest_version}") {
+				t.Errorf("launch_template.version = %q, want a reference to the template's latest_version", v)
+			}
+			n := mustOne(t, s, "aws_autoscaling_notification")
+			groups := n.List("group_names")
+			if len(groups) != 1 || !tfjson.RefTo(groups[0], asg.Address()) {
+				t.Errorf("notification group_names = %v, want [%s]", groups, ref(asg, "name"))
+			}
+			topic := mustOne(t, s, "aws_sns_topic")
+			if got := n.Attrs["topic_arn"]; got != ref(topic, "arn") {
+				t.Errorf("notification topic_arn = %v, want %s", got, ref(topic, "arn"))
+			}
+			wantEvents := []any{"autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_TERMINATE", "autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"}
+			if got := n.List("notifications"); !reflect.DeepEqual(got, wantEvents) {
+				t.Errorf("notifications = %v, want %v", got, wantEvents)
+			}
+			if p, _ := mustOne(t, s, "aws_kms_key").String("policy"); !strings.Contains(p, `"Sid":"AutoScalingPublishesGroupNotifications"`) ||
+				!strings.Contains(p, ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling") {
+				t.Errorf("the topic's key policy does not let the Auto Scaling service-linked role publish:\n%s", p)
+			}
+		})
+	}
+	dev := r.stacks["dev"]
+	for _, typ := range []string{"aws_autoscaling_notification", "aws_autoscaling_lifecycle_hook"} {
+		if n := len(dev.OfType(typ)); n != 0 {
+			t.Errorf("dev (ec2) has %d %s, want 0", n, typ)
+		}
+	}
+	if p, _ := mustOne(t, dev, "aws_kms_key").String("policy"); strings.Contains(p, "AutoScaling") {
+		t.Errorf("dev (ec2) key policy names Auto Scaling:\n%s", p)
+	}
+}
