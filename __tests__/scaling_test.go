@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
+	"github.com/platformstarter/elastic-web-tier/internal/simulate"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -101,6 +102,70 @@ func TestScalingAlarms(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRequestCountScaling: scaling.policy request_count is one
+// target-tracking policy on ALBRequestCountPerTarget whose resource label is
+// the ALB's and the target group's arn_suffix, with no CPU alarm pair; the
+// simulator reads the synthesized policy as request-count tracking of this
+// group's target group.
+func TestRequestCountScaling(t *testing.T) {
+	r := variant(t, "policy: step ", "policy: request_count ", "    budget: {max_monthly_usd: 450}", "    budget: {max_monthly_usd: 450}\n    scaling: {target_requests_per_target: 750}")
+	for env, target := range map[string]float64{"stage": 1000, "prod": 750} {
+		t.Run(env, func(t *testing.T) {
+			s := r.stacks[env]
+			p := mustOne(t, s, "aws_autoscaling_policy")
+			lb, tg, asg := mustOne(t, s, "aws_lb"), mustOne(t, s, "aws_lb_target_group"), mustOne(t, s, "aws_autoscaling_group")
+			want := map[string]any{
+				"name":        "webtier-" + env + "-requests-target",
+				"policy_type": "TargetTrackingScaling",
+			}
+			for k, v := range want {
+				if p.Attrs[k] != v {
+					t.Errorf("%s = %v, want %v", k, p.Attrs[k], v)
+				}
+			}
+			if !tfjson.RefTo(p.Attrs["autoscaling_group_name"], asg.Address()) {
+				t.Errorf("autoscaling_group_name = %v, want %s", p.Attrs["autoscaling_group_name"], ref(asg, "name"))
+			}
+			if v, _ := p.Number("target_tracking_configuration", "target_value"); v != target {
+				t.Errorf("target_value = %v, want %v", v, target)
+			}
+			if m, _ := p.String("target_tracking_configuration", "predefined_metric_specification", "predefined_metric_type"); m != "ALBRequestCountPerTarget" {
+				t.Errorf("predefined_metric_type = %q, want ALBRequestCountPerTarget", m)
+			}
+			label, _ := p.String("target_tracking_configuration", "predefined_metric_specification", "resource_label")
+			if wantLabel := ref(lb, "arn_suffix") + "/" + ref(tg, "arn_suffix"); label != wantLabel {
+				t.Errorf("resource_label = %q, want %q", label, wantLabel)
+			}
+			for _, a := range s.OfType("aws_cloudwatch_metric_alarm") {
+				if m, _ := a.String("metric_name"); m == "CPUUtilization" {
+					t.Errorf("request_count keeps a CPU alarm: %s", a.Where())
+				}
+			}
+			for _, name := range []string{outputs.ScaleOutPolicyARN, outputs.ScaleInPolicyARN} {
+				if !tfjson.RefTo(s.Outputs[name].Value, p.Address()) {
+					t.Errorf("output %s = %v, want %s", name, s.Outputs[name].Value, ref(p, "arn"))
+				}
+			}
+			for _, name := range []string{outputs.ScaleOutAlarmARN, outputs.ScaleInAlarmARN} {
+				if v := s.Outputs[name].Value; v != "" {
+					t.Errorf("output %s = %v, want \"\" (no alarm pair)", name, v)
+				}
+			}
+
+			m, err := simulate.FromStack(s)
+			if err != nil {
+				t.Fatalf("the simulator does not read the synthesized stack: %v", err)
+			}
+			if m.Metric != simulate.MetricRequests {
+				t.Errorf("simulator metric = %q, want %q", m.Metric, simulate.MetricRequests)
+			}
+			if len(m.Policies) != 1 || m.Policies[0].Metric != simulate.MetricRequests || m.Policies[0].TargetValue != target || m.Policies[0].ResourceLabel != label {
+				t.Errorf("simulator policies = %+v, want one %s policy with target %v and label %q", m.Policies, simulate.MetricRequests, target, label)
+			}
+		})
+	}
 }
 
 // TestDashboard: the dashboard's widgets reference this stack's ALB, target group and ASG.

@@ -1,7 +1,8 @@
 // Package scaling is the scaling construct. In asg mode: two CloudWatch alarms
 // on the group's average CPUUtilization drive step scaling policies (scale out
 // above 70% for 2 periods, scale in below 30% for 5 periods, by default), or a
-// single target-tracking policy. In ec2 mode: an EC2 auto-recovery alarm on
+// single target-tracking policy on average CPU or on the requests per target
+// of the load balancer (ALBRequestCountPerTarget). In ec2 mode: an EC2 auto-recovery alarm on
 // StatusCheckFailed_System instead. The settings are config.Scaling.
 package scaling
 
@@ -29,6 +30,10 @@ type Wiring struct {
 	Region string
 	// NotifyARNs are extra alarm actions (the SNS alarm topic).
 	NotifyARNs []*string
+	// ALBARNSuffix and TargetGroupARNSuffix (the load balancer's and the
+	// target group's arn_suffix) make the resource label of the
+	// request_count policy: the requests counted are this group's.
+	ALBARNSuffix, TargetGroupARNSuffix *string
 }
 
 // Scaling is what the construct exposes. Fields that do not apply in a mode are empty strings.
@@ -37,15 +42,16 @@ type Scaling struct {
 	Scope constructs.Construct
 	// ScaleOutAlarmARN and ScaleInAlarmARN of the CPU alarms (step policy).
 	ScaleOutAlarmARN, ScaleInAlarmARN *string
-	// ScaleOutPolicyARN and ScaleInPolicyARN (both the target-tracking policy in that mode).
+	// ScaleOutPolicyARN and ScaleInPolicyARN (both the target-tracking
+	// policy with target_tracking and request_count).
 	ScaleOutPolicyARN, ScaleInPolicyARN *string
 	// RecoveryAlarmARN of the auto-recovery alarm (ec2 mode).
 	RecoveryAlarmARN *string
 }
 
 // New builds the scaling construct for mode: in asg mode the policy cfg
-// names (step: the alarm pair and step policies; target_tracking: one
-// policy), in ec2 mode the auto-recovery alarm. It trusts cfg
+// names (step: the alarm pair and step policies; target_tracking and
+// request_count: one policy), in ec2 mode the auto-recovery alarm. It trusts cfg
 // (internal/config has defaulted and validated it): every value, zero
 // included, goes into the JSON as it is.
 func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg config.Scaling, w Wiring) (*Scaling, error) {
@@ -88,6 +94,29 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 				TargetValue: ptr.N(cfg.TargetCPU),
 				PredefinedMetricSpecification: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
 					PredefinedMetricType: ptr.S("ASGAverageCPUUtilization"),
+				},
+			},
+		})
+		sc.ScaleOutPolicyARN = p.Arn()
+		sc.ScaleInPolicyARN = sc.ScaleOutPolicyARN
+		return sc, nil
+	case config.PolicyRequestCount:
+		if w.ALBARNSuffix == nil || w.TargetGroupARNSuffix == nil {
+			return nil, fmt.Errorf("alb_arn_suffix and target_group_arn_suffix must be set for the request_count policy")
+		}
+		// ALBRequestCountPerTarget's resource label is
+		// app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>: the two ARN
+		// suffixes joined by "/".
+		// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredefinedMetricSpecification.html
+		p := autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S("request-count"), &autoscalingpolicy.AutoscalingPolicyConfig{
+			Name:                 ptr.S(w.Name + "-requests-target"),
+			AutoscalingGroupName: w.ASGName,
+			PolicyType:           ptr.S("TargetTrackingScaling"),
+			TargetTrackingConfiguration: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfiguration{
+				TargetValue: ptr.N(cfg.TargetRequestsPerTarget),
+				PredefinedMetricSpecification: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
+					PredefinedMetricType: ptr.S("ALBRequestCountPerTarget"),
+					ResourceLabel:        ptr.S(*w.ALBARNSuffix + "/" + *w.TargetGroupARNSuffix),
 				},
 			},
 		})

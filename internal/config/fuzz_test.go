@@ -200,6 +200,10 @@ func checkInvariants(t *testing.T, f *config.File) {
 				if !(s.TargetCPU > 0 && s.TargetCPU < 100) {
 					bad("target_cpu %g", s.TargetCPU)
 				}
+			case "request_count":
+				if s.TargetRequestsPerTarget < 1 || s.TargetRequestsPerTarget > 100000 {
+					bad("target_requests_per_target %d", s.TargetRequestsPerTarget)
+				}
 			case "step":
 				if s.Period < 60 || s.Period%60 != 0 || s.Period > 86400 {
 					bad("period %d", s.Period)

@@ -161,8 +161,10 @@ type HealthCheck struct {
 
 // Scaling configures the scaling construct.
 type Scaling struct {
-	// Policy is "step" (alarm pair driving step scaling policies) or
-	// "target_tracking" (one policy on average CPU). Default: step.
+	// Policy is "step" (alarm pair driving step scaling policies),
+	// "target_tracking" (one policy on average CPU) or "request_count" (one
+	// target-tracking policy on ALBRequestCountPerTarget, the requests each
+	// instance of the target group receives per minute). Default: step.
 	Policy ScalingPolicy `yaml:"policy"`
 	// Period of the CPU alarms in seconds, a multiple of 60. Default: 60.
 	Period int `yaml:"period"`
@@ -174,6 +176,11 @@ type Scaling struct {
 	WarmupSeconds int `yaml:"warmup_seconds"`
 	// TargetCPU is the target of the target-tracking policy, percent. Default: 50.
 	TargetCPU float64 `yaml:"target_cpu"`
+	// TargetRequestsPerTarget is the target of the request_count policy:
+	// requests per minute each in-service instance of the target group
+	// receives (ALBRequestCountPerTarget, a one-minute sum), 1-100000.
+	// Measure what one instance serves before choosing it. Default: 1000.
+	TargetRequestsPerTarget int `yaml:"target_requests_per_target"`
 	// MaxMinutesToFull is the longest a sustained scale-out breach may take,
 	// from min_size, until max_size instances serve (policy rule EWT-SCALE-4,
 	// step policies); 0 checks nothing. Default: 0.
@@ -274,6 +281,8 @@ func Builtin() Environment {
 			ScaleIn:       Rule{Threshold: 30, EvaluationPeriods: 5, DatapointsToAlarm: 5, Adjustment: -1},
 			WarmupSeconds: 120,
 			TargetCPU:     50,
+			// Per instance and minute; about 17 requests/s.
+			TargetRequestsPerTarget: 1000,
 		},
 		Observability: Observability{
 			ALB5xxThreshold:      10,

@@ -39,6 +39,9 @@ const (
 	// max5xxThreshold bounds observability.alb_5xx_threshold: every whole
 	// number setting has an upper bound well within 32 bits.
 	max5xxThreshold = 1_000_000
+	// maxRequestsPerTarget bounds scaling.target_requests_per_target
+	// (requests per instance per minute; 100000 is over 1,600 a second).
+	maxRequestsPerTarget = 100_000
 )
 
 // reservedTags are the tags the stack itself puts on resources: the
@@ -350,14 +353,17 @@ func validateScaling(e *Environment, bad badFunc) {
 	s := e.Scaling
 	if s.MaxMinutesToFull < 0 || s.MaxMinutesToFull > 1440 {
 		bad("scaling.max_minutes_to_full", "%d is not allowed; want 1 to 1440 minutes, or 0 for no limit", s.MaxMinutesToFull)
-	} else if s.MaxMinutesToFull > 0 && s.Policy == PolicyTargetTracking {
-		bad("scaling.max_minutes_to_full", "%d is set but scaling.policy is target_tracking: the minutes to full capacity are checked for step policies only; remove it or use policy: step", s.MaxMinutesToFull)
+	} else if s.MaxMinutesToFull > 0 && (s.Policy == PolicyTargetTracking || s.Policy == PolicyRequestCount) {
+		bad("scaling.max_minutes_to_full", "%d is set but scaling.policy is %s: the minutes to full capacity are checked for step policies only; remove it or use policy: step", s.MaxMinutesToFull, s.Policy)
 	}
 	if !slices.Contains(ScalingPolicies, s.Policy) {
 		bad("scaling.policy", "%s is not a scaling policy; allowed: %s", q(string(s.Policy)), join(ScalingPolicies))
 	}
 	if s.TargetCPU <= 0 || s.TargetCPU >= 100 {
 		bad("scaling.target_cpu", "%g is not allowed; want a CPU percentage above 0 and below 100", s.TargetCPU)
+	}
+	if s.TargetRequestsPerTarget < 1 || s.TargetRequestsPerTarget > maxRequestsPerTarget {
+		bad("scaling.target_requests_per_target", "%d is not allowed; want 1 to %d requests per target per minute", s.TargetRequestsPerTarget, maxRequestsPerTarget)
 	}
 	if s.Period < 60 || s.Period%60 != 0 || s.Period > 86400 {
 		bad("scaling.period", "%d is not a period CloudWatch accepts for EC2 CPU (1-minute data); want a multiple of 60 from 60 to 86400", s.Period)

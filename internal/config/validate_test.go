@@ -183,7 +183,10 @@ func TestValidationProblems(t *testing.T) {
 		{name: "unhealthy threshold", sets: []string{"alb.health_check.unhealthy_threshold", "11"}, field: "alb.health_check.unhealthy_threshold", want: []string{"11 is not allowed", "2 to 10"}},
 
 		// Scaling, checked in ec2 mode and for either policy.
-		{name: "scaling policy", sets: []string{"scaling.policy", "simple"}, field: "scaling.policy", want: []string{`"simple"`, "step, target_tracking"}},
+		{name: "scaling policy", sets: []string{"scaling.policy", "simple"}, field: "scaling.policy", want: []string{`"simple"`, "step, target_tracking, request_count"}},
+		{name: "target requests zero", sets: []string{"scaling.policy", "request_count", "scaling.target_requests_per_target", "0"}, field: "scaling.target_requests_per_target", want: []string{"0 is not allowed", "1 to 100000 requests per target per minute"}},
+		{name: "target requests above the bound, step policy", sets: []string{"scaling.target_requests_per_target", "100001"}, field: "scaling.target_requests_per_target", want: []string{"100001 is not allowed", "1 to 100000"}},
+		{name: "minutes to full with request count", sets: []string{"scaling.policy", "request_count", "scaling.max_minutes_to_full", "10"}, field: "scaling.max_minutes_to_full", want: []string{"10 is set but scaling.policy is request_count", "step policies only"}},
 		{name: "target cpu", sets: []string{"scaling.target_cpu", "100"}, field: "scaling.target_cpu", want: []string{"100 is not allowed", "above 0 and below 100"}},
 		{name: "target cpu with step policy", sets: []string{"scaling.policy", "step", "scaling.target_cpu", "0"}, field: "scaling.target_cpu", want: []string{"0 is not allowed"}},
 		{name: "period", sets: []string{"scaling.period", "90"}, field: "scaling.period", want: []string{"90 is not a period", "multiple of 60"}},

@@ -101,6 +101,9 @@ func (b *builder) describe(n *Node) []string {
 		return compact("VPC flow logs", line)
 	case "aws_autoscaling_policy":
 		if str(r, "policy_type") == "TargetTrackingScaling" {
+			if str(r, "target_tracking_configuration", "predefined_metric_specification", "predefined_metric_type") == "ALBRequestCountPerTarget" {
+				return compact("target tracking", fmt.Sprintf("%s requests per target per minute", num(r, "target_tracking_configuration", "target_value")))
+			}
 			return compact("target tracking", fmt.Sprintf("average CPU %s%%", num(r, "target_tracking_configuration", "target_value")))
 		}
 		adj := num(r, "step_adjustment", "scaling_adjustment")

@@ -62,8 +62,8 @@ var Contract = []Spec{
 	{ComputeMode, "string", "Compute mode of the stack: ec2 or asg.", "both"},
 	{ScaleOutAlarmARN, "string", "ARN of the high-CPU alarm that scales out; empty unless asg mode with step scaling.", "asg"},
 	{ScaleInAlarmARN, "string", "ARN of the low-CPU alarm that scales in; empty unless asg mode with step scaling.", "asg"},
-	{ScaleOutPolicyARN, "string", "ARN of the scale-out policy (the target-tracking policy when scaling.policy is target_tracking); empty in ec2 mode.", "asg"},
-	{ScaleInPolicyARN, "string", "ARN of the scale-in policy (the target-tracking policy when scaling.policy is target_tracking); empty in ec2 mode.", "asg"},
+	{ScaleOutPolicyARN, "string", "ARN of the scale-out policy (the target-tracking policy when scaling.policy is target_tracking or request_count); empty in ec2 mode.", "asg"},
+	{ScaleInPolicyARN, "string", "ARN of the scale-in policy (the target-tracking policy when scaling.policy is target_tracking or request_count); empty in ec2 mode.", "asg"},
 	{AlarmTopicARN, "string", "ARN of the SNS topic every alarm notifies.", "both"},
 	{DashboardName, "string", "Name of the CloudWatch dashboard of the environment.", "both"},
 }

@@ -154,6 +154,10 @@ func Settings(s *tfjson.Stack) []Setting {
 	alarms := s.OfType("aws_cloudwatch_metric_alarm")
 	for _, p := range policies {
 		if stringOf(&p, "policy_type") == "TargetTrackingScaling" {
+			if stringOf(&p, "target_tracking_configuration", "predefined_metric_specification", "predefined_metric_type") == "ALBRequestCountPerTarget" {
+				add("target requests", numberOf(&p, "target_tracking_configuration", "target_value")+" per target per minute")
+				continue
+			}
 			add("target CPU", numberOf(&p, "target_tracking_configuration", "target_value")+"%")
 			continue
 		}

@@ -125,6 +125,9 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		InstanceID: instanceID,
 		Region:     e.Region,
 		NotifyARNs: []*string{s.Observability.TopicARN},
+		// The request_count policy counts the requests of this target group.
+		ALBARNSuffix:         s.ALB.ARNSuffix,
+		TargetGroupARNSuffix: s.ALB.TargetGroupARNSuffix,
 	}); err != nil {
 		return nil, err
 	}
