@@ -1,8 +1,10 @@
 package tests
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
 	"github.com/platformstarter/elastic-web-tier/internal/simulate"
@@ -166,6 +168,84 @@ func TestRequestCountScaling(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestScheduledActions: each of scaling.schedules is one
+// aws_autoscaling_schedule of the group; a size left out is -1 (the provider
+// sends an absent size as 0), start and end are written in UTC as the
+// provider parses them; with schedules the group ignores min_size and
+// max_size drift, without them only desired_capacity. The simulator reads the
+// synthesized actions.
+func TestScheduledActions(t *testing.T) {
+	r := defaultSynth(t)
+	s := r.stacks["stage"]
+	asg := mustOne(t, s, "aws_autoscaling_group")
+	want := map[string]map[string]any{
+		"webtier-stage-office-hours-start": {"recurrence": "0 8 * * 1-5", "time_zone": "America/New_York", "min_size": 2.0, "max_size": 4.0, "desired_capacity": 2.0},
+		"webtier-stage-office-hours-end":   {"recurrence": "0 19 * * 1-5", "time_zone": "America/New_York", "min_size": 1.0, "max_size": 2.0, "desired_capacity": 1.0},
+	}
+	got := s.OfType("aws_autoscaling_schedule")
+	if len(got) != len(want) {
+		t.Fatalf("%d aws_autoscaling_schedule, want %d", len(got), len(want))
+	}
+	for _, sa := range got {
+		name, _ := sa.String("scheduled_action_name")
+		w, ok := want[name]
+		if !ok {
+			t.Errorf("unexpected scheduled action %q", name)
+			continue
+		}
+		for k, v := range w {
+			if sa.Attrs[k] != v {
+				t.Errorf("%s %s = %v, want %v", name, k, sa.Attrs[k], v)
+			}
+		}
+		for _, k := range []string{"start_time", "end_time"} {
+			if v, ok := sa.Attrs[k]; ok {
+				t.Errorf("%s %s = %v, want it absent", name, k, v)
+			}
+		}
+		if !tfjson.RefTo(sa.Attrs["autoscaling_group_name"], asg.Address()) {
+			t.Errorf("%s autoscaling_group_name = %v, want %s", name, sa.Attrs["autoscaling_group_name"], ref(asg, "name"))
+		}
+	}
+	ignored := func(s *tfjson.Stack) []any { return mustOne(t, s, "aws_autoscaling_group").List("lifecycle", "ignore_changes") }
+	if got := fmt.Sprint(ignored(s)); got != "[desired_capacity min_size max_size]" {
+		t.Errorf("stage ignore_changes = %s, want [desired_capacity min_size max_size]", got)
+	}
+	if got := fmt.Sprint(ignored(r.stacks["prod"])); got != "[desired_capacity]" {
+		t.Errorf("prod (no schedules) ignore_changes = %s, want [desired_capacity]", got)
+	}
+	m, err := simulate.FromStack(s)
+	if err != nil {
+		t.Fatalf("the simulator does not read the synthesized stack: %v", err)
+	}
+	var desc []string
+	for _, sc := range m.Schedules {
+		desc = append(desc, sc.Name+": "+sc.Describe())
+	}
+	wantDesc := "webtier-stage-office-hours-end: cron 0 19 * * 1-5 (America/New_York): min 1, max 2, desired 1; " +
+		"webtier-stage-office-hours-start: cron 0 8 * * 1-5 (America/New_York): min 2, max 4, desired 2"
+	if got := strings.Join(desc, "; "); got != wantDesc {
+		t.Errorf("simulator schedules = %s\nwant %s", got, wantDesc)
+	}
+
+	t.Run("unchanged sizes, start and end", func(t *testing.T) {
+		v := variant(t, `min_size: 1, max_size: 2, desired_capacity: 1}`, `max_size: 2, start: "2026-03-02T08:00:00-05:00", end: "2026-12-31T23:00:00Z"}`)
+		sa := findByName(t, v.stacks["stage"], "aws_autoscaling_schedule", "scheduled_action_name", "webtier-stage-office-hours-end")
+		for k, want := range map[string]any{"min_size": -1.0, "max_size": 2.0, "desired_capacity": -1.0, "start_time": "2026-03-02T13:00:00Z", "end_time": "2026-12-31T23:00:00Z"} {
+			if sa.Attrs[k] != want {
+				t.Errorf("%s = %v, want %v", k, sa.Attrs[k], want)
+			}
+		}
+		m, err := simulate.FromStack(v.stacks["stage"])
+		if err != nil {
+			t.Fatalf("the simulator does not read the synthesized stack: %v", err)
+		}
+		if sc := m.Schedules[0]; sc.Min != simulate.Unchanged || sc.Max != 2 || sc.Desired != simulate.Unchanged || sc.Start == nil || sc.Start.Format(time.RFC3339) != "2026-03-02T13:00:00Z" {
+			t.Errorf("simulator reads %+v, want min and desired unchanged, max 2, start 2026-03-02T13:00:00Z", sc)
+		}
+	})
 }
 
 // TestDashboard: the dashboard's widgets reference this stack's ALB, target group and ASG.

@@ -46,6 +46,9 @@ type Wiring struct {
 	// not reach what an Auto Scaling group launches, so the launch template's
 	// tag specifications carry them to every instance and volume in both modes.
 	LaunchTags map[string]string
+	// SizesScheduled says that scheduled actions (scaling.schedules) set the
+	// group's min_size and max_size: a deploy must not undo them (asg mode).
+	SizesScheduled bool
 }
 
 // Compute is what the construct exposes; the same fields in both modes.
@@ -218,8 +221,9 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		Tag: &[]*autoscalinggroup.AutoscalingGroupTag{
 			{Key: ptr.S("Name"), Value: ptr.S(w.Name + "-app"), PropagateAtLaunch: ptr.B(true)},
 		},
-		// Scaling policies own desired_capacity once the group exists: a deploy must not undo them.
-		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.S("desired_capacity")}},
+		// Scaling policies own desired_capacity once the group exists (and
+		// scheduled actions min_size and max_size): a deploy must not undo them.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: ignoreSizes(w.SizesScheduled)},
 	})
 	c.ASGName = asg.Name()
 	c.InstanceID = ptr.S("")
@@ -232,6 +236,14 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 	})
 	c.InstanceIDs = inService.Ids()
 	return c, nil
+}
+
+// ignoreSizes lists the group's sizes that scaling owns once it exists.
+func ignoreSizes(scheduled bool) *[]*string {
+	if scheduled {
+		return ptr.Ss("desired_capacity", "min_size", "max_size")
+	}
+	return ptr.Ss("desired_capacity")
 }
 
 // SecurityGroupPeer is anything with a security group that may reach the app.

@@ -2,15 +2,18 @@
 // on the group's average CPUUtilization drive step scaling policies (scale out
 // above 70% for 2 periods, scale in below 30% for 5 periods, by default), or a
 // single target-tracking policy on average CPU or on the requests per target
-// of the load balancer (ALBRequestCountPerTarget). In ec2 mode: an EC2 auto-recovery alarm on
+// of the load balancer (ALBRequestCountPerTarget), and the scheduled actions
+// (aws_autoscaling_schedule) of scaling.schedules. In ec2 mode: an EC2 auto-recovery alarm on
 // StatusCheckFailed_System instead. The settings are config.Scaling.
 package scaling
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingschedule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 
 	"github.com/platformstarter/elastic-web-tier/internal/config"
@@ -84,6 +87,9 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 	case w.ASGName == nil:
 		return nil, fmt.Errorf("asg_name must be set in asg mode")
 	}
+	for _, sc := range cfg.Schedules {
+		schedule(s, w, sc)
+	}
 	switch cfg.Policy {
 	case config.PolicyTargetTracking:
 		p := autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S("target-tracking"), &autoscalingpolicy.AutoscalingPolicyConfig{
@@ -141,6 +147,41 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 	sc.ScaleInAlarmARN = cpuAlarm(s, "scale-in-alarm", w, cfg.Period, cfg.ScaleIn, "LessThanThreshold", "notBreaching", sc.ScaleInPolicyARN,
 		fmt.Sprintf("Scale in by %d when average CPU < %g%% for %d of %d periods of %ds", -cfg.ScaleIn.Adjustment, cfg.ScaleIn.Threshold, cfg.ScaleIn.DatapointsToAlarm, cfg.ScaleIn.EvaluationPeriods, cfg.Period)).Arn()
 	return sc, nil
+}
+
+// scheduleTimeLayout is how the provider takes start_time and end_time (UTC).
+const scheduleTimeLayout = "2006-01-02T15:04:05Z"
+
+// schedule adds one scheduled action. A size the action leaves unchanged is
+// -1: the provider sends a size it is given, and an absent one as 0.
+func schedule(scope constructs.Construct, w Wiring, sc config.Schedule) {
+	size := func(v *int) *float64 {
+		if v == nil {
+			return ptr.N(-1)
+		}
+		return ptr.N(*v)
+	}
+	at := func(v string) *string {
+		if v == "" {
+			return nil
+		}
+		t, _ := time.Parse(time.RFC3339, v) // validated by internal/config
+		return ptr.S(t.UTC().Format(scheduleTimeLayout))
+	}
+	c := &autoscalingschedule.AutoscalingScheduleConfig{
+		AutoscalingGroupName: w.ASGName,
+		ScheduledActionName:  ptr.S(w.Name + "-" + sc.Name),
+		Recurrence:           ptr.S(sc.Cron),
+		MinSize:              size(sc.MinSize),
+		MaxSize:              size(sc.MaxSize),
+		DesiredCapacity:      size(sc.DesiredCapacity),
+		StartTime:            at(sc.Start),
+		EndTime:              at(sc.End),
+	}
+	if sc.TimeZone != "" {
+		c.TimeZone = ptr.S(sc.TimeZone)
+	}
+	autoscalingschedule.NewAutoscalingSchedule(scope, ptr.S("schedule-"+sc.Name), c)
 }
 
 func stepPolicy(scope constructs.Construct, id, name string, asg *string, adjustment, warmup int) autoscalingpolicy.AutoscalingPolicy {

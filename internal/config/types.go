@@ -181,10 +181,42 @@ type Scaling struct {
 	// receives (ALBRequestCountPerTarget, a one-minute sum), 1-100000.
 	// Measure what one instance serves before choosing it. Default: 1000.
 	TargetRequestsPerTarget int `yaml:"target_requests_per_target"`
+	// Schedules are scheduled actions of the Auto Scaling group (asg mode
+	// only), at most 125 (the AWS quota per group), e.g. office hours.
+	// Once a group has schedules, they own its min_size and max_size: a
+	// deploy does not reset what the last action set (compute.min_size and
+	// max_size are the sizes at creation). Default: none.
+	Schedules []Schedule `yaml:"schedules"`
 	// MaxMinutesToFull is the longest a sustained scale-out breach may take,
 	// from min_size, until max_size instances serve (policy rule EWT-SCALE-4,
 	// step policies); 0 checks nothing. Default: 0.
 	MaxMinutesToFull int `yaml:"max_minutes_to_full"`
+}
+
+// Schedule is one recurring scheduled action (aws_autoscaling_schedule):
+// at each time Cron matches in TimeZone, the group gets the sizes given;
+// a size left out stays as it is.
+type Schedule struct {
+	// Name identifies the action within the group, unique, 1-64 letters,
+	// digits, '-', '_' or '.'; the action is named <project>-<env>-<name>. Required.
+	Name string `yaml:"name"`
+	// Cron is the recurrence in Unix cron, 5 fields (minute hour
+	// day-of-month month day-of-week), e.g. "0 8 * * 1-5". Required.
+	Cron string `yaml:"cron"`
+	// TimeZone the cron runs in, an IANA name such as America/New_York
+	// (daylight saving time followed). Default: UTC.
+	TimeZone string `yaml:"time_zone"`
+	// MinSize, MaxSize and DesiredCapacity the action sets, each 1-100 (the
+	// range of compute.min_size and max_size) with min <= desired <= max
+	// among those given; at least one. Default: unchanged.
+	MinSize         *int `yaml:"min_size"`
+	MaxSize         *int `yaml:"max_size"`
+	DesiredCapacity *int `yaml:"desired_capacity"`
+	// Start and End bound the recurrence, RFC 3339 (e.g.
+	// 2026-03-01T00:00:00Z), whole seconds, Start before End; AWS refuses a
+	// Start in the past when the action is created. Default: unbounded.
+	Start string `yaml:"start"`
+	End   string `yaml:"end"`
 }
 
 // Rule is one CPU alarm with the adjustment it triggers.

@@ -210,6 +210,37 @@ func TestValidationProblems(t *testing.T) {
 			field: "scaling.scale_in.threshold", want: []string{"scale_in.threshold (70) must be < scale_out.threshold (30)"}},
 		{name: "warmup", sets: []string{"scaling.warmup_seconds", "3601"}, field: "scaling.warmup_seconds", want: []string{"3601 is not allowed", "0 to 3600"}},
 
+		// Scheduled actions.
+		{name: "schedules in ec2 mode", sets: []string{"compute_mode", "ec2", "scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 2}]"},
+			field: "scaling.schedules", want: []string{"lists 1 scheduled actions but compute_mode is ec2", "compute_mode: asg"}},
+		{name: "too many schedules", sets: []string{"scaling.schedules", "[" + strings.Trim(many(126, func(i int) string { return fmt.Sprintf("{name: s%d, cron: '0 8 * * *', min_size: 2}", i) }), "[]") + "]"},
+			field: "scaling.schedules", want: []string{"lists 126 scheduled actions", "AWS allows 125"}},
+		{name: "schedule name missing", sets: []string{"scaling.schedules", "[{cron: '0 8 * * *', min_size: 2}]"}, field: "scaling.schedules[0].name", want: []string{"is missing", "1-64 letters"}},
+		{name: "schedule name charset", sets: []string{"scaling.schedules", "[{name: 'office hours', cron: '0 8 * * *', min_size: 2}]"}, field: "scaling.schedules[0].name", want: []string{`"office hours" is not allowed`, "1-64 letters, digits"}},
+		{name: "schedule name length", sets: []string{"scaling.schedules", "[{name: " + strings.Repeat("a", 65) + ", cron: '0 8 * * *', min_size: 2}]"}, field: "scaling.schedules[0].name", want: []string{"is not allowed", "1-64"}},
+		{name: "schedule name twice", sets: []string{"scaling.schedules", "[{name: day, cron: '0 8 * * *', min_size: 2}, {name: day, cron: '0 19 * * *', min_size: 1}]"},
+			field: "scaling.schedules[1].name", want: []string{`"day" is already the name of scaling.schedules[0]`, "unique"}},
+		{name: "schedule cron missing", sets: []string{"scaling.schedules", "[{name: a, min_size: 2}]"}, field: "scaling.schedules[0].cron", want: []string{"is missing", "5 fields"}},
+		{name: "schedule cron six fields", sets: []string{"scaling.schedules", "[{name: a, cron: '0 0 8 * * 1-5', min_size: 2}]"}, field: "scaling.schedules[0].cron", want: []string{`"0 0 8 * * 1-5"`, "must be Unix cron with 5 fields"}},
+		{name: "schedule cron bad hour", sets: []string{"scaling.schedules", "[{name: a, cron: '0 25 * * *', min_size: 2}]"}, field: "scaling.schedules[0].cron", want: []string{`"0 25 * * *"`, "allowed is Unix cron"}},
+		{name: "schedule cron time zone prefix", sets: []string{"scaling.schedules", "[{name: a, cron: 'CRON_TZ=UTC 0 8 * * *', min_size: 2}]"}, field: "scaling.schedules[0].cron", want: []string{"time zone prefix", "use time_zone"}},
+		{name: "schedule time zone", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', time_zone: Mars/Olympus, min_size: 2}]"}, field: "scaling.schedules[0].time_zone", want: []string{`"Mars/Olympus" is not an IANA time zone`, "America/New_York"}},
+		{name: "schedule time zone Local", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', time_zone: Local, min_size: 2}]"}, field: "scaling.schedules[0].time_zone", want: []string{`"Local" is not an IANA time zone`}},
+		{name: "schedule time zone path", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', time_zone: ../../etc/passwd, min_size: 2}]"}, field: "scaling.schedules[0].time_zone", want: []string{"is not an IANA time zone"}},
+		{name: "schedule sets nothing", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *'}]"}, field: "scaling.schedules[0]", want: []string{"sets none of min_size, max_size and desired_capacity"}},
+		{name: "schedule min size zero", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 0}]"}, field: "scaling.schedules[0].min_size", want: []string{"0 is not allowed", "1 to 100", "leave it out"}},
+		{name: "schedule max size -1", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', max_size: -1}]"}, field: "scaling.schedules[0].max_size", want: []string{"-1 is not allowed", "leave it out to keep the group's"}},
+		{name: "schedule desired above 100", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', desired_capacity: 101}]"}, field: "scaling.schedules[0].desired_capacity", want: []string{"101 is not allowed", "1 to 100"}},
+		{name: "schedule min above max", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 4, max_size: 3}]"}, field: "scaling.schedules[0].min_size", want: []string{"min_size (4) must be <= max_size (3)"}},
+		{name: "schedule desired below min", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 3, desired_capacity: 2}]"}, field: "scaling.schedules[0].desired_capacity", want: []string{"desired_capacity (2) must be >= min_size (3)"}},
+		{name: "schedule desired above max", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', max_size: 3, desired_capacity: 4}]"}, field: "scaling.schedules[0].desired_capacity", want: []string{"desired_capacity (4) must be <= max_size (3)"}},
+		{name: "schedule start not RFC 3339", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 2, start: '2026-03-01 08:00'}]"}, field: "scaling.schedules[0].start", want: []string{`"2026-03-01 08:00" is not an RFC 3339 time`, "2026-03-01T08:00:00Z"}},
+		{name: "schedule end with fractions", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 2, end: '2026-03-01T08:00:00.5Z'}]"}, field: "scaling.schedules[0].end", want: []string{"fractions of a second", "whole seconds"}},
+		{name: "schedule end before start", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 2, start: '2026-03-01T08:00:00Z', end: '2026-03-01T03:00:00-05:00'}]"},
+			field: "scaling.schedules[0].end", want: []string{`"2026-03-01T03:00:00-05:00" must be after start (2026-03-01T08:00:00Z)`}},
+		{name: "schedule size wrong type", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: two}]"}, field: "scaling.schedules[0].min_size", want: []string{`"two"`, "whole number"}},
+		{name: "schedule unknown key", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min: 2}]"}, field: "scaling.schedules[0].min", want: []string{"unknown key", "min_size, max_size, desired_capacity"}, n: 2},
+
 		// Observability.
 		{name: "alarm email", sets: []string{"observability.alarm_email", "nobody"}, field: "observability.alarm_email", want: []string{`"nobody"`, "oncall@example.com"}},
 		{name: "5xx threshold", sets: []string{"observability.alb_5xx_threshold", "0"}, field: "observability.alb_5xx_threshold", want: []string{"0 is not allowed", "1 to 1000000"}},
@@ -301,6 +332,11 @@ func TestValidValuesAccepted(t *testing.T) {
 		{"every region of the aws partition", nil, "region", "us-east-1"},
 		{"backend region of the environment", []string{"backend", "{bucket: state}"}, "backend.region", "us-east-1"},
 		{"empty backend region is the environment's", []string{"backend", `{bucket: state, region: ""}`}, "backend.region", "us-east-1"},
+		{"a schedule with every field", []string{"scaling.schedules", "[{name: office-hours.start_1, cron: '0 8 * * 1-5', time_zone: America/New_York, min_size: 1, max_size: 100, desired_capacity: 1, start: '2026-03-01T08:00:00-05:00', end: '2027-03-01T00:00:00Z'}]"},
+			"scaling.schedules", []config.Schedule{{Name: "office-hours.start_1", Cron: "0 8 * * 1-5", TimeZone: "America/New_York", MinSize: ptrTo(1), MaxSize: ptrTo(100), DesiredCapacity: ptrTo(1), Start: "2026-03-01T08:00:00-05:00", End: "2027-03-01T00:00:00Z"}}},
+		{"a schedule setting one size, in UTC", []string{"scaling.schedules", "[{name: night, cron: '0 19 * * *', max_size: 2}]"},
+			"scaling.schedules", []config.Schedule{{Name: "night", Cron: "0 19 * * *", MaxSize: ptrTo(2)}}},
+		{"125 schedules", []string{"scaling.schedules", "[" + strings.Trim(many(125, func(i int) string { return fmt.Sprintf("{name: s%d, cron: '0 8 * * *', min_size: 2}", i) }), "[]") + "]"}, "alb.https", false},
 		{"every modern TLS policy", []string{"alb.ssl_policy", config.ModernTLSPolicies[len(config.ModernTLSPolicies)-1]}, "alb.ssl_policy", config.ModernTLSPolicies[len(config.ModernTLSPolicies)-1]},
 	}
 	for _, c := range cases {
@@ -408,3 +444,5 @@ func intPaths(t reflect.Type, prefix string) []string {
 	}
 	return out
 }
+
+func ptrTo(v int) *int { return &v }

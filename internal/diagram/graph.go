@@ -154,6 +154,7 @@ var foldRules = map[string]foldRule{
 	"aws_default_network_acl":             {mode: intoReferent, attrs: []string{"default_network_acl_id"}},
 	"aws_default_route_table":             {mode: intoReferent, attrs: []string{"default_route_table_id"}},
 	"data.aws_instances":                  {mode: intoReferent, typ: "aws_autoscaling_group"},
+	"aws_autoscaling_schedule":            {mode: intoReferent, attrs: []string{"autoscaling_group_name"}, typ: "aws_autoscaling_group"},
 	"aws_security_group":                  {mode: intoReferrer},
 	"aws_launch_template":                 {mode: intoReferrer},
 	"aws_iam_instance_profile":            {mode: intoReferrer},

@@ -216,7 +216,13 @@ func subnetCapacity(c *Context) []Finding {
 	if len(subnets) == 0 {
 		return nil
 	}
-	maxSize := m.Group.Max
+	// The largest group any scheduled action allows counts too.
+	maxSize, maxFrom := m.Group.Max, "max_size"
+	for _, sa := range m.Schedules {
+		if sa.Max != simulate.Unchanged && sa.Max > maxSize {
+			maxSize, maxFrom = sa.Max, "the max_size of scheduled action "+sa.Name
+		}
+	}
 	// An instance refresh that launches before terminating runs up to
 	// max_healthy_percentage of the group; rebalancing across AZs may exceed
 	// max_size by 10% or one instance, whichever is greater.
@@ -241,8 +247,8 @@ func subnetCapacity(c *Context) []Finding {
 		others := eniUsers(c.Stack, sn)
 		free := usable - others
 		if share > free {
-			out = append(out, Finding{sn, fmt.Sprintf("%s has %d usable addresses (%d - 5 reserved by AWS)%s; its share of max_size %d plus a surge of %d (max of the refresh's %d at max_healthy_percentage %g and AZ rebalancing's %d) over %d subnets is ceil(%d / %d) = %d",
-				cidr, free, usable+5, othersText(others), maxSize, surge, refresh, maxHealthy, rebalance, len(subnets), maxSize+surge, len(subnets), share)})
+			out = append(out, Finding{sn, fmt.Sprintf("%s has %d usable addresses (%d - 5 reserved by AWS)%s; its share of %s %d plus a surge of %d (max of the refresh's %d at max_healthy_percentage %g and AZ rebalancing's %d) over %d subnets is ceil(%d / %d) = %d",
+				cidr, free, usable+5, othersText(others), maxFrom, maxSize, surge, refresh, maxHealthy, rebalance, len(subnets), maxSize+surge, len(subnets), share)})
 		}
 	}
 	return out

@@ -203,6 +203,21 @@ func TestSubnetCapacity(t *testing.T) {
 	if got := only(evalEnv(t, stage, small(10, 250)).Violations, "EWT-SCALE-3"); len(got) != 2 || !strings.Contains(got[1].String(), "surge of 15 (max of the refresh's 15 at max_healthy_percentage 250") {
 		t.Errorf("250%%: %v", got)
 	}
+	// A scheduled action's max_size counts like the group's: max 4 with the
+	// office-hours start raising max to 20 fits (as max 20 does above), to
+	// 21 does not, and names the action.
+	scheduled := func(max int) map[string]any {
+		doc := small(4, 0)
+		byPath(t, doc, "aws_autoscaling_schedule", "/schedule-office-hours-start")["max_size"] = max
+		return doc
+	}
+	if res := evalEnv(t, stage, scheduled(20)); len(only(res.Violations, "EWT-SCALE-3")) != 0 {
+		t.Errorf("scheduled max 20 in two /28: %v", res.Violations)
+	}
+	got = only(evalEnv(t, stage, scheduled(21)).Violations, "EWT-SCALE-3")
+	if len(got) != 2 || !strings.Contains(got[0].String(), "its share of the max_size of scheduled action webtier-stage-office-hours-start 21 plus a surge of 3") {
+		t.Errorf("scheduled max 21: got %v", got)
+	}
 }
 
 func TestReactionTime(t *testing.T) {

@@ -96,6 +96,7 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		SubnetIDs:      s.Network.PrivateSubnetIDs(),
 		TargetGroupARN: s.ALB.TargetGroupARN,
 		LaunchTags:     f.DefaultTags(e),
+		SizesScheduled: len(e.Scaling.Schedules) > 0,
 	}); err != nil {
 		return nil, err
 	}
