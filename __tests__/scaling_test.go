@@ -209,7 +209,9 @@ func TestScheduledActions(t *testing.T) {
 			t.Errorf("%s autoscaling_group_name = %v, want %s", name, sa.Attrs["autoscaling_group_name"], ref(asg, "name"))
 		}
 	}
-	ignored := func(s *tfjson.Stack) []any { return mustOne(t, s, "aws_autoscaling_group").List("lifecycle", "ignore_changes") }
+	ignored := func(s *tfjson.Stack) []any {
+		return mustOne(t, s, "aws_autoscaling_group").List("lifecycle", "ignore_changes")
+	}
 	if got := fmt.Sprint(ignored(s)); got != "[desired_capacity min_size max_size]" {
 		t.Errorf("stage ignore_changes = %s, want [desired_capacity min_size max_size]", got)
 	}
