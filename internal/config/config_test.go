@@ -342,7 +342,7 @@ environments:
     region: eu-central-1
     availability_zones: [eu-central-1a, eu-central-1b]
     compute_mode: ec2
-    network: {cidr: 10.1.0.0/16, nat_mode: none}
+    network: {cidr: 10.1.0.0/16, nat_mode: none, interface_endpoints: true}
     alb: {ingress_cidrs: [10.0.0.0/8]}
   two:
     region: us-west-2

@@ -130,6 +130,9 @@ func checkInvariants(t *testing.T, f *config.File) {
 		if nw.NATMode != "none" && nw.NATMode != "single" && nw.NATMode != "per_az" {
 			bad("nat_mode %q", nw.NATMode)
 		}
+		if nw.NATMode == "none" && !nw.InterfaceEndpoints {
+			bad("nat_mode none without interface_endpoints")
+		}
 		ip, vpc, err := net.ParseCIDR(nw.CIDR)
 		if err != nil || ip.To4() == nil || !ip.Equal(vpc.IP) {
 			bad("network.cidr %q", nw.CIDR)

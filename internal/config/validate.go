@@ -151,6 +151,8 @@ func validateNetwork(e *Environment, bad badFunc) {
 	nw := e.Network
 	if !slices.Contains(NATModes, nw.NATMode) {
 		bad("network.nat_mode", "%s is not a NAT mode; allowed: %s", q(string(nw.NATMode)), join(NATModes))
+	} else if nw.NATMode == NATNone && !nw.InterfaceEndpoints {
+		bad("network.nat_mode", "is none but network.interface_endpoints is false: without a NAT gateway or interface endpoints the instances could never reach Systems Manager (Session Manager) or CloudWatch Logs, so they could not be reached or managed; set interface_endpoints: true, or nat_mode: single or per_az")
 	}
 	if !slices.Contains(LogRetentionDays, nw.FlowLogRetentionDays) {
 		bad("network.flow_log_retention_days", "%d is not a retention CloudWatch Logs accepts; allowed: %s", nw.FlowLogRetentionDays, join(LogRetentionDays))

@@ -114,6 +114,10 @@ func TestValidationProblems(t *testing.T) {
 
 		// Network.
 		{name: "nat mode", sets: []string{"network.nat_mode", "dual"}, field: "network.nat_mode", want: []string{`"dual"`, "none, single, per_az"}},
+		{name: "no NAT without interface endpoints", sets: []string{"network.nat_mode", "none"}, field: "network.nat_mode",
+			want: []string{"is none but network.interface_endpoints is false", "Session Manager", "interface_endpoints: true", "nat_mode: single or per_az"}},
+		{name: "no NAT with interface endpoints off explicitly, ec2 mode", sets: []string{"compute_mode", "ec2", "network.nat_mode", "none", "network.interface_endpoints", "false"}, field: "network.nat_mode",
+			want: []string{"is none but network.interface_endpoints is false"}},
 		{name: "flow log retention", sets: []string{"network.flow_log_retention_days", "8"}, field: "network.flow_log_retention_days", want: []string{"8 is not", "1, 3, 5, 7, 14"}},
 		{name: "cidr missing", sets: []string{"network.cidr", `""`}, field: "network.cidr", want: []string{"is missing", "/16 to /24"}},
 		{name: "cidr malformed", sets: []string{"network.cidr", "10.0.0/16"}, field: "network.cidr", want: []string{`"10.0.0/16"`, "not an IPv4 CIDR"}},
@@ -318,6 +322,8 @@ func TestValidValuesAccepted(t *testing.T) {
 		path string
 		want any
 	}{
+		{"no NAT with interface endpoints", []string{"network.nat_mode", "none", "network.interface_endpoints", "true"}, "network.interface_endpoints", true},
+		{"interface endpoints next to a NAT", []string{"network.interface_endpoints", "true"}, "network.nat_mode", config.NATSingle},
 		{"zero min healthy percentage", []string{"compute.min_healthy_percentage", "0"}, "compute.min_healthy_percentage", 0},
 		{"zero warmup", []string{"scaling.warmup_seconds", "0"}, "scaling.warmup_seconds", 0},
 		{"zero grace period", []string{"compute.health_check_grace_period", "0"}, "compute.health_check_grace_period", 0},

@@ -19,9 +19,9 @@ import (
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-// Not here: "nat_mode: none without interface endpoints" (issue 18) waits
-// until the stacks can have interface endpoints; today nat_mode none leaves
-// the instances with no route to SSM or the AWS APIs at all.
+// Not here: "nat_mode: none without interface endpoints" (issue 18) is a
+// validation error of internal/config (network.nat_mode names
+// network.interface_endpoints): it needs only the two settings, not the JSON.
 
 var crossRules = []Rule{
 	{

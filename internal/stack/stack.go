@@ -101,6 +101,7 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		return nil, err
 	}
 	s.Compute.AllowFrom(s.ALB)
+	s.Network.AllowEndpointsFrom(s.Compute.SecurityGroupID)
 
 	var asgName, instanceID *string
 	if e.ComputeMode == config.ComputeASG {
