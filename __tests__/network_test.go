@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/cost"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -206,6 +207,20 @@ func TestInterfaceEndpoints(t *testing.T) {
 				if rule.Attrs["security_group_id"] == endpointSG {
 					t.Errorf("endpoint security group has egress %s, want none", rule.Where())
 				}
+			}
+			// Priced per endpoint and AZ (ENI) plus the assumed data.
+			est, err := cost.EstimateStack(s, cost.Defaults())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var azHours float64 = -1
+			for _, it := range est.Items {
+				if it.Name == "interface VPC endpoints, per AZ" {
+					azHours = it.Count[cost.Max]
+				}
+			}
+			if want := float64(4 * len(private)); azHours != want {
+				t.Errorf("cost: %v endpoint AZ-hours priced, want %v (4 endpoints x %d private subnets)", azHours, want, len(private))
 			}
 		})
 	}
