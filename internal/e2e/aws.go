@@ -120,15 +120,6 @@ func (a *AWS) Leftovers(ctx context.Context, keepBuckets ...string) ([]string, e
 			}
 		}
 	}
-	endpoints, err := a.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{})
-	check("VPC endpoints", err)
-	if endpoints != nil {
-		for _, ep := range endpoints.VpcEndpoints {
-			if ep.State != ec2types.StateDeleted {
-				add("vpc-endpoint", aws.ToString(ep.VpcEndpointId)+" ("+aws.ToString(ep.ServiceName)+")")
-			}
-		}
-	}
 	nats, err := a.EC2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{})
 	check("NAT gateways", err)
 	if nats != nil {
