@@ -104,7 +104,9 @@ func checkEndpoints(ctx context.Context, a *AWS, exp Expect, vpcID string, priva
 	}
 	byService := map[string]ec2types.VpcEndpoint{}
 	for _, ep := range out.VpcEndpoints {
-		if ep.VpcEndpointType == ec2types.VpcEndpointTypeInterface && ep.State != ec2types.StateDeleted {
+		// EC2 answers endpoint states in lower case ("available"), the SDK's
+		// enum spells them capitalized ("Available").
+		if ep.VpcEndpointType == ec2types.VpcEndpointTypeInterface && !strings.EqualFold(string(ep.State), string(ec2types.StateDeleted)) {
 			byService[aws.ToString(ep.ServiceName)] = ep
 		}
 	}
@@ -116,7 +118,7 @@ func checkEndpoints(ctx context.Context, a *AWS, exp Expect, vpcID string, priva
 			continue
 		}
 		id := aws.ToString(ep.VpcEndpointId)
-		if ep.State != ec2types.StateAvailable {
+		if !strings.EqualFold(string(ep.State), string(ec2types.StateAvailable)) {
 			p.addf("interface endpoint %s (%s) is %s, want available", svc, id, ep.State)
 		}
 		if !aws.ToBool(ep.PrivateDnsEnabled) {
