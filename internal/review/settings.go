@@ -181,6 +181,24 @@ func Settings(s *tfjson.Stack) []Setting {
 		}
 		add(name, line)
 	}
+	for _, sa := range s.OfType("aws_autoscaling_schedule") {
+		size := func(k string) string {
+			if v, ok := sa.Number(k); ok && v == -1 {
+				return "-"
+			}
+			return numberOf(&sa, k)
+		}
+		when := stringOf(&sa, "recurrence")
+		if tz := stringOf(&sa, "time_zone"); tz != "" {
+			when += " (" + tz + ")"
+		}
+		// <project>-<env>-<name>: the name alone, so environments compare.
+		name := stringOf(&sa, "scheduled_action_name")
+		if _, after, ok := strings.Cut(name, "-"+s.Name+"-"); ok {
+			name = after
+		}
+		add("schedule "+name, fmt.Sprintf("%s: min %s, desired %s, max %s", when, size("min_size"), size("desired_capacity"), size("max_size")))
+	}
 	autoRecover := "off"
 	for _, al := range alarms {
 		for _, act := range al.List("alarm_actions") {
