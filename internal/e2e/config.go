@@ -144,9 +144,11 @@ func ParseSetting(s string) (Setting, error) {
 }
 
 // DefaultSettings are what cmd/e2e changes unless told otherwise: stage
-// deploys its interface endpoints (off in the committed file, where NAT
-// serves), so the emulator shows they exist with private DNS.
-var DefaultSettings = []string{"stage.network.interface_endpoints=true"}
+// runs without NAT, on its interface endpoints (off in the committed file,
+// where NAT serves), so the emulator shows they exist with private DNS. No
+// NAT also keeps stage within its budget through the update step (a larger
+// instance type): the endpoints cost more than the one NAT gateway.
+var DefaultSettings = []string{"stage.network.nat_mode=none", "stage.network.interface_endpoints=true"}
 
 // errNoEnv: the file has no such environment.
 var errNoEnv = errors.New("no environment")

@@ -298,9 +298,12 @@ func TestApplySettings(t *testing.T) {
 		t.Fatalf("the edited file does not load: %v", err)
 	}
 	for i, e := range edited.Environments {
-		want := committed.Environments[i].Network.InterfaceEndpoints || e.Name == "stage"
-		if e.Network.InterfaceEndpoints != want {
-			t.Errorf("%s network.interface_endpoints = %v, want %v", e.Name, e.Network.InterfaceEndpoints, want)
+		want, wantNAT := committed.Environments[i].Network.InterfaceEndpoints, committed.Environments[i].Network.NATMode
+		if e.Name == "stage" {
+			want, wantNAT = true, config.NATNone
+		}
+		if e.Network.InterfaceEndpoints != want || e.Network.NATMode != wantNAT {
+			t.Errorf("%s network.interface_endpoints = %v, nat_mode = %s; want %v, %s", e.Name, e.Network.InterfaceEndpoints, e.Network.NATMode, want, wantNAT)
 		}
 	}
 	if committed.Environments[1].Name != "stage" || committed.Environments[1].Network.InterfaceEndpoints {
