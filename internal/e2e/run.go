@@ -424,6 +424,10 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 		}
 		r.res.Cells[StepCheck] = fmt.Sprintf("%d outputs match", len(outputs.Contract))
 		h.logf(r.name, "outputs contract holds")
+		if n := len(r.exp.Endpoints); n > 0 {
+			r.res.Cells[StepCheck] += fmt.Sprintf(", %d interface endpoints", n)
+			h.logf(r.name, "%d interface endpoints available with private DNS, behind a group admitting only the instances", n)
+		}
 
 		if r.want(StepReplan) {
 			cell, err := r.replan(ctx, StepReplan, true)
