@@ -1,8 +1,13 @@
 package tests
 
 import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/cost"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -12,7 +17,7 @@ import (
 // the default security group adopted with no rules, flow logs on.
 func TestNetworkProperties(t *testing.T) {
 	def := defaultSynth(t)
-	none := variant(t, "cidr: 10.10.0.0/16\n      nat_mode: single", "cidr: 10.10.0.0/16\n      nat_mode: none")
+	none := variant(t, "cidr: 10.10.0.0/16\n      nat_mode: single", "cidr: 10.10.0.0/16\n      nat_mode: none\n      interface_endpoints: true")
 	cases := []struct {
 		name     string
 		stack    *tfjson.Stack
@@ -131,4 +136,101 @@ func TestNetworkProperties(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInterfaceEndpoints: network.interface_endpoints gives one interface
+// endpoint per service (ssm, ssmmessages, ec2messages, logs) in every
+// private subnet with private DNS, behind a security group of their own
+// that admits HTTPS from the instances' security group and nothing else
+// (no other ingress, no egress). Without the setting there are none.
+func TestInterfaceEndpoints(t *testing.T) {
+	r := variant(t, "cidr: 10.10.0.0/16\n      nat_mode: single", "cidr: 10.10.0.0/16\n      nat_mode: none\n      interface_endpoints: true",
+		"cidr: 10.30.0.0/16\n", "cidr: 10.30.0.0/16\n      interface_endpoints: true\n")
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			s := r.stacks[env]
+			region := s.Region()
+			var private []string
+			for _, sn := range s.OfType("aws_subnet") {
+				if tier, _ := sn.String("tags", "Tier"); tier == "private" {
+					private = append(private, ref(sn, "id"))
+				}
+			}
+			instSG := s.Outputs["instance_security_group_id"].Value
+			var endpointSG string
+			services := map[string]bool{}
+			for _, ep := range s.OfType("aws_vpc_endpoint") {
+				if typ, _ := ep.String("vpc_endpoint_type"); typ != "Interface" {
+					continue
+				}
+				svc, _ := ep.String("service_name")
+				services[strings.TrimPrefix(svc, "com.amazonaws."+region+".")] = true
+				if on, _ := ep.Bool("private_dns_enabled"); !on {
+					t.Errorf("%s private_dns_enabled = %v, want true", ep.Where(), ep.Attrs["private_dns_enabled"])
+				}
+				var subnets []string
+				for _, id := range ep.List("subnet_ids") {
+					subnets = append(subnets, id.(string))
+				}
+				if !slices.Equal(subnets, private) {
+					t.Errorf("%s subnet_ids = %v, want the private subnets %v", ep.Where(), subnets, private)
+				}
+				sgs := ep.List("security_group_ids")
+				if len(sgs) != 1 || sgs[0] == instSG {
+					t.Fatalf("%s security_group_ids = %v, want one group of their own", ep.Where(), sgs)
+				}
+				if endpointSG != "" && sgs[0] != endpointSG {
+					t.Errorf("%s uses %v, the other endpoints %s", ep.Where(), sgs[0], endpointSG)
+				}
+				endpointSG = sgs[0].(string)
+			}
+			if want := []string{"ec2messages", "logs", "ssm", "ssmmessages"}; !slices.Equal(slices.Sorted(maps.Keys(services)), want) {
+				t.Errorf("interface endpoints for %v, want %v", slices.Sorted(maps.Keys(services)), want)
+			}
+			var ingress []string
+			for _, rule := range s.OfType("aws_vpc_security_group_ingress_rule") {
+				if rule.Attrs["security_group_id"] != endpointSG {
+					continue
+				}
+				from, _ := rule.Number("from_port")
+				to, _ := rule.Number("to_port")
+				proto, _ := rule.String("ip_protocol")
+				ingress = append(ingress, fmt.Sprintf("%s %g-%g from %v", proto, from, to, rule.Attrs["referenced_security_group_id"]))
+				if _, ok := rule.Attrs["cidr_ipv4"]; ok {
+					t.Errorf("%s admits a CIDR: %v", rule.Where(), rule.Attrs["cidr_ipv4"])
+				}
+			}
+			if want := []string{fmt.Sprintf("tcp 443-443 from %v", instSG)}; !slices.Equal(ingress, want) {
+				t.Errorf("endpoint security group ingress = %v, want %v", ingress, want)
+			}
+			for _, rule := range s.OfType("aws_vpc_security_group_egress_rule") {
+				if rule.Attrs["security_group_id"] == endpointSG {
+					t.Errorf("endpoint security group has egress %s, want none", rule.Where())
+				}
+			}
+			// Priced per endpoint and AZ (ENI) plus the assumed data.
+			est, err := cost.EstimateStack(s, cost.Defaults())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var azHours float64 = -1
+			for _, it := range est.Items {
+				if it.Name == "interface VPC endpoints, per AZ" {
+					azHours = it.Count[cost.Max]
+				}
+			}
+			if want := float64(4 * len(private)); azHours != want {
+				t.Errorf("cost: %v endpoint AZ-hours priced, want %v (4 endpoints x %d private subnets)", azHours, want, len(private))
+			}
+		})
+	}
+	t.Run("off by default", func(t *testing.T) {
+		for env, s := range defaultSynth(t).stacks {
+			for _, ep := range s.OfType("aws_vpc_endpoint") {
+				if typ, _ := ep.String("vpc_endpoint_type"); typ != "Gateway" {
+					t.Errorf("%s: %s is %s, want only the S3 gateway endpoint", env, ep.Where(), typ)
+				}
+			}
+		}
+	})
 }

@@ -49,6 +49,9 @@ type Wiring struct {
 	// not reach what an Auto Scaling group launches, so the launch template's
 	// tag specifications carry them to every instance and volume in both modes.
 	LaunchTags map[string]string
+	// SizesScheduled says that scheduled actions (scaling.schedules) set the
+	// group's min_size and max_size: a deploy must not undo them (asg mode).
+	SizesScheduled bool
 }
 
 // Compute is what the construct exposes; the same fields in both modes.
@@ -226,8 +229,9 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		Tag: &[]*autoscalinggroup.AutoscalingGroupTag{
 			{Key: ptr.S("Name"), Value: ptr.S(w.Name + "-app"), PropagateAtLaunch: ptr.B(true)},
 		},
-		// Scaling policies own desired_capacity once the group exists: a deploy must not undo them.
-		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.S("desired_capacity")}},
+		// Scaling policies own desired_capacity once the group exists (and
+		// scheduled actions min_size and max_size): a deploy must not undo them.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: ignoreSizes(w.SizesScheduled)},
 	}
 	if cfg.DefaultInstanceWarmup != nil {
 		group.DefaultInstanceWarmup = ptr.N(*cfg.DefaultInstanceWarmup)
@@ -341,6 +345,14 @@ func (c *Compute) NotifyTo(topicARN *string) {
 		Notifications: ptr.Ss(Notifications...),
 		TopicArn:      topicARN,
 	})
+}
+
+// ignoreSizes lists the group's sizes that scaling owns once it exists.
+func ignoreSizes(scheduled bool) *[]*string {
+	if scheduled {
+		return ptr.Ss("desired_capacity", "min_size", "max_size")
+	}
+	return ptr.Ss("desired_capacity")
 }
 
 // SecurityGroupPeer is anything with a security group that may reach the app.

@@ -1,7 +1,9 @@
 // Package network is the VPC construct: a VPC across at least two AZs with a
 // public and a private subnet per AZ, an internet gateway, NAT (none, single or
 // per AZ), route tables, the default security group adopted with no rules,
-// VPC flow logs to CloudWatch Logs and an optional S3 gateway endpoint.
+// VPC flow logs to CloudWatch Logs, an optional S3 gateway endpoint and
+// optional interface endpoints (Session Manager and CloudWatch Logs without
+// NAT) behind their own security group.
 package network
 
 import (
@@ -22,8 +24,10 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcendpoint"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/platformstarter/elastic-web-tier/constructs/internal/secgroup"
 	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
@@ -68,6 +72,32 @@ type Network struct {
 	NATGatewayIDs []*string
 	// FlowLogGroupName is the flow log group's name ("" when flow logs are off).
 	FlowLogGroupName string
+	// EndpointSecurityGroupID is the interface endpoints' security group
+	// (nil without interface endpoints); AllowEndpointsFrom opens it.
+	EndpointSecurityGroupID *string
+	// InterfaceEndpointIDs, one per service of
+	// config.InterfaceEndpointServices, in that order (none without them).
+	InterfaceEndpointIDs []*string
+
+	endpoints constructs.Construct
+}
+
+// AllowEndpointsFrom lets the security group sourceSG (the instances')
+// reach the interface endpoints on HTTPS, and nothing else: the endpoints'
+// group has no other rule (no egress: an endpoint only answers, and
+// security groups are stateful). Without interface endpoints it adds nothing.
+func (n *Network) AllowEndpointsFrom(sourceSG *string) {
+	if n.EndpointSecurityGroupID == nil {
+		return
+	}
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(n.endpoints, ptr.S("ingress-https-from-instances"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId:           n.EndpointSecurityGroupID,
+		Description:               ptr.S("HTTPS from the instances to the interface endpoints"),
+		IpProtocol:                ptr.S("tcp"),
+		FromPort:                  ptr.N(443),
+		ToPort:                    ptr.N(443),
+		ReferencedSecurityGroupId: sourceSG,
+	})
 }
 
 // PublicSubnetIDs returns the public subnet IDs in AZ order.
@@ -208,6 +238,29 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 			RouteTableIds:   ptr.L(privateRTs...),
 			Tags:            ptr.Name(w.Name + "-s3"),
 		})
+	}
+
+	if cfg.InterfaceEndpoints {
+		// Session Manager (ssm, ssmmessages, ec2messages) and CloudWatch Logs
+		// reached through the private subnets: an ENI per subnet, and private
+		// DNS so the service's usual name resolves to it.
+		// https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
+		n.endpoints = constructs.NewConstruct(s, ptr.S("endpoints"))
+		sg := secgroup.New(n.endpoints, w.Name, "endpoints", "Interface endpoints of "+w.Name+": HTTPS from the instances only", n.VPCID)
+		n.EndpointSecurityGroupID = sg.Id()
+		subnets := ptr.L(n.PrivateSubnetIDs()...)
+		for _, svc := range config.InterfaceEndpointServices {
+			ep := vpcendpoint.NewVpcEndpoint(n.endpoints, ptr.S(svc), &vpcendpoint.VpcEndpointConfig{
+				VpcId:             n.VPCID,
+				ServiceName:       ptr.S("com.amazonaws." + w.Region + "." + svc),
+				VpcEndpointType:   ptr.S("Interface"),
+				SubnetIds:         subnets,
+				SecurityGroupIds:  ptr.L(n.EndpointSecurityGroupID),
+				PrivateDnsEnabled: ptr.B(true),
+				Tags:              ptr.Name(w.Name + "-" + svc),
+			})
+			n.InterfaceEndpointIDs = append(n.InterfaceEndpointIDs, ep.Id())
+		}
 	}
 
 	if cfg.FlowLogs {

@@ -1,15 +1,19 @@
 // Package scaling is the scaling construct. In asg mode: two CloudWatch alarms
 // on the group's average CPUUtilization drive step scaling policies (scale out
 // above 70% for 2 periods, scale in below 30% for 5 periods, by default), or a
-// single target-tracking policy. In ec2 mode: an EC2 auto-recovery alarm on
+// single target-tracking policy on average CPU or on the requests per target
+// of the load balancer (ALBRequestCountPerTarget), and the scheduled actions
+// (aws_autoscaling_schedule) of scaling.schedules. In ec2 mode: an EC2 auto-recovery alarm on
 // StatusCheckFailed_System instead. The settings are config.Scaling.
 package scaling
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingschedule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 
 	"github.com/platformstarter/elastic-web-tier/internal/config"
@@ -29,6 +33,10 @@ type Wiring struct {
 	Region string
 	// NotifyARNs are extra alarm actions (the SNS alarm topic).
 	NotifyARNs []*string
+	// ALBARNSuffix and TargetGroupARNSuffix (the load balancer's and the
+	// target group's arn_suffix) make the resource label of the
+	// request_count policy: the requests counted are this group's.
+	ALBARNSuffix, TargetGroupARNSuffix *string
 }
 
 // Scaling is what the construct exposes. Fields that do not apply in a mode are empty strings.
@@ -37,15 +45,16 @@ type Scaling struct {
 	Scope constructs.Construct
 	// ScaleOutAlarmARN and ScaleInAlarmARN of the CPU alarms (step policy).
 	ScaleOutAlarmARN, ScaleInAlarmARN *string
-	// ScaleOutPolicyARN and ScaleInPolicyARN (both the target-tracking policy in that mode).
+	// ScaleOutPolicyARN and ScaleInPolicyARN (both the target-tracking
+	// policy with target_tracking and request_count).
 	ScaleOutPolicyARN, ScaleInPolicyARN *string
 	// RecoveryAlarmARN of the auto-recovery alarm (ec2 mode).
 	RecoveryAlarmARN *string
 }
 
 // New builds the scaling construct for mode: in asg mode the policy cfg
-// names (step: the alarm pair and step policies; target_tracking: one
-// policy), in ec2 mode the auto-recovery alarm. It trusts cfg
+// names (step: the alarm pair and step policies; target_tracking and
+// request_count: one policy), in ec2 mode the auto-recovery alarm. It trusts cfg
 // (internal/config has defaulted and validated it): every value, zero
 // included, goes into the JSON as it is.
 func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg config.Scaling, w Wiring) (*Scaling, error) {
@@ -78,6 +87,9 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 	case w.ASGName == nil:
 		return nil, fmt.Errorf("asg_name must be set in asg mode")
 	}
+	for _, sc := range cfg.Schedules {
+		schedule(s, w, sc)
+	}
 	switch cfg.Policy {
 	case config.PolicyTargetTracking:
 		p := autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S("target-tracking"), &autoscalingpolicy.AutoscalingPolicyConfig{
@@ -88,6 +100,29 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 				TargetValue: ptr.N(cfg.TargetCPU),
 				PredefinedMetricSpecification: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
 					PredefinedMetricType: ptr.S("ASGAverageCPUUtilization"),
+				},
+			},
+		})
+		sc.ScaleOutPolicyARN = p.Arn()
+		sc.ScaleInPolicyARN = sc.ScaleOutPolicyARN
+		return sc, nil
+	case config.PolicyRequestCount:
+		if w.ALBARNSuffix == nil || w.TargetGroupARNSuffix == nil {
+			return nil, fmt.Errorf("alb_arn_suffix and target_group_arn_suffix must be set for the request_count policy")
+		}
+		// ALBRequestCountPerTarget's resource label is
+		// app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>: the two ARN
+		// suffixes joined by "/".
+		// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredefinedMetricSpecification.html
+		p := autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S("request-count"), &autoscalingpolicy.AutoscalingPolicyConfig{
+			Name:                 ptr.S(w.Name + "-requests-target"),
+			AutoscalingGroupName: w.ASGName,
+			PolicyType:           ptr.S("TargetTrackingScaling"),
+			TargetTrackingConfiguration: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfiguration{
+				TargetValue: ptr.N(cfg.TargetRequestsPerTarget),
+				PredefinedMetricSpecification: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
+					PredefinedMetricType: ptr.S("ALBRequestCountPerTarget"),
+					ResourceLabel:        ptr.S(*w.ALBARNSuffix + "/" + *w.TargetGroupARNSuffix),
 				},
 			},
 		})
@@ -112,6 +147,41 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 	sc.ScaleInAlarmARN = cpuAlarm(s, "scale-in-alarm", w, cfg.Period, cfg.ScaleIn, "LessThanThreshold", "notBreaching", sc.ScaleInPolicyARN,
 		fmt.Sprintf("Scale in by %d when average CPU < %g%% for %d of %d periods of %ds", -cfg.ScaleIn.Adjustment, cfg.ScaleIn.Threshold, cfg.ScaleIn.DatapointsToAlarm, cfg.ScaleIn.EvaluationPeriods, cfg.Period)).Arn()
 	return sc, nil
+}
+
+// scheduleTimeLayout is how the provider takes start_time and end_time (UTC).
+const scheduleTimeLayout = "2006-01-02T15:04:05Z"
+
+// schedule adds one scheduled action. A size the action leaves unchanged is
+// -1: the provider sends a size it is given, and an absent one as 0.
+func schedule(scope constructs.Construct, w Wiring, sc config.Schedule) {
+	size := func(v *int) *float64 {
+		if v == nil {
+			return ptr.N(-1)
+		}
+		return ptr.N(*v)
+	}
+	at := func(v string) *string {
+		if v == "" {
+			return nil
+		}
+		t, _ := time.Parse(time.RFC3339, v) // validated by internal/config
+		return ptr.S(t.UTC().Format(scheduleTimeLayout))
+	}
+	c := &autoscalingschedule.AutoscalingScheduleConfig{
+		AutoscalingGroupName: w.ASGName,
+		ScheduledActionName:  ptr.S(w.Name + "-" + sc.Name),
+		Recurrence:           ptr.S(sc.Cron),
+		MinSize:              size(sc.MinSize),
+		MaxSize:              size(sc.MaxSize),
+		DesiredCapacity:      size(sc.DesiredCapacity),
+		StartTime:            at(sc.Start),
+		EndTime:              at(sc.End),
+	}
+	if sc.TimeZone != "" {
+		c.TimeZone = ptr.S(sc.TimeZone)
+	}
+	autoscalingschedule.NewAutoscalingSchedule(scope, ptr.S("schedule-"+sc.Name), c)
 }
 
 func stepPolicy(scope constructs.Construct, id, name string, asg *string, adjustment, warmup int) autoscalingpolicy.AutoscalingPolicy {

@@ -153,7 +153,7 @@ environments:
 			Policy: config.PolicyStep, Period: 60,
 			ScaleOut:      config.Rule{Threshold: 70, EvaluationPeriods: 2, DatapointsToAlarm: 2, Adjustment: 1},
 			ScaleIn:       config.Rule{Threshold: 30, EvaluationPeriods: 5, DatapointsToAlarm: 5, Adjustment: -1},
-			WarmupSeconds: 120, TargetCPU: 50,
+			WarmupSeconds: 120, TargetCPU: 50, TargetRequestsPerTarget: 1000,
 		},
 		Observability: config.Observability{ALB5xxThreshold: 10, UnhealthyHostMinutes: 3, LatencyP95Seconds: 1},
 	}
@@ -348,7 +348,7 @@ environments:
     region: eu-central-1
     availability_zones: [eu-central-1a, eu-central-1b]
     compute_mode: ec2
-    network: {cidr: 10.1.0.0/16, nat_mode: none}
+    network: {cidr: 10.1.0.0/16, nat_mode: none, interface_endpoints: true}
     alb: {ingress_cidrs: [10.0.0.0/8]}
   two:
     region: us-west-2

@@ -33,7 +33,7 @@ const (
 // NATModes lists every NAT mode, in the order messages show them.
 var NATModes = []NATMode{NATNone, NATSingle, NATPerAZ}
 
-// ScalingPolicy is how an Auto Scaling group follows CPU load.
+// ScalingPolicy is how an Auto Scaling group follows its load.
 type ScalingPolicy string
 
 // Scaling policies.
@@ -42,10 +42,14 @@ const (
 	PolicyStep ScalingPolicy = "step"
 	// PolicyTargetTracking is one target-tracking policy on average CPU.
 	PolicyTargetTracking ScalingPolicy = "target_tracking"
+	// PolicyRequestCount is one target-tracking policy on the requests each
+	// target of the load balancer's target group receives
+	// (ALBRequestCountPerTarget).
+	PolicyRequestCount ScalingPolicy = "request_count"
 )
 
 // ScalingPolicies lists every scaling policy, in the order messages show them.
-var ScalingPolicies = []ScalingPolicy{PolicyStep, PolicyTargetTracking}
+var ScalingPolicies = []ScalingPolicy{PolicyStep, PolicyTargetTracking, PolicyRequestCount}
 
 // LBAlgorithm is how the target group picks a target for a request.
 type LBAlgorithm string

@@ -130,6 +130,9 @@ func checkInvariants(t *testing.T, f *config.File) {
 		if nw.NATMode != "none" && nw.NATMode != "single" && nw.NATMode != "per_az" {
 			bad("nat_mode %q", nw.NATMode)
 		}
+		if nw.NATMode == "none" && !nw.InterfaceEndpoints {
+			bad("nat_mode none without interface_endpoints")
+		}
 		ip, vpc, err := net.ParseCIDR(nw.CIDR)
 		if err != nil || ip.To4() == nil || !ip.Equal(vpc.IP) {
 			bad("network.cidr %q", nw.CIDR)
@@ -199,6 +202,10 @@ func checkInvariants(t *testing.T, f *config.File) {
 			case "target_tracking":
 				if !(s.TargetCPU > 0 && s.TargetCPU < 100) {
 					bad("target_cpu %g", s.TargetCPU)
+				}
+			case "request_count":
+				if s.TargetRequestsPerTarget < 1 || s.TargetRequestsPerTarget > 100000 {
+					bad("target_requests_per_target %d", s.TargetRequestsPerTarget)
 				}
 			case "step":
 				if s.Period < 60 || s.Period%60 != 0 || s.Period > 86400 {

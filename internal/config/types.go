@@ -90,7 +90,20 @@ type Network struct {
 	FlowLogRetentionDays int `yaml:"flow_log_retention_days"`
 	// S3GatewayEndpoint adds a free S3 gateway endpoint to the private route tables. Default: true.
 	S3GatewayEndpoint bool `yaml:"s3_gateway_endpoint"`
+	// InterfaceEndpoints adds interface VPC endpoints for ssm, ssmmessages,
+	// ec2messages and logs in every private subnet, with private DNS, behind
+	// their own security group that admits HTTPS only from the instances:
+	// Session Manager and CloudWatch Logs without a NAT gateway. Required
+	// with nat_mode none. About 7.30 USD a month per endpoint and AZ plus
+	// 0.01 USD per GB. Default: false.
+	InterfaceEndpoints bool `yaml:"interface_endpoints"`
 }
+
+// InterfaceEndpointServices are the services network.interface_endpoints
+// reaches privately: the three Session Manager needs (SSM agent and
+// sessions) and CloudWatch Logs.
+// https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
+var InterfaceEndpointServices = []string{"ssm", "ssmmessages", "ec2messages", "logs"}
 
 // Compute configures the compute construct.
 type Compute struct {
@@ -305,8 +318,10 @@ type HealthCheck struct {
 
 // Scaling configures the scaling construct.
 type Scaling struct {
-	// Policy is "step" (alarm pair driving step scaling policies) or
-	// "target_tracking" (one policy on average CPU). Default: step.
+	// Policy is "step" (alarm pair driving step scaling policies),
+	// "target_tracking" (one policy on average CPU) or "request_count" (one
+	// target-tracking policy on ALBRequestCountPerTarget, the requests each
+	// instance of the target group receives per minute). Default: step.
 	Policy ScalingPolicy `yaml:"policy"`
 	// Period of the CPU alarms in seconds, a multiple of 60. Default: 60.
 	Period int `yaml:"period"`
@@ -318,10 +333,47 @@ type Scaling struct {
 	WarmupSeconds int `yaml:"warmup_seconds"`
 	// TargetCPU is the target of the target-tracking policy, percent. Default: 50.
 	TargetCPU float64 `yaml:"target_cpu"`
+	// TargetRequestsPerTarget is the target of the request_count policy:
+	// requests per minute each in-service instance of the target group
+	// receives (ALBRequestCountPerTarget, a one-minute sum), 1-100000.
+	// Measure what one instance serves before choosing it. Default: 1000.
+	TargetRequestsPerTarget int `yaml:"target_requests_per_target"`
+	// Schedules are scheduled actions of the Auto Scaling group (asg mode
+	// only), at most 125 (the AWS quota per group), e.g. office hours.
+	// Once a group has schedules, they own its min_size and max_size: a
+	// deploy does not reset what the last action set (compute.min_size and
+	// max_size are the sizes at creation). Default: none.
+	Schedules []Schedule `yaml:"schedules"`
 	// MaxMinutesToFull is the longest a sustained scale-out breach may take,
 	// from min_size, until max_size instances serve (policy rule EWT-SCALE-4,
 	// step policies); 0 checks nothing. Default: 0.
 	MaxMinutesToFull int `yaml:"max_minutes_to_full"`
+}
+
+// Schedule is one recurring scheduled action (aws_autoscaling_schedule):
+// at each time Cron matches in TimeZone, the group gets the sizes given;
+// a size left out stays as it is.
+type Schedule struct {
+	// Name identifies the action within the group, unique, 1-64 letters,
+	// digits, '-', '_' or '.'; the action is named <project>-<env>-<name>. Required.
+	Name string `yaml:"name"`
+	// Cron is the recurrence in Unix cron, 5 fields (minute hour
+	// day-of-month month day-of-week), e.g. "0 8 * * 1-5". Required.
+	Cron string `yaml:"cron"`
+	// TimeZone the cron runs in, an IANA name such as America/New_York
+	// (daylight saving time followed). Default: UTC.
+	TimeZone string `yaml:"time_zone"`
+	// MinSize, MaxSize and DesiredCapacity the action sets, each 1-100 (the
+	// range of compute.min_size and max_size) with min <= desired <= max
+	// among those given; at least one. Default: unchanged.
+	MinSize         *int `yaml:"min_size"`
+	MaxSize         *int `yaml:"max_size"`
+	DesiredCapacity *int `yaml:"desired_capacity"`
+	// Start and End bound the recurrence, RFC 3339 (e.g.
+	// 2026-03-01T00:00:00Z), whole seconds, Start before End; AWS refuses a
+	// Start in the past when the action is created. Default: unbounded.
+	Start string `yaml:"start"`
+	End   string `yaml:"end"`
 }
 
 // Rule is one CPU alarm with the adjustment it triggers.
@@ -429,6 +481,8 @@ func Builtin() Environment {
 			ScaleIn:       Rule{Threshold: 30, EvaluationPeriods: 5, DatapointsToAlarm: 5, Adjustment: -1},
 			WarmupSeconds: 120,
 			TargetCPU:     50,
+			// Per instance and minute; about 17 requests/s.
+			TargetRequestsPerTarget: 1000,
 		},
 		Observability: Observability{
 			ALB5xxThreshold:      10,

@@ -8,9 +8,15 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
+	// The IANA time zone database inside the binary: a schedule's
+	// time_zone is valid or not the same on every machine.
+	_ "time/tzdata"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/platformstarter/elastic-web-tier/internal/cronspec"
 )
 
 var (
@@ -39,6 +45,12 @@ const (
 	// max5xxThreshold bounds observability.alb_5xx_threshold: every whole
 	// number setting has an upper bound well within 32 bits.
 	max5xxThreshold = 1_000_000
+	// maxRequestsPerTarget bounds scaling.target_requests_per_target
+	// (requests per instance per minute; 100000 is over 1,600 a second).
+	maxRequestsPerTarget = 100_000
+	// maxSchedules is the AWS quota of scheduled actions per Auto Scaling group.
+	// https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-quotas.html
+	maxSchedules = 125
 )
 
 // reservedTags are the tags the stack itself puts on resources: the
@@ -140,6 +152,8 @@ func validateNetwork(e *Environment, bad badFunc) {
 	nw := e.Network
 	if !slices.Contains(NATModes, nw.NATMode) {
 		bad("network.nat_mode", "%s is not a NAT mode; allowed: %s", q(string(nw.NATMode)), join(NATModes))
+	} else if nw.NATMode == NATNone && !nw.InterfaceEndpoints {
+		bad("network.nat_mode", "is none but network.interface_endpoints is false: without a NAT gateway or interface endpoints the instances could never reach Systems Manager (Session Manager) or CloudWatch Logs, so they could not be reached or managed; set interface_endpoints: true, or nat_mode: single or per_az")
 	}
 	if !slices.Contains(LogRetentionDays, nw.FlowLogRetentionDays) {
 		bad("network.flow_log_retention_days", "%d is not a retention CloudWatch Logs accepts; allowed: %s", nw.FlowLogRetentionDays, join(LogRetentionDays))
@@ -353,14 +367,17 @@ func validateScaling(e *Environment, bad badFunc) {
 	s := e.Scaling
 	if s.MaxMinutesToFull < 0 || s.MaxMinutesToFull > 1440 {
 		bad("scaling.max_minutes_to_full", "%d is not allowed; want 1 to 1440 minutes, or 0 for no limit", s.MaxMinutesToFull)
-	} else if s.MaxMinutesToFull > 0 && s.Policy == PolicyTargetTracking {
-		bad("scaling.max_minutes_to_full", "%d is set but scaling.policy is target_tracking: the minutes to full capacity are checked for step policies only; remove it or use policy: step", s.MaxMinutesToFull)
+	} else if s.MaxMinutesToFull > 0 && (s.Policy == PolicyTargetTracking || s.Policy == PolicyRequestCount) {
+		bad("scaling.max_minutes_to_full", "%d is set but scaling.policy is %s: the minutes to full capacity are checked for step policies only; remove it or use policy: step", s.MaxMinutesToFull, s.Policy)
 	}
 	if !slices.Contains(ScalingPolicies, s.Policy) {
 		bad("scaling.policy", "%s is not a scaling policy; allowed: %s", q(string(s.Policy)), join(ScalingPolicies))
 	}
 	if s.TargetCPU <= 0 || s.TargetCPU >= 100 {
 		bad("scaling.target_cpu", "%g is not allowed; want a CPU percentage above 0 and below 100", s.TargetCPU)
+	}
+	if s.TargetRequestsPerTarget < 1 || s.TargetRequestsPerTarget > maxRequestsPerTarget {
+		bad("scaling.target_requests_per_target", "%d is not allowed; want 1 to %d requests per target per minute", s.TargetRequestsPerTarget, maxRequestsPerTarget)
 	}
 	if s.Period < 60 || s.Period%60 != 0 || s.Period > 86400 {
 		bad("scaling.period", "%d is not a period CloudWatch accepts for EC2 CPU (1-minute data); want a multiple of 60 from 60 to 86400", s.Period)
@@ -398,6 +415,104 @@ func validateScaling(e *Environment, bad badFunc) {
 	if s.WarmupSeconds < 0 || s.WarmupSeconds > 3600 {
 		bad("scaling.warmup_seconds", "%d is not allowed; want 0 to 3600 seconds", s.WarmupSeconds)
 	}
+	validateSchedules(e, bad)
+}
+
+// scheduleNameRE is a schedule's name: it ends the scheduled action's name
+// (<project>-<env>-<name>; AWS allows 255 characters) and a construct id.
+var scheduleNameRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// timeZoneRE is the shape of an IANA time zone name (Area/Location, or UTC).
+var timeZoneRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$`)
+
+// validateSchedules checks scaling.schedules: each action on its own, then
+// the list (unique names, the AWS quota, asg mode).
+func validateSchedules(e *Environment, bad badFunc) {
+	list := e.Scaling.Schedules
+	if len(list) == 0 {
+		return
+	}
+	if e.ComputeMode != ComputeASG {
+		bad("scaling.schedules", "lists %d scheduled actions but compute_mode is %s: scheduled actions resize an Auto Scaling group; use compute_mode: asg or remove them", len(list), keyText(string(e.ComputeMode)))
+	}
+	if len(list) > maxSchedules {
+		bad("scaling.schedules", "lists %d scheduled actions; AWS allows %d per Auto Scaling group", len(list), maxSchedules)
+	}
+	names := map[string]int{}
+	for i, sc := range list {
+		field := fmt.Sprintf("scaling.schedules[%d]", i)
+		switch first, dup := names[sc.Name]; {
+		case sc.Name == "":
+			bad(field+".name", "is missing; want a name such as office-hours-start (1-64 letters, digits, '-', '_' or '.')")
+		case !scheduleNameRE.MatchString(sc.Name):
+			bad(field+".name", "%s is not allowed; want 1-64 letters, digits, '-', '_' or '.'", q(sc.Name))
+		case dup:
+			bad(field+".name", "%s is already the name of scaling.schedules[%d]; names must be unique in the group", q(sc.Name), first)
+		default:
+			names[sc.Name] = i
+		}
+		if sc.Cron == "" {
+			bad(field+".cron", "is missing; want %s", cronspec.Allowed)
+		} else if _, err := cronspec.Parse(sc.Cron); err != nil {
+			bad(field+".cron", "%s: %v", q(sc.Cron), err)
+		}
+		if sc.TimeZone != "" {
+			if _, err := time.LoadLocation(sc.TimeZone); err != nil || sc.TimeZone == "Local" || !timeZoneRE.MatchString(sc.TimeZone) {
+				bad(field+".time_zone", "%s is not an IANA time zone; want a name such as America/New_York, Europe/Berlin or UTC", q(sc.TimeZone))
+			}
+		}
+		sizes := []struct {
+			name string
+			v    *int
+		}{{"min_size", sc.MinSize}, {"max_size", sc.MaxSize}, {"desired_capacity", sc.DesiredCapacity}}
+		given, inRange := 0, true
+		for _, sz := range sizes {
+			if sz.v == nil {
+				continue
+			}
+			given++
+			if *sz.v < 1 || *sz.v > maxGroupSize {
+				bad(field+"."+sz.name, "%d is not allowed; want 1 to %d (the range of compute.min_size and max_size), or leave it out to keep the group's", *sz.v, maxGroupSize)
+				inRange = false
+			}
+		}
+		lo, hi, want := sc.MinSize, sc.MaxSize, sc.DesiredCapacity
+		switch {
+		case given == 0:
+			bad(field, "sets none of min_size, max_size and desired_capacity; want at least one")
+		case !inRange:
+		case lo != nil && hi != nil && *lo > *hi:
+			bad(field+".min_size", "min_size (%d) must be <= max_size (%d)", *lo, *hi)
+		case want != nil && lo != nil && *want < *lo:
+			bad(field+".desired_capacity", "desired_capacity (%d) must be >= min_size (%d)", *want, *lo)
+		case want != nil && hi != nil && *want > *hi:
+			bad(field+".desired_capacity", "desired_capacity (%d) must be <= max_size (%d)", *want, *hi)
+		}
+		start, okStart := scheduleTime(bad, field+".start", sc.Start)
+		end, okEnd := scheduleTime(bad, field+".end", sc.End)
+		if okStart && okEnd && !start.Before(end) {
+			bad(field+".end", "%s must be after start (%s)", q(sc.End), sc.Start)
+		}
+	}
+}
+
+// scheduleTime parses a schedule's start or end: RFC 3339 in whole seconds
+// (the provider writes them as UTC YYYY-MM-DDThh:mm:ssZ). ok is false when
+// it is empty or wrong (wrong is reported).
+func scheduleTime(bad badFunc, field, v string) (t time.Time, ok bool) {
+	if v == "" {
+		return t, false
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	switch {
+	case err != nil:
+		bad(field, "%s is not an RFC 3339 time; want e.g. 2026-03-01T08:00:00Z or 2026-03-01T08:00:00-05:00", q(v))
+		return t, false
+	case t.Nanosecond() != 0:
+		bad(field, "%s has fractions of a second; want whole seconds, e.g. 2026-03-01T08:00:00Z", q(v))
+		return t, false
+	}
+	return t, true
 }
 
 func validateObservability(e *Environment, bad badFunc) {

@@ -114,6 +114,10 @@ func TestValidationProblems(t *testing.T) {
 
 		// Network.
 		{name: "nat mode", sets: []string{"network.nat_mode", "dual"}, field: "network.nat_mode", want: []string{`"dual"`, "none, single, per_az"}},
+		{name: "no NAT without interface endpoints", sets: []string{"network.nat_mode", "none"}, field: "network.nat_mode",
+			want: []string{"is none but network.interface_endpoints is false", "Session Manager", "interface_endpoints: true", "nat_mode: single or per_az"}},
+		{name: "no NAT with interface endpoints off explicitly, ec2 mode", sets: []string{"compute_mode", "ec2", "network.nat_mode", "none", "network.interface_endpoints", "false"}, field: "network.nat_mode",
+			want: []string{"is none but network.interface_endpoints is false"}},
 		{name: "flow log retention", sets: []string{"network.flow_log_retention_days", "8"}, field: "network.flow_log_retention_days", want: []string{"8 is not", "1, 3, 5, 7, 14"}},
 		{name: "cidr missing", sets: []string{"network.cidr", `""`}, field: "network.cidr", want: []string{"is missing", "/16 to /24"}},
 		{name: "cidr malformed", sets: []string{"network.cidr", "10.0.0/16"}, field: "network.cidr", want: []string{`"10.0.0/16"`, "not an IPv4 CIDR"}},
@@ -194,7 +198,7 @@ func TestValidationProblems(t *testing.T) {
 		{name: "app image malformed", sets: []string{"compute.app", "{image: \"nginx:stable; rm -rf /\", port: 80}"}, field: "compute.app.image", want: []string{`"nginx:stable; rm -rf /" is not a container image reference`}},
 		{name: "app image upper case", sets: []string{"compute.app", "{image: Nginx, port: 80}"}, field: "compute.app.image", want: []string{`"Nginx" is not a container image reference`, "must be lowercase"}},
 		{name: "app port", sets: []string{"compute.app", "{image: nginx:stable, port: 0}"}, field: "compute.app.port", want: []string{"0 is not a port", "1 to 65535"}},
-		{name: "app without NAT", sets: []string{"compute.app", "{image: nginx:stable, port: 80}", "network.nat_mode", "none"}, field: "compute.app", want: []string{`pull "nginx:stable"`, "network.nat_mode is none"}},
+		{name: "app without NAT", sets: []string{"compute.app", "{image: nginx:stable, port: 80}", "network.nat_mode", "none", "network.interface_endpoints", "true"}, field: "compute.app", want: []string{`pull "nginx:stable"`, "network.nat_mode is none"}},
 		{name: "user data file missing", sets: []string{"compute.user_data_file", "testdata/no-such-file.sh"}, field: "compute.user_data_file", want: []string{`"testdata/no-such-file.sh" cannot be read (no such file or directory)`, "relative to the environments file"}},
 		{name: "user data file empty", sets: []string{"compute.user_data_file", "testdata/empty.txt"}, field: "compute.user_data_file", want: []string{`"testdata/empty.txt" is empty`}},
 		{name: "user data file too large", sets: []string{"compute.user_data_file", "testdata/userdata-12289.sh"}, field: "compute.user_data_file", want: []string{`"testdata/userdata-12289.sh" is 12289 bytes, 16388 once base64-encoded`, "at most 16384 (16 KB)", "at most 12288 bytes before encoding"}},
@@ -267,7 +271,10 @@ func TestValidationProblems(t *testing.T) {
 		{name: "desync mode", sets: []string{"alb.desync_mitigation_mode", "off"}, field: "alb.desync_mitigation_mode", want: []string{`"off" is not a desync mitigation mode`, "defensive, strictest, monitor"}},
 
 		// Scaling, checked in ec2 mode and for either policy.
-		{name: "scaling policy", sets: []string{"scaling.policy", "simple"}, field: "scaling.policy", want: []string{`"simple"`, "step, target_tracking"}},
+		{name: "scaling policy", sets: []string{"scaling.policy", "simple"}, field: "scaling.policy", want: []string{`"simple"`, "step, target_tracking, request_count"}},
+		{name: "target requests zero", sets: []string{"scaling.policy", "request_count", "scaling.target_requests_per_target", "0"}, field: "scaling.target_requests_per_target", want: []string{"0 is not allowed", "1 to 100000 requests per target per minute"}},
+		{name: "target requests above the bound, step policy", sets: []string{"scaling.target_requests_per_target", "100001"}, field: "scaling.target_requests_per_target", want: []string{"100001 is not allowed", "1 to 100000"}},
+		{name: "minutes to full with request count", sets: []string{"scaling.policy", "request_count", "scaling.max_minutes_to_full", "10"}, field: "scaling.max_minutes_to_full", want: []string{"10 is set but scaling.policy is request_count", "step policies only"}},
 		{name: "target cpu", sets: []string{"scaling.target_cpu", "100"}, field: "scaling.target_cpu", want: []string{"100 is not allowed", "above 0 and below 100"}},
 		{name: "target cpu with step policy", sets: []string{"scaling.policy", "step", "scaling.target_cpu", "0"}, field: "scaling.target_cpu", want: []string{"0 is not allowed"}},
 		{name: "period", sets: []string{"scaling.period", "90"}, field: "scaling.period", want: []string{"90 is not a period", "multiple of 60"}},
@@ -290,6 +297,37 @@ func TestValidationProblems(t *testing.T) {
 		{name: "thresholds inverted", sets: []string{"scaling.scale_out.threshold", "30", "scaling.scale_in.threshold", "70"},
 			field: "scaling.scale_in.threshold", want: []string{"scale_in.threshold (70) must be < scale_out.threshold (30)"}},
 		{name: "warmup", sets: []string{"scaling.warmup_seconds", "3601"}, field: "scaling.warmup_seconds", want: []string{"3601 is not allowed", "0 to 3600"}},
+
+		// Scheduled actions.
+		{name: "schedules in ec2 mode", sets: []string{"compute_mode", "ec2", "scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 2}]"},
+			field: "scaling.schedules", want: []string{"lists 1 scheduled actions but compute_mode is ec2", "compute_mode: asg"}},
+		{name: "too many schedules", sets: []string{"scaling.schedules", "[" + strings.Trim(many(126, func(i int) string { return fmt.Sprintf("{name: s%d, cron: '0 8 * * *', min_size: 2}", i) }), "[]") + "]"},
+			field: "scaling.schedules", want: []string{"lists 126 scheduled actions", "AWS allows 125"}},
+		{name: "schedule name missing", sets: []string{"scaling.schedules", "[{cron: '0 8 * * *', min_size: 2}]"}, field: "scaling.schedules[0].name", want: []string{"is missing", "1-64 letters"}},
+		{name: "schedule name charset", sets: []string{"scaling.schedules", "[{name: 'office hours', cron: '0 8 * * *', min_size: 2}]"}, field: "scaling.schedules[0].name", want: []string{`"office hours" is not allowed`, "1-64 letters, digits"}},
+		{name: "schedule name length", sets: []string{"scaling.schedules", "[{name: " + strings.Repeat("a", 65) + ", cron: '0 8 * * *', min_size: 2}]"}, field: "scaling.schedules[0].name", want: []string{"is not allowed", "1-64"}},
+		{name: "schedule name twice", sets: []string{"scaling.schedules", "[{name: day, cron: '0 8 * * *', min_size: 2}, {name: day, cron: '0 19 * * *', min_size: 1}]"},
+			field: "scaling.schedules[1].name", want: []string{`"day" is already the name of scaling.schedules[0]`, "unique"}},
+		{name: "schedule cron missing", sets: []string{"scaling.schedules", "[{name: a, min_size: 2}]"}, field: "scaling.schedules[0].cron", want: []string{"is missing", "5 fields"}},
+		{name: "schedule cron six fields", sets: []string{"scaling.schedules", "[{name: a, cron: '0 0 8 * * 1-5', min_size: 2}]"}, field: "scaling.schedules[0].cron", want: []string{`"0 0 8 * * 1-5"`, "must be Unix cron with 5 fields"}},
+		{name: "schedule cron bad hour", sets: []string{"scaling.schedules", "[{name: a, cron: '0 25 * * *', min_size: 2}]"}, field: "scaling.schedules[0].cron", want: []string{`"0 25 * * *"`, "allowed is Unix cron"}},
+		{name: "schedule cron time zone prefix", sets: []string{"scaling.schedules", "[{name: a, cron: 'CRON_TZ=UTC 0 8 * * *', min_size: 2}]"}, field: "scaling.schedules[0].cron", want: []string{"time zone prefix", "use time_zone"}},
+		{name: "schedule time zone", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', time_zone: Mars/Olympus, min_size: 2}]"}, field: "scaling.schedules[0].time_zone", want: []string{`"Mars/Olympus" is not an IANA time zone`, "America/New_York"}},
+		{name: "schedule time zone Local", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', time_zone: Local, min_size: 2}]"}, field: "scaling.schedules[0].time_zone", want: []string{`"Local" is not an IANA time zone`}},
+		{name: "schedule time zone path", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', time_zone: ../../etc/passwd, min_size: 2}]"}, field: "scaling.schedules[0].time_zone", want: []string{"is not an IANA time zone"}},
+		{name: "schedule sets nothing", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *'}]"}, field: "scaling.schedules[0]", want: []string{"sets none of min_size, max_size and desired_capacity"}},
+		{name: "schedule min size zero", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 0}]"}, field: "scaling.schedules[0].min_size", want: []string{"0 is not allowed", "1 to 100", "leave it out"}},
+		{name: "schedule max size -1", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', max_size: -1}]"}, field: "scaling.schedules[0].max_size", want: []string{"-1 is not allowed", "leave it out to keep the group's"}},
+		{name: "schedule desired above 100", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', desired_capacity: 101}]"}, field: "scaling.schedules[0].desired_capacity", want: []string{"101 is not allowed", "1 to 100"}},
+		{name: "schedule min above max", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 4, max_size: 3}]"}, field: "scaling.schedules[0].min_size", want: []string{"min_size (4) must be <= max_size (3)"}},
+		{name: "schedule desired below min", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 3, desired_capacity: 2}]"}, field: "scaling.schedules[0].desired_capacity", want: []string{"desired_capacity (2) must be >= min_size (3)"}},
+		{name: "schedule desired above max", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', max_size: 3, desired_capacity: 4}]"}, field: "scaling.schedules[0].desired_capacity", want: []string{"desired_capacity (4) must be <= max_size (3)"}},
+		{name: "schedule start not RFC 3339", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 2, start: '2026-03-01 08:00'}]"}, field: "scaling.schedules[0].start", want: []string{`"2026-03-01 08:00" is not an RFC 3339 time`, "2026-03-01T08:00:00Z"}},
+		{name: "schedule end with fractions", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 2, end: '2026-03-01T08:00:00.5Z'}]"}, field: "scaling.schedules[0].end", want: []string{"fractions of a second", "whole seconds"}},
+		{name: "schedule end before start", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: 2, start: '2026-03-01T08:00:00Z', end: '2026-03-01T03:00:00-05:00'}]"},
+			field: "scaling.schedules[0].end", want: []string{`"2026-03-01T03:00:00-05:00" must be after start (2026-03-01T08:00:00Z)`}},
+		{name: "schedule size wrong type", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min_size: two}]"}, field: "scaling.schedules[0].min_size", want: []string{`"two"`, "whole number"}},
+		{name: "schedule unknown key", sets: []string{"scaling.schedules", "[{name: a, cron: '0 8 * * *', min: 2}]"}, field: "scaling.schedules[0].min", want: []string{"unknown key", "min_size, max_size, desired_capacity"}, n: 2},
 
 		// Observability.
 		{name: "alarm email", sets: []string{"observability.alarm_email", "nobody"}, field: "observability.alarm_email", want: []string{`"nobody"`, "oncall@example.com"}},
@@ -368,6 +406,8 @@ func TestValidValuesAccepted(t *testing.T) {
 		path string
 		want any
 	}{
+		{"no NAT with interface endpoints", []string{"network.nat_mode", "none", "network.interface_endpoints", "true"}, "network.interface_endpoints", true},
+		{"interface endpoints next to a NAT", []string{"network.interface_endpoints", "true"}, "network.nat_mode", config.NATSingle},
 		{"zero min healthy percentage", []string{"compute.min_healthy_percentage", "0"}, "compute.min_healthy_percentage", 0},
 		{"zero warmup", []string{"scaling.warmup_seconds", "0"}, "scaling.warmup_seconds", 0},
 		{"zero grace period", []string{"compute.health_check_grace_period", "0"}, "compute.health_check_grace_period", 0},
@@ -399,6 +439,11 @@ func TestValidValuesAccepted(t *testing.T) {
 		{"strictest desync mitigation", []string{"alb.desync_mitigation_mode", "strictest"}, "alb.desync_mitigation_mode", config.DesyncStrictest},
 		{"http2 off", []string{"alb.http2", "false"}, "alb.http2", false},
 		{"connection logs without access logs", []string{"alb.connection_logs", "true", "alb.access_logs", "false"}, "alb.connection_logs", true},
+		{"a schedule with every field", []string{"scaling.schedules", "[{name: office-hours.start_1, cron: '0 8 * * 1-5', time_zone: America/New_York, min_size: 1, max_size: 100, desired_capacity: 1, start: '2026-03-01T08:00:00-05:00', end: '2027-03-01T00:00:00Z'}]"},
+			"scaling.schedules", []config.Schedule{{Name: "office-hours.start_1", Cron: "0 8 * * 1-5", TimeZone: "America/New_York", MinSize: ptrTo(1), MaxSize: ptrTo(100), DesiredCapacity: ptrTo(1), Start: "2026-03-01T08:00:00-05:00", End: "2027-03-01T00:00:00Z"}}},
+		{"a schedule setting one size, in UTC", []string{"scaling.schedules", "[{name: night, cron: '0 19 * * *', max_size: 2}]"},
+			"scaling.schedules", []config.Schedule{{Name: "night", Cron: "0 19 * * *", MaxSize: ptrTo(2)}}},
+		{"125 schedules", []string{"scaling.schedules", "[" + strings.Trim(many(125, func(i int) string { return fmt.Sprintf("{name: s%d, cron: '0 8 * * *', min_size: 2}", i) }), "[]") + "]"}, "alb.https", false},
 		{"every modern TLS policy", []string{"alb.ssl_policy", config.ModernTLSPolicies[len(config.ModernTLSPolicies)-1]}, "alb.ssl_policy", config.ModernTLSPolicies[len(config.ModernTLSPolicies)-1]},
 	}
 	for _, c := range cases {
@@ -508,3 +553,5 @@ func intPaths(t reflect.Type, prefix string) []string {
 	}
 	return out
 }
+
+func ptrTo(v int) *int { return &v }

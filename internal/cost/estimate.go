@@ -115,6 +115,7 @@ var freeTypes = map[string]bool{
 	"aws_autoscaling_lifecycle_hook":                     true,
 	"aws_autoscaling_notification":                       true,
 	"aws_autoscaling_policy":                             true,
+	"aws_autoscaling_schedule":                           true, // free; its sizes widen the group's range (compute)
 	"aws_default_network_acl":                            true,
 	"aws_default_route_table":                            true,
 	"aws_default_security_group":                         true,
@@ -315,6 +316,30 @@ type fleet struct {
 	monitored bool
 	// mixed: a mixed instances policy, priced on demand at its dearest type.
 	mixed bool
+	// scheduled: scheduled actions widen min..max beyond the group's own.
+	scheduled bool
+}
+
+// scheduledSizes widens a group's min and max by its scheduled actions: the
+// smallest min_size and the largest max_size any of them sets (-1 leaves
+// a size unchanged), so the budget at max capacity counts the largest
+// group a schedule allows.
+func (x *estimator) scheduledSizes(g tfjson.Resource, lo, hi float64) (float64, float64, bool) {
+	name, _ := g.String("name")
+	widened := false
+	for _, sa := range x.s.OfType("aws_autoscaling_schedule") {
+		v := get(sa, "autoscaling_group_name")
+		if !tfjson.RefTo(v, g.Address()) && (name == "" || v != name) {
+			continue
+		}
+		if m, ok := x.literal(sa, "min_size"); ok && m != -1 && m < lo {
+			lo, widened = m, true
+		}
+		if m, ok := x.literal(sa, "max_size"); ok && m != -1 && m > hi {
+			hi, widened = m, true
+		}
+	}
+	return lo, hi, widened
 }
 
 func (x *estimator) compute() {
@@ -364,6 +389,7 @@ func (x *estimator) compute() {
 		if d, ok := x.literal(g, "desired_capacity"); ok {
 			des = d
 		}
+		lo, hi, f.scheduled = x.scheduledSizes(g, lo, hi)
 		f.count = [3]float64{lo, des, hi}
 		f.typ, _ = x.literalString(lt, "instance_type")
 		if mixed {
@@ -385,7 +411,11 @@ func (x *estimator) compute() {
 			x.est.Instances[c] += int(f.count[c])
 		}
 		if f.res.Type == "aws_autoscaling_group" {
-			describe = append(describe, fmt.Sprintf("Auto Scaling group %s..%s (desired %s), %s", num(f.count[Min]), num(f.count[Max]), num(f.count[Desired]), f.typ))
+			line := fmt.Sprintf("Auto Scaling group %s..%s (desired %s), %s", num(f.count[Min]), num(f.count[Max]), num(f.count[Desired]), f.typ)
+			if f.scheduled {
+				line = fmt.Sprintf("Auto Scaling group %s..%s with its scheduled actions (desired %s), %s", num(f.count[Min]), num(f.count[Max]), num(f.count[Desired]), f.typ)
+			}
+			describe = append(describe, line)
 		} else {
 			describe = append(describe, "1 EC2 instance, "+f.typ)
 		}

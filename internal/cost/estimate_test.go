@@ -2,6 +2,7 @@ package cost
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -166,13 +167,56 @@ func TestDevAndStageByHand(t *testing.T) {
 	if dev.Instances != [3]int{1, 1, 1} || dev.Compute != "1 EC2 instance, t3.micro" {
 		t.Errorf("dev: %v %q", dev.Instances, dev.Compute)
 	}
+	// stage's office-hours schedules set min 1 at night: 1..4, desired 2.
 	stage := mustEstimate(t, golden(t, "stage"), Defaults())
 	fixed := common + 5*0.10 + 5*30.0/30*0.03 // 89.06
-	if got, want := stage.Total(Min), fixed+2*perMicro; !near(got, want) || !near(want, 109.724) {
-		t.Errorf("stage at min: %v; want %v (109.724)", got, want)
+	if got, want := stage.Total(Min), fixed+1*perMicro; !near(got, want) || !near(want, 99.392) {
+		t.Errorf("stage at min: %v; want %v (99.392)", got, want)
+	}
+	if got, want := stage.Total(Desired), fixed+2*perMicro; !near(got, want) || !near(want, 109.724) {
+		t.Errorf("stage at desired: %v; want %v (109.724)", got, want)
 	}
 	if got, want := stage.Total(Max), fixed+4*perMicro; !near(got, want) || !near(want, 130.388) {
 		t.Errorf("stage at max: %v; want %v (130.388)", got, want)
+	}
+	if want := "Auto Scaling group 1..4 with its scheduled actions (desired 2), t3.micro"; stage.Instances != [3]int{1, 2, 4} || stage.Compute != want {
+		t.Errorf("stage: %v %q; want [1 2 4] %q", stage.Instances, stage.Compute, want)
+	}
+}
+
+// TestScheduledSizes: a scheduled action's max_size above the group's
+// counts at max capacity (the budget gate), a min_size below it at min
+// capacity; -1 (unchanged) and another group's actions count for nothing.
+func TestScheduledSizes(t *testing.T) {
+	const group = "${aws_autoscaling_group.compute_asg_4EBBEC64.name}"
+	tests := []struct {
+		name        string
+		schedules   []map[string]any
+		want        [3]int
+		wantWidened bool
+	}{
+		{"none", nil, [3]int{3, 3, 9}, false},
+		{"a larger max", []map[string]any{{"autoscaling_group_name": group, "min_size": -1, "max_size": 12, "desired_capacity": -1}}, [3]int{3, 3, 12}, true},
+		{"a smaller min and a smaller max", []map[string]any{{"autoscaling_group_name": group, "min_size": 1, "max_size": 2, "desired_capacity": 1}}, [3]int{1, 3, 9}, true},
+		{"the largest of two", []map[string]any{
+			{"autoscaling_group_name": group, "min_size": 3, "max_size": 10, "desired_capacity": -1},
+			{"autoscaling_group_name": group, "min_size": -1, "max_size": 15, "desired_capacity": -1}}, [3]int{3, 3, 15}, true},
+		{"another group", []map[string]any{{"autoscaling_group_name": "other-asg", "min_size": 1, "max_size": 50, "desired_capacity": 1}}, [3]int{3, 3, 9}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := goldenDoc(t, "prod")
+			for i, body := range tc.schedules {
+				addResource(doc, "aws_autoscaling_schedule", fmt.Sprintf("s%d", i), body)
+			}
+			e := mustEstimate(t, stackOf(t, "prod", doc), Defaults())
+			if e.Instances != tc.want {
+				t.Errorf("instances at min/desired/max = %v, want %v", e.Instances, tc.want)
+			}
+			if got := strings.Contains(e.Compute, "with its scheduled actions"); got != tc.wantWidened {
+				t.Errorf("compute %q: says scheduled actions = %v, want %v", e.Compute, got, tc.wantWidened)
+			}
+		})
 	}
 }
 

@@ -81,6 +81,11 @@ func (b *builder) describe(n *Node) []string {
 		for _, h := range b.folded(n, "aws_autoscaling_lifecycle_hook") {
 			lines = append(lines, "drain hook "+num(h, "heartbeat_timeout")+"s")
 		}
+		// Scheduled actions fold into their group: one line each, e.g.
+		// "0 8 * * 1-5 America/New_York: 2..4, desired 2".
+		for _, sa := range b.folded(n, "aws_autoscaling_schedule") {
+			lines = append(lines, scheduleLine(sa))
+		}
 		return lines
 	case "aws_instance":
 		t := str(r, "instance_type")
@@ -114,6 +119,9 @@ func (b *builder) describe(n *Node) []string {
 		return compact("VPC flow logs", line)
 	case "aws_autoscaling_policy":
 		if str(r, "policy_type") == "TargetTrackingScaling" {
+			if str(r, "target_tracking_configuration", "predefined_metric_specification", "predefined_metric_type") == "ALBRequestCountPerTarget" {
+				return compact("target tracking", fmt.Sprintf("%s requests per target per minute", num(r, "target_tracking_configuration", "target_value")))
+			}
 			return compact("target tracking", fmt.Sprintf("average CPU %s%%", num(r, "target_tracking_configuration", "target_value")))
 		}
 		adj := num(r, "step_adjustment", "scaling_adjustment")
@@ -310,6 +318,22 @@ func healthLine(r *tfjson.Resource) string {
 }
 
 func stringOf(r *tfjson.Resource, p ...any) string { s, _ := r.String(p...); return s }
+
+// scheduleLine describes a scheduled action: when, and the sizes it sets
+// ("-" for one it leaves unchanged).
+func scheduleLine(r *tfjson.Resource) string {
+	size := func(k string) string {
+		if v, ok := r.Number(k); ok && v == -1 {
+			return "-"
+		}
+		return numberOf(r, k)
+	}
+	when := stringOf(r, "recurrence")
+	if tz := stringOf(r, "time_zone"); tz != "" {
+		when += " " + tz
+	}
+	return fmt.Sprintf("%s: %s..%s, desired %s", when, size("min_size"), size("max_size"), size("desired_capacity"))
+}
 
 func numberOf(r *tfjson.Resource, p ...any) string {
 	if v, ok := r.Number(p...); ok {

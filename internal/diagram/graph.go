@@ -156,6 +156,7 @@ var foldRules = map[string]foldRule{
 	"data.aws_instances":                  {mode: intoReferent, typ: "aws_autoscaling_group"},
 	"aws_autoscaling_notification":        {mode: intoReferent, attrs: []string{"group_names"}, typ: "aws_autoscaling_group"},
 	"aws_autoscaling_lifecycle_hook":      {mode: intoReferent, attrs: []string{"autoscaling_group_name"}, typ: "aws_autoscaling_group"},
+	"aws_autoscaling_schedule":            {mode: intoReferent, attrs: []string{"autoscaling_group_name"}, typ: "aws_autoscaling_group"},
 	"aws_security_group":                  {mode: intoReferrer},
 	"aws_launch_template":                 {mode: intoReferrer},
 	"aws_iam_instance_profile":            {mode: intoReferrer},

@@ -58,6 +58,9 @@ type Expect struct {
 	Notifications []string
 	// DrainSeconds is the heartbeat of the group's termination lifecycle hook (0: none).
 	DrainSeconds int
+	// Endpoints are the services of the stack's interface VPC endpoints
+	// (network.interface_endpoints), e.g. com.amazonaws.us-east-1.ssm.
+	Endpoints []string
 }
 
 // ExpectFrom reads the expectations from the synthesized stack.
@@ -97,7 +100,77 @@ func ExpectFrom(s *tfjson.Stack) (Expect, error) {
 	for _, lb := range s.OfType("aws_lb") {
 		e.Deletion, _ = lb.Bool("enable_deletion_protection")
 	}
+	for _, ep := range s.OfType("aws_vpc_endpoint") {
+		if t, _ := ep.String("vpc_endpoint_type"); t == "Interface" {
+			svc, _ := ep.String("service_name")
+			e.Endpoints = append(e.Endpoints, svc)
+		}
+	}
+	sort.Strings(e.Endpoints)
 	return e, nil
+}
+
+// checkEndpoints requires each interface endpoint of the stack in the VPC:
+// available, with private DNS, in every private subnet, behind a group of
+// its own whose only rule admits HTTPS from the instances' group.
+func checkEndpoints(ctx context.Context, a *AWS, exp Expect, vpcID string, private []string, instanceSG string, p *Problems) {
+	out, err := a.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpcID}}}})
+	if err != nil {
+		p.addf("interface endpoints of %s: %v", vpcID, apiErr(err))
+		return
+	}
+	byService := map[string]ec2types.VpcEndpoint{}
+	for _, ep := range out.VpcEndpoints {
+		// EC2 answers endpoint states in lower case ("available"), the SDK's
+		// enum spells them capitalized ("Available").
+		if ep.VpcEndpointType == ec2types.VpcEndpointTypeInterface && !strings.EqualFold(string(ep.State), string(ec2types.StateDeleted)) {
+			byService[aws.ToString(ep.ServiceName)] = ep
+		}
+	}
+	groups := map[string]bool{}
+	for _, svc := range exp.Endpoints {
+		ep, ok := byService[svc]
+		if !ok {
+			p.addf("interface endpoint %s: not in %s", svc, vpcID)
+			continue
+		}
+		id := aws.ToString(ep.VpcEndpointId)
+		if !strings.EqualFold(string(ep.State), string(ec2types.StateAvailable)) {
+			p.addf("interface endpoint %s (%s) is %s, want available", svc, id, ep.State)
+		}
+		if !aws.ToBool(ep.PrivateDnsEnabled) {
+			p.addf("interface endpoint %s (%s) has private DNS off, want on", svc, id)
+		}
+		if !sameSet(ep.SubnetIds, private) {
+			p.addf("interface endpoint %s (%s) is in subnets %v, want the private subnets %v", svc, id, ep.SubnetIds, private)
+		}
+		if len(ep.Groups) != 1 || aws.ToString(ep.Groups[0].GroupId) == instanceSG {
+			p.addf("interface endpoint %s (%s) has security groups %v, want one of its own", svc, id, ep.Groups)
+			continue
+		}
+		groups[aws.ToString(ep.Groups[0].GroupId)] = true
+	}
+	for sg := range groups {
+		rules, err := a.EC2.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{Filters: []ec2types.Filter{{Name: aws.String("group-id"), Values: []string{sg}}}})
+		if err != nil {
+			p.addf("rules of the endpoints' security group %s: %v", sg, apiErr(err))
+			continue
+		}
+		var got []string
+		for _, r := range rules.SecurityGroupRules {
+			dir, peer := "ingress", aws.ToString(r.CidrIpv4)
+			if aws.ToBool(r.IsEgress) {
+				dir = "egress"
+			}
+			if r.ReferencedGroupInfo != nil {
+				peer = aws.ToString(r.ReferencedGroupInfo.GroupId)
+			}
+			got = append(got, fmt.Sprintf("%s %s %d-%d %s", dir, aws.ToString(r.IpProtocol), aws.ToInt32(r.FromPort), aws.ToInt32(r.ToPort), peer))
+		}
+		if want := fmt.Sprintf("ingress tcp 443-443 %s", instanceSG); len(got) != 1 || got[0] != want {
+			p.addf("the endpoints' security group %s has rules %v, want only [%s] (the instances' group)", sg, got, want)
+		}
+	}
 }
 
 // Problems collects everything a check finds, so one run reports them all.
@@ -227,6 +300,10 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 				p.addf("security group %s in %s, not in vpc_id %s", aws.ToString(g.GroupId), aws.ToString(g.VpcId), vpcID)
 			}
 		}
+	}
+
+	if len(exp.Endpoints) > 0 {
+		checkEndpoints(ctx, a, exp, vpcID, priv, o.String(outputs.InstanceSecurityGroupID), &p)
 	}
 
 	ltID := o.String(outputs.LaunchTemplateID)

@@ -30,6 +30,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Python, "python", "python3", "Python with moto "+MotoVersion)
 	fs.StringVar(&o.Terraform, "terraform", "terraform", "Terraform CLI")
 	timeout := fs.Duration("timeout", 30*time.Minute, "limit for the whole run")
+	settings := fs.String("set", strings.Join(DefaultSettings, ","), "comma-separated ENV.KEY[.KEY...]=VALUE changes to a copy of the environments file before synth (\"\" for none)")
 	steps := fs.String("steps", "", "comma-separated steps after deploy and check (re-plan,drift,scale,update; default all); destroy always runs")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: e2e -provider-dir DIR [flags]
@@ -57,6 +58,16 @@ Flags:
 	}
 	if *steps != "" {
 		o.Steps = strings.Split(*steps, ",")
+	}
+	if *settings != "" {
+		for _, raw := range strings.Split(*settings, ",") {
+			s, err := ParseSetting(raw)
+			if err != nil {
+				fmt.Fprintln(stderr, "e2e:", err)
+				return 2
+			}
+			o.Settings = append(o.Settings, s)
+		}
 	}
 	o.Log = stderr
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -57,7 +60,7 @@ func editEnv(data []byte, env string, path []string, value any, appendToList boo
 	}
 	node := child(envs, env, false)
 	if node == nil {
-		return nil, fmt.Errorf("no environment %q", env)
+		return nil, fmt.Errorf("%w %q", errNoEnv, env)
 	}
 	for _, key := range path[:len(path)-1] {
 		node = child(node, key, true)
@@ -109,4 +112,66 @@ func child(m *yaml.Node, key string, create bool) *yaml.Node {
 	v := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, v)
 	return v
+}
+
+// Setting is one change the harness makes to the environments file before
+// anything is synthesized, as a user would edit it: environments.<Env>.<Path>
+// = Value. It is how a run exercises settings the committed file leaves off
+// (interface endpoints in stage, by default).
+type Setting struct {
+	Env   string
+	Path  []string
+	Value any
+}
+
+func (s Setting) String() string {
+	return fmt.Sprintf("%s.%s=%v", s.Env, strings.Join(s.Path, "."), s.Value)
+}
+
+// ParseSetting reads ENV.KEY[.KEY...]=VALUE, the value in YAML (true, 3,
+// a string, {a: 1}).
+func ParseSetting(s string) (Setting, error) {
+	lhs, rhs, ok := strings.Cut(s, "=")
+	parts := strings.Split(lhs, ".")
+	if !ok || len(parts) < 2 || slices.Contains(parts, "") {
+		return Setting{}, fmt.Errorf("setting %q: want ENV.KEY[.KEY...]=VALUE, e.g. stage.network.interface_endpoints=true", s)
+	}
+	var v any
+	if err := yaml.Unmarshal([]byte(rhs), &v); err != nil {
+		return Setting{}, fmt.Errorf("setting %q: the value is not YAML: %v", s, err)
+	}
+	return Setting{Env: parts[0], Path: parts[1:], Value: v}, nil
+}
+
+// DefaultSettings are what cmd/e2e changes unless told otherwise: stage
+// runs without NAT, on its interface endpoints (off in the committed file,
+// where NAT serves), so the emulator shows they exist with private DNS. No
+// NAT also keeps stage within its budget through the update step (a larger
+// instance type): the endpoints cost more than the one NAT gateway.
+var DefaultSettings = []string{"stage.network.nat_mode=none", "stage.network.interface_endpoints=true"}
+
+// errNoEnv: the file has no such environment.
+var errNoEnv = errors.New("no environment")
+
+// applySettings writes the environments file at from, with settings
+// applied, to to. A setting for an environment the file does not have
+// (another -config) is skipped and returned in skipped.
+func applySettings(from, to string, settings []Setting) (applied, skipped []Setting, err error) {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, s := range settings {
+		out, err := EditEnv(data, s.Env, s.Path, s.Value)
+		switch {
+		case errors.Is(err, errNoEnv):
+			skipped = append(skipped, s)
+			continue
+		case err != nil:
+			return nil, nil, fmt.Errorf("%s: setting %s: %w", from, s, err)
+		}
+		data = out
+		applied = append(applied, s)
+	}
+	return applied, skipped, os.WriteFile(to, data, 0o644)
 }

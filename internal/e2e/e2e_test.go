@@ -3,10 +3,13 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/platformstarter/elastic-web-tier/internal/config"
 )
 
 func TestFirstError(t *testing.T) {
@@ -263,3 +266,78 @@ func TestReport(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+func TestParseSetting(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    string // Setting.String(), or "" when refused
+		value   any
+		wantErr string
+	}{
+		{in: "stage.network.interface_endpoints=true", want: "stage.network.interface_endpoints=true", value: true},
+		{in: "prod.compute.max_size=12", want: "prod.compute.max_size=12", value: 12},
+		{in: "dev.compute.instance_type=t3.small", want: "dev.compute.instance_type=t3.small", value: "t3.small"},
+		{in: "stage=true", wantErr: "want ENV.KEY"},
+		{in: "stage.network.interface_endpoints", wantErr: "want ENV.KEY"},
+		{in: "stage..x=1", wantErr: "want ENV.KEY"},
+		{in: "stage.x=[1", wantErr: "not YAML"},
+	}
+	for _, tc := range tests {
+		s, err := ParseSetting(tc.in)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), tc.in) {
+				t.Errorf("ParseSetting(%q) error = %v, want one naming the setting and %q", tc.in, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseSetting(%q): %v", tc.in, err)
+			continue
+		}
+		if s.String() != tc.want || s.Value != tc.value {
+			t.Errorf("ParseSetting(%q) = %s (value %#v), want %s (value %#v)", tc.in, s, s.Value, tc.want, tc.value)
+		}
+	}
+}
+
+// TestApplySettings: the default settings turn stage's interface endpoints
+// on in a copy of the committed file (which keeps them off), the copy still
+// loads, and a setting for an environment the file lacks is skipped.
+func TestApplySettings(t *testing.T) {
+	var settings []Setting
+	for _, raw := range append(DefaultSettings, "qa.compute.max_size=3") {
+		s, err := ParseSetting(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		settings = append(settings, s)
+	}
+	out := filepath.Join(t.TempDir(), "environments.yaml")
+	applied, skipped, err := applySettings("../../environments.yaml", out, settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != len(DefaultSettings) || len(skipped) != 1 || skipped[0].Env != "qa" {
+		t.Errorf("applied %v, skipped %v; want the defaults applied and qa skipped", applied, skipped)
+	}
+	committed, err := config.Load("../../environments.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited, err := config.Load(out)
+	if err != nil {
+		t.Fatalf("the edited file does not load: %v", err)
+	}
+	for i, e := range edited.Environments {
+		want, wantNAT := committed.Environments[i].Network.InterfaceEndpoints, committed.Environments[i].Network.NATMode
+		if e.Name == "stage" {
+			want, wantNAT = true, config.NATNone
+		}
+		if e.Network.InterfaceEndpoints != want || e.Network.NATMode != wantNAT {
+			t.Errorf("%s network.interface_endpoints = %v, nat_mode = %s; want %v, %s", e.Name, e.Network.InterfaceEndpoints, e.Network.NATMode, want, wantNAT)
+		}
+	}
+	if committed.Environments[1].Name != "stage" || committed.Environments[1].Network.InterfaceEndpoints {
+		t.Errorf("the committed stage should keep interface endpoints off (the harness turns them on)")
+	}
+}

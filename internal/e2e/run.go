@@ -59,6 +59,9 @@ type Options struct {
 	Repo string
 	// EnvFile is the environments file (default Repo/environments.yaml).
 	EnvFile string
+	// Settings change a copy of EnvFile before the first synth (see
+	// DefaultSettings); the file itself is not touched.
+	Settings []Setting
 	// ProviderBin is the AWS provider binary scripts/build-provider.sh built.
 	ProviderBin string
 	// WorkDir holds everything a run writes (default: a new temp directory).
@@ -189,6 +192,21 @@ func Run(ctx context.Context, opt Options) ([]*EnvResult, error) {
 		defer os.RemoveAll(work)
 	}
 	h.logf("", "working directory %s", work)
+
+	if len(opt.Settings) > 0 {
+		edited := filepath.Join(work, "environments.yaml")
+		applied, skipped, err := applySettings(h.opt.EnvFile, edited, opt.Settings)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range applied {
+			h.logf("", "setting %s (in a copy of %s)", s, h.opt.EnvFile)
+		}
+		for _, s := range skipped {
+			h.logf("", "setting %s skipped: %s has no environment %s", s, h.opt.EnvFile, s.Env)
+		}
+		h.opt.EnvFile = edited
+	}
 
 	// One synth up front: the stacks, their regions and provider versions.
 	synthDir := filepath.Join(work, "synth")
@@ -426,6 +444,10 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 			r.res.Cells[StepCheck] += "; " + cell
 		}
 		h.logf(r.name, "outputs contract holds")
+		if n := len(r.exp.Endpoints); n > 0 {
+			r.res.Cells[StepCheck] += fmt.Sprintf(", %d interface endpoints", n)
+			h.logf(r.name, "%d interface endpoints available with private DNS, behind a group admitting only the instances", n)
+		}
 
 		if r.want(StepReplan) {
 			cell, err := r.replan(ctx, StepReplan, true)

@@ -19,9 +19,9 @@ import (
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-// Not here: "nat_mode: none without interface endpoints" (issue 18) waits
-// until the stacks can have interface endpoints; today nat_mode none leaves
-// the instances with no route to SSM or the AWS APIs at all.
+// Not here: "nat_mode: none without interface endpoints" (issue 18) is a
+// validation error of internal/config (network.nat_mode names
+// network.interface_endpoints): it needs only the two settings, not the JSON.
 
 var crossRules = []Rule{
 	{
@@ -216,7 +216,13 @@ func subnetCapacity(c *Context) []Finding {
 	if len(subnets) == 0 {
 		return nil
 	}
-	maxSize := m.Group.Max
+	// The largest group any scheduled action allows counts too.
+	maxSize, maxFrom := m.Group.Max, "max_size"
+	for _, sa := range m.Schedules {
+		if sa.Max != simulate.Unchanged && sa.Max > maxSize {
+			maxSize, maxFrom = sa.Max, "the max_size of scheduled action "+sa.Name
+		}
+	}
 	// An instance refresh that launches before terminating runs up to
 	// max_healthy_percentage of the group; rebalancing across AZs may exceed
 	// max_size by 10% or one instance, whichever is greater.
@@ -241,8 +247,8 @@ func subnetCapacity(c *Context) []Finding {
 		others := eniUsers(c.Stack, sn)
 		free := usable - others
 		if share > free {
-			out = append(out, Finding{sn, fmt.Sprintf("%s has %d usable addresses (%d - 5 reserved by AWS)%s; its share of max_size %d plus a surge of %d (max of the refresh's %d at max_healthy_percentage %g and AZ rebalancing's %d) over %d subnets is ceil(%d / %d) = %d",
-				cidr, free, usable+5, othersText(others), maxSize, surge, refresh, maxHealthy, rebalance, len(subnets), maxSize+surge, len(subnets), share)})
+			out = append(out, Finding{sn, fmt.Sprintf("%s has %d usable addresses (%d - 5 reserved by AWS)%s; its share of %s %d plus a surge of %d (max of the refresh's %d at max_healthy_percentage %g and AZ rebalancing's %d) over %d subnets is ceil(%d / %d) = %d",
+				cidr, free, usable+5, othersText(others), maxFrom, maxSize, surge, refresh, maxHealthy, rebalance, len(subnets), maxSize+surge, len(subnets), share)})
 		}
 	}
 	return out

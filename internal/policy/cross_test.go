@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -206,6 +207,21 @@ func TestSubnetCapacity(t *testing.T) {
 	if got := only(evalEnv(t, stage, small(10, 250)).Violations, "EWT-SCALE-3"); len(got) != 2 || !strings.Contains(got[1].String(), "surge of 15 (max of the refresh's 15 at max_healthy_percentage 250") {
 		t.Errorf("250%%: %v", got)
 	}
+	// A scheduled action's max_size counts like the group's: max 4 with the
+	// office-hours start raising max to 20 fits (as max 20 does above), to
+	// 21 does not, and names the action.
+	scheduled := func(max int) map[string]any {
+		doc := small(4, 0)
+		byPath(t, doc, "aws_autoscaling_schedule", "/schedule-office-hours-start")["max_size"] = max
+		return doc
+	}
+	if res := evalEnv(t, stage, scheduled(20)); len(only(res.Violations, "EWT-SCALE-3")) != 0 {
+		t.Errorf("scheduled max 20 in two /28: %v", res.Violations)
+	}
+	got = only(evalEnv(t, stage, scheduled(21)).Violations, "EWT-SCALE-3")
+	if len(got) != 2 || !strings.Contains(got[0].String(), "its share of the max_size of scheduled action webtier-stage-office-hours-start 21 plus a surge of 3") {
+		t.Errorf("scheduled max 21: got %v", got)
+	}
 }
 
 func TestReactionTime(t *testing.T) {
@@ -266,5 +282,65 @@ func TestREADMEListsEveryRule(t *testing.T) {
 		if !strings.Contains(string(b), "\n| "+r.ID+" | ") {
 			t.Errorf("README.md's rule table has no row for %s (%s)", r.ID, r.Reason)
 		}
+	}
+}
+
+// TestScaleRulesWithRequestCount: with scaling.policy request_count (one
+// ALBRequestCountPerTarget target-tracking policy, no CPU alarm pair) the
+// step-policy rules EWT-SCALE-1, -2 and -4 have nothing to judge, while
+// EWT-SCALE-3 (subnet room) still applies.
+func TestScaleRulesWithRequestCount(t *testing.T) {
+	requestCount := func(subnet string) map[string]any {
+		doc := golden(t, "prod")
+		res := doc["resource"].(map[string]any)
+		for _, typ := range []string{"aws_autoscaling_policy", "aws_cloudwatch_metric_alarm"} {
+			for name := range res[typ].(map[string]any) {
+				if strings.HasPrefix(name, "scaling_") {
+					delete(res[typ].(map[string]any), name)
+				}
+			}
+		}
+		lb, tg := "aws_lb.alb_lb_4D3A35B5", "aws_lb_target_group.alb_target-group_8180AAF8"
+		for name := range res["aws_lb"].(map[string]any) {
+			lb = "aws_lb." + name
+		}
+		for name := range res["aws_lb_target_group"].(map[string]any) {
+			tg = "aws_lb_target_group." + name
+		}
+		asg := ""
+		for name := range res["aws_autoscaling_group"].(map[string]any) {
+			asg = "aws_autoscaling_group." + name
+		}
+		res["aws_autoscaling_policy"].(map[string]any)["scaling_request-count_1"] = map[string]any{
+			"//":                     map[string]any{"metadata": map[string]any{"path": "prod/scaling/request-count"}},
+			"autoscaling_group_name": "${" + asg + ".name}",
+			"name":                   "webtier-prod-requests-target",
+			"policy_type":            "TargetTrackingScaling",
+			"target_tracking_configuration": map[string]any{
+				"predefined_metric_specification": map[string]any{
+					"predefined_metric_type": "ALBRequestCountPerTarget",
+					"resource_label":         "${" + lb + ".arn_suffix}/${" + tg + ".arn_suffix}",
+				},
+				"target_value": 1000,
+			},
+		}
+		if subnet != "" {
+			for _, sfx := range []string{"a", "b", "c"} {
+				byPath(t, doc, "aws_subnet", "/private-"+sfx)["cidr_block"] = fmt.Sprintf(subnet, map[string]int{"a": 128, "b": 129, "c": 130}[sfx])
+			}
+		}
+		return doc
+	}
+	prod := &config.Environment{Name: "prod", Production: true, Scaling: config.Scaling{MaxMinutesToFull: 1}}
+	res := evalEnv(t, prod, requestCount(""))
+	for _, id := range []string{"EWT-SCALE-1", "EWT-SCALE-2", "EWT-SCALE-3", "EWT-SCALE-4"} {
+		if got := append(only(res.Violations, id), only(res.Warnings, id)...); len(got) != 0 {
+			t.Errorf("%s with request_count: %v, want nothing", id, got)
+		}
+	}
+	// Three /29 private subnets: 8 - 5 = 3 usable each; max 9 + surge 1 over 3 = 4 > 3.
+	got := only(evalEnv(t, prod, requestCount("10.30.%d.0/29")).Violations, "EWT-SCALE-3")
+	if len(got) != 3 || !strings.Contains(got[0].String(), "has 3 usable addresses (8 - 5 reserved by AWS); its share of max_size 9 plus a surge of 1") {
+		t.Errorf("EWT-SCALE-3 with request_count in /29 subnets: got %v, want one per subnet", got)
 	}
 }

@@ -61,7 +61,7 @@ func TestCompareSame(t *testing.T) {
 	if err := c.Write(&b); err != nil {
 		t.Fatal(err)
 	}
-	if want := "stage vs stage: no difference in settings, resource counts or outputs (59 resources each)\n"; b.String() != want {
+	if want := "stage vs stage: no difference in settings, resource counts or outputs (61 resources each)\n"; b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }

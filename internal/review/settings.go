@@ -154,6 +154,10 @@ func Settings(s *tfjson.Stack) []Setting {
 	alarms := s.OfType("aws_cloudwatch_metric_alarm")
 	for _, p := range policies {
 		if stringOf(&p, "policy_type") == "TargetTrackingScaling" {
+			if stringOf(&p, "target_tracking_configuration", "predefined_metric_specification", "predefined_metric_type") == "ALBRequestCountPerTarget" {
+				add("target requests", numberOf(&p, "target_tracking_configuration", "target_value")+" per target per minute")
+				continue
+			}
 			add("target CPU", numberOf(&p, "target_tracking_configuration", "target_value")+"%")
 			continue
 		}
@@ -176,6 +180,24 @@ func Settings(s *tfjson.Stack) []Setting {
 			line += ", warm-up " + w + "s"
 		}
 		add(name, line)
+	}
+	for _, sa := range s.OfType("aws_autoscaling_schedule") {
+		size := func(k string) string {
+			if v, ok := sa.Number(k); ok && v == -1 {
+				return "-"
+			}
+			return numberOf(&sa, k)
+		}
+		when := stringOf(&sa, "recurrence")
+		if tz := stringOf(&sa, "time_zone"); tz != "" {
+			when += " (" + tz + ")"
+		}
+		// <project>-<env>-<name>: the name alone, so environments compare.
+		name := stringOf(&sa, "scheduled_action_name")
+		if _, after, ok := strings.Cut(name, "-"+s.Name+"-"); ok {
+			name = after
+		}
+		add("schedule "+name, fmt.Sprintf("%s: min %s, desired %s, max %s", when, size("min_size"), size("desired_capacity"), size("max_size")))
 	}
 	autoRecover := "off"
 	for _, al := range alarms {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/platformstarter/elastic-web-tier/internal/cronspec"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -45,12 +46,6 @@ type Schedule struct {
 	loc  *time.Location
 }
 
-// cronParser reads the five fields of Unix cron (minute hour day-of-month
-// month day-of-week), as EC2 Auto Scaling's Recurrence does; no seconds and
-// no @descriptors.
-// https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scheduled-scaling.html (recurring schedules)
-var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
-
 // schedules reads the group's scheduled actions, sorted by name.
 func (r *reader) schedules(m *Model) {
 	for _, res := range r.stack.OfType("aws_autoscaling_schedule") {
@@ -74,18 +69,12 @@ func (r *reader) schedules(m *Model) {
 		}
 		if rec, ok := r.str(res, "recurrence"); ok && rec != "" {
 			s.Recurrence = rec
-			switch {
-			case strings.HasPrefix(rec, "TZ=") || strings.HasPrefix(rec, "CRON_TZ="):
-				r.fail(res, "recurrence = %q: a time zone prefix is not allowed here; use time_zone", rec)
-			case len(strings.Fields(rec)) != 5:
-				r.fail(res, "recurrence = %q: must be Unix cron with 5 fields (minute hour day-of-month month day-of-week), e.g. \"0 8 * * 1-5\"", rec)
-			default:
-				c, err := cronParser.Parse(rec)
-				if err != nil {
-					r.fail(res, "recurrence = %q: %v; allowed is Unix cron with 5 fields (minute hour day-of-month month day-of-week)", rec, err)
-				}
-				s.cron = c
+			// The same reading as scaling.schedules[].cron in internal/config.
+			c, err := cronspec.Parse(rec)
+			if err != nil {
+				r.fail(res, "recurrence = %q: %v", rec, err)
 			}
+			s.cron = c
 		}
 		s.Start = r.timestamp(res, "start_time")
 		s.End = r.timestamp(res, "end_time")

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/platformstarter/elastic-web-tier/internal/cronspec"
 )
 
 // testdata/stacks/stage-schedules is stage (min 2, max 4, desired 2; > 70%
@@ -162,7 +164,7 @@ func TestScheduleRunsWithinStartAndEnd(t *testing.T) {
 	from := mustTime(t, "2026-01-05T00:00:00Z")
 	to := from.Add(24 * time.Hour)
 	start, end := mustTime(t, "2026-01-05T02:30:00Z"), mustTime(t, "2026-01-05T05:00:00Z")
-	c, err := cronParser.Parse("0 * * * *")
+	c, err := cronspec.Parse("0 * * * *")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,10 +100,12 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		SubnetIDs:      s.Network.PrivateSubnetIDs(),
 		TargetGroupARN: s.ALB.TargetGroupARN,
 		LaunchTags:     f.DefaultTags(e),
+		SizesScheduled: len(e.Scaling.Schedules) > 0,
 	}); err != nil {
 		return nil, err
 	}
 	s.Compute.AllowFrom(s.ALB)
+	s.Network.AllowEndpointsFrom(s.Compute.SecurityGroupID)
 
 	var asgName, instanceID *string
 	if e.ComputeMode == config.ComputeASG {
@@ -133,6 +135,9 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		InstanceID: instanceID,
 		Region:     e.Region,
 		NotifyARNs: []*string{s.Observability.TopicARN},
+		// The request_count policy counts the requests of this target group.
+		ALBARNSuffix:         s.ALB.ARNSuffix,
+		TargetGroupARNSuffix: s.ALB.TargetGroupARNSuffix,
 	}); err != nil {
 		return nil, err
 	}
