@@ -147,8 +147,14 @@ func ParseSetting(s string) (Setting, error) {
 // runs without NAT, on its interface endpoints (off in the committed file,
 // where NAT serves), so the emulator shows they exist with private DNS. No
 // NAT also keeps stage within its budget through the update step (a larger
-// instance type): the endpoints cost more than the one NAT gateway.
-var DefaultSettings = []string{"stage.network.nat_mode=none", "stage.network.interface_endpoints=true"}
+// instance type): the endpoints cost more than the one NAT gateway. dev
+// gets a custom domain (alb.domain, looked up by zone name: the harness
+// makes the zone), so every run deploys the certificate, its validation
+// records, HTTPS and the alias records; the committed file has no real zone.
+var DefaultSettings = []string{
+	"stage.network.nat_mode=none", "stage.network.interface_endpoints=true",
+	"dev.alb.domain.name=app.dev.example.com", "dev.alb.domain.zone_name=example.com",
+}
 
 // errNoEnv: the file has no such environment.
 var errNoEnv = errors.New("no environment")
