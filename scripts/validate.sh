@@ -21,7 +21,8 @@
 #   VALIDATE_MARKDOWN=FILE   also write the per-stack table to FILE
 #   VALIDATE_SKIP_BREAKAGE=1 do not run the breakage tests (they run by default)
 #   VALIDATE_SKIP_FIXTURES=1 do not plan the test fixtures (they run by default):
-#                            each __tests__/testdata/*.yaml environments file is
+#                            each __tests__/testdata/*.yaml and
+#                            __tests__/testdata/*/environments.yaml file is
 #                            synthesized into a scratch outdir and planned the same way
 set -euo pipefail
 
@@ -79,13 +80,15 @@ log "validating and planning ${#stacks[@]} stack(s) offline"
 "$tmp/validate" "${args[@]}" || status=$?
 
 # The fixtures hold what the committed environments cannot (a custom domain
-# needs a hosted zone): synthesized here, their data sources (the zone too)
+# needs a hosted zone; spot, a custom app, the drain hook): synthesized here, their data sources (the zone too)
 # answered offline like the committed stacks'.
 if [[ ${VALIDATE_SKIP_FIXTURES:-} == 1 ]]; then
   log "VALIDATE_SKIP_FIXTURES=1: fixtures NOT planned"
 else
-  for fixture in __tests__/testdata/*.yaml; do
+  for fixture in __tests__/testdata/*.yaml __tests__/testdata/*/environments.yaml; do
+    [[ -f $fixture ]] || continue
     name=$(basename "$fixture" .yaml)
+    [[ $name == environments ]] && name=$(basename "$(dirname "$fixture")")
     fixture_out="$tmp/fixture-$name"
     log "fixture $fixture: synthesizing into a scratch outdir"
     if ! ENVIRONMENTS_FILE=$fixture CDKTF_OUTDIR=$fixture_out go run . >"$tmp/fixture-$name.log" 2>&1; then

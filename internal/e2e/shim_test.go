@@ -260,6 +260,49 @@ func TestShims(t *testing.T) {
 		}
 	})
 
+	t.Run("GroupSettingsAndLifecycleHook", func(t *testing.T) {
+		lt, err := a.EC2.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("lifecycle"),
+			LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: ami, InstanceType: ec2types.InstanceTypeT3Micro}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.ASG.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{
+			AutoScalingGroupName: aws.String("lifecycle"), MinSize: aws.Int32(0), MaxSize: aws.Int32(1), DesiredCapacity: aws.Int32(0),
+			LaunchTemplate:      &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId},
+			VPCZoneIdentifier:   aws.String(subID),
+			MaxInstanceLifetime: aws.Int32(604800), DefaultInstanceWarmup: aws.Int32(120),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		group := func() asgtypes.AutoScalingGroup {
+			d, err := a.ASG.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{"lifecycle"}})
+			if err != nil || len(d.AutoScalingGroups) != 1 {
+				t.Fatalf("DescribeAutoScalingGroups: %v", err)
+			}
+			return d.AutoScalingGroups[0]
+		}
+		if g := group(); aws.ToInt32(g.MaxInstanceLifetime) != 604800 || aws.ToInt32(g.DefaultInstanceWarmup) != 120 {
+			t.Errorf("after create: max_instance_lifetime %v, default_instance_warmup %v; want 604800, 120", g.MaxInstanceLifetime, g.DefaultInstanceWarmup)
+		}
+		if _, err := a.ASG.UpdateAutoScalingGroup(ctx, &autoscaling.UpdateAutoScalingGroupInput{AutoScalingGroupName: aws.String("lifecycle"), MaxInstanceLifetime: aws.Int32(86400)}); err != nil {
+			t.Fatal(err)
+		}
+		if g := group(); aws.ToInt32(g.MaxInstanceLifetime) != 86400 || aws.ToInt32(g.DefaultInstanceWarmup) != 120 {
+			t.Errorf("after update: max_instance_lifetime %v, default_instance_warmup %v; want 86400, 120 (kept)", g.MaxInstanceLifetime, g.DefaultInstanceWarmup)
+		}
+		if _, err := a.ASG.PutLifecycleHook(ctx, &autoscaling.PutLifecycleHookInput{AutoScalingGroupName: aws.String("lifecycle"), LifecycleHookName: aws.String("drain"),
+			LifecycleTransition: aws.String("autoscaling:EC2_INSTANCE_TERMINATING"), HeartbeatTimeout: aws.Int32(60), DefaultResult: aws.String("CONTINUE")}); err != nil {
+			t.Fatal(err)
+		}
+		h, err := a.ASG.DescribeLifecycleHooks(ctx, &autoscaling.DescribeLifecycleHooksInput{AutoScalingGroupName: aws.String("lifecycle")})
+		if err != nil || len(h.LifecycleHooks) != 1 {
+			t.Fatalf("DescribeLifecycleHooks: %v %+v", err, h)
+		}
+		if hk := h.LifecycleHooks[0]; hk.RoleARN != nil || hk.NotificationTargetARN != nil || aws.ToInt32(hk.HeartbeatTimeout) != 60 {
+			t.Errorf("hook read back with role %q, target %q, heartbeat %v; want no role, no target, 60", aws.ToString(hk.RoleARN), aws.ToString(hk.NotificationTargetARN), hk.HeartbeatTimeout)
+		}
+	})
+
 	t.Run("StepScaling", func(t *testing.T) {
 		lt, err := a.EC2.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("shim"),
 			LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: ami, InstanceType: ec2types.InstanceTypeT3Micro}})

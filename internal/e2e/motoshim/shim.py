@@ -335,6 +335,56 @@ def scaling_policy_init(orig, self, *args, **kwargs):
         self.predictive_scaling_configuration = None
 
 
+def _group_settings(response):
+    """Keep MaxInstanceLifetime and DefaultInstanceWarmup of a Create/Update
+    call on the group, when the call gives them (an update without them keeps
+    the group's)."""
+    group = response.autoscaling_backend.autoscaling_groups.get(response._get_param("AutoScalingGroupName"))
+    if group is None:
+        return
+    for param, attr in (("MaxInstanceLifetime", "max_instance_lifetime"), ("DefaultInstanceWarmup", "default_instance_warmup")):
+        value = response._get_int_param(param)
+        if value is not None:
+            setattr(group, attr, value)
+
+
+@patch(asg_responses.AutoScalingResponse, "create_auto_scaling_group")
+def create_auto_scaling_group(orig, self):
+    """Auto Scaling CreateAutoScalingGroup: the group keeps MaxInstanceLifetime
+    and DefaultInstanceWarmup, and DescribeAutoScalingGroups answers them.
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AutoScalingGroup.html
+    (moto drops both, so every plan sets them again.)"""
+    result = orig(self)
+    _group_settings(self)
+    return result
+
+
+@patch(asg_responses.AutoScalingResponse, "update_auto_scaling_group")
+def update_auto_scaling_group(orig, self):
+    """Auto Scaling UpdateAutoScalingGroup: as create_auto_scaling_group."""
+    result = orig(self)
+    _group_settings(self)
+    return result
+
+
+@patch(asg_responses.AutoScalingResponse, "put_lifecycle_hook")
+def put_lifecycle_hook(orig, self):
+    """Auto Scaling PutLifecycleHook: the hook has the RoleARN,
+    NotificationTargetARN and NotificationMetadata it was given, and none
+    when given none (a hook that only waits needs neither).
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LifecycleHook.html
+    (moto answers a fixed role and SQS queue for every hook, so every plan
+    removes them.)"""
+    result = orig(self)
+    hook = self.autoscaling_backend.lifecycle_hooks.get(
+        "%s_%s" % (self._get_param("AutoScalingGroupName"), self._get_param("LifecycleHookName")))
+    if hook is not None:
+        hook.role_arn = self._get_param("RoleARN")
+        hook.notification_target_arn = self._get_param("NotificationTargetARN")
+        hook.notification_metadata = self._get_param("NotificationMetadata")
+    return result
+
+
 @patch(asg_responses.AutoScalingResponse, "put_scaling_policy")
 def put_scaling_policy(orig, self):
     """Keeps the Enabled flag the request sets (see scaling_policy_init), and
