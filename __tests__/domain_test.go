@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -47,20 +45,8 @@ func TestDomainGolden(t *testing.T) {
 			if !ok {
 				t.Fatalf("no stack %q synthesized; got %v", env, keys(r.raw))
 			}
-			golden := filepath.Join("testdata", "golden", "domain", env+".tf.json") // not beside the committed ones: review tests read every *.tf.json there
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run `go test ./__tests__ -update` to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s (run `go test ./__tests__ -update` and review the diff):\n%s", env, golden, lineDiff(string(want), string(got)))
-			}
+			// Not beside the committed ones: review tests read every *.tf.json there.
+			checkGolden(t, env, got, filepath.Join("testdata", "golden", "domain", env+".tf.json"))
 		})
 	}
 }

@@ -20,20 +20,7 @@ func TestGolden(t *testing.T) {
 			if !ok {
 				t.Fatalf("no stack %q synthesized; got %v", env, keys(r.raw))
 			}
-			golden := filepath.Join("testdata", "golden", env+".tf.json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run `go test ./__tests__ -update` to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s (run `go test ./__tests__ -update` and review the diff):\n%s", env, golden, lineDiff(string(want), string(got)))
-			}
+			checkGolden(t, env, got, filepath.Join("testdata", "golden", env+".tf.json"))
 		})
 	}
 }
@@ -100,4 +87,23 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return b.String()
+}
+
+// checkGolden compares a synthesized stack with its golden file, or
+// rewrites the file under -update.
+func checkGolden(t *testing.T, env string, got []byte, golden string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run `go test ./__tests__ -update` to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from %s (run `go test ./__tests__ -update` and review the diff):\n%s", env, golden, lineDiff(string(want), string(got)))
+	}
 }

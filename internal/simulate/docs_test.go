@@ -14,17 +14,7 @@ import (
 // differs: a change to the scaling defaults must come with a new chart.
 func TestReadmeChartIsCurrent(t *testing.T) {
 	root := filepath.Join("..", "..")
-	golden, err := os.ReadFile(filepath.Join(root, "__tests__", "testdata", "golden", "prod.tf.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stackDir := filepath.Join(t.TempDir(), "prod")
-	if err := os.MkdirAll(stackDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(stackDir, "cdk.tf.json"), golden, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	stackDir := goldenProdStack(t, root)
 	svg := filepath.Join(t.TempDir(), "prod-step.svg")
 	var out, errOut bytes.Buffer
 	if code := Main([]string{"--stack", stackDir, "--profile", "step:from=90,to=900,at=10", "--minutes", "40", "--svg", svg}, &out, &errOut); code != 0 {
@@ -103,17 +93,7 @@ func TestReadmeExamplesAreCurrent(t *testing.T) {
 // instance-refresh example runs on, so that example holds for the committed stack.
 func TestCommittedProdRefreshIsTheFixtures(t *testing.T) {
 	root := filepath.Join("..", "..")
-	golden, err := os.ReadFile(filepath.Join(root, "__tests__", "testdata", "golden", "prod.tf.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stackDir := filepath.Join(t.TempDir(), "prod")
-	if err := os.MkdirAll(stackDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(stackDir, "cdk.tf.json"), golden, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	stackDir := goldenProdStack(t, root)
 	run := func(stack string) string {
 		var out, errOut bytes.Buffer
 		if code := Main([]string{"--stack", stack, "--profile", "constant:load=150", "--minutes", "16", "--refresh-at", "5", "--json"}, &out, &errOut); code != 0 {
@@ -135,4 +115,22 @@ func TestCommittedProdRefreshIsTheFixtures(t *testing.T) {
 	if strip(got) != strip(want) {
 		t.Errorf("the golden prod replays a refresh unlike prod-refresh:\n got: %.2000s\nwant: %.2000s", strip(got), strip(want))
 	}
+}
+
+// goldenProdStack copies the reviewed golden of the prod stack into a stack
+// directory (DIR/prod/cdk.tf.json) and returns that directory.
+func goldenProdStack(t *testing.T, root string) string {
+	t.Helper()
+	golden, err := os.ReadFile(filepath.Join(root, "__tests__", "testdata", "golden", "prod.tf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stackDir := filepath.Join(t.TempDir(), "prod")
+	if err := os.MkdirAll(stackDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(stackDir, "cdk.tf.json"), golden, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return stackDir
 }
