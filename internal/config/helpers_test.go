@@ -99,3 +99,27 @@ func diffStruct(prefix string, got, want reflect.Value) []string {
 	}
 	return nil
 }
+
+// acceptedCase is a file (the defaults with sets applied) that must load,
+// and the value it must give the field at path.
+type acceptedCase struct {
+	name string
+	sets []string
+	path string
+	want any
+}
+
+func checkAccepted(t *testing.T, cases []acceptedCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, ce := problemsOf(t, build(t, "", c.sets...))
+			if ce != nil {
+				t.Fatalf("refused: %v", ce)
+			}
+			if got := get(t, f.Environments[0], c.path); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("%s: got %#v, want %#v", c.path, got, c.want)
+			}
+		})
+	}
+}

@@ -14,12 +14,7 @@ import (
 // block the file only starts) they should have.
 func TestComputeLifecycleAccepted(t *testing.T) {
 	ip := func(v int) *int { return &v }
-	cases := []struct {
-		name string
-		sets []string
-		path string
-		want any
-	}{
+	cases := []acceptedCase{
 		{"max healthy 200 with min healthy 100", []string{"compute.instance_refresh.max_healthy_percentage", "200", "compute.min_healthy_percentage", "100"}, "compute.instance_refresh.max_healthy_percentage", 200},
 		{"max healthy 100 with min healthy 0", []string{"compute.min_healthy_percentage", "0"}, "compute.instance_refresh.max_healthy_percentage", 100},
 		{"checkpoints 1 and 100", []string{"compute.instance_refresh.checkpoints", "[1, 100]"}, "compute.instance_refresh.checkpoints", []int{1, 100}},
@@ -44,17 +39,7 @@ func TestComputeLifecycleAccepted(t *testing.T) {
 		{"app", []string{"compute.app", "{image: nginx:stable, port: 80}"}, "compute.app", &config.App{Image: "nginx:stable", Port: 80}},
 		{"app from a registry with a digest", []string{"compute.app", "{image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" + ", port: 65535}"}, "compute.app.port", 65535},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			f, ce := problemsOf(t, build(t, "", c.sets...))
-			if ce != nil {
-				t.Fatalf("refused: %v", ce)
-			}
-			if got := get(t, f.Environments[0], c.path); !reflect.DeepEqual(got, c.want) {
-				t.Errorf("%s: got %#v, want %#v", c.path, got, c.want)
-			}
-		})
-	}
+	checkAccepted(t, cases)
 }
 
 // TestSpotDefaultsFromDefaultsBlock: a spot block in defaults gets the
