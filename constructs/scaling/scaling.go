@@ -92,18 +92,10 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 	}
 	switch cfg.Policy {
 	case config.PolicyTargetTracking:
-		p := autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S("target-tracking"), &autoscalingpolicy.AutoscalingPolicyConfig{
-			Name:                 ptr.S(w.Name + "-cpu-target"),
-			AutoscalingGroupName: w.ASGName,
-			PolicyType:           ptr.S("TargetTrackingScaling"),
-			TargetTrackingConfiguration: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfiguration{
-				TargetValue: ptr.N(cfg.TargetCPU),
-				PredefinedMetricSpecification: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
-					PredefinedMetricType: ptr.S("ASGAverageCPUUtilization"),
-				},
-			},
-		})
-		sc.ScaleOutPolicyARN = p.Arn()
+		sc.ScaleOutPolicyARN = targetTracking(s, w, "target-tracking", "-cpu-target", cfg.TargetCPU,
+			&autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
+				PredefinedMetricType: ptr.S("ASGAverageCPUUtilization"),
+			})
 		sc.ScaleInPolicyARN = sc.ScaleOutPolicyARN
 		return sc, nil
 	case config.PolicyRequestCount:
@@ -114,19 +106,11 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		// app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>: the two ARN
 		// suffixes joined by "/".
 		// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredefinedMetricSpecification.html
-		p := autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S("request-count"), &autoscalingpolicy.AutoscalingPolicyConfig{
-			Name:                 ptr.S(w.Name + "-requests-target"),
-			AutoscalingGroupName: w.ASGName,
-			PolicyType:           ptr.S("TargetTrackingScaling"),
-			TargetTrackingConfiguration: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfiguration{
-				TargetValue: ptr.N(cfg.TargetRequestsPerTarget),
-				PredefinedMetricSpecification: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
-					PredefinedMetricType: ptr.S("ALBRequestCountPerTarget"),
-					ResourceLabel:        ptr.S(*w.ALBARNSuffix + "/" + *w.TargetGroupARNSuffix),
-				},
-			},
-		})
-		sc.ScaleOutPolicyARN = p.Arn()
+		sc.ScaleOutPolicyARN = targetTracking(s, w, "request-count", "-requests-target", float64(cfg.TargetRequestsPerTarget),
+			&autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
+				PredefinedMetricType: ptr.S("ALBRequestCountPerTarget"),
+				ResourceLabel:        ptr.S(*w.ALBARNSuffix + "/" + *w.TargetGroupARNSuffix),
+			})
 		sc.ScaleInPolicyARN = sc.ScaleOutPolicyARN
 		return sc, nil
 	case config.PolicyStep:
@@ -219,4 +203,18 @@ func cpuAlarm(scope constructs.Construct, id string, w Wiring, period int, r con
 		TreatMissingData:   ptr.S(missing),
 		AlarmActions:       ptr.L(append([]*string{policyARN}, w.NotifyARNs...)...),
 	})
+}
+
+// targetTracking makes the group's one target-tracking policy (it scales
+// both out and in) on a predefined metric, and returns its ARN.
+func targetTracking(s constructs.Construct, w Wiring, id, nameSuffix string, target float64, metric *autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification) *string {
+	return autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S(id), &autoscalingpolicy.AutoscalingPolicyConfig{
+		Name:                 ptr.S(w.Name + nameSuffix),
+		AutoscalingGroupName: w.ASGName,
+		PolicyType:           ptr.S("TargetTrackingScaling"),
+		TargetTrackingConfiguration: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfiguration{
+			TargetValue:                   ptr.N(target),
+			PredefinedMetricSpecification: metric,
+		},
+	}).Arn()
 }
