@@ -13,11 +13,11 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/constructs/alb"
 	"github.com/platformstarter/elastic-web-tier/constructs/compute"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/constructs/encryption"
 	"github.com/platformstarter/elastic-web-tier/constructs/network"
 	"github.com/platformstarter/elastic-web-tier/constructs/observability"
 	"github.com/platformstarter/elastic-web-tier/constructs/scaling"
-	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )

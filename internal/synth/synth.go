@@ -13,7 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 	"github.com/platformstarter/elastic-web-tier/internal/stack"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"

@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // TestComputeLifecycleAccepted: the edges of the compute rollout, capacity

@@ -14,7 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // FuzzParse: whatever the bytes, Parse does not panic, and returns either a
@@ -26,7 +26,7 @@ import (
 //	go test -run '^$' -fuzz FuzzParse -fuzztime 60s ./internal/config/
 func FuzzParse(f *testing.F) {
 	var seeds []string
-	for _, pattern := range []string{realFile, "testdata/*.yaml", "../synth/testdata/*.yaml", "../synth/testdata/bad/*.yaml"} {
+	for _, pattern := range []string{realFile, "testdata/*.yaml", "../../internal/synth/testdata/*.yaml", "../../internal/synth/testdata/bad/*.yaml"} {
 		matches, err := filepath.Glob(pattern)
 		if err != nil {
 			f.Fatal(err)

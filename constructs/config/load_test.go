@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 const validEnv = `
