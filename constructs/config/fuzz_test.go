@@ -23,7 +23,7 @@ import (
 // bad-input suite of internal/synth and this package's testdata; crashers the
 // fuzzer found live in testdata/fuzz/FuzzParse.
 //
-//	go test -run '^$' -fuzz FuzzParse -fuzztime 60s ./internal/config/
+//	go test -run '^$' -fuzz FuzzParse -fuzztime 60s ./constructs/config/
 func FuzzParse(f *testing.F) {
 	var seeds []string
 	for _, pattern := range []string{realFile, "testdata/*.yaml", "../../internal/synth/testdata/*.yaml", "../../internal/synth/testdata/bad/*.yaml"} {
@@ -261,7 +261,7 @@ func checkInvariants(t *testing.T, f *config.File) {
 // promises as FuzzParse. Random bytes rarely make a valid file; one value in
 // a valid file finds missing range checks, overflows and NaN quickly.
 //
-//	go test -run '^$' -fuzz FuzzFieldValue -fuzztime 60s ./internal/config/
+//	go test -run '^$' -fuzz FuzzFieldValue -fuzztime 60s ./constructs/config/
 func FuzzFieldValue(f *testing.F) {
 	paths := leafPaths(reflect.TypeOf(config.Environment{}), "")
 	for i, v := range []string{

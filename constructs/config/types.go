@@ -259,7 +259,7 @@ type ALB struct {
 	// SlowStart is the target group's slow start in seconds: 0 (off) or
 	// 30-900; absent leaves AWS's default (off) unwritten. Default: none.
 	SlowStart *int `yaml:"slow_start"`
-	// Stickiness of the target group. Default: none.
+	// Stickiness of the target group; none unless stickiness.type is set.
 	Stickiness Stickiness `yaml:"stickiness"`
 	// Algorithm routes requests: round_robin or least_outstanding_requests. Default: round_robin.
 	Algorithm LBAlgorithm `yaml:"algorithm"`
@@ -491,6 +491,37 @@ func Builtin() Environment {
 		},
 	}
 }
+
+// DefaultProject is the project name when the file names none.
+const DefaultProject = "webtier"
+
+// DefaultNetwork returns the built-in network settings (Builtin's): CIDR
+// is required and left empty.
+func DefaultNetwork() Network { return Builtin().Network }
+
+// DefaultCompute returns the built-in compute settings (Builtin's).
+func DefaultCompute() Compute { return Builtin().Compute }
+
+// DefaultALB returns the built-in load balancer settings (Builtin's), with
+// the health check path derived from the built-in compute.health_path as
+// ApplyDerivedDefaults derives it.
+func DefaultALB() ALB {
+	e := Builtin()
+	e.ApplyDerivedDefaults(DefaultProject)
+	return e.ALB
+}
+
+// DefaultScaling returns the built-in scaling settings (Builtin's).
+func DefaultScaling() Scaling { return Builtin().Scaling }
+
+// DefaultObservability returns the built-in observability settings (Builtin's).
+func DefaultObservability() Observability { return Builtin().Observability }
+
+// DefaultBackend returns the settings a backend block starts from.
+func DefaultBackend() Backend { return Backend{Encrypt: true, UseLockfile: true} }
+
+// DefaultSpot returns the settings a compute.spot block starts from.
+func DefaultSpot() Spot { return Spot{AllocationStrategy: SpotPriceCapacityOptimized} }
 
 // The default tags the stack puts on every resource besides the
 // environment's own tags (which may not use these keys).

@@ -81,17 +81,28 @@ func validateEnv(c *collector, f *File, e *Environment, n *yaml.Node) {
 		}
 		c.add(line, e.Name, field, format, args...)
 	}
+	checkEnv(f.Project, e, bad, n, badAt, func() { readUserData(e, f.Dir, bad) })
+}
+
+// checkEnv runs the rules of every section of e and those that span
+// sections, in the order the YAML reader reports them: the one list of
+// rules behind both the reader (validateEnv) and Environment.Validate.
+// afterCompute runs after the compute rules: the reader reads
+// compute.user_data_file there, the Go path checks Compute.UserData. n is
+// the environment's node for the tags' lines (nil: no lines).
+func checkEnv(project string, e *Environment, bad badFunc, n *yaml.Node, badAt func(line int, field, format string, args ...any), afterCompute func()) {
 	validateRegion(e, bad)
 	if s := string(e.ComputeMode); !slices.Contains(ComputeModes, e.ComputeMode) {
 		bad("compute_mode", "%s is not a compute mode; allowed: %s", q(s), join(ComputeModes))
 	}
-	if prefix := f.NamePrefix(e); utf8.RuneCountInString(prefix) > maxNamePrefix {
+	if prefix := project + "-" + e.Name; utf8.RuneCountInString(prefix) > maxNamePrefix {
 		bad("", "name prefix %s is %d characters; project and environment name together must fit %d (AWS load balancer names are limited to 32)",
 			q(prefix), utf8.RuneCountInString(prefix), maxNamePrefix)
 	}
 	validateNetwork(e, bad)
 	validateCompute(e, bad)
-	validateComputeLifecycle(e, f.Dir, bad)
+	validateComputeLifecycle(e, bad)
+	afterCompute()
 	validateALB(e, bad)
 	validateScaling(e, bad)
 	validateObservability(e, bad)
@@ -597,7 +608,11 @@ func validateTags(e *Environment, n *yaml.Node, bad func(line int, field, format
 // the environment's).
 func tagLines(n *yaml.Node) (lines map[string]int, tagsLine int) {
 	n = resolve(n)
-	lines, tagsLine = map[string]int{}, n.Line
+	lines = map[string]int{}
+	if n == nil {
+		return lines, 0
+	}
+	tagsLine = n.Line
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value != "tags" {
 			continue
