@@ -130,12 +130,12 @@ func ContainerUserData(image string, port, appPort int) string {
 	return b.String()
 }
 
-// userData is what the instances of cfg run: the file's contents
-// (compute.user_data_file, read by internal/config), one container
-// (compute.app), or the demo app.
+// userData is what the instances of cfg run: the given user data (the
+// contents of compute.user_data_file, read by the YAML reader), one
+// container (compute.app), or the demo app.
 func userData(cfg config.Compute) string {
 	switch {
-	case cfg.UserDataFile != "":
+	case cfg.UserData != "":
 		return cfg.UserData
 	case cfg.App != nil:
 		return ContainerUserData(cfg.App.Image, cfg.App.Port, cfg.AppPort)

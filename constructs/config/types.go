@@ -533,17 +533,24 @@ const (
 
 // DefaultTags are the provider default tags of environment e: its tags and
 // the project, environment and managed-by tags.
-func (f *File) DefaultTags(e *Environment) map[string]string {
+func (f *File) DefaultTags(e *Environment) map[string]string { return e.DefaultTags(f.Project) }
+
+// DefaultTags are the provider default tags of e in project: its tags and
+// the project, environment and managed-by tags.
+func (e *Environment) DefaultTags(project string) map[string]string {
 	tags := make(map[string]string, len(e.Tags)+3)
 	for k, v := range e.Tags {
 		tags[k] = v
 	}
-	tags[TagProject], tags[TagEnvironment], tags[TagManagedBy] = f.Project, e.Name, "cdktf"
+	tags[TagProject], tags[TagEnvironment], tags[TagManagedBy] = project, e.Name, "cdktf"
 	return tags
 }
 
 // NamePrefix is the prefix of named resources: <project>-<env>.
-func (f *File) NamePrefix(e *Environment) string { return f.Project + "-" + e.Name }
+func (f *File) NamePrefix(e *Environment) string { return e.NamePrefix(f.Project) }
+
+// NamePrefix is the prefix of e's named resources in project: <project>-<env>.
+func (e *Environment) NamePrefix(project string) string { return project + "-" + e.Name }
 
 // TargetGroupNamePrefix is the target group's name prefix: AWS allows at
 // most 6 characters, so the environment name is cut to 5 and ends in "-".

@@ -95,7 +95,7 @@ func checkEnv(project string, e *Environment, bad badFunc, n *yaml.Node, badAt f
 	if s := string(e.ComputeMode); !slices.Contains(ComputeModes, e.ComputeMode) {
 		bad("compute_mode", "%s is not a compute mode; allowed: %s", q(s), join(ComputeModes))
 	}
-	if prefix := project + "-" + e.Name; utf8.RuneCountInString(prefix) > maxNamePrefix {
+	if prefix := e.NamePrefix(project); utf8.RuneCountInString(prefix) > maxNamePrefix {
 		bad("", "name prefix %s is %d characters; project and environment name together must fit %d (AWS load balancer names are limited to 32)",
 			q(prefix), utf8.RuneCountInString(prefix), maxNamePrefix)
 	}
