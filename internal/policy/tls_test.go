@@ -9,7 +9,7 @@ import (
 )
 
 // TestTLSPolicyOneDefinition: for every TLS policy name, alb.ssl_policy
-// validation (internal/config) and rule EWT-ALB-3 give the same answer, so
+// validation (constructs/config) and rule EWT-ALB-3 give the same answer, so
 // no policy passes one and fails the other after a full synth.
 func TestTLSPolicyOneDefinition(t *testing.T) {
 	names := append([]string{
