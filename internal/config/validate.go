@@ -20,12 +20,11 @@ import (
 )
 
 var (
-	instanceTypeRE = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
-	amiRE          = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	ssmParamRE     = regexp.MustCompile(`^/[A-Za-z0-9_./-]+$`)
-	certARNRE      = regexp.MustCompile(`^arn:` + Partition + `:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
-	matcherRE      = regexp.MustCompile(`^[0-9]{3}([-,][0-9]{3})*$`)
-	bucketRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	amiRE      = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	ssmParamRE = regexp.MustCompile(`^/[A-Za-z0-9_./-]+$`)
+	certARNRE  = regexp.MustCompile(`^arn:` + Partition + `:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
+	matcherRE  = regexp.MustCompile(`^[0-9]{3}([-,][0-9]{3})*$`)
+	bucketRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 )
 
 // Limits that come from AWS.
@@ -253,8 +252,8 @@ func validateNetwork(e *Environment, bad badFunc) {
 
 func validateCompute(e *Environment, bad badFunc) {
 	cp := e.Compute
-	if !instanceTypeRE.MatchString(cp.InstanceType) {
-		bad("compute.instance_type", "%s is not an EC2 instance type; want e.g. t3.micro", q(cp.InstanceType))
+	if msg := checkInstanceType(cp.InstanceType); msg != "" {
+		bad("compute.instance_type", "%s", msg)
 	}
 	if cp.AMIID != "" && !amiRE.MatchString(cp.AMIID) {
 		bad("compute.ami_id", "%s is not an AMI ID; want ami- and 8 or 17 hex digits, or leave it empty to use ami_ssm_parameter", q(cp.AMIID))

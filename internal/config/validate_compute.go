@@ -123,8 +123,8 @@ func validateSpot(cp *Compute, sp *Spot, bad badFunc) {
 	for i, t := range sp.InstanceTypes {
 		field := fmt.Sprintf(f+"instance_types[%d]", i)
 		switch {
-		case !instanceTypeRE.MatchString(t):
-			bad(field, "%s is not an EC2 instance type; want e.g. t3.small", q(t))
+		case checkInstanceType(t) != "":
+			bad(field, "%s", checkInstanceType(t))
 		case seen[t]:
 			bad(field, "%s is listed twice; want each type once", q(t))
 		}

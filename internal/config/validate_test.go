@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/platformstarter/elastic-web-tier/internal/config"
@@ -144,7 +145,12 @@ func TestValidationProblems(t *testing.T) {
 			field: "network.private_subnet_cidrs[1]", want: []string{`"10.0.2.0/24" overlaps 10.0.2.0/24`}},
 
 		// Compute, checked in ec2 mode too.
-		{name: "instance type", sets: []string{"compute.instance_type", "t3micro"}, field: "compute.instance_type", want: []string{`"t3micro"`, "t3.micro"}},
+		{name: "instance type", sets: []string{"compute.instance_type", "t3micro"}, field: "compute.instance_type", want: []string{`"t3micro"`, "did you mean t3.micro?"}},
+		{name: "instance type of a known family, unknown size", sets: []string{"compute.instance_type", "t3.mega"}, field: "compute.instance_type",
+			want: []string{`"t3.mega" is not an EC2 instance type`, "AWS SDK for Go v2", "the t3 family has t3.nano, t3.micro, t3.small, t3.medium, t3.large, t3.xlarge, t3.2xlarge"}},
+		{name: "instance type in capitals", sets: []string{"compute.instance_type", "T3.Micro"}, field: "compute.instance_type", want: []string{`"T3.Micro" is not an EC2 instance type; want t3.micro`, "lowercase"}},
+		{name: "instance type of no family", sets: []string{"compute.instance_type", "q9.huge"}, field: "compute.instance_type", want: []string{`"q9.huge" is not an EC2 instance type`, "t3.micro"}},
+		{name: "instance type in ec2 mode", sets: []string{"compute_mode", "ec2", "compute.instance_type", "m5.mega"}, field: "compute.instance_type", want: []string{`"m5.mega"`, "the m5 family has m5.large"}},
 		{name: "ami id", sets: []string{"compute.ami_id", "ami-123"}, field: "compute.ami_id", want: []string{`"ami-123"`, "8 or 17 hex digits"}},
 		{name: "ami parameter", sets: []string{"compute.ami_ssm_parameter", "aws/x"}, field: "compute.ami_ssm_parameter", want: []string{`"aws/x"`, "SSM parameter path"}},
 		{name: "app port", sets: []string{"compute.app_port", "80"}, field: "compute.app_port", want: []string{"80 is not allowed", "1024 to 65535"}},
@@ -187,7 +193,8 @@ func TestValidationProblems(t *testing.T) {
 		{name: "spot without instance types", sets: []string{"compute.spot", "{on_demand_base_capacity: 1}"}, field: "compute.spot.instance_types", want: []string{"is empty", "e.g. [t3.small"}},
 		{name: "spot instance type malformed", sets: []string{"compute.spot", "{instance_types: [t3.small, T3 micro]}"}, field: "compute.spot.instance_types[1]", want: []string{`"T3 micro" is not an EC2 instance type`}},
 		{name: "spot instance type twice", sets: []string{"compute.spot", "{instance_types: [t3.small, t3.small]}"}, field: "compute.spot.instance_types[1]", want: []string{`"t3.small" is listed twice`}},
-		{name: "spot too many instance types", sets: []string{"compute.spot", "{instance_types: " + many(41, func(i int) string { return fmt.Sprintf("t%d.small", i) }) + "}"}, field: "compute.spot.instance_types", want: []string{"lists 41 types", "at most 40"}},
+		{name: "spot instance type unknown", sets: []string{"compute.spot", "{instance_types: [t3.small, t3a.mega]}"}, field: "compute.spot.instance_types[1]", want: []string{`"t3a.mega" is not an EC2 instance type`, "the t3a family has t3a.nano"}},
+		{name: "spot too many instance types", sets: []string{"compute.spot", "{instance_types: " + many(41, func(i int) string { return string(ec2types.InstanceType("").Values()[i]) }) + "}"}, field: "compute.spot.instance_types", want: []string{"lists 41 types", "at most 40"}},
 		{name: "spot allocation strategy", sets: []string{"compute.spot", "{instance_types: [t3.small], allocation_strategy: cheapest}"}, field: "compute.spot.allocation_strategy",
 			want: []string{`"cheapest" is not a Spot allocation strategy`, "allowed: price-capacity-optimized, capacity-optimized, capacity-optimized-prioritized, lowest-price"}},
 		{name: "spot base above max size", sets: []string{"compute.spot", "{instance_types: [t3.small], on_demand_base_capacity: 7}"}, field: "compute.spot.on_demand_base_capacity", want: []string{"on_demand_base_capacity (7) must be <= compute.max_size (6)"}},
