@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
@@ -57,12 +58,16 @@ func checkInstanceType(t string) string {
 }
 
 // nearest returns the candidates at the smallest edit distance from s (in
-// runes: insertions, deletions, substitutions), if it is at most max; at
-// most three, in the candidates' order.
+// runes, see editDistance), if it is at most max; at most three, in the
+// candidates' order. A value longer than any name (64 characters) gets none,
+// so that a long value costs no time here.
 func nearest(s string, candidates []string, max int) []string {
+	if utf8.RuneCountInString(s) > 64 {
+		return nil
+	}
 	best, out := max+1, []string(nil)
 	for _, c := range candidates {
-		d := editDistance(s, c, best)
+		d := editDistance(s, c)
 		switch {
 		case d < best:
 			best, out = d, []string{c}
@@ -73,33 +78,31 @@ func nearest(s string, candidates []string, max int) []string {
 	return out
 }
 
-// editDistance is the Levenshtein distance of a and b in runes, or a value
-// above limit once it is sure to exceed it.
-func editDistance(a, b string, limit int) int {
+// editDistance is the optimal string alignment distance of a and b in runes:
+// insertions, deletions, substitutions and swaps of two neighbours (us-esat-1
+// is one swap from us-east-1).
+func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	if n := len(ra) - len(rb); n > limit || -n > limit {
-		return limit + 1
+	// d[i][j] is the distance of ra[:i] and rb[:j].
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		rowMin := cur[0]
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }
