@@ -14,7 +14,7 @@ import (
 
 // parseWithin parses data as the environments file source and fails the test
 // when that takes longer than limit (a read that blocks or never ends).
-func parseWithin(t *testing.T, limit time.Duration, source string, data []byte) (*config.File, error, time.Duration) {
+func parseWithin(t *testing.T, limit time.Duration, source string, data []byte) (*config.File, time.Duration, error) {
 	t.Helper()
 	type result struct {
 		f   *config.File
@@ -28,10 +28,10 @@ func parseWithin(t *testing.T, limit time.Duration, source string, data []byte) 
 	}()
 	select {
 	case r := <-done:
-		return r.f, r.err, time.Since(start)
+		return r.f, time.Since(start), r.err
 	case <-time.After(limit):
 		t.Fatalf("Parse of %s did not return within %s (a blocking or endless read)", source, limit)
-		return nil, nil, 0
+		return nil, 0, nil
 	}
 }
 
@@ -112,7 +112,7 @@ func TestUserDataFileConfined(t *testing.T) {
 			for _, s := range c.setup {
 				s(t, dir)
 			}
-			_, err, took := parseWithin(t, 5*time.Second, filepath.Join(dir, "environments.yaml"), build(t, "", "compute.user_data_file", c.file))
+			_, took, err := parseWithin(t, 5*time.Second, filepath.Join(dir, "environments.yaml"), build(t, "", "compute.user_data_file", c.file))
 			checkOneProblem(t, err, "compute.user_data_file", c.want)
 			t.Logf("refused in %s: %v", took, err)
 		})
@@ -139,7 +139,7 @@ func TestUserDataFileSpecialFolders(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(c.dir, c.file)); err != nil {
 				t.Skip(err)
 			}
-			_, err, _ := parseWithin(t, 5*time.Second, filepath.Join(c.dir, "environments.yaml"), build(t, "", "compute.user_data_file", c.file))
+			_, _, err := parseWithin(t, 5*time.Second, filepath.Join(c.dir, "environments.yaml"), build(t, "", "compute.user_data_file", c.file))
 			checkOneProblem(t, err, "compute.user_data_file", c.want)
 		})
 	}
@@ -163,7 +163,7 @@ func TestUserDataFileAccepted(t *testing.T) {
 			if name == "current.sh" && !links {
 				t.Skip("no symbolic links here")
 			}
-			f, err, _ := parseWithin(t, 5*time.Second, filepath.Join(dir, "environments.yaml"), build(t, "", "compute.user_data_file", name))
+			f, _, err := parseWithin(t, 5*time.Second, filepath.Join(dir, "environments.yaml"), build(t, "", "compute.user_data_file", name))
 			if err != nil {
 				t.Fatalf("refused: %v", err)
 			}
