@@ -36,6 +36,8 @@ type Wiring struct {
 	TargetPort int
 	// AccountID of the deploying account (the access log bucket policy names it); needed with access logs.
 	AccountID *string
+	// Region of the load balancer: it decides who writes the logs (see logWriter).
+	Region string
 }
 
 // ALB is what the construct exposes.

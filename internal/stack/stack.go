@@ -90,6 +90,7 @@ func New(scope constructs.Construct, f *config.File, e *config.Environment) (*St
 		SubnetIDs:             s.Network.PublicSubnetIDs(),
 		TargetPort:            e.Compute.AppPort,
 		AccountID:             key.AccountID,
+		Region:                e.Region,
 	}); err != nil {
 		return nil, err
 	}
