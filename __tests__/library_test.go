@@ -99,6 +99,7 @@ func TestConstructsValidateProps(t *testing.T) {
 			slices.Concat(settingsProblems(t, badALB.ALB.Validate("")), []config.Problem{
 				wiring("name", "is missing; want the load balancer's name, e.g. webtier-dev"),
 				wiring("target_group_name_prefix", `"" is 0 characters; AWS takes 1 to 6`),
+				wiring("region", "is missing; want the load balancer's AWS region, e.g. us-east-1"),
 				wiring("target_port", "0 is not a port; want 1 to 65535"),
 				wiring("network", "is missing; want the VPC and its public subnets, e.g. a *network.Network"),
 				wiring("account_id", "is missing; the access log bucket's policy names the account, needed with alb.access_logs or alb.connection_logs"),
@@ -225,7 +226,7 @@ func TestVerbsTakeSeveralPeers(t *testing.T) {
 	}
 	lb := func(id, name, prefix string) *alb.ALB {
 		p := alb.DefaultProps()
-		p.Name, p.TargetGroupNamePrefix, p.Network = name, prefix, net
+		p.Name, p.TargetGroupNamePrefix, p.Network, p.Region = name, prefix, net, "eu-west-2"
 		p.AccessLogs, p.WAF = false, false
 		a, err := alb.New(st, id, p)
 		if err != nil {
@@ -315,7 +316,7 @@ func TestInstanceRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	ap := alb.DefaultProps()
-	ap.Name, ap.TargetGroupNamePrefix, ap.Network, ap.AccessLogs, ap.WAF = "one", "one-", net, false, false
+	ap.Name, ap.TargetGroupNamePrefix, ap.Network, ap.Region, ap.AccessLogs, ap.WAF = "one", "one-", net, "eu-west-2", false, false
 	lb, err := alb.New(st, "alb", ap)
 	if err != nil {
 		t.Fatal(err)

@@ -40,8 +40,8 @@ type Props struct {
 	// TargetPort is the port the targets listen on (compute.app_port).
 	// Default: config.DefaultCompute().AppPort (8080).
 	TargetPort int
-	// Region of the stack: alb.certificate_arn must be from it. Default: ""
-	// (the certificate's region is not checked).
+	// Region of the load balancer: alb.certificate_arn must be from it,
+	// and it decides who writes the logs (see logWriter). Required.
 	Region string
 	// AccountID of the deploying account (the access log bucket policy
 	// names it, e.g. encryption.Key's AccountID). Required with access_logs
@@ -50,8 +50,8 @@ type Props struct {
 }
 
 // DefaultProps returns the documented defaults (config.DefaultALB, and the
-// default app port as TargetPort); set Name, TargetGroupNamePrefix, Network
-// and AccountID.
+// default app port as TargetPort); set Name, TargetGroupNamePrefix, Network,
+// Region and AccountID.
 func DefaultProps() Props {
 	return Props{ALB: config.DefaultALB(), TargetPort: config.DefaultCompute().AppPort}
 }
@@ -144,6 +144,7 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 	if n := len(props.TargetGroupNamePrefix); n < 1 || n > 6 {
 		problems.Add("target_group_name_prefix", "%q is %d characters; AWS takes 1 to 6", props.TargetGroupNamePrefix, n)
 	}
+	problems.Require(props.Region != "", "region", "the load balancer's AWS region, e.g. us-east-1")
 	if props.TargetPort < 1 || props.TargetPort > 65535 {
 		problems.Add("target_port", "%d is not a port; want 1 to 65535", props.TargetPort)
 	}

@@ -2,6 +2,7 @@ package alb
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawselbserviceaccount"
@@ -26,9 +27,41 @@ const AccessLogPrefix = "alb"
 // ConnectionLogPrefix is the key prefix of the connection logs in the same bucket.
 const ConnectionLogPrefix = "alb-connections"
 
+// LogDeliveryPrincipal is the service principal that writes the load
+// balancer's logs to the bucket in the Regions available as of August 2022
+// or later, which have no Elastic Load Balancing account. AWS documents it
+// for those Regions only: Enable access logs for your Application Load
+// Balancer, "Attach a policy to your S3 bucket"
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html).
+const LogDeliveryPrincipal = "logdelivery.elasticloadbalancing.amazonaws.com"
+
+// ELBAccountRegions are the Regions of the aws partition available before
+// August 2022: there Elastic Load Balancing writes the logs as a regional
+// AWS account, which the bucket policy names (the provider's
+// aws_elb_service_account data source knows these Regions, and no other;
+// AWS documents the same account IDs on the page above). Every other
+// Region takes LogDeliveryPrincipal.
+var ELBAccountRegions = []string{
+	"af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+	"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ca-central-1", "eu-central-1", "eu-north-1",
+	"eu-south-1", "eu-west-1", "eu-west-2", "eu-west-3", "me-south-1", "sa-east-1",
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2",
+}
+
+// logWriter is the principal the bucket policy lets write the logs in region:
+// the regional Elastic Load Balancing account (read with the provider's data
+// source) where there is one, else the log delivery service principal.
+func logWriter(s constructs.Construct, region string) map[string]string {
+	if slices.Contains(ELBAccountRegions, region) {
+		elb := dataawselbserviceaccount.NewDataAwsElbServiceAccount(s, ptr.S("elb-account"), &dataawselbserviceaccount.DataAwsElbServiceAccountConfig{})
+		return map[string]string{"AWS": *elb.Arn()}
+	}
+	return map[string]string{"Service": LogDeliveryPrincipal}
+}
+
 // accessLogBucket creates the private, encrypted, versioned bucket the load
-// balancer writes its access logs to, and the policy that lets the regional
-// Elastic Load Balancing account write there (over TLS only). It returns the
+// balancer writes its access logs to, and the policy that lets Elastic Load
+// Balancing write there (over TLS only; see logWriter). It returns the
 // bucket name and the policy, which the load balancer must depend on.
 func accessLogBucket(s constructs.Construct, cfg config.ALB, w Props) (*string, s3bucketpolicy.S3BucketPolicy) {
 	b := s3bucket.NewS3Bucket(s, ptr.S("access-logs"), &s3bucket.S3BucketConfig{
@@ -69,7 +102,7 @@ func accessLogBucket(s constructs.Construct, cfg config.ALB, w Props) (*string, 
 			NoncurrentVersionExpiration: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration{{NoncurrentDays: ptr.N(30)}},
 		}},
 	})
-	elb := dataawselbserviceaccount.NewDataAwsElbServiceAccount(s, ptr.S("elb-account"), &dataawselbserviceaccount.DataAwsElbServiceAccountConfig{})
+	writer := logWriter(s, w.Region)
 	bucketARN := *b.Arn()
 	var writes []string
 	if cfg.AccessLogs {
@@ -82,7 +115,7 @@ func accessLogBucket(s constructs.Construct, cfg config.ALB, w Props) (*string, 
 		Bucket: bucketID,
 		Policy: ptr.S(policydoc.Document(
 			policydoc.Statement{
-				Sid: "LoadBalancerWritesAccessLogs", Effect: "Allow", Principal: map[string]string{"AWS": *elb.Arn()},
+				Sid: "LoadBalancerWritesAccessLogs", Effect: "Allow", Principal: writer,
 				Action:   []string{"s3:PutObject"},
 				Resource: writes,
 			},

@@ -99,7 +99,7 @@ func (e *Environment) Validate(project string) error {
 	if msg := envNameProblem(e.Name); msg != "" {
 		g.bad("", "%s", msg)
 	}
-	checkEnv(project, e, g.bad, nil, g.badAt, func() { checkUserData(e, g.bad) })
+	checkEnv(project, e, g.bad, nil, nil, g.badAt, func() { checkUserData(e, g.bad) })
 	return g.err()
 }
 

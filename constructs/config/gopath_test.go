@@ -261,6 +261,7 @@ func TestEnvironmentValidateMatchesReader(t *testing.T) {
 		"tags: {project: x, 'aws:cost': y}\n    suppressions: [{rule: '', resource: '', reason: ' '}]",
 		"compute: {health_path: nope, min_size: 0}\n    budget: {max_monthly_usd: -1}",
 		"compute_mode: lambda",
+		"compute_mode: ec2\n    compute: {spot: {instance_types: [t3.small]}}",
 	}
 	for _, body := range cases {
 		t.Run(body, func(t *testing.T) {
@@ -277,6 +278,10 @@ func TestEnvironmentValidateMatchesReader(t *testing.T) {
 				t.Fatalf("the reader accepts %s; the case tests nothing", body)
 			}
 			e := config.Builtin()
+			if strings.Contains(body, "spot:") {
+				sp := config.DefaultSpot()
+				e.Compute.Spot = &sp
+			}
 			decodeOnto(t, base, &e)
 			decodeOnto(t, strings.ReplaceAll(body, "\n    ", "\n"), &e)
 			e.Name = "dev"

@@ -195,6 +195,9 @@ func Parse(source string, data []byte) (*File, error) {
 		c.add(0, "", "", "the file is larger than %d bytes (1 MiB); an environments file is a few kilobytes", MaxFileBytes)
 		return fail()
 	}
+	if checkTabs(c, data) {
+		return fail()
+	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
@@ -230,11 +233,15 @@ func Parse(source string, data []byte) (*File, error) {
 		c.add(line, "", "", "%s", msg)
 		return fail()
 	}
+	checkMergeKeys(c, root)
 	f := &File{Project: DefaultProject, Dir: filepath.Dir(source)}
 	var defaultsNode, envsNode *yaml.Node
 	seen := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], resolve(root.Content[i+1])
+		if isMergeKey(k) {
+			continue // reported by checkMergeKeys
+		}
 		if first, dup := seen[k.Value]; dup {
 			c.add(k.Line, "", keyText(k.Value), "appears twice (first on line %d)", first)
 			continue
@@ -276,6 +283,9 @@ func Parse(source string, data []byte) (*File, error) {
 	var envNodes []*yaml.Node
 	for i := 0; i+1 < len(envsNode.Content); i += 2 {
 		k, v := envsNode.Content[i], resolve(envsNode.Content[i+1])
+		if isMergeKey(k) {
+			continue // reported by checkMergeKeys
+		}
 		name := k.Value
 		if first, dup := names[name]; dup {
 			c.add(k.Line, name, "", "duplicate environment name (first defined on line %d); names must be unique", first)
@@ -319,7 +329,7 @@ func Parse(source string, data []byte) (*File, error) {
 		}
 		env.Name = name
 		env.ApplyDerivedDefaults(f.Project)
-		validateEnv(c, f, &env, v)
+		validateEnv(c, f, &env, v, defaultsNode)
 		f.Environments = append(f.Environments, &env)
 		envNodes = append(envNodes, v)
 	}
@@ -391,6 +401,69 @@ func checkSize(root *yaml.Node) (line int, msg string) {
 		return 0, fmt.Sprintf("excessive aliasing: aliases (*name) repeat anchored blocks (&name) into more than %d values; at most %d may come from aliases; write the settings out instead", MaxAliasValues, MaxAliasValues)
 	}
 	return 0, ""
+}
+
+// checkTabs reports every line of data that holds a tab, and whether there
+// was one. YAML indents with spaces only, and a tab elsewhere (between a key
+// and its value, in a comment) looks the same as spaces: the file takes none.
+func checkTabs(c *collector, data []byte) bool {
+	found := false
+	for line, rest := 1, data; len(rest) > 0; line++ {
+		text, next, _ := bytes.Cut(rest, []byte("\n"))
+		if i := bytes.IndexByte(text, '\t'); i >= 0 {
+			c.add(line, "", "", "a tab character (column %d); YAML indents with spaces only, and this file takes no tabs anywhere: replace each tab with spaces", utf8.RuneCount(text[:i])+1)
+			found = true
+		}
+		rest = next
+	}
+	return found
+}
+
+// isMergeKey reports whether the mapping key k is YAML's merge key (<<,
+// unquoted).
+func isMergeKey(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Tag == "!!merge"
+}
+
+// checkMergeKeys reports every merge key (<<) of the file as written,
+// where it is: under an environment, in the defaults block, or at the top.
+// A merge key copies the keys of another mapping into this one, and which
+// of them win is not visible in the file; the loader takes none (an alias
+// of a whole block is fine).
+func checkMergeKeys(c *collector, root *yaml.Node) {
+	var walk func(n *yaml.Node, env, path string, level int)
+	walk = func(n *yaml.Node, env, path string, level int) {
+		join := func(k string) string {
+			if path == "" {
+				return keyText(k)
+			}
+			return path + "." + keyText(k)
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				if isMergeKey(k) {
+					c.add(k.Line, env, path, "a YAML merge key (<<) copies another mapping's keys into this one, hiding which settings win; the loader takes no merge keys: write the settings out, or use an alias (*name) of a whole block")
+				}
+				switch {
+				case level == 0 && k.Value == "defaults":
+					walk(v, "defaults", "", 1)
+				case level == 0 && k.Value == "environments":
+					walk(v, "", "", 2)
+				case level == 2:
+					walk(v, k.Value, "", 3)
+				default:
+					walk(v, env, join(k.Value), 3)
+				}
+			}
+		case yaml.SequenceNode:
+			for i, e := range n.Content {
+				walk(e, env, fmt.Sprintf("%s[%d]", path, i), 3)
+			}
+		}
+	}
+	walk(root, "", "", 0)
 }
 
 // sizer counts values with aliases expanded, remembering each node's count,
@@ -487,7 +560,9 @@ func decodeLenient(n *yaml.Node, out *Environment) error {
 // withoutDuplicateKeys copies n without the second and later uses of a
 // mapping key (checkNode reports them): yaml.v3 refuses to decode a mapping
 // with a duplicate key at all, which would drop every setting beside it and
-// report them as missing. done maps each node to its copy (aliases may cycle).
+// report them as missing. It leaves out merge keys (<<) too, which
+// checkMergeKeys reports: nothing they would merge is decoded. done maps
+// each node to its copy (aliases may cycle).
 func withoutDuplicateKeys(n *yaml.Node, done map[*yaml.Node]*yaml.Node) *yaml.Node {
 	if n == nil || n.Kind == yaml.ScalarNode {
 		return n
@@ -503,7 +578,7 @@ func withoutDuplicateKeys(n *yaml.Node, done map[*yaml.Node]*yaml.Node) *yaml.No
 	for i := 0; i < len(n.Content); i++ {
 		if n.Kind == yaml.MappingNode && i%2 == 0 && i+1 < len(n.Content) {
 			k := n.Content[i].Value
-			if seen[k] {
+			if seen[k] || isMergeKey(n.Content[i]) {
 				i++ // drop the key and its value
 				continue
 			}
@@ -572,6 +647,28 @@ func hasPath(n *yaml.Node, path ...string) bool {
 		n = next
 	}
 	return true
+}
+
+// valueAt returns the value at the nested keys path of the mapping n, or nil.
+func valueAt(n *yaml.Node, path ...string) *yaml.Node {
+	for _, key := range path {
+		n = resolve(n)
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key && !isMergeKey(n.Content[i]) {
+				next = n.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		n = next
+	}
+	return resolve(n)
 }
 
 func hasKey(n *yaml.Node, key string) bool {
@@ -687,6 +784,17 @@ func q(s string) string {
 	return fmt.Sprintf("%s... (%d characters)", strconv.Quote(string(r[:maxShown])), len(r))
 }
 
+// qASCII quotes a value like q, with every non-ASCII character escaped
+// (\u0435): for names that are ASCII by definition (regions, zones), so
+// that a look-alike of an ASCII letter shows.
+func qASCII(s string) string {
+	if utf8.RuneCountInString(s) <= maxShown {
+		return strconv.QuoteToASCII(s)
+	}
+	r := []rune(s)
+	return fmt.Sprintf("%s... (%d characters)", strconv.QuoteToASCII(string(r[:maxShown])), len(r))
+}
+
 // plainKeyRE matches keys and names shown as written: ASCII letters, digits
 // and the punctuation of tag keys, no space, quote, dot or bracket (which
 // would blur a path), not ending in ':' (which would blur "field: message").
@@ -779,6 +887,9 @@ func checkNode(c *collector, n *yaml.Node, t reflect.Type, env, path string) {
 		seen := map[string]int{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
+			if isMergeKey(k) {
+				continue // reported by checkMergeKeys
+			}
 			if first, dup := seen[k.Value]; dup {
 				c.add(k.Line, env, join(k.Value), "appears twice (first on line %d)", first)
 				continue
@@ -805,7 +916,9 @@ func checkNode(c *collector, n *yaml.Node, t reflect.Type, env, path string) {
 			return
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			checkNode(c, n.Content[i+1], t.Elem(), env, join(n.Content[i].Value))
+			if !isMergeKey(n.Content[i]) { // reported by checkMergeKeys
+				checkNode(c, n.Content[i+1], t.Elem(), env, join(n.Content[i].Value))
+			}
 		}
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!int" && n.Tag != "!!float") {

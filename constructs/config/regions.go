@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Partition is the one AWS partition the stacks support. The constructs write
@@ -87,7 +89,9 @@ func regionPartition(r string) (string, bool) {
 }
 
 // checkRegion returns what is wrong with region r, or "" when it is a
-// region of the aws partition.
+// region of the aws partition. Region names are ASCII: r is shown with any
+// other character escaped ("us-\u0435ast-1" for a Cyrillic look-alike of
+// the e), and the closest known regions are named.
 func checkRegion(r string) string {
 	id, ok := regionPartition(r)
 	switch {
@@ -95,13 +99,26 @@ func checkRegion(r string) string {
 		return ""
 	case ok:
 		return fmt.Sprintf("%s is a region of the %s partition; the stacks write arn:%s: ARNs and support only the %s partition: want a region such as us-east-1",
-			q(r), id, Partition, Partition)
+			qASCII(r), id, Partition, Partition)
+	}
+	if i := strings.IndexFunc(r, func(c rune) bool { return c > unicode.MaxASCII }); i >= 0 {
+		c, _ := utf8.DecodeRuneInString(r[i:])
+		msg := fmt.Sprintf("%s is not an AWS region: it holds %s, not an ASCII letter (a look-alike?); region names are ASCII letters, digits and '-'",
+			qASCII(r), runeName(c))
+		if near := nearest(r, Regions(), 3); len(near) > 0 {
+			msg += "; did you mean " + strings.Join(near, " or ") + "?"
+		}
+		return msg
+	}
+	closest := ""
+	if near := nearest(r, Regions(), 2); len(near) > 0 {
+		closest = "did you mean " + strings.Join(near, " or ") + "? "
 	}
 	for _, p := range partitions {
 		if p.ID == Partition && p.RegionRegex.MatchString(r) {
-			return fmt.Sprintf("%s is not a region that %s lists; if it is new, update constructs/config/partitions.json; known: %s",
-				q(r), PartitionsSource, strings.Join(p.Regions, ", "))
+			return fmt.Sprintf("%s is not a region that %s lists; %sif it is new, update constructs/config/partitions.json; known: %s",
+				qASCII(r), PartitionsSource, closest, strings.Join(p.Regions, ", "))
 		}
 	}
-	return fmt.Sprintf("%s is not an AWS region; want one of %s", q(r), strings.Join(Regions(), ", "))
+	return fmt.Sprintf("%s is not an AWS region; %swant one of %s", qASCII(r), closest, strings.Join(Regions(), ", "))
 }

@@ -55,7 +55,8 @@ type Environment struct {
 	Backend *Backend `yaml:"backend"`
 	// Tags are extra default tags on every resource, at most 45 (AWS allows 50
 	// and the stack adds project, environment, managed-by, Name and Tier,
-	// which are reserved). Default: none.
+	// which are reserved). Keys 1-128 and values 0-256 characters of letters,
+	// digits, spaces and _ . : / = + - @ (AWS's rule); no aws: prefix. Default: none.
 	Tags map[string]string `yaml:"tags"`
 	// Suppressions silence one policy rule on one resource, each with a reason. Default: none.
 	Suppressions []Suppression `yaml:"suppressions"`
@@ -156,10 +157,13 @@ type Compute struct {
 	// meanwhile; a shorter hook would end first and add nothing). Default: 0.
 	DrainSeconds int `yaml:"drain_seconds"`
 	// Spot runs the group with a mixed instances policy (on-demand base plus
-	// Spot) and capacity rebalancing (asg mode). Absent: on-demand only. Default: absent.
+	// Spot) and capacity rebalancing; asg mode only (with compute_mode ec2
+	// it is an error). Absent: on-demand only. Default: absent.
 	Spot *Spot `yaml:"spot"`
-	// UserDataFile is a file, relative to the environments file, whose contents
-	// become the instances' user data (at most 16 KB once base64-encoded). Your
+	// UserDataFile is a regular file inside the environments file's folder,
+	// named relative to it (no absolute path, no way out of the folder, no
+	// device, pipe, socket or /proc file), whose contents become the
+	// instances' user data (at most 16 KB once base64-encoded). Your
 	// app must answer 200 on health_path at app_port. Excludes app. Default: ""
 	// (the demo app).
 	UserDataFile string `yaml:"user_data_file"`
@@ -227,10 +231,11 @@ type App struct {
 
 // ALB configures the load balancer construct.
 type ALB struct {
-	// IngressCIDRs may reach the listeners. Default: [0.0.0.0/0].
+	// IngressCIDRs may reach the listeners, IPv4 networks, each once, at most 30. Default: [0.0.0.0/0].
 	IngressCIDRs []string `yaml:"ingress_cidrs"`
 	// HTTPS adds an HTTPS listener (needs CertificateARN or Domain) and makes
-	// HTTP redirect. Default: false; true when Domain is given.
+	// HTTP redirect. Default: false; true when Domain is given (false next to
+	// a Domain is an error).
 	HTTPS bool `yaml:"https"`
 	// CertificateARN is an ACM certificate made elsewhere for HTTPS; not
 	// together with Domain. Default: "".

@@ -7,11 +7,13 @@ import (
 	"net/mail"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	// The IANA time zone database inside the binary: a schedule's
 	// time_zone is valid or not the same on every machine.
 	_ "time/tzdata"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -20,12 +22,11 @@ import (
 )
 
 var (
-	instanceTypeRE = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
-	amiRE          = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	ssmParamRE     = regexp.MustCompile(`^/[A-Za-z0-9_./-]+$`)
-	certARNRE      = regexp.MustCompile(`^arn:` + Partition + `:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
-	matcherRE      = regexp.MustCompile(`^[0-9]{3}([-,][0-9]{3})*$`)
-	bucketRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	amiRE      = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	ssmParamRE = regexp.MustCompile(`^/[A-Za-z0-9_./-]+$`)
+	certARNRE  = regexp.MustCompile(`^arn:` + Partition + `:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
+	matcherRE  = regexp.MustCompile(`^[0-9]{3}([-,][0-9]{3})*$`)
+	bucketRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 )
 
 // Limits that come from AWS.
@@ -63,9 +64,11 @@ type badFunc func(field, format string, args ...any)
 
 // validateEnv checks every setting of e, whatever its compute mode or policy,
 // so that switching modes never reveals an old mistake. n is the
-// environment's node, for line numbers. Fields with a type problem are skipped:
-// they kept their default, and checkNode has said what is wrong.
-func validateEnv(c *collector, f *File, e *Environment, n *yaml.Node) {
+// environment's node and defaults the defaults block's (nil without one),
+// for line numbers and for where a setting comes from. Fields with a type
+// problem are skipped: they kept their default, and checkNode has said what
+// is wrong.
+func validateEnv(c *collector, f *File, e *Environment, n, defaults *yaml.Node) {
 	badAt := func(line int, field, format string, args ...any) {
 		if !c.isBroken(e.Name, field) {
 			c.add(line, e.Name, field, format, args...)
@@ -81,16 +84,17 @@ func validateEnv(c *collector, f *File, e *Environment, n *yaml.Node) {
 		}
 		c.add(line, e.Name, field, format, args...)
 	}
-	checkEnv(f.Project, e, bad, n, badAt, func() { readUserData(e, f.Dir, bad) })
+	checkEnv(f.Project, e, bad, n, defaults, badAt, func() { loadUserDataFile(e, f.Dir, bad) })
 }
 
 // checkEnv runs the rules of every section of e and those that span
 // sections, in the order the YAML reader reports them: the one list of
 // rules behind both the reader (validateEnv) and Environment.Validate.
 // afterCompute runs after the compute rules: the reader reads
-// compute.user_data_file there, the Go path checks Compute.UserData. n is
-// the environment's node for the tags' lines (nil: no lines).
-func checkEnv(project string, e *Environment, bad badFunc, n *yaml.Node, badAt func(line int, field, format string, args ...any), afterCompute func()) {
+// compute.user_data_file there, the Go path checks Compute.UserData. n and
+// defaults are the environment's and the defaults block's nodes, for lines
+// and where a setting comes from (nil on the Go path).
+func checkEnv(project string, e *Environment, bad badFunc, n, defaults *yaml.Node, badAt func(line int, field, format string, args ...any), afterCompute func()) {
 	validateRegion(e, bad)
 	if s := string(e.ComputeMode); !slices.Contains(ComputeModes, e.ComputeMode) {
 		bad("compute_mode", "%s is not a compute mode; allowed: %s", q(s), join(ComputeModes))
@@ -108,6 +112,7 @@ func checkEnv(project string, e *Environment, bad badFunc, n *yaml.Node, badAt f
 	validateObservability(e, bad)
 	validateBackend(e, bad)
 	validateTags(e, n, badAt)
+	validateIgnored(e, n, defaults, badAt)
 	if e.Budget != nil && e.Budget.MaxMonthlyUSD <= 0 {
 		bad("budget.max_monthly_usd", "%g is not allowed; want the monthly ceiling in USD, above 0 (e.g. 500), or remove budget", e.Budget.MaxMonthlyUSD)
 	}
@@ -142,11 +147,12 @@ func validateRegion(e *Environment, bad badFunc) {
 	for i, az := range e.AvailabilityZones {
 		field := fmt.Sprintf("availability_zones[%d]", i)
 		if azSeen[az] {
-			bad(field, "%s is listed twice; want distinct zones", q(az))
+			bad(field, "%s is listed twice; want distinct zones", qASCII(az))
 		}
 		azSeen[az] = true
-		if e.Region != "" && !(strings.HasPrefix(az, e.Region) && len(az) == len(e.Region)+1 && az[len(az)-1] >= 'a' && az[len(az)-1] <= 'z') {
-			bad(field, "%s is not a zone of region %s; want %sa, %sb, ...", q(az), keyText(e.Region), example, example)
+		// Against a valid region only: a wrong region is reported once, above.
+		if checkRegion(e.Region) == "" && !(strings.HasPrefix(az, e.Region) && len(az) == len(e.Region)+1 && az[len(az)-1] >= 'a' && az[len(az)-1] <= 'z') {
+			bad(field, "%s is not a zone of region %s; want %sa, %sb, ...", qASCII(az), keyText(e.Region), example, example)
 		}
 	}
 }
@@ -264,8 +270,8 @@ func validateNetwork(e *Environment, bad badFunc) {
 
 func validateCompute(e *Environment, bad badFunc) {
 	cp := e.Compute
-	if !instanceTypeRE.MatchString(cp.InstanceType) {
-		bad("compute.instance_type", "%s is not an EC2 instance type; want e.g. t3.micro", q(cp.InstanceType))
+	if msg := checkInstanceType(cp.InstanceType); msg != "" {
+		bad("compute.instance_type", "%s", msg)
 	}
 	if cp.AMIID != "" && !amiRE.MatchString(cp.AMIID) {
 		bad("compute.ami_id", "%s is not an AMI ID; want ami- and 8 or 17 hex digits, or leave it empty to use ami_ssm_parameter", q(cp.AMIID))
@@ -315,10 +321,19 @@ func validateALB(e *Environment, bad badFunc) {
 	} else if len(a.IngressCIDRs) > maxIngressCIDRs {
 		bad("alb.ingress_cidrs", "lists %d CIDRs; the load balancer's security group takes one rule per CIDR and listener port and AWS allows 60 inbound rules: want at most %d", len(a.IngressCIDRs), maxIngressCIDRs)
 	}
+	seen := map[string]int{}
 	for i, s := range a.IngressCIDRs {
-		if ip, n, err := net.ParseCIDR(s); err != nil || ip.To4() == nil || !ip.Equal(n.IP) {
-			bad(fmt.Sprintf("alb.ingress_cidrs[%d]", i), "%s is not an IPv4 network CIDR; want e.g. 0.0.0.0/0 or 203.0.113.0/24", q(s))
+		field := fmt.Sprintf("alb.ingress_cidrs[%d]", i)
+		ip, n, err := net.ParseCIDR(s)
+		if err != nil || ip.To4() == nil || !ip.Equal(n.IP) {
+			bad(field, "%s is not an IPv4 network CIDR; want e.g. 0.0.0.0/0 or 203.0.113.0/24", q(s))
+			continue
 		}
+		if first, dup := seen[n.String()]; dup {
+			bad(field, "%s is listed twice (first as alb.ingress_cidrs[%d]); AWS refuses a duplicate security group rule: list each network once", q(s), first)
+			continue
+		}
+		seen[n.String()] = i
 	}
 	if a.HTTPS && a.CertificateARN == "" && a.Domain == nil {
 		bad("alb.certificate_arn", "is missing but alb.https is true; want an ACM certificate ARN in %s, or alb.domain for a certificate made here, or https: false", orRegion(e.Region))
@@ -592,15 +607,42 @@ func validateTags(e *Environment, n *yaml.Node, bad func(line int, field, format
 			bad(line, field, "an empty tag key is not allowed; want 1 to 128 characters")
 		case kn > 128:
 			bad(line, field, "the key is %d characters; AWS allows 1 to 128", kn)
+		case refusedTagRune(k) >= 0:
+			bad(line, field, "the key %s holds %s, which AWS refuses in tags; %s", q(k), runeName(refusedTagRune(k)), tagCharsAllowed)
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			bad(line, field, "%s is not allowed; want a key not starting with aws: (AWS reserves it for its own tags)", q(k))
 		case slices.Contains(reservedTags, k):
 			bad(line, field, "is set by the stack on every resource (%s are reserved); remove it or use another key", strings.Join(reservedTags, ", "))
 		}
-		if vn := utf8.RuneCountInString(v); vn > 256 {
+		switch vn := utf8.RuneCountInString(v); {
+		case vn > 256:
 			bad(line, field, "the value is %d characters; AWS allows up to 256", vn)
+		case refusedTagRune(v) >= 0:
+			bad(line, field, "the value %s holds %s, which AWS refuses in tags; %s", q(v), runeName(refusedTagRune(v)), tagCharsAllowed)
 		}
 	}
+}
+
+// tagCharsAllowed says which characters AWS takes in tag keys and values
+// (the pattern of the tagging APIs: ^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$).
+const tagCharsAllowed = "allowed: letters, digits, spaces and _ . : / = + - @"
+
+// refusedTagRune returns the first rune of s that AWS refuses in a tag key
+// or value, or -1: tags take letters, digits and spaces of any script and
+// _ . : / = + - @ (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html).
+func refusedTagRune(s string) rune {
+	for _, r := range s {
+		if !unicode.In(r, unicode.L, unicode.Z, unicode.N) && !strings.ContainsRune("_.:/=+-@", r) {
+			return r
+		}
+	}
+	return -1
+}
+
+// runeName shows a rune for a message: quoted, escaped when it is not
+// printable ASCII, with its code point: '!' (U+0021), '\t' (U+0009).
+func runeName(r rune) string {
+	return fmt.Sprintf("%s (U+%04X)", strconv.QuoteRuneToASCII(r), r)
 }
 
 // tagLines maps each key of the environment's tags mapping to its line;

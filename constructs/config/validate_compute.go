@@ -1,10 +1,8 @@
 package config
 
 import (
-	"encoding/base64"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -124,8 +122,8 @@ func validateSpot(cp *Compute, sp *Spot, bad badFunc) {
 	for i, t := range sp.InstanceTypes {
 		field := fmt.Sprintf(f+"instance_types[%d]", i)
 		switch {
-		case !instanceTypeRE.MatchString(t):
-			bad(field, "%s is not an EC2 instance type; want e.g. t3.small", q(t))
+		case checkInstanceType(t) != "":
+			bad(field, "%s", checkInstanceType(t))
 		case seen[t]:
 			bad(field, "%s is listed twice; want each type once", q(t))
 		}
@@ -153,29 +151,18 @@ func validateUserData(e *Environment, bad badFunc) {
 	}
 }
 
-// readUserData reads compute.user_data_file (relative to the environments
-// file's directory dir) into Compute.UserData: the YAML reader's step, run
-// right after the compute rules.
-func readUserData(e *Environment, dir string, bad badFunc) {
+// loadUserDataFile reads compute.user_data_file (relative to the
+// environments file's directory dir) into Compute.UserData: the YAML
+// reader's step, run right after the compute rules.
+func loadUserDataFile(e *Environment, dir string, bad badFunc) {
 	cp := &e.Compute
 	if cp.UserDataFile == "" {
 		return
 	}
-	path := cp.UserDataFile
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
-	}
-	data, err := os.ReadFile(path)
-	switch {
-	case err != nil:
-		bad("compute.user_data_file", "%s cannot be read (%s); want a file relative to the environments file", q(cp.UserDataFile), clean(errText(err), 120))
-	case len(data) == 0:
-		bad("compute.user_data_file", "%s is empty; want the instances' boot script", q(cp.UserDataFile))
-	case base64.StdEncoding.EncodedLen(len(data)) > MaxUserDataBytes:
-		bad("compute.user_data_file", "%s is %d bytes, %d once base64-encoded; EC2 takes at most %d (16 KB): want at most %d bytes before encoding",
-			q(cp.UserDataFile), len(data), base64.StdEncoding.EncodedLen(len(data)), MaxUserDataBytes, MaxUserDataBytes/4*3)
-	default:
-		cp.UserData = string(data)
+	if data, msg := readUserData(dir, cp.UserDataFile); msg != "" {
+		bad("compute.user_data_file", "%s", msg)
+	} else {
+		cp.UserData = data
 	}
 }
 

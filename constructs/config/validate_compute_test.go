@@ -6,7 +6,10 @@ import (
 	"reflect"
 	"testing"
 
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/internal/cost"
 )
 
 // TestComputeLifecycleAccepted: the edges of the compute rollout, capacity
@@ -101,5 +104,28 @@ func TestUserDataFile(t *testing.T) {
 	// Relative to the environments file: the same relative path from another directory is not found.
 	if _, err := config.Parse(filepath.Join(dir, "environments.yaml"), build(t, "", "compute.user_data_file", "testdata/userdata.sh")); err == nil {
 		t.Errorf("testdata/userdata.sh resolved against the working directory, want against %s", dir)
+	}
+}
+
+// TestInstanceTypesOfTheSDK: compute.instance_type and the Spot list take
+// every type of the AWS SDK for Go v2's EC2 enum (a sample of it: the first,
+// the last and types newer than the price table), and every type the price
+// table of internal/cost prices, so no priced type is refused.
+func TestInstanceTypesOfTheSDK(t *testing.T) {
+	values := ec2types.InstanceType("").Values()
+	if len(values) < 500 {
+		t.Fatalf("the SDK lists %d instance types; want the whole EC2 enum", len(values))
+	}
+	sample := []string{string(values[0]), string(values[len(values)-1]), "m7i.large", "c7g.medium", "t4g.nano", "u-12tb1.112xlarge"}
+	for _, r := range cost.Regions() {
+		sample = append(sample, cost.InstanceTypes(r)...)
+	}
+	for _, it := range sample {
+		if !config.IsInstanceType(it) {
+			t.Errorf("IsInstanceType(%q) = false, want true", it)
+		}
+		if _, ce := problemsOf(t, build(t, "", "compute.instance_type", it, "compute.spot", "{instance_types: ["+it+"]}")); ce != nil {
+			t.Errorf("%s refused: %v", it, ce)
+		}
 	}
 }

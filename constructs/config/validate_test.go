@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
@@ -105,6 +106,13 @@ func TestValidationProblems(t *testing.T) {
 			field: "region", want: []string{`"us-east-9"`, "AWS SDK for Go v2", "partitions.json", "us-east-1, us-east-2"}},
 		{name: "region not a region", sets: []string{"region", "mars-north-1", "availability_zones", "[mars-north-1a, mars-north-1b]"},
 			field: "region", want: []string{`"mars-north-1"`, "not an AWS region", "af-south-1"}},
+		{name: "region with a Cyrillic look-alike", sets: []string{"region", "us-\u0435ast-1"}, field: "region",
+			want: []string{`"us-\u0435ast-1" is not an AWS region`, `'\u0435' (U+0435)`, "ASCII", "did you mean us-east-1?"}},
+		{name: "region with a look-alike, unknown", sets: []string{"region", "eu-w\u0435st-9", "availability_zones", "[eu-west-9a, eu-west-9b]"}, field: "region",
+			want: []string{`"eu-w\u0435st-9"`, "U+0435", "did you mean eu-west-1 or eu-west-2 or eu-west-3?"}},
+		{name: "zone with a look-alike", sets: []string{"availability_zones", "[us-east-1a, \"us-\u0435ast-1b\"]"}, field: "availability_zones[1]",
+			want: []string{`"us-\u0435ast-1b" is not a zone of region us-east-1`}},
+		{name: "region typo", sets: []string{"region", "us-esat-1", "availability_zones", "[us-esat-1a, us-esat-1b]"}, field: "region", want: []string{`"us-esat-1"`, "did you mean us-east-1?"}},
 		{name: "zones missing", sets: []string{"availability_zones", "[]"}, field: "availability_zones", want: []string{"is missing", "[us-east-1a, us-east-1b]"}},
 		{name: "one zone", sets: []string{"availability_zones", "[us-east-1a]"}, field: "availability_zones", want: []string{"1 zone (us-east-1a)", "at least 2"}},
 		{name: "zone twice", sets: []string{"availability_zones", "[us-east-1a, us-east-1a]"}, field: "availability_zones[1]", want: []string{`"us-east-1a"`, "twice", "distinct"}},
@@ -144,7 +152,12 @@ func TestValidationProblems(t *testing.T) {
 			field: "network.private_subnet_cidrs[1]", want: []string{`"10.0.2.0/24" overlaps 10.0.2.0/24`}},
 
 		// Compute, checked in ec2 mode too.
-		{name: "instance type", sets: []string{"compute.instance_type", "t3micro"}, field: "compute.instance_type", want: []string{`"t3micro"`, "t3.micro"}},
+		{name: "instance type", sets: []string{"compute.instance_type", "t3micro"}, field: "compute.instance_type", want: []string{`"t3micro"`, "did you mean t3.micro?"}},
+		{name: "instance type of a known family, unknown size", sets: []string{"compute.instance_type", "t3.mega"}, field: "compute.instance_type",
+			want: []string{`"t3.mega" is not an EC2 instance type`, "AWS SDK for Go v2", "the t3 family has t3.nano, t3.micro, t3.small, t3.medium, t3.large, t3.xlarge, t3.2xlarge"}},
+		{name: "instance type in capitals", sets: []string{"compute.instance_type", "T3.Micro"}, field: "compute.instance_type", want: []string{`"T3.Micro" is not an EC2 instance type; want t3.micro`, "lowercase"}},
+		{name: "instance type of no family", sets: []string{"compute.instance_type", "q9.huge"}, field: "compute.instance_type", want: []string{`"q9.huge" is not an EC2 instance type`, "t3.micro"}},
+		{name: "instance type in ec2 mode", sets: []string{"compute_mode", "ec2", "compute.instance_type", "m5.mega"}, field: "compute.instance_type", want: []string{`"m5.mega"`, "the m5 family has m5.large"}},
 		{name: "ami id", sets: []string{"compute.ami_id", "ami-123"}, field: "compute.ami_id", want: []string{`"ami-123"`, "8 or 17 hex digits"}},
 		{name: "ami parameter", sets: []string{"compute.ami_ssm_parameter", "aws/x"}, field: "compute.ami_ssm_parameter", want: []string{`"aws/x"`, "SSM parameter path"}},
 		{name: "app port", sets: []string{"compute.app_port", "80"}, field: "compute.app_port", want: []string{"80 is not allowed", "1024 to 65535"}},
@@ -184,10 +197,13 @@ func TestValidationProblems(t *testing.T) {
 		{name: "drain seconds below a heartbeat", sets: []string{"compute.drain_seconds", "29"}, field: "compute.drain_seconds", want: []string{"29 is not allowed", "0 (no termination hook) or 30 to 7200"}},
 		{name: "drain seconds above two hours", sets: []string{"compute.drain_seconds", "7201"}, field: "compute.drain_seconds", want: []string{"7201 is not allowed", "30 to 7200"}},
 		{name: "drain seconds shorter than deregistration", sets: []string{"compute.drain_seconds", "45", "alb.deregistration_delay", "60"}, field: "compute.drain_seconds", want: []string{"drain_seconds (45) must be >= alb.deregistration_delay (60)", "adds nothing"}},
+		{name: "spot in ec2 mode", sets: []string{"compute_mode", "ec2", "compute.spot", "{instance_types: [t3.small]}"}, field: "compute.spot",
+			want: []string{"is set but compute_mode is ec2", "Spot would be ignored", "compute_mode: asg, or remove spot"}},
 		{name: "spot without instance types", sets: []string{"compute.spot", "{on_demand_base_capacity: 1}"}, field: "compute.spot.instance_types", want: []string{"is empty", "e.g. [t3.small"}},
 		{name: "spot instance type malformed", sets: []string{"compute.spot", "{instance_types: [t3.small, T3 micro]}"}, field: "compute.spot.instance_types[1]", want: []string{`"T3 micro" is not an EC2 instance type`}},
 		{name: "spot instance type twice", sets: []string{"compute.spot", "{instance_types: [t3.small, t3.small]}"}, field: "compute.spot.instance_types[1]", want: []string{`"t3.small" is listed twice`}},
-		{name: "spot too many instance types", sets: []string{"compute.spot", "{instance_types: " + many(41, func(i int) string { return fmt.Sprintf("t%d.small", i) }) + "}"}, field: "compute.spot.instance_types", want: []string{"lists 41 types", "at most 40"}},
+		{name: "spot instance type unknown", sets: []string{"compute.spot", "{instance_types: [t3.small, t3a.mega]}"}, field: "compute.spot.instance_types[1]", want: []string{`"t3a.mega" is not an EC2 instance type`, "the t3a family has t3a.nano"}},
+		{name: "spot too many instance types", sets: []string{"compute.spot", "{instance_types: " + many(41, func(i int) string { return string(ec2types.InstanceType("").Values()[i]) }) + "}"}, field: "compute.spot.instance_types", want: []string{"lists 41 types", "at most 40"}},
 		{name: "spot allocation strategy", sets: []string{"compute.spot", "{instance_types: [t3.small], allocation_strategy: cheapest}"}, field: "compute.spot.allocation_strategy",
 			want: []string{`"cheapest" is not a Spot allocation strategy`, "allowed: price-capacity-optimized, capacity-optimized, capacity-optimized-prioritized, lowest-price"}},
 		{name: "spot base above max size", sets: []string{"compute.spot", "{instance_types: [t3.small], on_demand_base_capacity: 7}"}, field: "compute.spot.on_demand_base_capacity", want: []string{"on_demand_base_capacity (7) must be <= compute.max_size (6)"}},
@@ -207,6 +223,10 @@ func TestValidationProblems(t *testing.T) {
 		{name: "no ingress", sets: []string{"alb.ingress_cidrs", "[]"}, field: "alb.ingress_cidrs", want: []string{"is empty", "0.0.0.0/0"}},
 		{name: "too many ingress CIDRs", sets: []string{"alb.ingress_cidrs", many(31, func(i int) string { return fmt.Sprintf("10.%d.0.0/16", i) })},
 			field: "alb.ingress_cidrs", want: []string{"lists 31 CIDRs", "60 inbound rules", "at most 30"}},
+		{name: "ingress CIDR twice", sets: []string{"alb.ingress_cidrs", "[10.0.0.0/16, 203.0.113.0/24, 10.0.0.0/16]"}, field: "alb.ingress_cidrs[2]",
+			want: []string{`"10.0.0.0/16" is listed twice (first as alb.ingress_cidrs[0])`, "duplicate security group rule"}},
+		{name: "https false next to a domain", sets: []string{"alb.https", "false", "alb.domain", "{name: app.example.com, zone_id: Z123}"}, field: "alb.https",
+			want: []string{"is false but alb.domain is set", "always serves HTTPS", "remove https: false"}},
 		{name: "ingress IPv6", sets: []string{"alb.ingress_cidrs", "['::/0']"}, field: "alb.ingress_cidrs[0]", want: []string{`"::/0"`, "IPv4 network CIDR"}},
 		{name: "https without certificate", sets: []string{"alb.https", "true"}, field: "alb.certificate_arn", want: []string{"is missing but alb.https is true", "us-east-1"}},
 		{name: "certificate without https", sets: []string{"alb.certificate_arn", cert}, field: "alb.https", want: []string{"is false but alb.certificate_arn is set"}},
@@ -339,6 +359,7 @@ func TestValidationProblems(t *testing.T) {
 		{name: "backend bucket missing", sets: []string{"backend", "{key: a/b}"}, field: "backend.bucket", want: []string{"is missing", "S3 bucket"}},
 		{name: "backend bucket name", sets: []string{"backend", "{bucket: My_Bucket}"}, field: "backend.bucket", want: []string{`"My_Bucket"`, "3-63 lowercase"}},
 		{name: "backend key", sets: []string{"backend", "{bucket: state, key: /abs}"}, field: "backend.key", want: []string{`"/abs"`, "webtier/dev/terraform.tfstate"}},
+		{name: "backend region with a look-alike", sets: []string{"backend", "{bucket: state, region: \"eu-w\u0435st-1\"}"}, field: "backend.region", want: []string{`"eu-w\u0435st-1"`, "did you mean eu-west-1?"}},
 		{name: "backend region of GovCloud", sets: []string{"backend", "{bucket: state, region: us-gov-west-1}"}, field: "backend.region", want: []string{"aws-us-gov partition"}},
 		{name: "backend not encrypted", sets: []string{"backend", "{bucket: state, encrypt: false}"}, field: "backend.encrypt", want: []string{"is false", "want true"}},
 		{name: "backend without lock", sets: []string{"backend", "{bucket: state, use_lockfile: false}"}, field: "backend.use_lockfile", want: []string{"is false", "lock"}},
@@ -350,6 +371,11 @@ func TestValidationProblems(t *testing.T) {
 		{name: "tag key of 129 characters", sets: []string{"tags", "{" + strings.Repeat("é", 129) + ": v}"}, field: "tags." + `"` + strings.Repeat("é", 48) + `"` + "... (129 characters)",
 			want: []string{"the key is 129 characters", "1 to 128"}},
 		{name: "aws: tag", sets: []string{"tags", "{aws:team: web}"}, field: "tags.aws:team", want: []string{`"aws:team" is not allowed`, "not starting with aws:"}},
+		{name: "tag key with a character AWS refuses", sets: []string{"tags", "{'team!': web}"}, field: "tags.team!", want: []string{`the key "team!" holds '!' (U+0021), which AWS refuses in tags`, "letters, digits, spaces and _ . : / = + - @"}},
+		{name: "tag key with a quoted merge key", sets: []string{"tags", "{'<<': web}"}, field: `tags."<<"`, want: []string{`holds '<' (U+003C)`}},
+		{name: "tag value with a semicolon", sets: []string{"tags", "{team: 'a;b'}"}, field: "tags.team", want: []string{`the value "a;b" holds ';' (U+003B)`}},
+		{name: "tag value with a tab", sets: []string{"tags", `{team: "a\tb"}`}, field: "tags.team", want: []string{`the value "a\tb" holds '\t' (U+0009)`}},
+		{name: "tag value with a newline", sets: []string{"tags", `{team: "a\nb"}`}, field: "tags.team", want: []string{`holds '\n' (U+000A)`}},
 		{name: "reserved tag", sets: []string{"tags", "{Name: x}"}, field: "tags.Name", want: []string{"set by the stack", "project, environment, managed-by, Name, Tier"}},
 		{name: "tag value of 257 characters", sets: []string{"tags", "{team: " + strings.Repeat("ü", 257) + "}"}, field: "tags.team", want: []string{"the value is 257 characters", "up to 256"}},
 
@@ -411,6 +437,11 @@ func TestValidValuesAccepted(t *testing.T) {
 		{"explicit plus sign", []string{"scaling.scale_out.adjustment", "+2"}, "scaling.scale_out.adjustment", 2},
 		{"largest adjustment", []string{"scaling.scale_in.adjustment", "-100"}, "scaling.scale_in.adjustment", -100},
 		{"tag key of 128 two-byte characters", []string{"tags", "{" + strings.Repeat("é", 128) + ": v}"}, "tags", map[string]string{strings.Repeat("é", 128): "v"}},
+		{"tags of every script and every allowed punctuation", []string{"tags", "{'cost center': 'Ünïcode 名前 ٣ _.:/=+-@', 'Équipe:α/β': ''}"}, "tags",
+			map[string]string{"cost center": "Ünïcode 名前 ٣ _.:/=+-@", "Équipe:α/β": ""}},
+		{"overlapping but distinct ingress CIDRs", []string{"alb.ingress_cidrs", "[0.0.0.0/0, 10.0.0.0/8, 10.0.0.0/16]"}, "alb.ingress_cidrs", []string{"0.0.0.0/0", "10.0.0.0/8", "10.0.0.0/16"}},
+		{"https true next to a domain", []string{"alb.https", "true", "alb.domain", "{name: app.example.com, zone_id: Z1}"}, "alb.https", true},
+		{"spot in asg mode", []string{"compute_mode", "asg", "compute.spot", "{instance_types: [t3.small]}"}, "compute.spot.instance_types", []string{"t3.small"}},
 		{"tag value of 256 characters", []string{"tags", "{team: " + strings.Repeat("ü", 256) + "}"}, "tags", map[string]string{"team": strings.Repeat("ü", 256)}},
 		{"45 tags", []string{"tags", "{" + strings.Trim(many(45, func(i int) string { return fmt.Sprintf("t%d: v", i) }), "[]") + "}"}, "alb.https", false},
 		{"30 ingress CIDRs", []string{"alb.ingress_cidrs", many(30, func(i int) string { return fmt.Sprintf("10.%d.0.0/16", i) })}, "alb.https", false},
