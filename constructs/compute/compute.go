@@ -181,9 +181,9 @@ type Group struct {
 	// DrainHook is the termination lifecycle hook (nil with drain_seconds 0).
 	DrainHook autoscalinglifecyclehook.AutoscalingLifecycleHook
 
-	name, instanceIDs *string
-	ids               *[]*string
-	topics            map[string]bool
+	name   *string
+	ids    *[]*string
+	topics map[string]bool
 }
 
 // GroupName returns the group's name.
