@@ -1,11 +1,16 @@
 // Package config is the one description of an environment: the types of
-// environments.yaml, their built-in defaults (Builtin), the enumerations and
-// allow-lists, and the validation that reports every problem in the file at
-// once; a strict YAML reader (unknown keys and wrong types are errors) that
-// no file can hang. Every setting is defined here once: the constructs take
-// these types and neither re-default nor re-validate them. Zero is a value:
-// the loader decodes the file onto the defaults, so a 0 in the file replaces
-// the default and reaches the synthesized JSON. It is plain Go with no jsii.
+// environments.yaml, their built-in defaults (Builtin, and per section
+// DefaultNetwork, DefaultCompute, ...), the enumerations and allow-lists,
+// and the validation that reports every problem at once; a strict YAML
+// reader (unknown keys and wrong types are errors) that no file can hang.
+// Every setting is defined here once: the constructs embed these types in
+// their props, start from these defaults and run these rules (each
+// section's Validate, Environment.Validate) on what a Go caller gives them,
+// so a Go caller and the YAML reader get the same messages. Zero is a
+// value: the reader decodes the file onto the defaults, so a 0 in the file
+// replaces the default and reaches the synthesized JSON. It is plain Go with
+// no jsii, so the reader, cost, policy and the simulator use it without the
+// constructs.
 package config
 
 import (

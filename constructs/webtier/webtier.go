@@ -35,7 +35,9 @@ const AWSProviderVersion = "5.88.0"
 
 // Props configure the web tier: one environment's settings (the keys of an
 // environment in environments.yaml, with their defaults and rules) and the
-// project it belongs to. Start from DefaultProps.
+// project it belongs to. Start from DefaultProps. Suppressions and Budget
+// are validated here but read by the synth app's policy checks, not by the
+// stack.
 type Props struct {
 	config.Environment
 	// Project names the system: resources are named <project>-<id>, and
