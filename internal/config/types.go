@@ -36,8 +36,10 @@ type Environment struct {
 	Region string `yaml:"region"`
 	// AvailabilityZones lists at least two AZs of Region, explicitly (no lookup). Required.
 	AvailabilityZones []string `yaml:"availability_zones"`
-	// Production marks an environment that needs production safeguards
-	// (ALB deletion protection is required by the policy checks). Default: false.
+	// Production marks an environment that needs production safeguards: the
+	// policy checks then require ALB deletion protection, HTTPS, WAF, access
+	// logs, desync mitigation defensive or strictest, an alarm subscriber and
+	// S3 state (EWT-ALB-2, -4..7, EWT-OBS-1, EWT-STATE-1). Default: false.
 	Production bool `yaml:"production"`
 	// ComputeMode is "ec2" (one instance) or "asg" (Auto Scaling Group). Default: asg.
 	ComputeMode ComputeMode `yaml:"compute_mode"`
