@@ -91,7 +91,7 @@ func validateCPUCredits(cp *Compute, bad badFunc) {
 	var burst, other []string
 	for _, t := range types {
 		switch {
-		case !instanceTypeRE.MatchString(t): // reported where it is set
+		case !IsInstanceType(t): // reported where it is set
 		case Burstable(t):
 			burst = append(burst, t)
 		default:
