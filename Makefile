@@ -51,4 +51,4 @@ diagrams: synth ## regenerate docs/diagrams and the README diagram from cdktf.ou
 	go run ./cmd/review diagrams
 
 clean: ## remove generated output
-	rm -rf cdktf.out cdktf.out.staging
+	rm -rf cdktf.out .cdktf.out.staging .cdktf.out.staging-*

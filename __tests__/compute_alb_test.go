@@ -186,7 +186,7 @@ func TestALBProperties(t *testing.T) {
 	https := variant(t, "    alb:\n      deletion_protection: true",
 		"    alb:\n      deletion_protection: true\n      https: true\n      certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/0b5c7a54-4f3e-4a8e-9d8e-2f1c6b3a9e10",
 		// With HTTPS, EWT-ALB-4 has nothing to suppress (a stale suppression fails synth).
-		"    suppressions:\n      - rule: EWT-ALB-4\n        resource: prod/alb/lb\n        reason: \"no real Route53 zone in the committed config: prod serves HTTP until alb.domain names one\"\n", "")
+		"      - rule: EWT-ALB-4\n        resource: prod/alb/lb\n        reason: \"no real Route53 zone in the committed config: prod serves HTTP until alb.domain names one\"\n", "")
 	t.Run("http forwards", func(t *testing.T) {
 		for _, env := range []string{"dev", "stage", "prod"} {
 			s := def.stacks[env]

@@ -116,6 +116,17 @@ func TestComputeLifecycle(t *testing.T) {
 		}
 	})
 
+	// compute.cpu_credits reaches the launch template of a burstable type:
+	// unlimited where the fixture sets it, the default standard elsewhere.
+	t.Run("cpu credits", func(t *testing.T) {
+		for env, want := range map[string]string{"canary": "unlimited", "own": "standard", "fleet": "standard"} {
+			lt := mustOne(t, r.stacks[env], "aws_launch_template")
+			if got, _ := lt.Get("credit_specification"); !reflect.DeepEqual(got, map[string]any{"cpu_credits": want}) {
+				t.Errorf("%s: launch template credit_specification = %s, want {cpu_credits: %s}", env, show(got), want)
+			}
+		}
+	})
+
 	t.Run("canary refresh in the simulator", func(t *testing.T) {
 		m, err := simulate.FromStack(r.stacks["canary"])
 		if err != nil {

@@ -400,6 +400,12 @@ func newBase(scope constructs.Construct, id string, props Props) *Base {
 		launchTags[k] = v
 	}
 	specTags := ptr.Tags(launchTags)
+	// Burstable types get compute.cpu_credits (validation keeps the types
+	// the group launches all burstable or none); other types have no credits.
+	var credits *launchtemplate.LaunchTemplateCreditSpecification
+	if config.Burstable(cfg.InstanceType) {
+		credits = &launchtemplate.LaunchTemplateCreditSpecification{CpuCredits: ptr.S(string(cfg.CPUCredits))}
+	}
 	c.LaunchTemplate = launchtemplate.NewLaunchTemplate(s, ptr.S("launch-template"), &launchtemplate.LaunchTemplateConfig{
 		NamePrefix:           ptr.S(w.Name + "-app-"),
 		Description:          ptr.S("Web app instances of " + w.Name),
@@ -410,6 +416,7 @@ func newBase(scope constructs.Construct, id string, props Props) *Base {
 		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(userData(cfg)))),
 		UpdateDefaultVersion: ptr.B(true),
 		EbsOptimized:         ptr.S("true"),
+		CreditSpecification:  credits,
 		MetadataOptions: &launchtemplate.LaunchTemplateMetadataOptions{
 			HttpEndpoint:            ptr.S("enabled"),
 			HttpTokens:              ptr.S("required"),

@@ -128,6 +128,7 @@ environments:
 		},
 		Compute: config.Compute{
 			InstanceType:    "t3.micro",
+			CPUCredits:      config.CPUCreditsStandard,
 			AMISSMParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
 			AppPort:         8080, HealthPath: "/health", RootVolumeGiB: 8,
 			MinSize: 2, MaxSize: 6, DesiredCapacity: 2,

@@ -1,5 +1,10 @@
 package config
 
+import (
+	"slices"
+	"strings"
+)
+
 // The enumerations of environments.yaml. Validation, the constructs and the
 // stack wiring all use these constants; none of them spells the values.
 
@@ -81,6 +86,35 @@ const (
 
 // DesyncMitigationModes lists every desync mitigation mode, in the order messages show them.
 var DesyncMitigationModes = []DesyncMitigationMode{DesyncDefensive, DesyncStrictest, DesyncMonitor}
+
+// CPUCredits is the credit option of burstable performance (T) instances:
+// what happens when an instance has spent the CPU credits it earned.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-credits-baseline-concepts.html
+type CPUCredits string
+
+// CPU credit options.
+const (
+	// CPUCreditsStandard throttles an instance to its baseline once its
+	// credits run out: no charge beyond the hourly price.
+	CPUCreditsStandard CPUCredits = "standard"
+	// CPUCreditsUnlimited lets an instance burst on surplus credits, billed
+	// per vCPU-hour when its 24-hour average CPU is above its baseline.
+	CPUCreditsUnlimited CPUCredits = "unlimited"
+)
+
+// CPUCreditOptions lists every CPU credit option, in the order messages show them.
+var CPUCreditOptions = []CPUCredits{CPUCreditsStandard, CPUCreditsUnlimited}
+
+// BurstableFamilies are the EC2 instance families with CPU credits (a
+// credit specification is valid only for them).
+var BurstableFamilies = []string{"t2", "t3", "t3a", "t4g"}
+
+// Burstable reports whether an instance type (e.g. t3.micro) belongs to one
+// of BurstableFamilies.
+func Burstable(instanceType string) bool {
+	family, _, ok := strings.Cut(instanceType, ".")
+	return ok && slices.Contains(BurstableFamilies, family)
+}
 
 // StickinessType is the kind of target group stickiness; empty is none.
 type StickinessType string

@@ -195,6 +195,7 @@ func TestGoCallerGetsTheReadersMessages(t *testing.T) {
 		{"compute", "{drain_seconds: 10, max_instance_lifetime: 5, termination_policies: [Default, NewestInstance]}"},
 		{"compute", "{spot: {instance_types: [], on_demand_base_capacity: 7}}"},
 		{"compute", "{app: {image: 'bad image', port: 0}}"},
+		{"compute", "{cpu_credits: unlimited, instance_type: m5.large}"},
 		{"compute", "{instance_refresh: {max_healthy_percentage: 250, checkpoints: [50, 20], checkpoint_delay: 60}}"},
 		{"alb", "{idle_timeout: 0, ingress_cidrs: []}"},
 		{"alb", "{https: true, health_check: {path: nohealth, timeout: 20, interval: 10}}"},

@@ -101,8 +101,11 @@ func hostileFiles() []struct {
 	}
 }
 
-// TestHostileFilesFailFast: every file of hostileFiles fails in well under
-// a second with at most MaxProblems problems and a short message.
+// TestHostileFilesFailFast: every file of hostileFiles fails fast with at
+// most MaxProblems problems and a short message. The bound only catches a
+// hang or an exponential blow-up (they take minutes or exhaust memory): it is
+// no speed claim, which would belong in a benchmark (BenchmarkParseEnvironmentsFile), and it
+// holds on a loaded CI machine.
 func TestHostileFilesFailFast(t *testing.T) {
 	for _, c := range hostileFiles() {
 		t.Run(c.name, func(t *testing.T) {
@@ -110,8 +113,8 @@ func TestHostileFilesFailFast(t *testing.T) {
 			_, err := config.Parse("bomb.yaml", []byte(c.src))
 			took := time.Since(start)
 			t.Logf("%d bytes: %v in %v", len(c.src), firstLine(err), took)
-			if took > 500*time.Millisecond {
-				t.Errorf("took %v, want well under a second", took)
+			if took > hangBound {
+				t.Errorf("took %v, want under %v (a hang or a blow-up)", took, hangBound)
 			}
 			var ce *config.Errors
 			if !errors.As(err, &ce) {
@@ -158,8 +161,8 @@ func TestDecoderGivesUp(t *testing.T) {
 			if !errors.As(err, &ce) {
 				t.Fatalf("got %v, want *config.Errors", err)
 			}
-			if took > 500*time.Millisecond {
-				t.Errorf("took %v", took)
+			if took > hangBound {
+				t.Errorf("took %v, want under %v (a hang or a blow-up)", took, hangBound)
 			}
 			found := 0
 			for _, p := range ce.Problems {
@@ -354,3 +357,8 @@ func TestDefaultTags(t *testing.T) {
 		t.Errorf("DefaultTags changed the environment's tags: %v", e.Tags)
 	}
 }
+
+// hangBound is how long a hostile file may take to be refused: generous,
+// so a loaded machine never fails it, and far below what a hang or an
+// alias blow-up takes.
+const hangBound = 10 * time.Second

@@ -41,8 +41,10 @@ type Environment struct {
 	Region string `yaml:"region"`
 	// AvailabilityZones lists at least two AZs of Region, explicitly (no lookup). Required.
 	AvailabilityZones []string `yaml:"availability_zones"`
-	// Production marks an environment that needs production safeguards
-	// (ALB deletion protection is required by the policy checks). Default: false.
+	// Production marks an environment that needs production safeguards: the
+	// policy checks then require ALB deletion protection, HTTPS, WAF, access
+	// logs, desync mitigation defensive or strictest, an alarm subscriber and
+	// S3 state (EWT-ALB-2, -4..7, EWT-OBS-1, EWT-STATE-1). Default: false.
 	Production bool `yaml:"production"`
 	// ComputeMode is "ec2" (one instance) or "asg" (Auto Scaling Group). Default: asg.
 	ComputeMode ComputeMode `yaml:"compute_mode"`
@@ -124,6 +126,16 @@ type Compute struct {
 	AppPort int `yaml:"app_port"`
 	// HealthPath is the app's health endpoint. Default: /health.
 	HealthPath string `yaml:"health_path"`
+	// CPUCredits is the credit option of burstable instance types (families
+	// t2, t3, t3a, t4g), written as the launch template's
+	// credit_specification: standard (throttled to the baseline once the
+	// earned credits are spent; the bill is the hourly price) or unlimited
+	// (bursts as long as needed; surplus credits are billed per vCPU-hour,
+	// and the cost estimate prices them at the scale-out threshold's CPU).
+	// For other families nothing is written (they have no credits), and
+	// unlimited is refused; with compute.spot, the types must be all
+	// burstable or none. Default: standard.
+	CPUCredits CPUCredits `yaml:"cpu_credits"`
 	// RootVolumeGiB is the encrypted gp3 root volume size. Default: 8.
 	RootVolumeGiB int `yaml:"root_volume_gib"`
 	// MinSize of the ASG, 1-100. Default: 2.
@@ -447,6 +459,7 @@ func Builtin() Environment {
 		},
 		Compute: Compute{
 			InstanceType:           "t3.micro",
+			CPUCredits:             CPUCreditsStandard,
 			AMISSMParameter:        "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
 			AppPort:                8080,
 			HealthPath:             "/health",

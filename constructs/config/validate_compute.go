@@ -65,7 +65,46 @@ func validateComputeLifecycle(e *Environment, bad badFunc) {
 	if sp := cp.Spot; sp != nil {
 		validateSpot(cp, sp, bad)
 	}
+	validateCPUCredits(cp, bad)
 	validateUserData(e, bad)
+}
+
+// validateCPUCredits checks compute.cpu_credits against the instance types
+// the launch template may launch: its instance_type and, with a mixed
+// instances policy, each of compute.spot.instance_types (the overrides
+// inherit the template's credit specification, which AWS takes for T
+// instances only).
+func validateCPUCredits(cp *Compute, bad badFunc) {
+	const field = "compute.cpu_credits"
+	if !slices.Contains(CPUCreditOptions, cp.CPUCredits) {
+		bad(field, "%s is not a CPU credit option; allowed: %s", q(string(cp.CPUCredits)), join(CPUCreditOptions))
+		return
+	}
+	types := []string{cp.InstanceType}
+	if cp.Spot != nil {
+		if len(cp.Spot.InstanceTypes) > maxSpotTypes {
+			return // refused as a whole by validateSpot
+		}
+		types = append(types, cp.Spot.InstanceTypes...)
+	}
+	var burst, other []string
+	for _, t := range types {
+		switch {
+		case !IsInstanceType(t): // reported where it is set
+		case Burstable(t):
+			burst = append(burst, t)
+		default:
+			other = append(other, t)
+		}
+	}
+	switch {
+	case len(burst) > 0 && len(other) > 0:
+		bad(field, "applies to every instance type the group launches, and they mix burstable (%s) with others (%s): the launch template's credit specification is valid for %s only; list only burstable types or only others",
+			burst[0], other[0], strings.Join(BurstableFamilies, ", "))
+	case len(burst) == 0 && cp.CPUCredits == CPUCreditsUnlimited:
+		bad(field, "unlimited applies only to burstable instance types (%s); compute.instance_type is %s, which has no CPU credits: remove cpu_credits (standard, the default, writes nothing for it)",
+			strings.Join(BurstableFamilies, ", "), q(cp.InstanceType))
+	}
 }
 
 func validateInstanceRefresh(cp *Compute, bad badFunc) {

@@ -179,7 +179,8 @@ var pricedTypes = map[string]bool{
 // NotEstimated names what the estimate leaves out on purpose; printed under it.
 const NotEstimated = "Not estimated: data transfer out to the internet and between AZs, S3 and KMS requests, " +
 	"SNS notifications, Route53 queries (alias queries to the load balancer are free; the hosted zone of alb.domain, " +
-	"0.50 USD a month, is not the stack's), ALB connection-log storage (alb.connection_logs), T3 surplus CPU credits (unlimited mode above the baseline), KMS key rotations " +
+	"0.50 USD a month, is not the stack's), ALB connection-log storage (alb.connection_logs), surplus CPU credits of unlimited burstable instances above the CPU their scaling holds them to " +
+	"(the estimate prices them at that CPU; standard mode bills none), KMS key rotations " +
 	"(each of the first two yearly rotations adds 1 USD a month), free tiers (none is subtracted), " +
 	"taxes and discounts (Savings Plans, reserved instances)."
 
@@ -310,7 +311,10 @@ type volume struct {
 // fleet is a set of identical instances.
 type fleet struct {
 	res       tfjson.Resource
+	lt        tfjson.Resource // the launch template, when hasLT
+	hasLT     bool
 	typ       string
+	types     []string // every type it may launch: typ, or a mixed instances policy's overrides
 	count     [3]float64
 	volumes   []volume
 	monitored bool
@@ -346,7 +350,7 @@ func (x *estimator) compute() {
 	var fleets []fleet
 	for _, in := range x.s.OfType("aws_instance") {
 		lt, hasLT := refOfType(x.s, get(in, "launch_template", "id"), "aws_launch_template")
-		f := fleet{res: in, count: [3]float64{1, 1, 1}}
+		f := fleet{res: in, lt: lt, hasLT: hasLT, count: [3]float64{1, 1, 1}}
 		if t, ok := x.literalString(in, "instance_type"); ok {
 			f.typ = t
 		} else if hasLT {
@@ -365,6 +369,7 @@ func (x *estimator) compute() {
 			x.fail("%s: root_block_device.volume_size is not set and there is no launch template: the root volume's size comes from the AMI and cannot be priced", in.Where())
 		}
 		f.monitored = truthy(in.Get("monitoring")) || (hasLT && truthy(lt.Get("monitoring", "enabled")))
+		f.types = []string{f.typ}
 		fleets = append(fleets, f)
 	}
 	for _, g := range x.s.OfType("aws_autoscaling_group") {
@@ -378,7 +383,7 @@ func (x *estimator) compute() {
 			x.fail("%s: launch_template.id references no aws_launch_template of the stack; the instance type is unknown", g.Where())
 			continue
 		}
-		f := fleet{res: g}
+		f := fleet{res: g, lt: lt, hasLT: true}
 		lo, ok1 := x.literal(g, "min_size")
 		hi, ok2 := x.literal(g, "max_size")
 		if !ok1 || !ok2 {
@@ -392,8 +397,9 @@ func (x *estimator) compute() {
 		lo, hi, f.scheduled = x.scheduledSizes(g, lo, hi)
 		f.count = [3]float64{lo, des, hi}
 		f.typ, _ = x.literalString(lt, "instance_type")
+		f.types = []string{f.typ}
 		if mixed {
-			if f.typ, f.mixed = x.dearestOverride(g), true; f.typ == "" {
+			if f.typ, f.types, f.mixed = x.dearestOverride(g), x.overrideTypes(g), true; f.typ == "" {
 				continue // dearestOverride said why
 			}
 		}
@@ -438,6 +444,7 @@ func (x *estimator) compute() {
 			}
 			x.addScaled("EC2 detailed monitoring", fmt.Sprintf("EC2 detailed monitoring, %d metrics per instance", DetailedMonitoringMetrics), keyMetric, m)
 		}
+		x.surplusCredits(f)
 	}
 	x.est.Compute = strings.Join(describe, "; ")
 	if len(fleets) == 0 {
@@ -472,6 +479,18 @@ func (x *estimator) dearestOverride(g tfjson.Resource) string {
 		}
 	}
 	return best
+}
+
+// overrideTypes are the literal instance types of a mixed instances
+// policy's overrides (dearestOverride reports the others).
+func (x *estimator) overrideTypes(g tfjson.Resource) []string {
+	var out []string
+	for i := range g.List("mixed_instances_policy", "launch_template", "override") {
+		if t, ok := g.String("mixed_instances_policy", "launch_template", "override", i, "instance_type"); ok {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // templateVolumes reads the EBS block device mappings of a launch template.

@@ -32,6 +32,7 @@ const (
 	srcKMS        = "https://aws.amazon.com/kms/pricing/"
 	srcCloudWatch = "https://aws.amazon.com/cloudwatch/pricing/"
 	srcS3         = "https://aws.amazon.com/s3/pricing/"
+	srcCredits    = "https://aws.amazon.com/ec2/pricing/on-demand/#T2.2FT3.2FT4g_Unlimited_Mode_Pricing"
 )
 
 // read is the date every price of the table was known to be the list price.
@@ -63,6 +64,9 @@ const (
 	keyS3Standard     = "s3:standard-gb-month"
 	keyEndpointHour   = "endpoint:az-hour"
 	keyEndpointGB     = "endpoint:gb"
+	// keySurplusCredit is the surplus CPU credits of burstable instances in
+	// unlimited mode (credits.go), per vCPU-hour: one vCPU at 100% for an hour.
+	keySurplusCredit = "cpu-credits:surplus-vcpu-hour"
 )
 
 func ec2(usd float64) Price {
@@ -74,6 +78,10 @@ func ec2(usd float64) Price {
 var Table = map[string]map[string]Price{
 	"us-east-1": {
 		// EC2 on-demand, Linux, shared tenancy.
+		"ec2:t2.nano":     ec2(0.0058),
+		"ec2:t2.micro":    ec2(0.0116),
+		"ec2:t2.small":    ec2(0.023),
+		"ec2:t2.medium":   ec2(0.0464),
 		"ec2:t3.nano":     ec2(0.0052),
 		"ec2:t3.micro":    ec2(0.0104),
 		"ec2:t3.small":    ec2(0.0208),
@@ -116,6 +124,8 @@ var Table = map[string]map[string]Price{
 		keyS3Standard:     {USD: 0.023, Unit: "GB-month", Source: srcS3, Read: read},
 		keyEndpointHour:   {USD: 0.01, Unit: "endpoint AZ-hour", Hourly: true, Source: srcPrivateLnk, Read: read},
 		keyEndpointGB:     {USD: 0.01, Unit: "GB processed", Source: srcPrivateLnk, Read: read},
+		// Linux T2, T3, T3a and T4g in unlimited mode, every region.
+		keySurplusCredit: {USD: 0.05, Unit: "surplus vCPU-hour", Hourly: true, Source: srcCredits, Read: read},
 	},
 }
 

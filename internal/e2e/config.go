@@ -41,6 +41,47 @@ func appendEnvFile(file, env, key string, item any) error {
 	return os.WriteFile(file, out, 0o644)
 }
 
+// DropSuppressions removes the suppressions of rule from environment env's
+// suppressions list: a setting the harness turns on (S3 state) leaves the
+// committed suppression of its rule matching nothing, which fails synth.
+// Nothing changes when env has none.
+func DropSuppressions(data []byte, env, rule string) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("not a mapping of settings")
+	}
+	envs := child(doc.Content[0], "environments", false)
+	if envs == nil || envs.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("no environments mapping")
+	}
+	node := child(envs, env, false)
+	if node == nil {
+		return nil, fmt.Errorf("%w %q", errNoEnv, env)
+	}
+	list := child(node, "suppressions", false)
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return data, nil
+	}
+	kept := list.Content[:0]
+	for _, item := range list.Content {
+		if r := child(item, "rule", false); item.Kind == yaml.MappingNode && r != nil && r.Value == rule {
+			continue
+		}
+		kept = append(kept, item)
+	}
+	list.Content = kept
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), enc.Close()
+}
+
 // EditEnv is editEnvFile on the file's bytes.
 func EditEnv(data []byte, env string, path []string, value any) ([]byte, error) {
 	return editEnv(data, env, path, value, false)

@@ -225,6 +225,66 @@ environments:
 	}
 }
 
+// TestDropSuppressions: only the named rule's suppressions of the named
+// environment go; the others, other environments and comments stay.
+func TestDropSuppressions(t *testing.T) {
+	in := []byte(`environments:
+  dev:
+    suppressions:
+      - {rule: EWT-STATE-1, resource: dev, reason: keep}
+  prod:
+    production: true  # comment kept
+    suppressions:
+      - {rule: EWT-ALB-4, resource: prod/alb/lb, reason: a}
+      - {rule: EWT-STATE-1, resource: prod, reason: b}
+      - {rule: EWT-OBS-1, resource: prod/observability/alarm-topic, reason: c}
+  stage:
+    compute_mode: asg
+`)
+	var got struct {
+		Environments map[string]struct {
+			Suppressions []map[string]string
+		}
+	}
+	rules := func(env string) string {
+		var out []string
+		for _, s := range got.Environments[env].Suppressions {
+			out = append(out, s["rule"])
+		}
+		return strings.Join(out, ",")
+	}
+	cases := []struct {
+		env, rule       string
+		wantDev, wantPr string
+	}{
+		{"prod", "EWT-STATE-1", "EWT-STATE-1", "EWT-ALB-4,EWT-OBS-1"},
+		{"prod", "EWT-NONE-1", "EWT-STATE-1", "EWT-ALB-4,EWT-STATE-1,EWT-OBS-1"},
+		{"dev", "EWT-STATE-1", "", "EWT-ALB-4,EWT-STATE-1,EWT-OBS-1"},
+		{"stage", "EWT-STATE-1", "EWT-STATE-1", "EWT-ALB-4,EWT-STATE-1,EWT-OBS-1"}, // no list: unchanged
+	}
+	for _, c := range cases {
+		t.Run(c.env+"/"+c.rule, func(t *testing.T) {
+			out, err := DropSuppressions(in, c.env, c.rule)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Environments = nil
+			if err := yaml.Unmarshal(out, &got); err != nil {
+				t.Fatalf("edited file does not parse: %v\n%s", err, out)
+			}
+			if rules("dev") != c.wantDev || rules("prod") != c.wantPr {
+				t.Errorf("dev %q prod %q, want dev %q prod %q", rules("dev"), rules("prod"), c.wantDev, c.wantPr)
+			}
+			if c.env == "prod" && !bytes.Contains(out, []byte("# comment kept")) {
+				t.Errorf("comment lost:\n%s", out)
+			}
+		})
+	}
+	if _, err := DropSuppressions(in, "qa", "EWT-STATE-1"); err == nil || !strings.Contains(err.Error(), `"qa"`) {
+		t.Errorf("a missing environment: err = %v, want one naming it", err)
+	}
+}
+
 func TestCheckMoto(t *testing.T) {
 	ctx := context.Background()
 	err := CheckMoto(ctx, "/nonexistent/python3")

@@ -27,7 +27,7 @@ var crossRules = []Rule{
 	{
 		ID:     "EWT-COST-1",
 		Reason: "the estimated monthly cost at max capacity must stay within the environment's budget",
-		Fix:    "lower compute.max_size, the instance type or the NAT gateways, raise budget.max_monthly_usd, or suppress it with resource: <env> and a reason",
+		Fix:    "lower compute.max_size, the instance type or the NAT gateways, keep burstable instances at compute.cpu_credits: standard, raise budget.max_monthly_usd, or suppress it with resource: <env> and a reason",
 		Check:  budgetCheck,
 	},
 	{

@@ -15,7 +15,7 @@ import (
 func evalEnv(t *testing.T, env *config.Environment, doc map[string]any) Result {
 	t.Helper()
 	if env.Name == "prod" && env.Production {
-		env.Suppressions = append(env.Suppressions, prodNoHTTPS) // as the committed prod
+		env.Suppressions = append(env.Suppressions, prodNoHTTPS, prodNoSubscriber, prodLocalState) // as the committed prod
 	}
 	f := &config.File{Project: "webtier", Environments: []*config.Environment{env}}
 	return Evaluate(f, []*tfjson.Stack{stackOf(t, env.Name, doc)})
@@ -97,6 +97,22 @@ func TestBudget(t *testing.T) {
 		if len(res.Problems) != 1 || !strings.Contains(res.Problems[0], "suppression of EWT-COST-1 on prod (environments.yaml) matches no finding") {
 			t.Errorf("problems %v", res.Problems)
 		}
+	})
+	// The budget gate sees what unlimited CPU credits bill: stage at max
+	// capacity is 130.39 with standard credits; unlimited adds 4 t3.micro x
+	// 2 vCPUs x (70% - 10%) x 0.05 USD x 730 h = 175.20 (internal/cost).
+	t.Run("unlimited CPU credits count against the budget", func(t *testing.T) {
+		stage := func() *config.Environment {
+			return &config.Environment{Name: "stage", Budget: &config.Budget{MaxMonthlyUSD: 200}}
+		}
+		if res := evalEnv(t, stage(), golden(t, "stage")); len(only(res.Violations, "EWT-COST-1")) != 0 {
+			t.Fatalf("stage with standard credits within 200: %v", res.Violations)
+		}
+		doc := golden(t, "stage")
+		each(doc, "aws_launch_template")[0]["credit_specification"] = map[string]any{"cpu_credits": "unlimited"}
+		wantOne(t, evalEnv(t, stage(), doc).Violations, "EWT-COST-1",
+			"estimated 305.59 USD a month at max capacity (4 instances) exceeds budget.max_monthly_usd 200.00 by 105.59",
+			"largest items: surplus CPU credits, unlimited: t3.micro at 70% CPU (scale-out threshold of webtier-stage-cpu-high), baseline 10% of 2 vCPUs 175.20")
 	})
 	t.Run("an estimate that fails is a violation, not a pass", func(t *testing.T) {
 		doc := golden(t, "prod")

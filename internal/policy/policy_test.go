@@ -101,9 +101,17 @@ func suppressionsOf(res Result, rule string) []Suppression {
 	return out
 }
 
+// prodNoSubscriber and prodLocalState are the other two: the committed
+// config cannot know the on-call address (EWT-OBS-1) or the state bucket
+// (EWT-STATE-1).
+var (
+	prodNoSubscriber = config.Suppression{Rule: "EWT-OBS-1", Resource: "prod/observability/alarm-topic", Reason: "the committed config cannot know the on-call address"}
+	prodLocalState   = config.Suppression{Rule: "EWT-STATE-1", Resource: "prod", Reason: "the committed config has no state bucket"}
+)
+
 func prodFile() *config.File {
 	return &config.File{Project: "webtier", Environments: []*config.Environment{
-		{Name: "dev"}, {Name: "stage"}, {Name: "prod", Production: true, Suppressions: []config.Suppression{prodNoHTTPS}},
+		{Name: "dev"}, {Name: "stage"}, {Name: "prod", Production: true, Suppressions: []config.Suppression{prodNoHTTPS, prodNoSubscriber, prodLocalState}},
 	}}
 }
 
@@ -165,7 +173,9 @@ func TestEachRuleBreaksAndPasses(t *testing.T) {
 			each(d, "aws_lb")[0]["enable_deletion_protection"] = false
 		}, 1},
 		{"EWT-ALB-4", "prod", func(t *testing.T, d map[string]any) { // a second production load balancer, HTTP only
-			addResource(d, "aws_lb", "second", map[string]any{"drop_invalid_header_fields": true, "enable_deletion_protection": true})
+			addResource(d, "aws_lb", "second", map[string]any{"drop_invalid_header_fields": true, "enable_deletion_protection": true,
+				"access_logs": map[string]any{"bucket": "logs", "enabled": true}})
+			addResource(d, "aws_wafv2_web_acl_association", "second_waf", map[string]any{"resource_arn": "${aws_lb.second.arn}", "web_acl_arn": "arn"})
 			addResource(d, "aws_lb_listener", "second_http", map[string]any{"protocol": "HTTP", "port": 80, "load_balancer_arn": "${aws_lb.second.arn}"})
 		}, 1},
 		{"EWT-VPC-1", "stage", func(t *testing.T, d map[string]any) {
@@ -226,7 +236,8 @@ func TestHTTPSForProduction(t *testing.T) {
 		}
 		return ""
 	}
-	unsuppressed := &config.File{Project: "webtier", Environments: []*config.Environment{{Name: "prod", Production: true}}}
+	unsuppressed := &config.File{Project: "webtier", Environments: []*config.Environment{{Name: "prod", Production: true,
+		Suppressions: []config.Suppression{prodNoSubscriber, prodLocalState}}}}
 	doc := golden(t, "prod")
 	res := Evaluate(unsuppressed, []*tfjson.Stack{stackOf(t, "prod", doc)})
 	if got := ruleIDs(res.Violations); len(got) != 1 || got[0] != "EWT-ALB-4" || !strings.Contains(res.Violations[0].Where, "prod/alb/lb") {
@@ -254,17 +265,17 @@ func TestSuppressions(t *testing.T) {
 	prod := f.Environments[2]
 
 	t.Run("yaml suppression with reason silences exactly that resource", func(t *testing.T) {
-		prod.Suppressions = []config.Suppression{prodNoHTTPS, {Rule: "EWT-ALB-2", Resource: lbPath, Reason: "load test environment torn down nightly"}}
+		prod.Suppressions = []config.Suppression{prodNoHTTPS, prodNoSubscriber, prodLocalState, {Rule: "EWT-ALB-2", Resource: lbPath, Reason: "load test environment torn down nightly"}}
 		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
 		if len(res.Violations) != 0 || len(res.Problems) != 0 {
 			t.Fatalf("got violations %v problems %v, want none", res.Violations, res.Problems)
 		}
-		if sp := suppressionsOf(res, "EWT-ALB-2"); len(res.Suppressed) != 2 || len(sp) != 1 || sp[0].Reason == "" || sp[0].Source != "environments.yaml" {
-			t.Errorf("suppressed = %+v, want the two yaml suppressions listed, one of EWT-ALB-2", res.Suppressed)
+		if sp := suppressionsOf(res, "EWT-ALB-2"); len(res.Suppressed) != 4 || len(sp) != 1 || sp[0].Reason == "" || sp[0].Source != "environments.yaml" {
+			t.Errorf("suppressed = %+v, want the four yaml suppressions listed, one of EWT-ALB-2", res.Suppressed)
 		}
 	})
 	t.Run("suppression of another rule does not silence", func(t *testing.T) {
-		prod.Suppressions = []config.Suppression{prodNoHTTPS, {Rule: "EWT-ALB-1", Resource: lbPath, Reason: "x"}}
+		prod.Suppressions = []config.Suppression{prodNoHTTPS, prodNoSubscriber, prodLocalState, {Rule: "EWT-ALB-1", Resource: lbPath, Reason: "x"}}
 		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
 		if got := ruleIDs(res.Violations); len(got) != 1 || got[0] != "EWT-ALB-2" {
 			t.Errorf("violations = %v, want [EWT-ALB-2]", got)
@@ -274,7 +285,7 @@ func TestSuppressions(t *testing.T) {
 		}
 	})
 	t.Run("unknown rule and unknown resource are problems", func(t *testing.T) {
-		prod.Suppressions = []config.Suppression{prodNoHTTPS,
+		prod.Suppressions = []config.Suppression{prodNoHTTPS, prodNoSubscriber, prodLocalState,
 			{Rule: "EWT-NOPE-9", Resource: lbPath, Reason: "x"},
 			{Rule: "EWT-ALB-2", Resource: "prod/alb/nothing", Reason: "x"},
 		}
@@ -285,11 +296,11 @@ func TestSuppressions(t *testing.T) {
 		}
 	})
 	t.Run("code suppression from resource metadata", func(t *testing.T) {
-		prod.Suppressions = []config.Suppression{prodNoHTTPS}
+		prod.Suppressions = []config.Suppression{prodNoHTTPS, prodNoSubscriber, prodLocalState}
 		lb := each(doc, "aws_lb")[0]
 		lb["//"].(map[string]any)[CodeSuppressionKey] = []any{map[string]any{"rule": "EWT-ALB-2", "reason": "recreated by the DR drill"}}
 		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
-		if sp := suppressionsOf(res, "EWT-ALB-2"); len(res.Violations) != 0 || len(res.Suppressed) != 2 || len(sp) != 1 || sp[0].Source != "code" {
+		if sp := suppressionsOf(res, "EWT-ALB-2"); len(res.Violations) != 0 || len(res.Suppressed) != 4 || len(sp) != 1 || sp[0].Source != "code" {
 			t.Errorf("violations %v suppressed %+v, want the code suppression applied", res.Violations, res.Suppressed)
 		}
 		delete(lb["//"].(map[string]any), CodeSuppressionKey)
@@ -304,7 +315,7 @@ func TestRulesAreDocumented(t *testing.T) {
 		}
 		seen[r.ID] = true
 	}
-	if len(seen) != 16 {
-		t.Errorf("got %d rules, want 16: the first 10, the 5 across settings of issue 18 and EWT-ALB-4 of issue 16", len(seen))
+	if len(seen) != 21 {
+		t.Errorf("got %d rules, want 21: the first 10, the 5 across settings, EWT-ALB-4 and the 5 production safeguards of production.go", len(seen))
 	}
 }

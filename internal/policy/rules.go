@@ -444,5 +444,9 @@ func ingressRules(s *tfjson.Stack) []ingressRule {
 	return out
 }
 
-// The rules across settings and the budget gate live in cross.go.
-func init() { rules = append(rules, crossRules...) }
+// The rules across settings and the budget gate live in cross.go, the
+// production safeguards in production.go.
+func init() {
+	rules = append(rules, crossRules...)
+	rules = append(rules, productionRules...)
+}

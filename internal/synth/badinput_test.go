@@ -393,16 +393,7 @@ func TestBadInputMainBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the main binary (compiles the jsii bindings the first time)")
 	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "ewt")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build of %s: %v\n%s", root, err, out)
-	}
+	bin := mainBinary(t)
 
 	cases := []struct {
 		file string

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -51,10 +52,12 @@ func Build(app cdktf.App, f *config.File) error {
 	return nil
 }
 
-// Run loads the environments file, synthesizes into a staging directory next
-// to outdir, runs the checks and then moves the result into place. It writes
-// progress and the summary to stdout. The caller closes the jsii kernel
-// (jsii.Close) when it has no more use for it.
+// Run loads the environments file, synthesizes into a staging directory of
+// its own next to outdir (.<outdir>.staging-<random>), runs the checks and
+// then swaps the result into place (replace): runs started at once each
+// finish with a complete outdir. It writes progress and the summary to
+// stdout. The caller closes the jsii kernel (jsii.Close) when it has no more
+// use for it.
 func Run(stdout io.Writer, outdir string, checks ...Checker) (err error) {
 	f, err := config.LoadFromEnv()
 	if err != nil {
@@ -67,11 +70,18 @@ func Run(stdout io.Writer, outdir string, checks ...Checker) (err error) {
 	}()
 
 	outdir = filepath.Clean(outdir)
-	staging := filepath.Join(filepath.Dir(outdir), "."+filepath.Base(outdir)+".staging")
-	if err := os.RemoveAll(staging); err != nil {
+	// Each run stages in its own directory next to outdir (same file system,
+	// so the renames below are atomic): synths started at once in one
+	// checkout never write into each other's output.
+	if err := os.MkdirAll(filepath.Dir(outdir), 0o755); err != nil {
 		return err
 	}
-	defer os.RemoveAll(staging)
+	work, err := os.MkdirTemp(filepath.Dir(outdir), "."+filepath.Base(outdir)+".staging-")
+	if err != nil {
+		return fmt.Errorf("making the staging directory next to %s: %w", outdir, err)
+	}
+	defer os.RemoveAll(work)
+	staging := filepath.Join(work, "out")
 
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: ptr.S(staging), StackTraces: ptr.B(false)})
 	if err := Build(app, f); err != nil {
@@ -92,11 +102,36 @@ func Run(stdout io.Writer, outdir string, checks ...Checker) (err error) {
 	if len(failed) > 0 {
 		return fmt.Errorf("%w; %s was left as it was", errors.Join(failed...), outdir)
 	}
-	if err := os.RemoveAll(outdir); err != nil {
-		return err
-	}
-	if err := os.Rename(staging, outdir); err != nil {
-		return err
-	}
-	return nil
+	return replace(staging, outdir, work)
 }
+
+// replace moves the complete output staged into outdir's place: the previous
+// outdir is renamed aside into work (this run's own directory, removed by
+// the caller), then staged is renamed to outdir. Both renames are atomic, so
+// outdir is at every moment absent, or one run's complete output. When
+// another synth puts its output in place between the two renames, that one
+// is moved aside too and the rename is tried again: the run that finishes
+// last wins, as if the runs had been one after the other.
+func replace(staged, outdir, work string) error {
+	const attempts = 10
+	for i := 1; ; i++ {
+		aside := filepath.Join(work, fmt.Sprintf("previous-%d", i))
+		if err := os.Rename(outdir, aside); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("moving the previous %s aside: %w", outdir, err)
+		}
+		if testHookBetweenRenames != nil {
+			testHookBetweenRenames()
+		}
+		err := os.Rename(staged, outdir)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i == attempts {
+			return fmt.Errorf("moving the new output into %s: %w", outdir, err)
+		}
+	}
+}
+
+// testHookBetweenRenames, when set by a test, runs between the two renames
+// of replace: where another run may put its output in place.
+var testHookBetweenRenames func()
