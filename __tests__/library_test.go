@@ -111,12 +111,17 @@ func TestConstructsValidateProps(t *testing.T) {
 				wiring("network", "is missing; want the VPC and its private subnets, e.g. a *network.Network"),
 				wiring("target_group", "is missing; want the target group the instances register in, e.g. an *alb.ALB"),
 			}},
-		{"instance", func(id string) error { _, err := compute.NewInstance(st, id, compute.Props{}); return err },
-			slices.Concat(settingsProblems(t, config.Compute{}.Validate()), []config.Problem{
-				wiring("name", "is missing; want the name prefix of the resources, e.g. webtier-dev"),
-				wiring("network", "is missing; want the VPC and its private subnets, e.g. a *network.Network"),
-				wiring("target_group", "is missing; want the target group the instances register in, e.g. an *alb.ALB"),
-			})},
+		{"instance", func(id string) error {
+			_, err := compute.NewInstance(st, id, compute.Props{Compute: config.Compute{Spot: &config.Spot{}}, SizesScheduled: true})
+			return err
+		}, slices.Concat([]config.Problem{
+			wiring("compute.spot", "is set but NewInstance makes one instance, which has no mixed instances policy, so Spot would be ignored; use NewGroup, or leave Spot nil"),
+			wiring("sizes_scheduled", "is true but NewInstance makes one instance, which has no sizes to schedule; use NewGroup, or leave it false"),
+		}, settingsProblems(t, config.Compute{Spot: &config.Spot{}}.Validate()), []config.Problem{
+			wiring("name", "is missing; want the name prefix of the resources, e.g. webtier-dev"),
+			wiring("network", "is missing; want the VPC and its private subnets, e.g. a *network.Network"),
+			wiring("target_group", "is missing; want the target group the instances register in, e.g. an *alb.ALB"),
+		})},
 		{"obs", func(id string) error { _, err := observability.New(st, id, observability.Props{}); return err },
 			slices.Concat(settingsProblems(t, config.Observability{}.Validate()), []config.Problem{
 				wiring("name", "is missing; want the name prefix of the resources, e.g. webtier-prod"),

@@ -205,9 +205,17 @@ var Notifications = []string{
 }
 
 // validate checks props: the rules of environments.yaml's compute block
-// and the wiring, every problem at once.
-func validate(scope constructs.Construct, id string, props Props) error {
+// and the wiring, every problem at once. instance says NewInstance asks,
+// which refuses what a single instance would ignore (as the YAML reader
+// refuses spot with compute_mode ec2).
+func validate(scope constructs.Construct, id string, props Props, instance bool) error {
 	var problems check.Problems
+	if instance && props.Spot != nil {
+		problems.Add("compute.spot", "is set but NewInstance makes one instance, which has no mixed instances policy, so Spot would be ignored; use NewGroup, or leave Spot nil")
+	}
+	if instance && props.SizesScheduled {
+		problems.Add("sizes_scheduled", "is true but NewInstance makes one instance, which has no sizes to schedule; use NewGroup, or leave it false")
+	}
 	problems.Settings(props.Compute.Validate())
 	problems.Require(props.Name != "", "name", "the name prefix of the resources, e.g. webtier-dev")
 	if props.Network == nil {
@@ -223,7 +231,7 @@ func validate(scope constructs.Construct, id string, props Props) error {
 // first and returns every problem at once as *config.Errors, having made
 // nothing.
 func NewInstance(scope constructs.Construct, id string, props Props) (*Instance, error) {
-	if err := validate(scope, id, props); err != nil {
+	if err := validate(scope, id, props, true); err != nil {
 		return nil, err
 	}
 	b := newBase(scope, id, props)
@@ -266,7 +274,7 @@ func NewInstance(scope constructs.Construct, id string, props Props) (*Instance,
 // first and returns every problem at once as *config.Errors, having made
 // nothing.
 func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error) {
-	if err := validate(scope, id, props); err != nil {
+	if err := validate(scope, id, props, false); err != nil {
 		return nil, err
 	}
 	b := newBase(scope, id, props)
