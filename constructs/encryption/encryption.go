@@ -64,7 +64,8 @@ func (k *Key) AccountID() *string { return k.accountID }
 
 // New builds the key as id in scope. It checks props first and returns
 // every problem at once as *config.Errors, having made nothing.
-func New(scope constructs.Construct, id string, cfg Props) (*Key, error) {
+func New(scope constructs.Construct, id string, props Props) (*Key, error) {
+	cfg := props
 	var problems check.Problems
 	problems.Require(cfg.Name != "", "name", "the name prefix of the resources, e.g. webtier-prod")
 	problems.Require(cfg.Region != "", "region", "the stack's AWS region, e.g. us-east-1")
