@@ -18,7 +18,10 @@ import (
 // TestUserDataScriptParses: the rendered bootstrap script is valid bash and
 // carries the app port and health path into the service unit.
 func TestUserDataScriptParses(t *testing.T) {
-	ud := UserData(9090, "/healthz")
+	ud, err := UserData(9090, "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(t.TempDir(), "user-data.sh")
 	if err := os.WriteFile(path, []byte(ud), 0o755); err != nil {
 		t.Fatal(err)
@@ -27,7 +30,7 @@ func TestUserDataScriptParses(t *testing.T) {
 		t.Fatalf("bash -n: %v\n%s", err, out)
 	}
 	// The script reads metadata with an IMDSv2 token (the launch template requires it).
-	for _, want := range []string{"APP_PORT=9090", "HEALTH_PATH=/healthz", "X-aws-ec2-metadata-token"} {
+	for _, want := range []string{`Environment="APP_PORT=9090"`, `Environment="HEALTH_PATH=/healthz"`, "X-aws-ec2-metadata-token", "<<'UNIT'"} {
 		if !strings.Contains(ud, want) {
 			t.Errorf("user data lacks %q", want)
 		}
@@ -43,7 +46,10 @@ func TestUserDataAppServes(t *testing.T) {
 	if err != nil {
 		t.Skip("python3 not installed; the app is only started on the instances")
 	}
-	ud := UserData(8080, "/health")
+	ud, err := UserData(8080, "/health")
+	if err != nil {
+		t.Fatal(err)
+	}
 	start := strings.Index(ud, "<<'PY'\n")
 	end := strings.Index(ud, "\nPY\n")
 	if start < 0 || end < start {
@@ -117,13 +123,17 @@ func TestUserDataChoice(t *testing.T) {
 		cfg  config.Compute
 		want []string
 	}{
-		{"demo app", base, []string{"/opt/webapp/app.py", "APP_PORT=8080", "HEALTH_PATH=/health"}},
+		{"demo app", base, []string{"/opt/webapp/app.py", `Environment="APP_PORT=8080"`, `Environment="HEALTH_PATH=/health"`}},
 		{"user data file", file, []string{"#!/bin/bash\necho mine\n"}},
-		{"container", app, []string{"dnf install -y docker", "ExecStartPre=/usr/bin/docker pull nginx:stable", "ExecStart=/usr/bin/docker run --rm --name webapp -p 8080:80 nginx:stable", "systemctl enable --now webapp.service"}},
+		{"container", app, []string{"dnf install -y docker", `Environment="IMAGE=nginx:stable"`, `Environment="APP_PORT=8080"`, `Environment="PORT=80"`,
+			"ExecStartPre=/usr/bin/docker pull ${IMAGE}", "ExecStart=/usr/bin/docker run --rm --name webapp -p ${APP_PORT}:${PORT} ${IMAGE}", "systemctl enable --now webapp.service"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ud := userData(c.cfg)
+			ud, err := userData(c.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, w := range c.want {
 				if !strings.Contains(ud, w) {
 					t.Errorf("user data lacks %q:\n%s", w, ud)
