@@ -681,13 +681,28 @@ func TestSystemdAcceptsUnits(t *testing.T) {
 	} else if out := verify(t, body); out != "" {
 		t.Errorf("systemd-analyze verify says:\n%s\nof:\n%s", out, body)
 	}
-	if _, err := os.Stat("/usr/bin/python3"); err == nil {
-		u, err := demoUnit(8080, "/health")
+	// Whole units, where their commands exist (verify checks them).
+	whole := []struct {
+		exe    string
+		render func() (string, error)
+	}{
+		{"/usr/bin/python3", func() (string, error) { return demoUnit(8080, "/health") }},
+		{"/usr/bin/docker", func() (string, error) { return containerUnit("nginx:stable", 80, 8080) }},
+		{"/usr/bin/docker", func() (string, error) {
+			return containerUnit("123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.2", 80, 8080)
+		}},
+	}
+	for _, w := range whole {
+		if _, err := os.Stat(w.exe); err != nil {
+			t.Logf("%s is not installed: its whole unit is not verified", w.exe)
+			continue
+		}
+		u, err := w.render()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if out := verify(t, u); out != "" {
-			t.Errorf("the demo unit: systemd-analyze verify says:\n%s\nof:\n%s", out, u)
+			t.Errorf("systemd-analyze verify says:\n%s\nof:\n%s", out, u)
 		}
 	}
 }

@@ -152,3 +152,53 @@ func TestUserDataChoice(t *testing.T) {
 		})
 	}
 }
+
+// TestContainerLogin: a private ECR image is pulled after a registry login
+// with the instance role (region and registry from the image); any other
+// image is pulled without one. Each start logs in again before the pull.
+func TestContainerLogin(t *testing.T) {
+	const login = `ExecStartPre=/bin/bash -c 'set -o pipefail; aws ecr get-login-password --region "$$ECR_REGION" | docker login --username AWS --password-stdin "$$ECR_REGISTRY"'`
+	const pull = "ExecStartPre=/usr/bin/docker pull ${IMAGE}"
+	cases := []struct {
+		image string
+		env   []string // Environment= lines besides IMAGE, APP_PORT and PORT; nil: no login
+	}{
+		{"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.2", []string{`Environment="ECR_REGION=eu-west-1"`, `Environment="ECR_REGISTRY=123456789012.dkr.ecr.eu-west-1.amazonaws.com"`, `Environment="DOCKER_CONFIG=/root/.docker"`}},
+		{"123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/team/web@sha256:" + strings.Repeat("a", 64), []string{`Environment="ECR_REGION=us-east-1"`, `Environment="ECR_REGISTRY=123456789012.dkr.ecr-fips.us-east-1.amazonaws.com"`}},
+		{"nginx:stable", nil},
+		{"public.ecr.aws/nginx/nginx:1.27", nil},
+		{"ghcr.io/org/app:1", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.image, func(t *testing.T) {
+			ud, err := ContainerUserData(c.image, 80, 8080)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(ud, `Environment="IMAGE=`+c.image+`"`) {
+				t.Errorf("user data lacks the IMAGE line:\n%s", ud)
+			}
+			for _, w := range c.env {
+				if !strings.Contains(ud, w+"\n") {
+					t.Errorf("user data lacks %s:\n%s", w, ud)
+				}
+			}
+			li, pi := strings.Index(ud, login), strings.Index(ud, pull)
+			switch {
+			case pi < 0:
+				t.Errorf("user data does not pull:\n%s", ud)
+			case c.env != nil && (li < 0 || li > pi):
+				t.Errorf("user data does not log in before the pull (login at %d, pull at %d):\n%s", li, pi, ud)
+			case c.env == nil && (li >= 0 || strings.Contains(ud, "ECR_")):
+				t.Errorf("user data logs in to a registry that is not ECR:\n%s", ud)
+			}
+			path := filepath.Join(t.TempDir(), "user-data.sh")
+			if err := os.WriteFile(path, []byte(ud), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := exec.Command("bash", "-n", path).CombinedOutput(); err != nil {
+				t.Fatalf("bash -n: %v\n%s", err, out)
+			}
+		})
+	}
+}
