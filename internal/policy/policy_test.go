@@ -363,6 +363,16 @@ func TestParameterReads(t *testing.T) {
 			t.Errorf("%s: parameterReads = %q, want %q", c.name, got, c.want)
 		}
 	}
+	// ParameterReads (the e2e harness's) also names what EWT-IAM-1 reports.
+	for doc, want := range map[string][]string{
+		`{"Statement":{"Effect":"Allow","Action":"ssm:*","Resource":"*"}}`:                                                    {"ssm:* on *"},
+		`{"Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}`:                                                  {"* on *"},
+		`{"Statement":[{"Effect":"Allow","Action":["ssm:GetParameter"],"Resource":["arn:aws:ssm:us-east-1:1:parameter/a"]}]}`: nil,
+	} {
+		if got := ParameterReads(doc); !slices.Equal(got, want) {
+			t.Errorf("ParameterReads(%s) = %q, want %q", doc, got, want)
+		}
+	}
 	for arn, want := range map[string]bool{
 		"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore":          true,
 		"arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM":      true,

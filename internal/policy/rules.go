@@ -329,17 +329,32 @@ func readsAllParameters(arn string) bool {
 var ssmParameterReads = []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"}
 
 // parameterReads returns "action on resource" for each Allow statement of
-// doc whose action pattern covers a parameter read and whose resource
-// pattern covers every parameter ("*", or a parameter/* ARN of any
-// account or region). "*" and "ssm:*" are left to EWT-IAM-1.
+// doc that reads every SSM parameter (ParameterReads), but "*" and "ssm:*",
+// which EWT-IAM-1 reports.
 func parameterReads(doc string) []string {
+	var out []string
+	for _, g := range ParameterReads(doc) {
+		if a, _, _ := strings.Cut(g, " on "); a != "*" && !strings.HasSuffix(a, ":*") {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// ParameterReads returns "action on resource" for each action and resource
+// pattern of the Allow statements of a policy document that together read
+// every SSM parameter: an action pattern covering a parameter read
+// (ssm:GetParameter, ssm:Get*, ssm:*, * ...) on a resource pattern covering
+// every parameter ("*", or a parameter/* ARN of any account or region).
+// The e2e harness checks the deployed instance role with it.
+func ParameterReads(doc string) []string {
 	var out []string
 	for _, st := range statements(doc) {
 		if st.effect != "Allow" {
 			continue
 		}
 		for _, a := range st.actions {
-			if a == "*" || strings.HasSuffix(a, ":*") || !slices.ContainsFunc(ssmParameterReads, func(read string) bool { return globMatch(a, read) }) {
+			if !slices.ContainsFunc(ssmParameterReads, func(read string) bool { return globMatch(a, read) }) {
 				continue
 			}
 			for _, r := range st.resources {
