@@ -62,6 +62,16 @@ func TestComputeProperties(t *testing.T) {
 			if got, want := sids(statements), []string{"SessionManager", "AgentMessages"}; !slices.Equal(got, want) {
 				t.Errorf("instance policy statements %v, want %v:\n%s", got, want, show(statements))
 			}
+			// No instance boots before its role has the policy.
+			var policyAddr string
+			for _, p := range s.OfType("aws_iam_role_policy") {
+				if p.Path == env+"/compute/policy" {
+					policyAddr = p.Address()
+				}
+			}
+			if deps := lt.List("depends_on"); policyAddr == "" || len(deps) != 1 || deps[0] != policyAddr {
+				t.Errorf("launch template depends_on = %v, want [%s] (the instance role's policy)", deps, policyAddr)
+			}
 
 			// Instance SG: ingress only from the ALB SG on the app port; no port 22.
 			albSG, appSG := securityGroups(t, s)

@@ -121,7 +121,7 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 	})
 	c.RoleName = role.Name()
 	// The role's only permissions: no managed policy (see InstancePolicy).
-	iamrolepolicy.NewIamRolePolicy(s, ptr.S("policy"), &iamrolepolicy.IamRolePolicyConfig{
+	rolePolicy := iamrolepolicy.NewIamRolePolicy(s, ptr.S("policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Role:   role.Id(),
 		Name:   ptr.S("instance"),
 		Policy: ptr.S(InstancePolicy(cfg.App)),
@@ -175,6 +175,9 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		},
 		Tags:      ptr.Name(w.Name + "-app"),
 		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+		// No instance boots before its role may do what its boot does (the
+		// ECR login, the SSM agent's registration).
+		DependsOn: &[]cdktf.ITerraformDependable{rolePolicy},
 	})
 	c.LaunchTemplateID = lt.Id()
 	version := cdktf.Token_AsString(lt.LatestVersion(), nil)
