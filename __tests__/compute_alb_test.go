@@ -1,7 +1,9 @@
 package tests
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,13 +52,25 @@ func TestComputeProperties(t *testing.T) {
 					}
 				}
 			}
-			// Instance role: only the SSM managed-instance policy.
-			atts := s.OfType("aws_iam_role_policy_attachment")
-			if len(atts) != 1 {
-				t.Fatalf("got %d role policy attachments, want 1", len(atts))
+			// Instance role: one inline policy, Session Manager and the
+			// agent's messages only; no managed policy (AmazonSSMManagedInstanceCore
+			// would let the instances read every SSM parameter).
+			if atts := s.OfType("aws_iam_role_policy_attachment"); len(atts) != 0 {
+				t.Errorf("got %d role policy attachments, want none:\n%s", len(atts), show(atts))
 			}
-			if arn, _ := atts[0].String("policy_arn"); arn != "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" {
-				t.Errorf("instance role policy = %q, want AmazonSSMManagedInstanceCore", arn)
+			statements := instancePolicy(t, s)
+			if got, want := sids(statements), []string{"SessionManager", "AgentMessages"}; !slices.Equal(got, want) {
+				t.Errorf("instance policy statements %v, want %v:\n%s", got, want, show(statements))
+			}
+			// No instance boots before its role has the policy.
+			var policyAddr string
+			for _, p := range s.OfType("aws_iam_role_policy") {
+				if p.Path == env+"/compute/policy" {
+					policyAddr = p.Address()
+				}
+			}
+			if deps := lt.List("depends_on"); policyAddr == "" || len(deps) != 1 || deps[0] != policyAddr {
+				t.Errorf("launch template depends_on = %v, want [%s] (the instance role's policy)", deps, policyAddr)
 			}
 
 			// Instance SG: ingress only from the ALB SG on the app port; no port 22.
@@ -306,4 +320,53 @@ func TestOutputsContract(t *testing.T) {
 			t.Errorf("%s: asg_name = %v, want the group's name", env, asgName)
 		}
 	}
+}
+
+// policyStatement is one statement of an IAM policy document.
+type policyStatement struct {
+	Sid      string
+	Effect   string
+	Action   []string
+	Resource []string
+}
+
+// instancePolicy returns the statements of the one inline policy of the
+// instance role (the role of the launch template's instance profile).
+func instancePolicy(t *testing.T, s *tfjson.Stack) []policyStatement {
+	t.Helper()
+	profile := mustOne(t, s, "aws_iam_instance_profile")
+	roles := tfjson.Refs(profile.Attrs["role"])
+	if len(roles) != 1 {
+		t.Fatalf("instance profile role = %v, want one role", profile.Attrs["role"])
+	}
+	var docs []string
+	for _, p := range s.OfType("aws_iam_role_policy") {
+		if tfjson.RefTo(p.Attrs["role"], roles[0].Address) {
+			doc, _ := p.String("policy")
+			docs = append(docs, doc)
+		}
+	}
+	if len(docs) != 1 {
+		t.Fatalf("instance role %s has %d inline policies, want 1", roles[0].Address, len(docs))
+	}
+	var d struct{ Statement []policyStatement }
+	if err := json.Unmarshal([]byte(docs[0]), &d); err != nil {
+		t.Fatalf("instance policy is not JSON: %v\n%s", err, docs[0])
+	}
+	for _, st := range d.Statement {
+		for _, a := range st.Action {
+			if strings.HasPrefix(a, "ssm:Get") || strings.HasSuffix(a, "*") {
+				t.Errorf("instance policy grants %s on %v", a, st.Resource)
+			}
+		}
+	}
+	return d.Statement
+}
+
+func sids(statements []policyStatement) []string {
+	var out []string
+	for _, st := range statements {
+		out = append(out, st.Sid)
+	}
+	return out
 }

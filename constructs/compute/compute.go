@@ -1,7 +1,8 @@
 // Package compute is the compute construct with a mode toggle: one EC2
 // instance ("ec2") or an Auto Scaling Group ("asg"), both from the same launch
 // template (IMDSv2 required, encrypted gp3 root volume, detailed monitoring,
-// an SSM-only instance role, no SSH key) and with the same result fields.
+// an instance role with one least-privilege inline policy, no SSH key) and
+// with the same result fields.
 package compute
 
 import (
@@ -17,7 +18,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsssmparameter"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iaminstanceprofile"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/instance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/launchtemplate"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroupattachment"
@@ -30,9 +31,6 @@ import (
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
-
-// SSMManagedInstancePolicyARN is the only policy the instance role gets.
-const SSMManagedInstancePolicyARN = "arn:" + config.Partition + ":iam::aws:policy/AmazonSSMManagedInstanceCore"
 
 // Wiring is what the stack hands the construct besides its settings
 // (config.Compute, defaulted and validated by internal/config).
@@ -112,15 +110,21 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		CidrIpv4:        ptr.S("0.0.0.0/0"),
 	})
 
+	ud, err := userData(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("compute user data: %w", err)
+	}
 	role := iamrole.NewIamRole(s, ptr.S("role"), &iamrole.IamRoleConfig{
 		NamePrefix:       ptr.S(w.Name + "-app-"),
-		Description:      ptr.S("Instances of " + w.Name + ": SSM managed instance only"),
+		Description:      ptr.S(roleDescription(w.Name, cfg.App)),
 		AssumeRolePolicy: ptr.S(policydoc.Trust("ec2.amazonaws.com")),
 	})
 	c.RoleName = role.Name()
-	iamrolepolicyattachment.NewIamRolePolicyAttachment(s, ptr.S("ssm-core"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
-		Role:      c.RoleName,
-		PolicyArn: ptr.S(SSMManagedInstancePolicyARN),
+	// The role's only permissions: no managed policy (see InstancePolicy).
+	rolePolicy := iamrolepolicy.NewIamRolePolicy(s, ptr.S("policy"), &iamrolepolicy.IamRolePolicyConfig{
+		Role:   role.Id(),
+		Name:   ptr.S("instance"),
+		Policy: ptr.S(InstancePolicy(cfg.App)),
 	})
 	profile := iaminstanceprofile.NewIamInstanceProfile(s, ptr.S("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
 		NamePrefix: ptr.S(w.Name + "-app-"),
@@ -152,7 +156,7 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		InstanceType:         ptr.S(cfg.InstanceType),
 		VpcSecurityGroupIds:  ptr.L(c.SecurityGroupID),
 		IamInstanceProfile:   &launchtemplate.LaunchTemplateIamInstanceProfile{Arn: profile.Arn()},
-		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(userData(cfg)))),
+		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(ud))),
 		UpdateDefaultVersion: ptr.B(true),
 		EbsOptimized:         ptr.S("true"),
 		CreditSpecification:  credits,
@@ -178,6 +182,9 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		},
 		Tags:      ptr.Name(w.Name + "-app"),
 		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+		// No instance boots before its role may do what its boot does (the
+		// ECR login, the SSM agent's registration).
+		DependsOn: &[]cdktf.ITerraformDependable{rolePolicy},
 	})
 	c.LaunchTemplateID = lt.Id()
 	version := cdktf.Token_AsString(lt.LatestVersion(), nil)

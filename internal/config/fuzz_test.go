@@ -173,8 +173,19 @@ func checkInvariants(t *testing.T, f *config.File) {
 		if cp.AppPort < 1024 || cp.AppPort > 65535 {
 			bad("app_port %d", cp.AppPort)
 		}
-		if !strings.HasPrefix(cp.HealthPath, "/") || !strings.HasPrefix(e.ALB.HealthCheck.Path, "/") {
-			bad("health paths %q, %q", cp.HealthPath, e.ALB.HealthCheck.Path)
+		for _, p := range []string{cp.HealthPath, e.ALB.HealthCheck.Path} {
+			// "/" then bytes of RFC 3986 paths that no shell reads (and % only
+			// as an escape): written out here apart from validate.go's pattern.
+			if !strings.HasPrefix(p, "/") || strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._/:@+,=%") != "" {
+				bad("health path %q", p)
+			}
+			for i := strings.IndexByte(p, '%'); i >= 0; i = strings.IndexByte(p, '%') {
+				if len(p) < i+3 || strings.Trim(p[i+1:i+3], "0123456789abcdefABCDEF") != "" {
+					bad("health path %q: a %% that is no escape", p)
+					break
+				}
+				p = p[i+3:]
+			}
 		}
 		if e.ComputeMode == "asg" && !(1 <= cp.MinSize && cp.MinSize <= cp.DesiredCapacity && cp.DesiredCapacity <= cp.MaxSize && cp.MaxSize <= 100) {
 			bad("sizes min %d desired %d max %d", cp.MinSize, cp.DesiredCapacity, cp.MaxSize)
