@@ -26,6 +26,7 @@ require (
 	github.com/cdktf/cdktf-provider-aws-go/aws/v19 v19.54.0
 	github.com/coreos/go-systemd/v22 v22.7.0
 	github.com/distribution/reference v0.6.0
+	github.com/google/go-cmp v0.7.0
 	github.com/hashicorp/terraform-cdk-go/cdktf v0.21.0
 	github.com/mattn/go-isatty v0.0.24
 	github.com/robfig/cron/v3 v3.0.1

@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestComputeProperties checks the launch template and the instance security
 // group in both modes (dev is ec2, stage and prod are asg).
 func TestComputeProperties(t *testing.T) {
-	r := defaultSynth(t)
+	r := fixtureSynth(t)
 	for _, env := range []string{"dev", "stage", "prod"} {
 		t.Run(env, func(t *testing.T) {
 			s := r.stacks[env]
@@ -196,11 +197,12 @@ func rulesOf(s *tfjson.Stack, typ, sg string) []tfjson.Resource {
 // modern TLS policy when a certificate is configured; the ALB drops invalid
 // headers, sits in the public subnets, and its target group health-checks.
 func TestALBProperties(t *testing.T) {
-	def := defaultSynth(t)
-	https := variant(t, "    alb:\n      deletion_protection: true",
-		"    alb:\n      deletion_protection: true\n      https: true\n      certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/0b5c7a54-4f3e-4a8e-9d8e-2f1c6b3a9e10",
+	def := fixtureSynth(t)
+	https := variant(t,
+		testfixture.Set("environments.prod.alb.https", true),
+		testfixture.Set("environments.prod.alb.certificate_arn", "arn:aws:acm:us-east-1:123456789012:certificate/0b5c7a54-4f3e-4a8e-9d8e-2f1c6b3a9e10"),
 		// With HTTPS, EWT-ALB-4 has nothing to suppress (a stale suppression fails synth).
-		"      - rule: EWT-ALB-4\n        resource: prod/alb/lb\n        reason: \"no real Route53 zone in the committed config: prod serves HTTP until alb.domain names one\"\n", "")
+		testfixture.Remove("environments.prod.suppressions.0"))
 	t.Run("http forwards", func(t *testing.T) {
 		for _, env := range []string{"dev", "stage", "prod"} {
 			s := def.stacks[env]
@@ -297,7 +299,7 @@ func TestALBProperties(t *testing.T) {
 // TestOutputsContract: every stack declares every contract output, with a
 // description, under the same fixed name in both compute modes.
 func TestOutputsContract(t *testing.T) {
-	r := defaultSynth(t)
+	r := fixtureSynth(t)
 	for _, env := range []string{"dev", "stage", "prod"} {
 		s := r.stacks[env]
 		if len(s.Outputs) != len(outputs.Contract) {

@@ -19,14 +19,14 @@ import (
 
 // FuzzParse: whatever the bytes, Parse does not panic, and returns either a
 // *config.Errors with at least one problem and no file, or a file that keeps
-// the promises synth relies on. Seeds: the real environments.yaml, the
+// the promises synth relies on. Seeds: the library's fixture environments file, the
 // bad-input suite of internal/synth and this package's testdata; crashers the
 // fuzzer found live in testdata/fuzz/FuzzParse.
 //
 //	go test -run '^$' -fuzz FuzzParse -fuzztime 60s ./internal/config/
 func FuzzParse(f *testing.F) {
 	var seeds []string
-	for _, pattern := range []string{realFile, "testdata/*.yaml", "../synth/testdata/*.yaml", "../synth/testdata/bad/*.yaml"} {
+	for _, pattern := range []string{fixtureFile, "testdata/*.yaml", "../synth/testdata/*.yaml", "../synth/testdata/bad/*.yaml"} {
 		matches, err := filepath.Glob(pattern)
 		if err != nil {
 			f.Fatal(err)
@@ -34,7 +34,7 @@ func FuzzParse(f *testing.F) {
 		seeds = append(seeds, matches...)
 	}
 	if len(seeds) < 30 {
-		f.Fatalf("got %d seed files, want the real file, the bad-input suite and testdata", len(seeds))
+		f.Fatalf("got %d seed files, want the fixture, the bad-input suite and testdata", len(seeds))
 	}
 	for _, p := range seeds {
 		data, err := os.ReadFile(p)

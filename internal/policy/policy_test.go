@@ -2,25 +2,22 @@ package policy
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-// The reviewed golden snapshots of the real stacks are the passing baseline;
-// each case breaks one thing in a copy and expects exactly its rule to fire.
+// The reviewed golden stacks of the library's fixture (internal/testfixture,
+// a copy of the sample as shipped) are the passing baseline; each case
+// breaks one thing in a copy and expects exactly its rule to fire.
 func golden(t testing.TB, env string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "__tests__", "testdata", "golden", env+".tf.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testfixture.Golden(t, env)
 	var doc map[string]any
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
@@ -102,8 +99,8 @@ func ruleIDs(vs []Violation) []string {
 	return out
 }
 
-// prodNoHTTPS is the suppression the committed prod carries in
-// environments.yaml: it has no real zone, so no HTTPS (EWT-ALB-4).
+// prodNoHTTPS is the suppression the fixture's prod carries (as the sample
+// environments.yaml ships): it has no real zone, so no HTTPS (EWT-ALB-4).
 var prodNoHTTPS = config.Suppression{Rule: "EWT-ALB-4", Resource: "prod/alb/lb", Reason: "no real Route53 zone in the committed config"}
 
 // suppressionsOf returns the applied suppressions of one rule.
@@ -138,7 +135,7 @@ func TestRealStacksPass(t *testing.T) {
 	}
 	res := Evaluate(prodFile(), stacks)
 	if len(res.Violations) != 0 || len(res.Problems) != 0 {
-		t.Fatalf("the committed stacks violate policy: %v %v", res.Violations, res.Problems)
+		t.Fatalf("the fixture's stacks violate policy: %v %v", res.Violations, res.Problems)
 	}
 }
 
@@ -270,7 +267,7 @@ func TestHTTPSForProduction(t *testing.T) {
 		t.Errorf("prod without HTTPS or suppression: violations %v, want EWT-ALB-4 on prod/alb/lb", res.Violations)
 	}
 	if res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, "prod", doc)}); len(res.Violations) != 0 || len(suppressionsOf(res, "EWT-ALB-4")) != 1 {
-		t.Errorf("prod with the committed suppression: violations %v suppressed %+v, want EWT-ALB-4 suppressed", res.Violations, res.Suppressed)
+		t.Errorf("prod with the fixture's suppression: violations %v suppressed %+v, want EWT-ALB-4 suppressed", res.Violations, res.Suppressed)
 	}
 	addResource(doc, "aws_lb_listener", "tls", map[string]any{"protocol": "HTTPS", "port": 443, "ssl_policy": config.ModernTLSPolicies[0],
 		"load_balancer_arn": "${" + lbOf(doc) + ".arn}"})
