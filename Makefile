@@ -10,7 +10,7 @@ export GONOSUMDB := github.com/cdktf,github.com/hashicorp/terraform-cdk-go
 export JSII_NODE ?= $(CURDIR)/node_modules/node/bin/node
 export NODE_OPTIONS ?= --max-old-space-size=4069 --no-deprecation
 
-.PHONY: help deps synth test scan validate e2e lint bench diagrams clean
+.PHONY: help deps synth test snapshots scan validate e2e lint bench diagrams clean
 
 help: ## show this list
 	@cat help
@@ -31,6 +31,11 @@ PKGS = $(shell go list ./... | grep -v /node_modules/) ./__tests__
 
 test: deps ## run every test (pure Go and the jsii snapshot tests in __tests__)
 	go test $(PKGS)
+
+# Run in the package directory, so go test prints what was written
+# ("1 snapshot written: qa"); CI does not stop it from writing.
+snapshots: deps ## rewrite the snapshot of every environment of environments.yaml (__tests__/testdata/golden), remove obsolete ones
+	cd __tests__ && go test -count=1 -run '^TestSnapshots$$' -update
 
 scan: synth ## scan every synthesized stack with KICS
 	scripts/scan.sh

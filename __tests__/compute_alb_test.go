@@ -1,18 +1,21 @@
 package tests
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestComputeProperties checks the launch template and the instance security
 // group in both modes (dev is ec2, stage and prod are asg).
 func TestComputeProperties(t *testing.T) {
-	r := defaultSynth(t)
+	r := fixtureSynth(t)
 	for _, env := range []string{"dev", "stage", "prod"} {
 		t.Run(env, func(t *testing.T) {
 			s := r.stacks[env]
@@ -50,13 +53,25 @@ func TestComputeProperties(t *testing.T) {
 					}
 				}
 			}
-			// Instance role: only the SSM managed-instance policy.
-			atts := s.OfType("aws_iam_role_policy_attachment")
-			if len(atts) != 1 {
-				t.Fatalf("got %d role policy attachments, want 1", len(atts))
+			// Instance role: one inline policy, Session Manager and the
+			// agent's messages only; no managed policy (AmazonSSMManagedInstanceCore
+			// would let the instances read every SSM parameter).
+			if atts := s.OfType("aws_iam_role_policy_attachment"); len(atts) != 0 {
+				t.Errorf("got %d role policy attachments, want none:\n%s", len(atts), show(atts))
 			}
-			if arn, _ := atts[0].String("policy_arn"); arn != "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" {
-				t.Errorf("instance role policy = %q, want AmazonSSMManagedInstanceCore", arn)
+			statements := instancePolicy(t, s)
+			if got, want := sids(statements), []string{"SessionManager", "AgentMessages"}; !slices.Equal(got, want) {
+				t.Errorf("instance policy statements %v, want %v:\n%s", got, want, show(statements))
+			}
+			// No instance boots before its role has the policy.
+			var policyAddr string
+			for _, p := range s.OfType("aws_iam_role_policy") {
+				if p.Path == env+"/compute/policy" {
+					policyAddr = p.Address()
+				}
+			}
+			if deps := lt.List("depends_on"); policyAddr == "" || len(deps) != 1 || deps[0] != policyAddr {
+				t.Errorf("launch template depends_on = %v, want [%s] (the instance role's policy)", deps, policyAddr)
 			}
 
 			// Instance SG: ingress only from the ALB SG on the app port; no port 22.
@@ -182,11 +197,12 @@ func rulesOf(s *tfjson.Stack, typ, sg string) []tfjson.Resource {
 // modern TLS policy when a certificate is configured; the ALB drops invalid
 // headers, sits in the public subnets, and its target group health-checks.
 func TestALBProperties(t *testing.T) {
-	def := defaultSynth(t)
-	https := variant(t, "    alb:\n      deletion_protection: true",
-		"    alb:\n      deletion_protection: true\n      https: true\n      certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/0b5c7a54-4f3e-4a8e-9d8e-2f1c6b3a9e10",
+	def := fixtureSynth(t)
+	https := variant(t,
+		testfixture.Set("environments.prod.alb.https", true),
+		testfixture.Set("environments.prod.alb.certificate_arn", "arn:aws:acm:us-east-1:123456789012:certificate/0b5c7a54-4f3e-4a8e-9d8e-2f1c6b3a9e10"),
 		// With HTTPS, EWT-ALB-4 has nothing to suppress (a stale suppression fails synth).
-		"      - rule: EWT-ALB-4\n        resource: prod/alb/lb\n        reason: \"no real Route53 zone in the committed config: prod serves HTTP until alb.domain names one\"\n", "")
+		testfixture.Remove("environments.prod.suppressions.0"))
 	t.Run("http forwards", func(t *testing.T) {
 		for _, env := range []string{"dev", "stage", "prod"} {
 			s := def.stacks[env]
@@ -283,7 +299,7 @@ func TestALBProperties(t *testing.T) {
 // TestOutputsContract: every stack declares every contract output, with a
 // description, under the same fixed name in both compute modes.
 func TestOutputsContract(t *testing.T) {
-	r := defaultSynth(t)
+	r := fixtureSynth(t)
 	for _, env := range []string{"dev", "stage", "prod"} {
 		s := r.stacks[env]
 		if len(s.Outputs) != len(outputs.Contract) {
@@ -306,4 +322,53 @@ func TestOutputsContract(t *testing.T) {
 			t.Errorf("%s: asg_name = %v, want the group's name", env, asgName)
 		}
 	}
+}
+
+// policyStatement is one statement of an IAM policy document.
+type policyStatement struct {
+	Sid      string
+	Effect   string
+	Action   []string
+	Resource []string
+}
+
+// instancePolicy returns the statements of the one inline policy of the
+// instance role (the role of the launch template's instance profile).
+func instancePolicy(t *testing.T, s *tfjson.Stack) []policyStatement {
+	t.Helper()
+	profile := mustOne(t, s, "aws_iam_instance_profile")
+	roles := tfjson.Refs(profile.Attrs["role"])
+	if len(roles) != 1 {
+		t.Fatalf("instance profile role = %v, want one role", profile.Attrs["role"])
+	}
+	var docs []string
+	for _, p := range s.OfType("aws_iam_role_policy") {
+		if tfjson.RefTo(p.Attrs["role"], roles[0].Address) {
+			doc, _ := p.String("policy")
+			docs = append(docs, doc)
+		}
+	}
+	if len(docs) != 1 {
+		t.Fatalf("instance role %s has %d inline policies, want 1", roles[0].Address, len(docs))
+	}
+	var d struct{ Statement []policyStatement }
+	if err := json.Unmarshal([]byte(docs[0]), &d); err != nil {
+		t.Fatalf("instance policy is not JSON: %v\n%s", err, docs[0])
+	}
+	for _, st := range d.Statement {
+		for _, a := range st.Action {
+			if strings.HasPrefix(a, "ssm:Get") || strings.HasSuffix(a, "*") {
+				t.Errorf("instance policy grants %s on %v", a, st.Resource)
+			}
+		}
+	}
+	return d.Statement
+}
+
+func sids(statements []policyStatement) []string {
+	var out []string
+	for _, st := range statements {
+		out = append(out, st.Sid)
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 )
 
 // TestBudgetFailsSynth (issue 18): a budget below prod's estimate at max
@@ -17,14 +18,8 @@ import (
 // items, and leaves cdktf.out unwritten; a suppression with a reason on the
 // stack lets it through and is listed.
 func TestBudgetFailsSynth(t *testing.T) {
-	base, _ := os.ReadFile(filepath.Join(repoRoot, "environments.yaml"))
-	if !strings.Contains(string(base), "budget: {max_monthly_usd: 450}") {
-		t.Fatal("environments.yaml no longer gives prod a budget of 450; update this test")
-	}
-	bad := strings.Replace(string(base), "budget: {max_monthly_usd: 450}", "budget: {max_monthly_usd: 300}", 1)
-	p := filepath.Join(t.TempDir(), "environments.yaml")
-	os.WriteFile(p, []byte(bad), 0o644)
-	t.Setenv("ENVIRONMENTS_FILE", p)
+	over := testfixture.Set("environments.prod.budget.max_monthly_usd", 300)
+	t.Setenv("ENVIRONMENTS_FILE", testfixture.Variant(t, over))
 	out := filepath.Join(t.TempDir(), "cdktf.out")
 	var log bytes.Buffer
 	err := synth.Run(&log, out, policy.Check)
@@ -40,8 +35,8 @@ func TestBudgetFailsSynth(t *testing.T) {
 		t.Errorf("%s was written although the budget was exceeded", out)
 	}
 
-	suppressed := strings.Replace(bad, "    suppressions:\n", "    suppressions:\n      - {rule: EWT-COST-1, resource: prod, reason: load-test month approved}\n", 1)
-	os.WriteFile(p, []byte(suppressed), 0o644)
+	t.Setenv("ENVIRONMENTS_FILE", testfixture.Variant(t, over,
+		testfixture.Append("environments.prod.suppressions", map[string]string{"rule": "EWT-COST-1", "resource": "prod", "reason": "load-test month approved"})))
 	log.Reset()
 	if err := synth.Run(&log, out, policy.Check); err != nil {
 		t.Fatalf("suppressed synth failed: %v", err)

@@ -14,9 +14,9 @@ import (
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-// domainFixture is the environments file with custom domains (not the
-// committed environments.yaml: its zones exist only in the emulator and in
-// the offline validation).
+// domainFixture is the environments file with custom domains (a fixture the
+// tests own: its zones exist only in the emulator and in the offline
+// validation).
 var domainFixture = filepath.Join("testdata", "domain.yaml")
 
 var (
@@ -45,7 +45,7 @@ func TestDomainGolden(t *testing.T) {
 			if !ok {
 				t.Fatalf("no stack %q synthesized; got %v", env, keys(r.raw))
 			}
-			// Not beside the committed ones: review tests read every *.tf.json there.
+			// Not beside the user's snapshots: TestSnapshots owns every *.tf.json there.
 			checkGolden(t, env, got, filepath.Join("testdata", "golden", "domain", env+".tf.json"))
 		})
 	}
@@ -310,7 +310,7 @@ func TestALBKnobs(t *testing.T) {
 		t.Errorf("api bucket policy = %s, want writes to alb-connections/ only", apiPolicy)
 	}
 
-	def := defaultSynth(t)
+	def := fixtureSynth(t)
 	for _, env := range []string{"dev", "stage", "prod"} {
 		s := def.stacks[env]
 		for _, c := range []struct {

@@ -12,7 +12,7 @@ import (
 // lets CloudWatch use it; the ALB writes access logs to a private, encrypted,
 // TLS-only bucket; a WAF web ACL protects the ALB.
 func TestEncryptionAccessLogsWAF(t *testing.T) {
-	r := defaultSynth(t)
+	r := fixtureSynth(t)
 	for _, env := range []string{"dev", "prod"} {
 		s := r.stacks[env]
 		key := mustOne(t, s, "aws_kms_key")

@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/internal/lazyjsii"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 )
 
 // Lazy loading of the AWS provider (lazyjsii.Setup in TestMain) changes no
-// byte of the output: environments.yaml synthesized in this process (lazy
-// kernel) and by the app run with EWT_LAZY_JSII=0 (standard loading, its own
-// kernel) give the same files.
+// byte of the output: the fixture synthesized in this process (lazy kernel)
+// and by the app run with EWT_LAZY_JSII=0 (standard loading, its own kernel)
+// give the same files.
 func TestLazyLoadingChangesNoByte(t *testing.T) {
 	st := lazyjsii.Current()
 	if st.Off {
@@ -19,9 +20,9 @@ func TestLazyLoadingChangesNoByte(t *testing.T) {
 	if !st.Active {
 		t.Fatalf("lazy loading fell back to the standard path: %s", st.Reason)
 	}
-	lazy := defaultSynth(t).dir
+	lazy := fixtureSynth(t).dir
 	standard := filepath.Join(t.TempDir(), "cdktf.out")
-	if _, err := lazyjsii.SynthStandard(repoRoot, standard, "ENVIRONMENTS_FILE="+filepath.Join(repoRoot, "environments.yaml")); err != nil {
+	if _, err := lazyjsii.SynthStandard(repoRoot, standard, "ENVIRONMENTS_FILE="+testfixture.EnvironmentsFile(t)); err != nil {
 		t.Fatal(err)
 	}
 	if err := lazyjsii.CompareTrees(standard, lazy); err != nil {

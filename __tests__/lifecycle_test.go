@@ -69,7 +69,8 @@ func TestComputeLifecycle(t *testing.T) {
 			}
 		}
 		ud := userData(t, s)
-		for _, want := range []string{"dnf install -y docker", "docker pull nginx:stable", "docker run --rm --name webapp -p 8080:80 nginx:stable"} {
+		for _, want := range []string{"dnf install -y docker", `Environment="IMAGE=nginx:stable"`, `Environment="APP_PORT=8080"`, `Environment="PORT=80"`,
+			"docker pull ${IMAGE}", "docker run --rm --name webapp -p ${APP_PORT}:${PORT} ${IMAGE}"} {
 			if !strings.Contains(ud, want) {
 				t.Errorf("user data lacks %q:\n%s", want, ud)
 			}

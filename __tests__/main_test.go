@@ -1,7 +1,16 @@
 // Package tests holds every test that needs the jsii kernel, in one package so
-// one Node process serves them all: snapshot (golden) tests of the synthesized
-// JSON and property tests of the constructs. Pure logic is tested next to its
-// code without jsii.
+// one Node process serves them all. Two kinds:
+//
+//   - the user's tests of environments.yaml (snapshot_test.go): it loads,
+//     every environment synthesizes and passes the policy, and each stack
+//     matches its snapshot testdata/golden/<env>.tf.json (Jest's rules: a
+//     missing snapshot is written, or fails with CI=true; `make snapshots`
+//     rewrites them). They hold for any valid file.
+//   - the library's tests: properties of the constructs and golden files of
+//     fixtures the tests own (internal/testfixture, testdata/domain.yaml,
+//     testdata/lifecycle), never the user's file, so it can change freely.
+//
+// Pure logic is tested next to its code without jsii.
 package tests
 
 import (
@@ -11,7 +20,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
@@ -20,10 +28,11 @@ import (
 	"github.com/platformstarter/elastic-web-tier/internal/jsiienv"
 	"github.com/platformstarter/elastic-web-tier/internal/lazyjsii"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+var update = flag.Bool("update", false, "rewrite the snapshots of environments.yaml and the golden files of the test fixtures in testdata/golden")
 
 // repoRoot is the module root (this package lives one level below it).
 var repoRoot, _ = filepath.Abs("..")
@@ -33,9 +42,12 @@ func TestMain(m *testing.M) {
 	jsiienv.Ensure(repoRoot)
 	lazyjsii.Setup(os.Stderr)
 	code := m.Run()
+	if snapshotSummary != "" {
+		fmt.Println(snapshotSummary)
+	}
 	jsii.Close()
-	if defaultDir != "" {
-		os.RemoveAll(defaultDir)
+	for _, dir := range tempDirs {
+		os.RemoveAll(dir)
 	}
 	os.Exit(code)
 }
@@ -48,13 +60,13 @@ type synthResult struct {
 }
 
 // synthFile synthesizes every environment of an environments file through the
-// same code path as main (synth.Run) into a fresh directory.
-func synthFile(t testing.TB, envFile string) *synthResult {
+// same code path as main (synth.Run, with checks) into a fresh directory.
+func synthFile(t testing.TB, envFile string, checks ...synth.Checker) *synthResult {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "cdktf.out")
 	t.Setenv("ENVIRONMENTS_FILE", envFile)
 	var log bytes.Buffer
-	if err := synth.Run(&log, out); err != nil {
+	if err := synth.Run(&log, out, checks...); err != nil {
 		t.Fatalf("synth of %s failed: %v\n%s", envFile, err, log.String())
 	}
 	return load(t, out)
@@ -62,72 +74,88 @@ func synthFile(t testing.TB, envFile string) *synthResult {
 
 func load(t testing.TB, out string) *synthResult {
 	t.Helper()
-	stacks, err := tfjson.LoadAll(out)
+	r, err := loadDir(out)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return r
+}
+
+func loadDir(out string) (*synthResult, error) {
+	stacks, err := tfjson.LoadAll(out)
+	if err != nil {
+		return nil, err
 	}
 	r := &synthResult{dir: out, stacks: map[string]*tfjson.Stack{}, raw: map[string][]byte{}}
 	for _, s := range stacks {
 		r.stacks[s.Name] = s
 		b, err := os.ReadFile(filepath.Join(out, "stacks", s.Name, tfjson.FileName))
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		r.raw[s.Name] = b
 	}
-	return r
+	return r, nil
+}
+
+// once synthesizes one environments file once per test binary (the jsii
+// kernel is shared by every test; a synth of three environments takes a
+// fraction of a second once the kernel runs).
+type once struct {
+	o      sync.Once
+	result *synthResult
+	err    error
+}
+
+// get synthesizes file through synth.Run with checks (the first call), into
+// a directory removed at the end of the binary, and returns the result.
+func (s *once) get(t *testing.T, file string, checks ...synth.Checker) *synthResult {
+	t.Helper()
+	s.o.Do(func() {
+		dir, err := os.MkdirTemp("", "ewt-synth-")
+		if err != nil {
+			s.err = err
+			return
+		}
+		tempDirsMu.Lock()
+		tempDirs = append(tempDirs, dir)
+		tempDirsMu.Unlock()
+		out := filepath.Join(dir, "cdktf.out")
+		os.Setenv("ENVIRONMENTS_FILE", file)
+		defer os.Unsetenv("ENVIRONMENTS_FILE")
+		var log bytes.Buffer
+		if err := synth.Run(&log, out, checks...); err != nil {
+			s.err = fmt.Errorf("synth of %s failed: %v\n%s", file, err, log.String())
+			return
+		}
+		s.result, s.err = loadDir(out)
+	})
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	return s.result
 }
 
 var (
-	defaultOnce   sync.Once
-	defaultResult *synthResult
-	defaultDir    string
+	fixtureOnce once
+	tempDirsMu  sync.Mutex
+	tempDirs    []string // removed by TestMain
 )
 
-// defaultSynth synthesizes the repository's environments.yaml once per test binary.
-func defaultSynth(t *testing.T) *synthResult {
+// fixtureSynth synthesizes the library's fixture (internal/testfixture:
+// __tests__/testdata/fixture/environments.yaml, a copy of the sample as
+// first shipped) once per test binary. Every property test of the
+// constructs reads it, never the user's environments.yaml.
+func fixtureSynth(t *testing.T) *synthResult {
 	t.Helper()
-	defaultOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ewt-default-synth-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defaultDir = dir
-		out := filepath.Join(dir, "cdktf.out")
-		os.Setenv("ENVIRONMENTS_FILE", filepath.Join(repoRoot, "environments.yaml"))
-		defer os.Unsetenv("ENVIRONMENTS_FILE")
-		var log bytes.Buffer
-		if err := synth.Run(&log, out); err != nil {
-			t.Fatalf("synth of environments.yaml failed: %v\n%s", err, log.String())
-		}
-		defaultResult = load(t, out)
-	})
-	if defaultResult == nil {
-		t.Fatal("the default synth failed in an earlier test")
-	}
-	return defaultResult
+	return fixtureOnce.get(t, testfixture.EnvironmentsFile(t))
 }
 
-// variant writes an environments file made of the repository's file with
-// replacements applied (old -> new, each must match), and synthesizes it.
-func variant(t *testing.T, replacements ...string) *synthResult {
+// variant synthesizes the fixture with changes applied (structured edits:
+// testfixture.Set, Remove, Append).
+func variant(t *testing.T, changes ...testfixture.Change) *synthResult {
 	t.Helper()
-	base, err := os.ReadFile(filepath.Join(repoRoot, "environments.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(base)
-	for i := 0; i+1 < len(replacements); i += 2 {
-		if !strings.Contains(s, replacements[i]) {
-			t.Fatalf("variant: %q not found in environments.yaml", replacements[i])
-		}
-		s = strings.Replace(s, replacements[i], replacements[i+1], 1)
-	}
-	p := filepath.Join(t.TempDir(), "environments.yaml")
-	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return synthFile(t, p)
+	return synthFile(t, testfixture.Variant(t, changes...))
 }
 
 // show renders a resource for a failure message (jsii matchers only say yes or no;

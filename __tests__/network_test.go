@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/internal/cost"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -16,8 +17,8 @@ import (
 // the internet gateway, private routes to a NAT (per mode), NAT count per mode,
 // the default security group adopted with no rules, flow logs on.
 func TestNetworkProperties(t *testing.T) {
-	def := defaultSynth(t)
-	none := variant(t, "cidr: 10.10.0.0/16\n      nat_mode: single", "cidr: 10.10.0.0/16\n      nat_mode: none\n      interface_endpoints: true")
+	def := fixtureSynth(t)
+	none := variant(t, testfixture.Set("environments.dev.network.nat_mode", "none"), testfixture.Set("environments.dev.network.interface_endpoints", true))
 	cases := []struct {
 		name     string
 		stack    *tfjson.Stack
@@ -144,8 +145,9 @@ func TestNetworkProperties(t *testing.T) {
 // that admits HTTPS from the instances' security group and nothing else
 // (no other ingress, no egress). Without the setting there are none.
 func TestInterfaceEndpoints(t *testing.T) {
-	r := variant(t, "cidr: 10.10.0.0/16\n      nat_mode: single", "cidr: 10.10.0.0/16\n      nat_mode: none\n      interface_endpoints: true",
-		"cidr: 10.30.0.0/16\n", "cidr: 10.30.0.0/16\n      interface_endpoints: true\n")
+	r := variant(t,
+		testfixture.Set("environments.dev.network.nat_mode", "none"), testfixture.Set("environments.dev.network.interface_endpoints", true),
+		testfixture.Set("environments.prod.network.interface_endpoints", true))
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
 			s := r.stacks[env]
@@ -225,7 +227,7 @@ func TestInterfaceEndpoints(t *testing.T) {
 		})
 	}
 	t.Run("off by default", func(t *testing.T) {
-		for env, s := range defaultSynth(t).stacks {
+		for env, s := range fixtureSynth(t).stacks {
 			for _, ep := range s.OfType("aws_vpc_endpoint") {
 				if typ, _ := ep.String("vpc_endpoint_type"); typ != "Gateway" {
 					t.Errorf("%s: %s is %s, want only the S3 gateway endpoint", env, ep.Where(), typ)

@@ -15,17 +15,15 @@ import (
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestPolicyFailsSynth: a production environment without deletion protection
 // fails synth with the rule ID and resource path, and cdktf.out is not written.
 func TestPolicyFailsSynth(t *testing.T) {
-	base, _ := os.ReadFile(filepath.Join(repoRoot, "environments.yaml"))
-	bad := strings.Replace(string(base), "deletion_protection: true", "deletion_protection: false", 1)
-	p := filepath.Join(t.TempDir(), "environments.yaml")
-	os.WriteFile(p, []byte(bad), 0o644)
-	t.Setenv("ENVIRONMENTS_FILE", p)
+	unprotected := testfixture.Set("environments.prod.alb.deletion_protection", false)
+	t.Setenv("ENVIRONMENTS_FILE", testfixture.Variant(t, unprotected))
 	out := filepath.Join(t.TempDir(), "cdktf.out")
 	var log bytes.Buffer
 	err := synth.Run(&log, out, policy.Check)
@@ -37,8 +35,8 @@ func TestPolicyFailsSynth(t *testing.T) {
 	}
 
 	// The same with a suppression in environments.yaml passes and is listed.
-	suppressed := strings.Replace(bad, "    suppressions:\n", "    suppressions:\n      - {rule: EWT-ALB-2, resource: prod/alb/lb, reason: short-lived load test copy}\n", 1)
-	os.WriteFile(p, []byte(suppressed), 0o644)
+	t.Setenv("ENVIRONMENTS_FILE", testfixture.Variant(t, unprotected,
+		testfixture.Append("environments.prod.suppressions", map[string]string{"rule": "EWT-ALB-2", "resource": "prod/alb/lb", "reason": "short-lived load test copy"})))
 	log.Reset()
 	if err := synth.Run(&log, out, policy.Check); err != nil {
 		t.Fatalf("suppressed synth failed: %v", err)
@@ -51,11 +49,14 @@ func TestPolicyFailsSynth(t *testing.T) {
 // TestCodeSuppression: nag.Suppress records the suppression in the synthesized
 // metadata, where the policy check finds it.
 func TestCodeSuppression(t *testing.T) {
-	f, err := config.Load(filepath.Join(repoRoot, "environments.yaml"))
+	f, err := config.Load(testfixture.EnvironmentsFile(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	prod := f.Environments[2]
+	if prod.Name != "prod" {
+		t.Fatalf("the fixture's third environment is %s, want prod", prod.Name)
+	}
 	prod.ALB.DeletionProtection = false
 	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: ptr.S(t.TempDir())})
 	st, err := webtier.New(app, prod.Name, synth.Props(f, prod))

@@ -57,7 +57,7 @@ func TestLogDeliveryPrincipal(t *testing.T) {
 		t.Errorf("telaviv: log writer principal = %v, want {Service: %s}", got, alb.LogDeliveryPrincipal)
 	}
 
-	def := defaultSynth(t)
+	def := fixtureSynth(t)
 	for _, env := range []string{"dev", "stage", "prod"} {
 		s := def.stacks[env]
 		account := mustOne(t, s, "data.aws_elb_service_account")

@@ -2,6 +2,8 @@ package tests
 
 import (
 	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 )
 
 // TestReliabilityByDesign asserts what the README's "Reliability by design"
@@ -10,7 +12,7 @@ import (
 // create-before-destroy with a name prefix, and the S3 state backend is
 // encrypted and locked.
 func TestReliabilityByDesign(t *testing.T) {
-	r := defaultSynth(t)
+	r := fixtureSynth(t)
 	t.Run("create before destroy", func(t *testing.T) {
 		for _, env := range []string{"dev", "prod"} {
 			s := r.stacks[env]
@@ -27,8 +29,7 @@ func TestReliabilityByDesign(t *testing.T) {
 		}
 	})
 	t.Run("s3 backend encrypted and locked", func(t *testing.T) {
-		v := variant(t, "    # backend:\n    #   bucket: my-terraform-state\n    #   key: webtier/prod/terraform.tfstate",
-			"    backend:\n      bucket: my-terraform-state\n      key: webtier/prod/terraform.tfstate")
+		v := variant(t, testfixture.Set("environments.prod.backend", map[string]string{"bucket": "my-terraform-state", "key": "webtier/prod/terraform.tfstate"}))
 		s := v.stacks["prod"]
 		if s.Backend.Type != "s3" {
 			t.Fatalf("backend = %q, want s3", s.Backend.Type)

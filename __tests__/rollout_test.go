@@ -8,13 +8,13 @@ import (
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-// TestRefreshGatedAndNotified: in the committed asg environments (stage,
+// TestRefreshGatedAndNotified: in the fixture's asg environments (stage,
 // prod) the instance refresh rolls back by itself, skips matching instances
 // and is gated on the stack's own ALB 5xx, unhealthy-hosts and p95-latency
 // alarms; the group's launch and terminate events (and their errors) go to
 // the alarm topic, whose key lets Auto Scaling publish. dev (ec2) has none of it.
 func TestRefreshGatedAndNotified(t *testing.T) {
-	r := defaultSynth(t)
+	r := fixtureSynth(t)
 	for _, env := range []string{"stage", "prod"} {
 		t.Run(env, func(t *testing.T) {
 			s := r.stacks[env]

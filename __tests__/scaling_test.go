@@ -8,12 +8,13 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
 	"github.com/platformstarter/elastic-web-tier/internal/simulate"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestScalingAlarms asserts the exact alarm settings and the policies they drive.
 func TestScalingAlarms(t *testing.T) {
-	r := defaultSynth(t)
+	r := fixtureSynth(t)
 	for _, env := range []string{"stage", "prod"} {
 		t.Run(env, func(t *testing.T) {
 			s := r.stacks[env]
@@ -89,7 +90,7 @@ func TestScalingAlarms(t *testing.T) {
 		}
 	})
 	t.Run("target tracking", func(t *testing.T) {
-		tt := variant(t, "policy: step ", "policy: target_tracking ")
+		tt := variant(t, testfixture.Set("defaults.scaling.policy", "target_tracking"))
 		s := tt.stacks["prod"]
 		p := mustOne(t, s, "aws_autoscaling_policy")
 		if typ, _ := p.String("policy_type"); typ != "TargetTrackingScaling" {
@@ -112,7 +113,7 @@ func TestScalingAlarms(t *testing.T) {
 // simulator reads the synthesized policy as request-count tracking of this
 // group's target group.
 func TestRequestCountScaling(t *testing.T) {
-	r := variant(t, "policy: step ", "policy: request_count ", "    budget: {max_monthly_usd: 450}", "    budget: {max_monthly_usd: 450}\n    scaling: {target_requests_per_target: 750}")
+	r := variant(t, testfixture.Set("defaults.scaling.policy", "request_count"), testfixture.Set("environments.prod.scaling.target_requests_per_target", 750))
 	for env, target := range map[string]float64{"stage": 1000, "prod": 750} {
 		t.Run(env, func(t *testing.T) {
 			s := r.stacks[env]
@@ -177,7 +178,7 @@ func TestRequestCountScaling(t *testing.T) {
 // max_size drift, without them only desired_capacity. The simulator reads the
 // synthesized actions.
 func TestScheduledActions(t *testing.T) {
-	r := defaultSynth(t)
+	r := fixtureSynth(t)
 	s := r.stacks["stage"]
 	asg := mustOne(t, s, "aws_autoscaling_group")
 	want := map[string]map[string]any{
@@ -233,7 +234,9 @@ func TestScheduledActions(t *testing.T) {
 	}
 
 	t.Run("unchanged sizes, start and end", func(t *testing.T) {
-		v := variant(t, `min_size: 1, max_size: 2, desired_capacity: 1}`, `max_size: 2, start: "2026-03-02T08:00:00-05:00", end: "2026-12-31T23:00:00Z"}`)
+		const end = "environments.stage.scaling.schedules.1" // office-hours-end
+		v := variant(t, testfixture.Remove(end+".min_size"), testfixture.Remove(end+".desired_capacity"),
+			testfixture.Set(end+".start", "2026-03-02T08:00:00-05:00"), testfixture.Set(end+".end", "2026-12-31T23:00:00Z"))
 		sa := findByName(t, v.stacks["stage"], "aws_autoscaling_schedule", "scheduled_action_name", "webtier-stage-office-hours-end")
 		for k, want := range map[string]any{"min_size": -1.0, "max_size": 2.0, "desired_capacity": -1.0, "start_time": "2026-03-02T13:00:00Z", "end_time": "2026-12-31T23:00:00Z"} {
 			if sa.Attrs[k] != want {
@@ -252,7 +255,7 @@ func TestScheduledActions(t *testing.T) {
 
 // TestDashboard: the dashboard's widgets reference this stack's ALB, target group and ASG.
 func TestDashboard(t *testing.T) {
-	r := defaultSynth(t)
+	r := fixtureSynth(t)
 	s := r.stacks["prod"]
 	d := mustOne(t, s, "aws_cloudwatch_dashboard")
 	body, _ := d.String("dashboard_body")

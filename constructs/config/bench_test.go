@@ -8,9 +8,9 @@ import (
 )
 
 // BenchmarkParseEnvironmentsFile: strict load, defaults and validation of the
-// real environments.yaml (three environments).
+// library's fixture environments file (three environments, a copy of the sample).
 func BenchmarkParseEnvironmentsFile(b *testing.B) {
-	data, err := os.ReadFile("../../environments.yaml")
+	data, err := os.ReadFile(fixtureFile)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,18 +12,21 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 )
 
-// realFile is the repository's environments.yaml.
-const realFile = "../../environments.yaml"
+// fixtureFile is the library's test fixture, a copy of the sample
+// environments.yaml as first shipped (internal/testfixture); the sample is
+// the user's and may change freely.
+const fixtureFile = "../../" + testfixture.FixtureDir + "/environments.yaml"
 
-// TestRealEnvironmentsFile loads the shipped environments.yaml: three
-// environments in file order, the modes and sizes it sets, and the
-// documented defaults for everything it leaves out.
-func TestRealEnvironmentsFile(t *testing.T) {
-	f, err := config.Load(realFile)
+// TestFixtureFile loads the fixture: three environments in file order, the
+// modes and sizes it sets, and the documented defaults for everything it
+// leaves out.
+func TestFixtureFile(t *testing.T) {
+	f, err := config.Load(fixtureFile)
 	if err != nil {
-		t.Fatalf("Load(%s): %v", realFile, err)
+		t.Fatalf("Load(%s): %v", fixtureFile, err)
 	}
 	if f.Project != "webtier" {
 		t.Errorf("project: got %q, want %q", f.Project, "webtier")

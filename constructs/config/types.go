@@ -124,7 +124,9 @@ type Compute struct {
 	AMISSMParameter string `yaml:"ami_ssm_parameter"`
 	// AppPort is the port the web app listens on. Default: 8080.
 	AppPort int `yaml:"app_port"`
-	// HealthPath is the app's health endpoint. Default: /health.
+	// HealthPath is the app's health endpoint: "/" then letters, digits,
+	// - . _ / : @ + , = and %XX escapes (HealthPathChars; RFC 3986 path
+	// characters without those a shell reads), at most 1024. Default: /health.
 	HealthPath string `yaml:"health_path"`
 	// CPUCredits is the credit option of burstable instance types (families
 	// t2, t3, t3a, t4g), written as the launch template's
@@ -185,8 +187,10 @@ type Compute struct {
 	// (the demo app).
 	UserDataFile string `yaml:"user_data_file"`
 	// App runs one container image with the docker package of Amazon Linux
-	// 2023, its port published on app_port. Excludes user_data_file. Absent:
-	// the demo app. Default: absent.
+	// 2023, its port published on app_port. An image in a private Amazon ECR
+	// registry of the aws partition is pulled after a registry login, and the
+	// instance role may pull that repository only. Excludes user_data_file.
+	// Absent: the demo app. Default: absent.
 	App *App `yaml:"app"`
 	// UserData is the contents of UserDataFile, read by the loader. Not a key of the file.
 	UserData string `yaml:"-"`
@@ -324,7 +328,8 @@ type Stickiness struct {
 
 // HealthCheck is the target group's health check.
 type HealthCheck struct {
-	// Path requested on each target. Default: the compute health_path (/health).
+	// Path requested on each target, with the characters of
+	// compute.health_path. Default: the compute health_path (/health).
 	Path string `yaml:"path"`
 	// Matcher is the HTTP codes that count as healthy. Default: 200.
 	Matcher string `yaml:"matcher"`

@@ -307,11 +307,57 @@ func validateCompute(e *Environment, bad badFunc) {
 
 // checkPath checks an HTTP path of the health check.
 func checkPath(bad badFunc, field, path string) {
-	if !strings.HasPrefix(path, "/") {
-		bad(field, "%s must start with /", q(path))
-	} else if n := utf8.RuneCountInString(path); n > maxHealthPath {
-		bad(field, "is %d characters; ALB health check paths are at most %d", n, maxHealthPath)
+	if msg := CheckHealthPath(path); msg != "" {
+		bad(field, "%s", msg)
 	}
+}
+
+// HealthPathChars says in words which characters a health path may hold
+// (healthPathRE), for messages and documentation.
+const HealthPathChars = `"/" first, then letters, digits, - . _ / : @ + , = and %XX escapes ` +
+	`(RFC 3986 path characters without ~, ! $ & ' ( ) * ;, which a shell reads; no space, quote, ?, # or control character)`
+
+// healthPathRE is what a health path may be: "/" and then characters of an
+// RFC 3986 path segment (pchar = unreserved / pct-encoded / sub-delims /
+// ":" / "@", RFC 3986 section 3.3) less every one a shell reads (the
+// sub-delims ! $ & ' ( ) * ; and the tilde of unreserved): letters, digits,
+// - . _ / : @ + , = and %XX. No query (?) or fragment (#): the ALB sends the
+// path as written.
+var healthPathRE = regexp.MustCompile(`^/(?:[A-Za-z0-9._/:@+,=-]|%[0-9A-Fa-f]{2})*$`)
+
+// CheckHealthPath returns what is wrong with an HTTP health check path
+// (compute.health_path, alb.health_check.path), or "". The message starts
+// with the quoted value, as bad's do.
+func CheckHealthPath(path string) string {
+	if !strings.HasPrefix(path, "/") {
+		return fmt.Sprintf("%s must start with /; allowed: %s", q(path), HealthPathChars)
+	}
+	if n := utf8.RuneCountInString(path); n > maxHealthPath {
+		return fmt.Sprintf("is %d characters; ALB health check paths are at most %d", n, maxHealthPath)
+	}
+	if healthPathRE.MatchString(path) {
+		return ""
+	}
+	// Name the first character that is not allowed, as Go quotes it (so a
+	// control character or a line break shows as an escape).
+	pos := 0
+	for i, r := range path {
+		pos++
+		if r == '%' {
+			if i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]) {
+				continue
+			}
+			return fmt.Sprintf("%s has %% not followed by two hex digits at character %d; allowed: %s", q(path), pos, HealthPathChars)
+		}
+		if r >= utf8.RuneSelf || !healthPathRE.MatchString("/"+string(r)) {
+			return fmt.Sprintf("%s has %s at character %d; allowed: %s", q(path), strconv.QuoteRune(r), pos, HealthPathChars)
+		}
+	}
+	return fmt.Sprintf("%s is not allowed; allowed: %s", q(path), HealthPathChars) // not reached: some character failed above
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 func validateALB(e *Environment, bad badFunc) {

@@ -223,5 +223,9 @@ func checkImage(image string) string {
 	if _, err := reference.ParseNormalizedNamed(image); err != nil {
 		return fmt.Sprintf("%s is not a container image reference (%s); want e.g. nginx:stable or 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4", q(image), clean(err.Error(), 80))
 	}
-	return ""
+	return checkECRImage(image)
 }
+
+// CheckImage returns what is wrong with a compute.app image reference, or
+// "" (for the renderer's tests, which draw from what validation accepts).
+func CheckImage(image string) string { return checkImage(image) }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 )
 
 // outdir lays the golden stacks out as synth does: DIR/stacks/<env>/cdk.tf.json.
@@ -35,7 +37,7 @@ func runMain(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestMainEveryEnvironmentInFileOrder(t *testing.T) {
-	t.Setenv("ENVIRONMENTS_FILE", "../../environments.yaml")
+	t.Setenv("ENVIRONMENTS_FILE", "../../"+testfixture.FixtureDir+"/environments.yaml")
 	dir := outdir(t, "dev", "stage", "prod")
 	code, out, stderr := runMain(t, "--outdir", dir)
 	if code != 0 {
@@ -43,7 +45,7 @@ func TestMainEveryEnvironmentInFileOrder(t *testing.T) {
 	}
 	d, s, p := strings.Index(out, "\ndev (")+1, strings.Index(out, "\nstage ("), strings.Index(out, "\nprod (")
 	if !(d == 0 && strings.HasPrefix(out, "dev (") && d < s && s < p) {
-		t.Errorf("want dev, stage, prod in the order of environments.yaml:\n%s", out)
+		t.Errorf("want dev, stage, prod in the order of the fixture's environments file:\n%s", out)
 	}
 }
 

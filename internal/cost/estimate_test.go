@@ -9,12 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-// The reviewed golden snapshots of the real stacks (__tests__/testdata/golden,
-// kept equal to what synth produces) are the input.
-const goldenDir = "../../__tests__/testdata/golden"
+// The reviewed golden stacks of the library's fixture (internal/testfixture:
+// a copy of the sample as shipped; __tests__ keeps them equal to what synth
+// produces) are the input.
+const goldenDir = "../../" + testfixture.GoldenSubdir
 
 func goldenDoc(t testing.TB, env string) map[string]any {
 	t.Helper()

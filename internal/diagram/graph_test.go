@@ -143,7 +143,7 @@ func TestBuildFolding(t *testing.T) {
 		{"prod", "compute/launch-template", "node:compute_asg"},
 		{"prod", "compute/profile", "node:compute_asg"},
 		{"prod", "compute/role", "node:compute_asg"},
-		{"prod", "compute/ssm-core", "node:compute_asg"},
+		{"prod", "compute/policy", "node:compute_asg"},
 		{"prod", "compute/ami", "node:compute_asg"},
 		{"prod", "compute/in-service", "node:compute_asg"},
 		{"prod", "scaling/scale-out-alarm", "node:scaling_scale_out"},

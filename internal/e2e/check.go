@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -15,9 +18,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
+	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -61,6 +66,9 @@ type Expect struct {
 	// Endpoints are the services of the stack's interface VPC endpoints
 	// (network.interface_endpoints), e.g. com.amazonaws.us-east-1.ssm.
 	Endpoints []string
+	// InstancePolicy is the instance role's one inline policy document (the
+	// role of the launch template's instance profile), as the stack writes it.
+	InstancePolicy string
 }
 
 // ExpectFrom reads the expectations from the synthesized stack.
@@ -107,7 +115,131 @@ func ExpectFrom(s *tfjson.Stack) (Expect, error) {
 		}
 	}
 	sort.Strings(e.Endpoints)
+	doc, err := instancePolicyOf(s)
+	if err != nil {
+		return e, fmt.Errorf("stack %s: %w", s.Name, err)
+	}
+	e.InstancePolicy = doc
 	return e, nil
+}
+
+// instancePolicyOf returns the inline policy of the role of the stack's one
+// instance profile; the role must have exactly one. A stack without an
+// instance profile (the harness's broken fixtures) has "" (checkInstanceRole
+// then reports a launch template it cannot check).
+func instancePolicyOf(s *tfjson.Stack) (string, error) {
+	profiles := s.OfType("aws_iam_instance_profile")
+	switch {
+	case len(profiles) == 0:
+		return "", nil
+	case len(profiles) > 1:
+		return "", fmt.Errorf("%d aws_iam_instance_profile resources, want 1", len(profiles))
+	}
+	roles := tfjson.Refs(profiles[0].Attrs["role"])
+	if len(roles) != 1 {
+		return "", fmt.Errorf("instance profile role %v, want one aws_iam_role", profiles[0].Attrs["role"])
+	}
+	var docs []string
+	for _, p := range s.OfType("aws_iam_role_policy") {
+		if tfjson.RefTo(p.Attrs["role"], roles[0].Address) {
+			doc, _ := p.String("policy")
+			docs = append(docs, doc)
+		}
+	}
+	if len(docs) != 1 {
+		return "", fmt.Errorf("instance role %s has %d inline policies in the stack, want 1", roles[0].Address, len(docs))
+	}
+	return docs[0], nil
+}
+
+// checkInstanceRole follows the launch template to its instance profile and
+// role, and requires of the role what the stack says: no managed policy
+// attached (AmazonSSMManagedInstanceCore would let the instances read every
+// SSM parameter), the stack's inline policy, and no inline policy that
+// reads every SSM parameter.
+func checkInstanceRole(ctx context.Context, a *AWS, exp Expect, ltID string, p *Problems) {
+	if exp.InstancePolicy == "" {
+		p.addf("launch template %s: the stack has no instance profile whose role could be checked", ltID)
+		return
+	}
+	versions, err := a.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(ltID), Versions: []string{"$Latest"}})
+	if err != nil || len(versions.LaunchTemplateVersions) != 1 {
+		p.addf("launch template %s: latest version not found (%v)", ltID, apiErr(err))
+		return
+	}
+	data := versions.LaunchTemplateVersions[0].LaunchTemplateData
+	if data == nil || data.IamInstanceProfile == nil || (aws.ToString(data.IamInstanceProfile.Arn) == "" && aws.ToString(data.IamInstanceProfile.Name) == "") {
+		p.addf("launch template %s has no instance profile", ltID)
+		return
+	}
+	name := aws.ToString(data.IamInstanceProfile.Name)
+	if arn := aws.ToString(data.IamInstanceProfile.Arn); arn != "" {
+		name = arn[strings.LastIndex(arn, "/")+1:] // arn:aws:iam::<account>:instance-profile/<path/>name
+	}
+	profile, err := a.IAM.GetInstanceProfile(ctx, &iam.GetInstanceProfileInput{InstanceProfileName: aws.String(name)})
+	if err != nil || len(profile.InstanceProfile.Roles) != 1 {
+		p.addf("instance profile %s: want one role (%v)", name, apiErr(err))
+		return
+	}
+	role := aws.ToString(profile.InstanceProfile.Roles[0].RoleName)
+	attached, err := a.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(role)})
+	if err != nil {
+		p.addf("managed policies of instance role %s: %v", role, apiErr(err))
+	} else if len(attached.AttachedPolicies) > 0 {
+		var arns []string
+		for _, ap := range attached.AttachedPolicies {
+			arns = append(arns, aws.ToString(ap.PolicyArn))
+		}
+		p.addf("instance role %s has managed policies %v attached, want none (its inline policy only)", role, arns)
+	}
+	names, err := a.IAM.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(role)})
+	if err != nil {
+		p.addf("inline policies of instance role %s: %v", role, apiErr(err))
+		return
+	}
+	var docs []string
+	for _, n := range names.PolicyNames {
+		got, err := a.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(n)})
+		if err != nil {
+			p.addf("inline policy %s of instance role %s: %v", n, role, apiErr(err))
+			continue
+		}
+		doc, err := policyDocument(aws.ToString(got.PolicyDocument))
+		if err != nil {
+			p.addf("inline policy %s of instance role %s: %v", n, role, err)
+			continue
+		}
+		docs = append(docs, doc)
+		if reads := policy.ParameterReads(doc); len(reads) > 0 {
+			p.addf("inline policy %s of instance role %s reads every SSM parameter: %s", n, role, strings.Join(reads, "; "))
+		}
+	}
+	if len(docs) != 1 || !sameJSON(docs[0], exp.InstancePolicy) {
+		p.addf("instance role %s has inline policies %v, want only the stack's %s", role, docs, exp.InstancePolicy)
+	}
+}
+
+// policyDocument decodes a policy document as IAM returns it: URL-encoded
+// (RFC 3986) JSON. A document that is already JSON is returned as it is.
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html
+func policyDocument(s string) (string, error) {
+	if strings.HasPrefix(strings.TrimSpace(s), "{") {
+		return s, nil
+	}
+	d, err := url.PathUnescape(s)
+	if err != nil {
+		return "", fmt.Errorf("policy document is neither JSON nor URL-encoded: %v", err)
+	}
+	return d, nil
+}
+
+// sameJSON says whether two JSON documents hold the same values.
+func sameJSON(a, b string) bool {
+	var x, y any
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 // checkEndpoints requires each interface endpoint of the stack in the VPC:
@@ -310,6 +442,8 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 	lts, err := a.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{ltID}})
 	if err != nil || len(lts.LaunchTemplates) != 1 {
 		p.addf("launch_template_id %q: not found (%v)", ltID, apiErr(err))
+	} else {
+		checkInstanceRole(ctx, a, exp, ltID, &p)
 	}
 
 	// The instances, the group and the registrations.

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 )
 
 func TestFirstError(t *testing.T) {
@@ -361,8 +362,9 @@ func TestParseSetting(t *testing.T) {
 }
 
 // TestApplySettings: the default settings turn stage's interface endpoints
-// on in a copy of the committed file (which keeps them off), the copy still
-// loads, and a setting for an environment the file lacks is skipped.
+// on in a copy of the library's fixture (internal/testfixture: the sample as
+// shipped, which keeps them off), the copy still loads, and a setting for an
+// environment the file lacks is skipped.
 func TestApplySettings(t *testing.T) {
 	var settings []Setting
 	for _, raw := range append(DefaultSettings, "qa.compute.max_size=3") {
@@ -373,14 +375,15 @@ func TestApplySettings(t *testing.T) {
 		settings = append(settings, s)
 	}
 	out := filepath.Join(t.TempDir(), "environments.yaml")
-	applied, skipped, err := applySettings("../../environments.yaml", out, settings)
+	fixture := testfixture.EnvironmentsFile(t)
+	applied, skipped, err := applySettings(fixture, out, settings)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(applied) != len(DefaultSettings) || len(skipped) != 1 || skipped[0].Env != "qa" {
 		t.Errorf("applied %v, skipped %v; want the defaults applied and qa skipped", applied, skipped)
 	}
-	committed, err := config.Load("../../environments.yaml")
+	committed, err := config.Load(fixture)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,6 +401,6 @@ func TestApplySettings(t *testing.T) {
 		}
 	}
 	if committed.Environments[1].Name != "stage" || committed.Environments[1].Network.InterfaceEndpoints {
-		t.Errorf("the committed stage should keep interface endpoints off (the harness turns them on)")
+		t.Errorf("the fixture's stage should keep interface endpoints off (the harness turns them on)")
 	}
 }

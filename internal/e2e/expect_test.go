@@ -1,25 +1,21 @@
 package e2e
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-// TestExpectFromGoldens: the expectations read from the reviewed goldens:
-// stage and prod notify the alarm topic of the four group events, dev (ec2)
-// of none; no committed stack has a drain hook.
+// TestExpectFromGoldens: the expectations read from the reviewed goldens of
+// the library's fixture (internal/testfixture): stage and prod notify the
+// alarm topic of the four group events, dev (ec2) of none; no stack of the
+// fixture has a drain hook.
 func TestExpectFromGoldens(t *testing.T) {
 	events := []string{"autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"}
 	for env, want := range map[string][]string{"dev": nil, "stage": events, "prod": events} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "__tests__", "testdata", "golden", env+".tf.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := tfjson.Parse(env, b)
+		s, err := tfjson.Parse(env, testfixture.Golden(t, env))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,7 +15,7 @@ import (
 func evalEnv(t *testing.T, env *config.Environment, doc map[string]any) Result {
 	t.Helper()
 	if env.Name == "prod" && env.Production {
-		env.Suppressions = append(env.Suppressions, prodNoHTTPS, prodNoSubscriber, prodLocalState) // as the committed prod
+		env.Suppressions = append(env.Suppressions, prodNoHTTPS, prodNoSubscriber, prodLocalState) // as the fixture's prod
 	}
 	f := &config.File{Project: "webtier", Environments: []*config.Environment{env}}
 	return Evaluate(f, []*tfjson.Stack{stackOf(t, env.Name, doc)})

@@ -2,24 +2,22 @@ package policy
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-// The reviewed golden snapshots of the real stacks are the passing baseline;
-// each case breaks one thing in a copy and expects exactly its rule to fire.
+// The reviewed golden stacks of the library's fixture (internal/testfixture,
+// a copy of the sample as shipped) are the passing baseline; each case
+// breaks one thing in a copy and expects exactly its rule to fire.
 func golden(t testing.TB, env string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "__tests__", "testdata", "golden", env+".tf.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testfixture.Golden(t, env)
 	var doc map[string]any
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
@@ -55,6 +53,21 @@ func each(doc map[string]any, typ string) []map[string]any {
 	return out
 }
 
+// policyWith returns the aws_iam_role_policy whose document holds text.
+func policyWith(t *testing.T, doc map[string]any, text string) map[string]any {
+	t.Helper()
+	var found []map[string]any
+	for _, p := range each(doc, "aws_iam_role_policy") {
+		if strings.Contains(p["policy"].(string), text) {
+			found = append(found, p)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d aws_iam_role_policy documents hold %s, want 1", len(found), text)
+	}
+	return found[0]
+}
+
 func addResource(doc map[string]any, typ, name string, body map[string]any) {
 	res := doc["resource"].(map[string]any)
 	if res[typ] == nil {
@@ -86,8 +99,8 @@ func ruleIDs(vs []Violation) []string {
 	return out
 }
 
-// prodNoHTTPS is the suppression the committed prod carries in
-// environments.yaml: it has no real zone, so no HTTPS (EWT-ALB-4).
+// prodNoHTTPS is the suppression the fixture's prod carries (as the sample
+// environments.yaml ships): it has no real zone, so no HTTPS (EWT-ALB-4).
 var prodNoHTTPS = config.Suppression{Rule: "EWT-ALB-4", Resource: "prod/alb/lb", Reason: "no real Route53 zone in the committed config"}
 
 // suppressionsOf returns the applied suppressions of one rule.
@@ -122,7 +135,7 @@ func TestRealStacksPass(t *testing.T) {
 	}
 	res := Evaluate(prodFile(), stacks)
 	if len(res.Violations) != 0 || len(res.Problems) != 0 {
-		t.Fatalf("the committed stacks violate policy: %v %v", res.Violations, res.Problems)
+		t.Fatalf("the fixture's stacks violate policy: %v %v", res.Violations, res.Problems)
 	}
 }
 
@@ -185,8 +198,18 @@ func TestEachRuleBreaksAndPasses(t *testing.T) {
 			addResource(d, "aws_lb_listener", "legacy", map[string]any{"protocol": "HTTPS", "port": 443, "ssl_policy": "ELBSecurityPolicy-2016-08"})
 		}, 1},
 		{"EWT-IAM-1", "dev", func(t *testing.T, d map[string]any) {
-			p := each(d, "aws_iam_role_policy")[0]
+			p := policyWith(t, d, `"logs:CreateLogStream"`)
 			p["policy"] = strings.Replace(p["policy"].(string), `"logs:CreateLogStream"`, `"logs:*"`, 1)
+		}, 1},
+		{"EWT-IAM-2", "dev", func(t *testing.T, d map[string]any) { // what the instance role had before: every parameter of the account
+			addResource(d, "aws_iam_role_policy_attachment", "ssm_core", map[string]any{"policy_arn": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"})
+		}, 1},
+		{"EWT-IAM-2", "stage", func(t *testing.T, d map[string]any) { // the instance policy reading parameters on "*"
+			p := policyWith(t, d, `"ssm:UpdateInstanceInformation"`)
+			p["policy"] = strings.Replace(p["policy"].(string), `"ssm:UpdateInstanceInformation"`, `"ssm:UpdateInstanceInformation","ssm:GetParameter*"`, 1)
+		}, 1},
+		{"EWT-IAM-2", "prod", func(t *testing.T, d map[string]any) { // one statement, single values, every parameter of every account by ARN
+			addResource(d, "aws_iam_policy", "reader", map[string]any{"policy": `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"SSM:Get*","Resource":"arn:aws:ssm:*:*:parameter/*"}}`})
 		}, 1},
 		{"EWT-IAM-1", "dev", func(t *testing.T, d map[string]any) {
 			addResource(d, "aws_iam_role_policy_attachment", "admin", map[string]any{"policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"})
@@ -244,7 +267,7 @@ func TestHTTPSForProduction(t *testing.T) {
 		t.Errorf("prod without HTTPS or suppression: violations %v, want EWT-ALB-4 on prod/alb/lb", res.Violations)
 	}
 	if res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, "prod", doc)}); len(res.Violations) != 0 || len(suppressionsOf(res, "EWT-ALB-4")) != 1 {
-		t.Errorf("prod with the committed suppression: violations %v suppressed %+v, want EWT-ALB-4 suppressed", res.Violations, res.Suppressed)
+		t.Errorf("prod with the fixture's suppression: violations %v suppressed %+v, want EWT-ALB-4 suppressed", res.Violations, res.Suppressed)
 	}
 	addResource(doc, "aws_lb_listener", "tls", map[string]any{"protocol": "HTTPS", "port": 443, "ssl_policy": config.ModernTLSPolicies[0],
 		"load_balancer_arn": "${" + lbOf(doc) + ".arn}"})
@@ -315,7 +338,59 @@ func TestRulesAreDocumented(t *testing.T) {
 		}
 		seen[r.ID] = true
 	}
-	if len(seen) != 21 {
-		t.Errorf("got %d rules, want 21: the first 10, the 5 across settings, EWT-ALB-4 and the 5 production safeguards of production.go", len(seen))
+	if len(seen) != 22 {
+		t.Errorf("got %d rules, want 22: the first 10, the 5 across settings, EWT-ALB-4, the 5 production safeguards of production.go and EWT-IAM-2 (no role reads every SSM parameter)", len(seen))
+	}
+}
+
+// TestParameterReads: EWT-IAM-2 judges the action and resource patterns of
+// IAM statements as IAM matches them.
+func TestParameterReads(t *testing.T) {
+	cases := []struct {
+		name, doc string
+		want      []string
+	}{
+		{"get parameter on *", `{"Statement":[{"Effect":"Allow","Action":["ssm:GetParameter"],"Resource":["*"]}]}`, []string{"ssm:GetParameter on *"}},
+		{"wildcard action, one statement", `{"Statement":{"Effect":"Allow","Action":"ssm:Get*","Resource":"*"}}`, []string{"ssm:Get* on *"}},
+		{"question mark", `{"Statement":[{"Effect":"Allow","Action":"ssm:GetParameter?","Resource":"*"}]}`, []string{"ssm:GetParameter? on *"}},
+		{"every ssm action (EWT-IAM-1's)", `{"Statement":{"Effect":"Allow","Action":"ssm:*","Resource":"*"}}`, nil},
+		{"every action (EWT-IAM-1's)", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, nil},
+		{"case", `{"Statement":[{"Effect":"Allow","Action":"ssm:getparametersbypath","Resource":"*"}]}`, []string{"ssm:getparametersbypath on *"}},
+		{"every parameter by ARN", `{"Statement":[{"Effect":"Allow","Action":"ssm:GetParameters","Resource":"arn:aws:ssm:us-east-1:123456789012:parameter/*"}]}`,
+			[]string{"ssm:GetParameters on arn:aws:ssm:us-east-1:123456789012:parameter/*"}},
+		{"every ssm resource", `{"Statement":[{"Effect":"Allow","Action":"ssm:GetParameters","Resource":"arn:aws:ssm:*:*:*"}]}`, []string{"ssm:GetParameters on arn:aws:ssm:*:*:*"}},
+		{"one parameter", `{"Statement":[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:us-east-1:123456789012:parameter/app/db-url"}]}`, nil},
+		{"a path of parameters", `{"Statement":[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:us-east-1:123456789012:parameter/app/*"}]}`, nil},
+		{"deny", `{"Statement":[{"Effect":"Deny","Action":"ssm:GetParameter","Resource":"*"}]}`, nil},
+		{"session manager only", `{"Statement":[{"Effect":"Allow","Action":["ssm:UpdateInstanceInformation","ssmmessages:OpenDataChannel"],"Resource":"*"}]}`, nil},
+		{"other service", `{"Statement":[{"Effect":"Allow","Action":"ssm-contacts:GetContact","Resource":"*"}]}`, nil},
+		{"not JSON (a token)", `${data.aws_iam_policy_document.x.json}`, nil},
+	}
+	for _, c := range cases {
+		if got := parameterReads(c.doc); !slices.Equal(got, c.want) {
+			t.Errorf("%s: parameterReads = %q, want %q", c.name, got, c.want)
+		}
+	}
+	// ParameterReads (the e2e harness's) also names what EWT-IAM-1 reports.
+	for doc, want := range map[string][]string{
+		`{"Statement":{"Effect":"Allow","Action":"ssm:*","Resource":"*"}}`:                                                    {"ssm:* on *"},
+		`{"Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}`:                                                  {"* on *"},
+		`{"Statement":[{"Effect":"Allow","Action":["ssm:GetParameter"],"Resource":["arn:aws:ssm:us-east-1:1:parameter/a"]}]}`: nil,
+	} {
+		if got := ParameterReads(doc); !slices.Equal(got, want) {
+			t.Errorf("ParameterReads(%s) = %q, want %q", doc, got, want)
+		}
+	}
+	for arn, want := range map[string]bool{
+		"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore":          true,
+		"arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM":      true,
+		"arn:aws:iam::aws:policy/ReadOnlyAccess":                        true,
+		"arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy":           false,
+		"arn:aws:iam::aws:policy/AdministratorAccess":                   false, // EWT-IAM-1's
+		"arn:aws:iam::123456789012:policy/AmazonSSMManagedInstanceCore": false, // a customer policy of that name: its document is in the stack or not ours to judge
+	} {
+		if got := readsAllParameters(arn); got != want {
+			t.Errorf("readsAllParameters(%s) = %v, want %v", arn, got, want)
+		}
 	}
 }

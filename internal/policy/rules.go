@@ -3,6 +3,8 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
@@ -257,39 +259,190 @@ var rules = []Rule{
 			return out
 		},
 	},
+	{
+		ID:     "EWT-IAM-2",
+		Reason: "no role may read every SSM parameter: Parameter Store holds the account's secrets, and an instance's credentials are one SSRF or code execution away from an attacker",
+		Fix:    "grant ssm:GetParameter* only on the parameters needed (arn:aws:ssm:<region>:<account>:parameter/<path>); for Session Manager use the inline policy of constructs/compute (InstancePolicy), not AmazonSSMManagedInstanceCore",
+		Check: func(c *Context) []Finding {
+			var out []Finding
+			for _, typ := range []string{"aws_iam_role_policy", "aws_iam_policy"} {
+				for _, p := range c.Stack.OfType(typ) {
+					doc, _ := p.String("policy")
+					for _, g := range parameterReads(doc) {
+						out = append(out, Finding{p, "grants " + g})
+					}
+				}
+			}
+			for _, role := range c.Stack.OfType("aws_iam_role") {
+				for _, ip := range role.List("inline_policy") {
+					doc, _ := tfjson.Walk(ip, "policy")
+					s, _ := doc.(string)
+					for _, g := range parameterReads(s) {
+						out = append(out, Finding{role, "inline policy grants " + g})
+					}
+				}
+				for _, arn := range role.List("managed_policy_arns") {
+					if s, _ := arn.(string); readsAllParameters(s) {
+						out = append(out, Finding{role, "attaches " + s})
+					}
+				}
+			}
+			for _, typ := range []string{"aws_iam_role_policy_attachment", "aws_iam_policy_attachment"} {
+				for _, att := range c.Stack.OfType(typ) {
+					if arn, _ := att.String("policy_arn"); readsAllParameters(arn) {
+						out = append(out, Finding{att, "attaches " + arn})
+					}
+				}
+			}
+			return out
+		},
+	},
 }
 
-// wildcardActions returns the "*" or "service:*" actions of Allow statements.
-func wildcardActions(doc string) []string {
+// parameterReadingManagedPolicies are AWS managed policies that allow
+// ssm:GetParameter or ssm:GetParameters on "*" (their documents in the AWS
+// Managed Policy Reference Guide,
+// https://docs.aws.amazon.com/aws-managed-policy/latest/reference/).
+var parameterReadingManagedPolicies = []string{
+	"AmazonSSMManagedInstanceCore",     // ssm:GetParameter, ssm:GetParameters
+	"service-role/AmazonEC2RoleforSSM", // ssm:GetParameters
+	"AmazonEC2RoleforSSM",              // (the same, without its path)
+	"AmazonSSMReadOnlyAccess",          // ssm:Get*
+	"AmazonSSMFullAccess",              // ssm:*
+	"ReadOnlyAccess",                   // ssm:Get*
+	// AdministratorAccess and PowerUserAccess too: EWT-IAM-1 reports them.
+}
+
+// readsAllParameters says whether a managed policy ARN is one of
+// parameterReadingManagedPolicies.
+func readsAllParameters(arn string) bool {
+	for _, name := range parameterReadingManagedPolicies {
+		if strings.HasSuffix(arn, ":iam::aws:policy/"+name) {
+			return true
+		}
+	}
+	return false
+}
+
+// ssmParameterReads are the actions that read parameter values.
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+var ssmParameterReads = []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"}
+
+// parameterReads returns "action on resource" for each Allow statement of
+// doc that reads every SSM parameter (ParameterReads), but "*" and "ssm:*",
+// which EWT-IAM-1 reports.
+func parameterReads(doc string) []string {
+	var out []string
+	for _, g := range ParameterReads(doc) {
+		if a, _, _ := strings.Cut(g, " on "); a != "*" && !strings.HasSuffix(a, ":*") {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// ParameterReads returns "action on resource" for each action and resource
+// pattern of the Allow statements of a policy document that together read
+// every SSM parameter: an action pattern covering a parameter read
+// (ssm:GetParameter, ssm:Get*, ssm:*, * ...) on a resource pattern covering
+// every parameter ("*", or a parameter/* ARN of any account or region).
+// The e2e harness checks the deployed instance role with it.
+func ParameterReads(doc string) []string {
+	var out []string
+	for _, st := range statements(doc) {
+		if st.effect != "Allow" {
+			continue
+		}
+		for _, a := range st.actions {
+			if !slices.ContainsFunc(ssmParameterReads, func(read string) bool { return globMatch(a, read) }) {
+				continue
+			}
+			for _, r := range st.resources {
+				if coversAllParameters(r) {
+					out = append(out, fmt.Sprintf("%s on %s", a, r))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// coversAllParameters says whether an IAM resource pattern matches every
+// parameter: "*", or an ARN pattern whose service matches ssm and whose
+// resource part matches any parameter name.
+func coversAllParameters(r string) bool {
+	if r == "*" {
+		return true
+	}
+	f := strings.SplitN(r, ":", 6)
+	return len(f) == 6 && globMatch(f[2], "ssm") && globMatch(f[5], "parameter/ewt-any-name/secret")
+}
+
+// globMatch matches an IAM pattern (* any run, ? one character; action
+// names case-insensitively, which also suits the lower-case service names).
+func globMatch(pattern, s string) bool {
+	re := "(?i)^" + strings.ReplaceAll(strings.ReplaceAll(regexp.QuoteMeta(pattern), `\*`, ".*"), `\?`, ".") + "$"
+	ok, _ := regexp.MatchString(re, s)
+	return ok
+}
+
+// statement is the part of an IAM statement the rules read.
+type statement struct {
+	effect             string
+	actions, resources []string
+}
+
+// statements reads the statements of a policy document; Statement, Action
+// and Resource may each be one value or a list. A document that is not
+// JSON (a CDKTF token) has none.
+func statements(doc string) []statement {
 	var d struct {
 		Statement json.RawMessage
 	}
 	if json.Unmarshal([]byte(doc), &d) != nil {
 		return nil
 	}
-	var stmts []map[string]any
-	if json.Unmarshal(d.Statement, &stmts) != nil {
+	var raw []map[string]any
+	if json.Unmarshal(d.Statement, &raw) != nil {
 		var one map[string]any
 		if json.Unmarshal(d.Statement, &one) != nil {
 			return nil
 		}
-		stmts = []map[string]any{one}
+		raw = []map[string]any{one}
 	}
+	strs := func(v any) []string {
+		switch t := v.(type) {
+		case string:
+			return []string{t}
+		case []any:
+			var out []string
+			for _, x := range t {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		return nil
+	}
+	var out []statement
+	for _, s := range raw {
+		e, _ := s["Effect"].(string)
+		out = append(out, statement{effect: e, actions: strs(s["Action"]), resources: strs(s["Resource"])})
+	}
+	return out
+}
+
+// wildcardActions returns the "*" or "service:*" actions of Allow statements.
+func wildcardActions(doc string) []string {
 	var out []string
-	for _, s := range stmts {
-		if e, _ := s["Effect"].(string); e != "Allow" {
+	for _, st := range statements(doc) {
+		if st.effect != "Allow" {
 			continue
 		}
-		var actions []any
-		switch a := s["Action"].(type) {
-		case string:
-			actions = []any{a}
-		case []any:
-			actions = a
-		}
-		for _, a := range actions {
-			if as, _ := a.(string); as == "*" || strings.HasSuffix(as, ":*") {
-				out = append(out, as)
+		for _, a := range st.actions {
+			if a == "*" || strings.HasSuffix(a, ":*") {
+				out = append(out, a)
 			}
 		}
 	}

@@ -33,7 +33,7 @@ func mkStack(t testing.TB, name string, rs ...res) *tfjson.Stack {
 	return reviewtest.MkStack(t, name, out...)
 }
 
-// goldenStacks returns every golden stack in environments.yaml order.
+// goldenStacks returns every golden stack of the fixture, in its file order.
 func goldenStacks(t testing.TB) []*tfjson.Stack {
 	t.Helper()
 	return OrderStacks(reviewtest.GoldenStacks(t))

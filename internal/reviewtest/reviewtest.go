@@ -1,7 +1,8 @@
 // Package reviewtest holds the test helpers that internal/review,
 // internal/diagram and internal/reviewcli share: the reviewed golden stacks
-// (__tests__ keeps them equal to what synth produces), synthetic stacks and
-// golden-file checks. Only tests import it; it is jsii-free.
+// of the library's fixture (internal/testfixture; __tests__ keeps them equal
+// to what synth produces), synthetic stacks and golden-file checks. Only
+// tests import it; it is jsii-free.
 package reviewtest
 
 import (
@@ -14,13 +15,15 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-// Paths as seen from a package directory under internal/.
+// Paths as seen from a package directory under internal/: the fixture's
+// golden stacks and environments file (never the user's environments.yaml).
 const (
-	GoldenDir        = "../../__tests__/testdata/golden"
-	EnvironmentsFile = "../../environments.yaml"
+	GoldenDir        = "../../" + testfixture.GoldenSubdir
+	EnvironmentsFile = "../../" + testfixture.FixtureDir + "/environments.yaml"
 )
 
 var (
@@ -49,13 +52,13 @@ func GoldenStack(t testing.TB, env string) *tfjson.Stack {
 	return s
 }
 
-// GoldenStacks returns every golden stack (in file order) and the committed
+// GoldenStacks returns every golden stack (in file order) and the fixture's
 // environments file, for the caller to order them (review.OrderStacks).
 func GoldenStacks(t testing.TB) ([]*tfjson.Stack, *config.File) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(GoldenDir, "*.tf.json"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden stacks in %s (err %v); they come from go test ./__tests__ -update", GoldenDir, err)
+		t.Fatalf("no golden stacks in %s (err %v); they come from go test ./__tests__ -run TestFixtureGolden -update", GoldenDir, err)
 	}
 	var stacks []*tfjson.Stack
 	for _, f := range files {

@@ -6,12 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 )
 
 // TestReadmeChartIsCurrent regenerates the README's prod chart from the
-// reviewed golden snapshot of the prod stack (__tests__/testdata/golden) with
-// the command the README shows, and fails when docs/simulate/prod-step.svg
-// differs: a change to the scaling defaults must come with a new chart.
+// reviewed golden of the library fixture's prod stack (internal/testfixture,
+// the sample as shipped) with the command the README shows, and fails when
+// docs/simulate/prod-step.svg differs: a change to the scaling defaults must
+// come with a new chart.
 func TestReadmeChartIsCurrent(t *testing.T) {
 	root := filepath.Join("..", "..")
 	stackDir := goldenProdStack(t, root)
@@ -87,10 +90,11 @@ func TestReadmeExamplesAreCurrent(t *testing.T) {
 	}
 }
 
-// TestCommittedProdRefreshIsTheFixtures: the reviewed golden of prod (with
-// the alarm-gated refresh of compute.instance_refresh) replays a refresh
-// exactly as the hand-written fixture prod-refresh that the README's
-// instance-refresh example runs on, so that example holds for the committed stack.
+// TestCommittedProdRefreshIsTheFixtures: the reviewed golden of the
+// fixture's prod (with the alarm-gated refresh of compute.instance_refresh)
+// replays a refresh exactly as the hand-written fixture prod-refresh that
+// the README's instance-refresh example runs on, so that example holds for
+// the shipped stack.
 func TestCommittedProdRefreshIsTheFixtures(t *testing.T) {
 	root := filepath.Join("..", "..")
 	stackDir := goldenProdStack(t, root)
@@ -117,11 +121,11 @@ func TestCommittedProdRefreshIsTheFixtures(t *testing.T) {
 	}
 }
 
-// goldenProdStack copies the reviewed golden of the prod stack into a stack
-// directory (DIR/prod/cdk.tf.json) and returns that directory.
+// goldenProdStack copies the reviewed golden of the fixture's prod stack
+// into a stack directory (DIR/prod/cdk.tf.json) and returns that directory.
 func goldenProdStack(t *testing.T, root string) string {
 	t.Helper()
-	golden, err := os.ReadFile(filepath.Join(root, "__tests__", "testdata", "golden", "prod.tf.json"))
+	golden, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(testfixture.GoldenSubdir), "prod.tf.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

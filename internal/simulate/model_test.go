@@ -13,7 +13,7 @@ import (
 )
 
 // The fixtures in testdata/stacks are trimmed copies of `make synth` output
-// (environments.yaml defaults; prod-target-tracking with policy:
+// (the sample environments.yaml as shipped; prod-target-tracking with policy:
 // target_tracking), keeping the resources the simulator reads.
 func loadFixture(t testing.TB, name string) *tfjson.Stack {
 	t.Helper()
@@ -25,7 +25,7 @@ func loadFixture(t testing.TB, name string) *tfjson.Stack {
 }
 
 func TestFromStackReadsTheSynthesizedStacks(t *testing.T) {
-	// Expected values come from environments.yaml: prod min 3 / max 9 /
+	// Expected values come from the sample as shipped: prod min 3 / max 9 /
 	// desired 3, stage 2 / 4 / 2; scaling defaults > 70 for 2 of 2 (+1),
 	// < 30 for 5 of 5 (-1), warm-up 120 s; the compute construct's 120 s grace
 	// period, the target group's 30 s deregistration delay, detailed

