@@ -80,6 +80,8 @@ func TestConstructsValidateProps(t *testing.T) {
 	badScaling := scaling.DefaultProps()
 	badScaling.Policy = config.PolicyRequestCount
 	badScaling.TargetRequestsPerTarget = 0
+	// A region left empty: config's message for a missing region.
+	regionMissing := settingsProblems(t, config.ValidateRegionName(""))[0]
 	cases := []struct {
 		id   string
 		make func(id string) error
@@ -93,13 +95,18 @@ func TestConstructsValidateProps(t *testing.T) {
 		{"key", func(id string) error { _, err := encryption.New(st, id, encryption.DefaultProps()); return err },
 			[]config.Problem{
 				wiring("name", "is missing; want the name prefix of the resources, e.g. webtier-prod"),
-				wiring("region", "is missing; want the stack's AWS region, e.g. us-east-1"),
+				regionMissing,
 			}},
+		{"key-region", func(id string) error {
+			_, err := encryption.New(st, id, encryption.Props{Region: "eu-west-9"})
+			return err
+		}, append([]config.Problem{wiring("name", "is missing; want the name prefix of the resources, e.g. webtier-prod")},
+			settingsProblems(t, config.ValidateRegionName("eu-west-9"))...)},
 		{"lb", func(id string) error { _, err := alb.New(st, id, badALB); return err },
 			slices.Concat(settingsProblems(t, badALB.ALB.Validate("")), []config.Problem{
 				wiring("name", "is missing; want the load balancer's name, e.g. webtier-dev"),
 				wiring("target_group_name_prefix", `"" is 0 characters; AWS takes 1 to 6`),
-				wiring("region", "is missing; want the load balancer's AWS region, e.g. us-east-1"),
+				regionMissing,
 				wiring("target_port", "0 is not a port; want 1 to 65535"),
 				wiring("network", "is missing; want the VPC and its public subnets, e.g. a *network.Network"),
 				wiring("account_id", "is missing; the access log bucket's policy names the account, needed with alb.access_logs or alb.connection_logs"),
@@ -125,7 +132,7 @@ func TestConstructsValidateProps(t *testing.T) {
 		{"obs", func(id string) error { _, err := observability.New(st, id, observability.Props{}); return err },
 			slices.Concat(settingsProblems(t, config.Observability{}.Validate()), []config.Problem{
 				wiring("name", "is missing; want the name prefix of the resources, e.g. webtier-prod"),
-				wiring("region", "is missing; want the stack's AWS region, e.g. us-east-1"),
+				regionMissing,
 				wiring("load_balancer", "is missing; want the load balancer to watch, e.g. an *alb.ALB"),
 				wiring("compute", "is missing; want the instances to watch, a *compute.Group or *compute.Instance"),
 			})},
@@ -142,7 +149,7 @@ func TestConstructsValidateProps(t *testing.T) {
 		}, []config.Problem{
 			wiring("name", "is missing; want the name prefix of the resources, e.g. webtier-dev"),
 			wiring("instance", "is missing; want the *compute.Instance to recover"),
-			wiring("region", "is missing; want the stack's AWS region, e.g. us-east-1"),
+			regionMissing,
 		}},
 	}
 	for _, c := range cases {

@@ -144,7 +144,7 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 	if n := len(props.TargetGroupNamePrefix); n < 1 || n > 6 {
 		problems.Add("target_group_name_prefix", "%q is %d characters; AWS takes 1 to 6", props.TargetGroupNamePrefix, n)
 	}
-	problems.Require(props.Region != "", "region", "the load balancer's AWS region, e.g. us-east-1")
+	problems.Settings(config.ValidateRegionName(props.Region))
 	if props.TargetPort < 1 || props.TargetPort > 65535 {
 		problems.Add("target_port", "%d is not a port; want 1 to 65535", props.TargetPort)
 	}

@@ -48,6 +48,15 @@ func ValidateRegion(region string, zones []string) error {
 	return g.err()
 }
 
+// ValidateRegionName checks a region on its own (an environment's region,
+// without its zones): "" is missing, and the region must be one of the aws
+// partition (Regions).
+func ValidateRegionName(region string) error {
+	g := newGoPath("")
+	validateRegionName(region, g.bad)
+	return g.err()
+}
+
 // Validate checks the compute settings. Compute.UserData is taken as given
 // (compute.user_data_file is read by the YAML reader only).
 func (c Compute) Validate() error {

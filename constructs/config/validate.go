@@ -131,11 +131,7 @@ func checkEnv(project string, e *Environment, bad badFunc, n, defaults *yaml.Nod
 }
 
 func validateRegion(e *Environment, bad badFunc) {
-	if e.Region == "" {
-		bad("region", "is missing; want an AWS region such as us-east-1")
-	} else if msg := checkRegion(e.Region); msg != "" {
-		bad("region", "%s", msg)
-	}
+	validateRegionName(e.Region, bad)
 	example := orRegion(e.Region)
 	switch {
 	case len(e.AvailabilityZones) == 0:
@@ -154,6 +150,15 @@ func validateRegion(e *Environment, bad badFunc) {
 		if checkRegion(e.Region) == "" && !(strings.HasPrefix(az, e.Region) && len(az) == len(e.Region)+1 && az[len(az)-1] >= 'a' && az[len(az)-1] <= 'z') {
 			bad(field, "%s is not a zone of region %s; want %sa, %sb, ...", qASCII(az), keyText(e.Region), example, example)
 		}
+	}
+}
+
+// validateRegionName checks the region on its own.
+func validateRegionName(region string, bad badFunc) {
+	if region == "" {
+		bad("region", "is missing; want an AWS region such as us-east-1")
+	} else if msg := checkRegion(region); msg != "" {
+		bad("region", "%s", msg)
 	}
 }
 

@@ -68,7 +68,7 @@ func New(scope constructs.Construct, id string, props Props) (*Key, error) {
 	cfg := props
 	var problems check.Problems
 	problems.Require(cfg.Name != "", "name", "the name prefix of the resources, e.g. webtier-prod")
-	problems.Require(cfg.Region != "", "region", "the stack's AWS region, e.g. us-east-1")
+	problems.Settings(config.ValidateRegionName(cfg.Region))
 	if err := problems.Err(scope, id); err != nil {
 		return nil, err
 	}

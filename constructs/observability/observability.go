@@ -104,7 +104,7 @@ func New(scope constructs.Construct, id string, props Props) (*Observability, er
 	var problems check.Problems
 	problems.Settings(props.Observability.Validate())
 	problems.Require(props.Name != "", "name", "the name prefix of the resources, e.g. webtier-prod")
-	problems.Require(props.Region != "", "region", "the stack's AWS region, e.g. us-east-1")
+	problems.Settings(config.ValidateRegionName(props.Region))
 	problems.Require(props.LoadBalancer != nil, "load_balancer", "the load balancer to watch, e.g. an *alb.ALB")
 	problems.Require(props.Compute != nil, "compute", "the instances to watch, a *compute.Group or *compute.Instance")
 	if err := problems.Err(scope, id); err != nil {

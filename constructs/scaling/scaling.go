@@ -284,7 +284,7 @@ func NewRecovery(scope constructs.Construct, id string, props RecoveryProps) (*R
 	var problems check.Problems
 	problems.Require(props.Name != "", "name", "the name prefix of the resources, e.g. webtier-dev")
 	problems.Require(props.Instance != nil, "instance", "the *compute.Instance to recover")
-	problems.Require(props.Region != "", "region", "the stack's AWS region, e.g. us-east-1")
+	problems.Settings(config.ValidateRegionName(props.Region))
 	if err := problems.Err(scope, id); err != nil {
 		return nil, err
 	}
