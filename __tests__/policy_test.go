@@ -7,14 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/constructs/nag"
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/webtier"
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
-	"github.com/platformstarter/elastic-web-tier/internal/stack"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
@@ -60,11 +59,11 @@ func TestCodeSuppression(t *testing.T) {
 	}
 	prod.ALB.DeletionProtection = false
 	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: ptr.S(t.TempDir())})
-	st, err := stack.New(app, f, prod)
+	st, err := webtier.New(app, prod.Name, synth.Props(f, prod))
 	if err != nil {
 		t.Fatal(err)
 	}
-	balancer := st.ALB.Scope.Node().FindChild(ptr.S("lb")).(lb.Lb)
+	balancer := st.ALB.LoadBalancer
 	if err := nag.Suppress(balancer, policy.CodeSuppression{Rule: "EWT-ALB-2", Reason: "blue/green copy"}); err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/review"

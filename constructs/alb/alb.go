@@ -7,84 +7,168 @@ package alb
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/internal/check"
 	"github.com/platformstarter/elastic-web-tier/constructs/internal/secgroup"
-	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// Wiring is what the stack hands the construct besides its settings
-// (config.ALB, defaulted and validated by internal/config).
-type Wiring struct {
-	// Name is the load balancer's name (at most 28 characters, validated as
-	// the name prefix), e.g. webtier-dev.
+// Props configure the load balancer: its settings (config.ALB, with the
+// defaults and rules of environments.yaml's alb block) and where it goes.
+// Start from DefaultProps.
+type Props struct {
+	config.ALB
+	// Name is the load balancer's name and prefixes the other resources'
+	// names, at most 32 characters, e.g. webtier-dev. Required.
 	Name string
-	// TargetGroupNamePrefix is the target group's name prefix (at most 6 characters).
+	// TargetGroupNamePrefix is the target group's name prefix, 1 to 6
+	// characters (AWS), e.g. dev-. Required.
 	TargetGroupNamePrefix string
-	// VPCID of the VPC.
-	VPCID *string
-	// SubnetIDs are the public subnets, one per AZ.
-	SubnetIDs []*string
-	// TargetPort is the app port on the instances (compute.app_port).
+	// Network is the VPC and its public subnets (one per AZ, at least two),
+	// e.g. a *network.Network. Required.
+	Network Network
+	// TargetPort is the port the targets listen on (compute.app_port).
+	// Default: config.DefaultCompute().AppPort (8080).
 	TargetPort int
-	// AccountID of the deploying account (the access log bucket policy names it); needed with access logs.
-	AccountID *string
-	// Region of the load balancer: it decides who writes the logs (see logWriter).
+	// Region of the load balancer: alb.certificate_arn must be from it,
+	// and it decides who writes the logs (see logWriter). Required.
 	Region string
+	// AccountID of the deploying account (the access log bucket policy
+	// names it, e.g. encryption.Key's AccountID). Required with access_logs
+	// or connection_logs.
+	AccountID *string
+}
+
+// DefaultProps returns the documented defaults (config.DefaultALB, and the
+// default app port as TargetPort); set Name, TargetGroupNamePrefix, Network,
+// Region and AccountID.
+func DefaultProps() Props {
+	return Props{ALB: config.DefaultALB(), TargetPort: config.DefaultCompute().AppPort}
+}
+
+// Network is where the load balancer goes.
+type Network interface {
+	// VPCID of the VPC.
+	VPCID() *string
+	// PublicSubnetIDs, one per AZ.
+	PublicSubnetIDs() []*string
 }
 
 // ALB is what the construct exposes.
 type ALB struct {
 	// Scope holds every load balancer resource.
 	Scope constructs.Construct
-	// ARN, ARNSuffix (for CloudWatch dimensions) and DNSName of the load balancer.
-	ARN, ARNSuffix, DNSName *string
-	// SecurityGroupID of the load balancer's security group.
-	SecurityGroupID *string
-	// TargetGroupARN and TargetGroupARNSuffix (for CloudWatch dimensions).
-	TargetGroupARN, TargetGroupARNSuffix *string
-	// ListenerARN is the listener that forwards to the target group (HTTPS when enabled).
-	ListenerARN *string
-	// HTTPS reports whether the HTTPS listener exists.
-	HTTPS bool
-	// URL clients use: https://<domain name> with a domain, https://<ALB DNS
-	// name> with a certificate made elsewhere, else http://<ALB DNS name>.
-	URL *string
-	// CertificateARN of the HTTPS listener's certificate (the validated one
-	// with a domain); empty without HTTPS.
-	CertificateARN *string
+	// LoadBalancer, TargetGroup and SecurityGroup are the resources (for overrides).
+	LoadBalancer  lb.Lb
+	TargetGroup   lbtargetgroup.LbTargetGroup
+	SecurityGroup securitygroup.SecurityGroup
+	// Listener forwards to the target group (HTTPS when enabled).
+	Listener lblistener.LbListener
+	// RedirectListener redirects HTTP to HTTPS; nil without HTTPS.
+	RedirectListener lblistener.LbListener
+
+	id                                       string
+	https                                    bool
+	arn, arnSuffix, dnsName, securityGroupID *string
+	targetGroupARN, targetGroupARNSuffix     *string
+	listenerARN, url, certificateARN         *string
 }
 
-// SecurityGroup returns the load balancer's security group ID, so compute can
-// open its app port to it (compute.AllowFrom).
-func (a *ALB) SecurityGroup() *string { return a.SecurityGroupID }
+// ARN returns the load balancer's ARN.
+func (a *ALB) ARN() *string { return a.arn }
 
-// New builds the load balancer with settings cfg. It trusts cfg
-// (internal/config has defaulted and validated it): every value, zero
-// included, goes into the JSON as it is. HTTPS (with cfg.CertificateARN, or
-// the certificate cfg.Domain makes) adds the HTTPS listener and makes HTTP
-// redirect to it.
-func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB, error) {
-	if len(w.SubnetIDs) < 2 {
-		return nil, fmt.Errorf("subnet_ids (%d) must list at least 2 public subnets in different AZs", len(w.SubnetIDs))
+// ARNSuffix returns the load balancer's ARN suffix (its CloudWatch dimension).
+func (a *ALB) ARNSuffix() *string { return a.arnSuffix }
+
+// DNSName returns the load balancer's DNS name.
+func (a *ALB) DNSName() *string { return a.dnsName }
+
+// SecurityGroupID returns the load balancer's security group ID.
+func (a *ALB) SecurityGroupID() *string { return a.securityGroupID }
+
+// TargetGroupARN returns the target group's ARN.
+func (a *ALB) TargetGroupARN() *string { return a.targetGroupARN }
+
+// TargetGroupARNSuffix returns the target group's ARN suffix (its CloudWatch dimension).
+func (a *ALB) TargetGroupARNSuffix() *string { return a.targetGroupARNSuffix }
+
+// ListenerARN returns the ARN of the listener that forwards to the target group.
+func (a *ALB) ListenerARN() *string { return a.listenerARN }
+
+// HTTPS reports whether the HTTPS listener exists.
+func (a *ALB) HTTPS() bool { return a.https }
+
+// URL returns the URL clients use: https://<domain name> with a domain,
+// https://<ALB DNS name> with a certificate made elsewhere, else
+// http://<ALB DNS name>.
+func (a *ALB) URL() *string { return a.url }
+
+// CertificateARN returns the HTTPS listener's certificate ARN (the
+// validated one with a domain); empty without HTTPS.
+func (a *ALB) CertificateARN() *string { return a.certificateARN }
+
+// PeerID is the construct's id: the rules others make to let the load
+// balancer in are named after it (compute's AllowFrom).
+func (a *ALB) PeerID() string { return a.id }
+
+// PeerDescription names the load balancer in those rules' descriptions.
+func (a *ALB) PeerDescription() string { return "load balancer" }
+
+// maxName is the longest load balancer name AWS takes.
+const maxName = 32
+
+// New builds the load balancer as id in scope. It validates props first
+// (the rules of environments.yaml's alb block, and the wiring) and returns
+// every problem at once as *config.Errors, having made nothing. HTTPS (with
+// CertificateARN, or the certificate Domain makes) adds the HTTPS listener
+// and makes HTTP redirect to it.
+func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
+	var problems check.Problems
+	problems.Settings(props.ALB.Validate(props.Region))
+	switch n := utf8.RuneCountInString(props.Name); {
+	case n == 0:
+		problems.Add("name", "is missing; want the load balancer's name, e.g. webtier-dev")
+	case n > maxName:
+		problems.Add("name", "%q is %d characters; AWS load balancer names are at most %d", props.Name, n, maxName)
 	}
-	if (cfg.AccessLogs || cfg.ConnectionLogs) && w.AccountID == nil {
-		return nil, fmt.Errorf("account_id must be set when access_logs or connection_logs is on")
+	if n := len(props.TargetGroupNamePrefix); n < 1 || n > 6 {
+		problems.Add("target_group_name_prefix", "%q is %d characters; AWS takes 1 to 6", props.TargetGroupNamePrefix, n)
 	}
+	problems.Settings(config.ValidateRegionName(props.Region))
+	if props.TargetPort < 1 || props.TargetPort > 65535 {
+		problems.Add("target_port", "%d is not a port; want 1 to 65535", props.TargetPort)
+	}
+	var subnets []*string
+	if props.Network == nil {
+		problems.Add("network", "is missing; want the VPC and its public subnets, e.g. a *network.Network")
+	} else if subnets = props.Network.PublicSubnetIDs(); len(subnets) < 2 {
+		problems.Add("network", "has %d public subnets; want at least 2 in different AZs", len(subnets))
+	}
+	if (props.AccessLogs || props.ConnectionLogs) && props.AccountID == nil {
+		problems.Add("account_id", "is missing; the access log bucket's policy names the account, needed with alb.access_logs or alb.connection_logs")
+	}
+	if err := problems.Err(scope, id); err != nil {
+		return nil, err
+	}
+	cfg, w := props.ALB, props
+	vpcID := props.Network.VPCID()
 	https := cfg.HTTPS || cfg.Domain != nil // the domain's certificate serves HTTPS (config sets https too)
 
 	s := constructs.NewConstruct(scope, ptr.S(id))
-	a := &ALB{Scope: s, HTTPS: https}
+	a := &ALB{Scope: s, id: id, https: https}
 
-	sg := secgroup.New(s, w.Name, "alb", "Load balancer of "+w.Name+": listeners from the allowed CIDRs, app port to the instances", w.VPCID)
-	a.SecurityGroupID = sg.Id()
+	a.SecurityGroup = secgroup.New(s, w.Name, "alb", "Load balancer of "+w.Name+": listeners from the allowed CIDRs, app port to the instances", vpcID)
+	a.securityGroupID = a.SecurityGroup.Id()
 	ports := []int{80}
 	if https {
 		ports = append(ports, 443)
@@ -92,7 +176,7 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 	for _, port := range ports {
 		for i, cidr := range cfg.IngressCIDRs {
 			vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, ptr.S(fmt.Sprintf("ingress-%d-%d", port, i)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-				SecurityGroupId: a.SecurityGroupID,
+				SecurityGroupId: a.securityGroupID,
 				Description:     ptr.S(fmt.Sprintf("Clients to the listener on %d", port)),
 				IpProtocol:      ptr.S("tcp"),
 				FromPort:        ptr.N(port),
@@ -106,8 +190,8 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 		Name:                     ptr.S(w.Name),
 		Internal:                 ptr.B(false),
 		LoadBalancerType:         ptr.S("application"),
-		SecurityGroups:           ptr.L(a.SecurityGroupID),
-		Subnets:                  ptr.L(w.SubnetIDs...),
+		SecurityGroups:           ptr.L(a.securityGroupID),
+		Subnets:                  ptr.L(subnets...),
 		DropInvalidHeaderFields:  ptr.B(true),
 		EnableDeletionProtection: ptr.B(cfg.DeletionProtection),
 		IdleTimeout:              ptr.N(cfg.IdleTimeout),
@@ -132,26 +216,27 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 		lbConfig.DependsOn = &[]cdktf.ITerraformDependable{policy}
 	}
 	balancer := lb.NewLb(s, ptr.S("lb"), lbConfig)
-	a.ARN, a.ARNSuffix, a.DNSName = balancer.Arn(), balancer.ArnSuffix(), balancer.DnsName()
-	a.URL, a.CertificateARN = ptr.S("http://"+*a.DNSName), ptr.S("")
+	a.LoadBalancer = balancer
+	a.arn, a.arnSuffix, a.dnsName = balancer.Arn(), balancer.ArnSuffix(), balancer.DnsName()
+	a.url, a.certificateARN = ptr.S("http://"+*a.dnsName), ptr.S("")
 	if https {
-		a.URL, a.CertificateARN = ptr.S("https://"+*a.DNSName), ptr.S(cfg.CertificateARN)
+		a.url, a.certificateARN = ptr.S("https://"+*a.dnsName), ptr.S(cfg.CertificateARN)
 	}
 	if cfg.Domain != nil {
-		a.CertificateARN = domain(s, cfg.Domain, w, a.DNSName, balancer.ZoneId()).ARN
-		a.URL = ptr.S("https://" + cfg.Domain.Name)
+		a.certificateARN = domain(s, cfg.Domain, w, a.dnsName, balancer.ZoneId()).ARN
+		a.url = ptr.S("https://" + cfg.Domain.Name)
 	}
 	if cfg.WAF {
-		webACL(s, w, a.ARN)
+		webACL(s, w, a.arn)
 	}
 
 	hc := cfg.HealthCheck
 	tgConfig := &lbtargetgroup.LbTargetGroupConfig{
 		NamePrefix:          ptr.S(w.TargetGroupNamePrefix),
-		Port:                ptr.N(w.TargetPort),
+		Port:                ptr.N(props.TargetPort),
 		Protocol:            ptr.S("HTTP"),
 		TargetType:          ptr.S("instance"),
-		VpcId:               w.VPCID,
+		VpcId:               vpcID,
 		DeregistrationDelay: ptr.S(fmt.Sprint(cfg.DeregistrationDelay)),
 		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
 			Enabled:            ptr.B(true),
@@ -182,32 +267,33 @@ func New(scope constructs.Construct, id string, cfg config.ALB, w Wiring) (*ALB,
 		}
 	}
 	tg := lbtargetgroup.NewLbTargetGroup(s, ptr.S("target-group"), tgConfig)
-	a.TargetGroupARN, a.TargetGroupARNSuffix = tg.Arn(), tg.ArnSuffix()
+	a.TargetGroup = tg
+	a.targetGroupARN, a.targetGroupARNSuffix = tg.Arn(), tg.ArnSuffix()
 
-	forward := &[]*lblistener.LbListenerDefaultAction{{Type: ptr.S("forward"), TargetGroupArn: a.TargetGroupARN}}
+	forward := &[]*lblistener.LbListenerDefaultAction{{Type: ptr.S("forward"), TargetGroupArn: a.targetGroupARN}}
 	if !https {
 		l := lblistener.NewLbListener(s, ptr.S("http"), &lblistener.LbListenerConfig{
-			LoadBalancerArn: a.ARN,
+			LoadBalancerArn: a.arn,
 			Port:            ptr.N(80),
 			Protocol:        ptr.S("HTTP"),
 			DefaultAction:   forward,
 			Tags:            ptr.Name(w.Name + "-http"),
 		})
-		a.ListenerARN = l.Arn()
+		a.Listener, a.listenerARN = l, l.Arn()
 		return a, nil
 	}
 	l := lblistener.NewLbListener(s, ptr.S("https"), &lblistener.LbListenerConfig{
-		LoadBalancerArn: a.ARN,
+		LoadBalancerArn: a.arn,
 		Port:            ptr.N(443),
 		Protocol:        ptr.S("HTTPS"),
 		SslPolicy:       ptr.S(cfg.SSLPolicy),
-		CertificateArn:  a.CertificateARN,
+		CertificateArn:  a.certificateARN,
 		DefaultAction:   forward,
 		Tags:            ptr.Name(w.Name + "-https"),
 	})
-	a.ListenerARN = l.Arn()
-	lblistener.NewLbListener(s, ptr.S("http-redirect"), &lblistener.LbListenerConfig{
-		LoadBalancerArn: a.ARN,
+	a.Listener, a.listenerARN = l, l.Arn()
+	a.RedirectListener = lblistener.NewLbListener(s, ptr.S("http-redirect"), &lblistener.LbListenerConfig{
+		LoadBalancerArn: a.arn,
 		Port:            ptr.N(80),
 		Protocol:        ptr.S("HTTP"),
 		DefaultAction: &[]*lblistener.LbListenerDefaultAction{{

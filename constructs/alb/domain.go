@@ -10,7 +10,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
@@ -53,7 +53,7 @@ type certificate struct {
 // waits until ACM has issued it, and an alias A record to the load balancer
 // for every name. The load balancer is IPv4 only (no ip_address_type
 // dualstack), so no AAAA record is made: it would resolve to nothing.
-func domain(s constructs.Construct, d *config.Domain, w Wiring, lbDNSName, lbZoneID *string) certificate {
+func domain(s constructs.Construct, d *config.Domain, w Props, lbDNSName, lbZoneID *string) certificate {
 	zoneID := ptr.S(d.ZoneID)
 	if d.ZoneName != "" {
 		zone := dataawsroute53zone.NewDataAwsRoute53Zone(s, ptr.S("zone"), &dataawsroute53zone.DataAwsRoute53ZoneConfig{

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // TestValidationNames: one validation record per distinct record: "*.x"

@@ -16,7 +16,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webacl"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
@@ -63,7 +63,7 @@ func logWriter(s constructs.Construct, region string) map[string]string {
 // balancer writes its access logs to, and the policy that lets Elastic Load
 // Balancing write there (over TLS only; see logWriter). It returns the
 // bucket name and the policy, which the load balancer must depend on.
-func accessLogBucket(s constructs.Construct, cfg config.ALB, w Wiring) (*string, s3bucketpolicy.S3BucketPolicy) {
+func accessLogBucket(s constructs.Construct, cfg config.ALB, w Props) (*string, s3bucketpolicy.S3BucketPolicy) {
 	b := s3bucket.NewS3Bucket(s, ptr.S("access-logs"), &s3bucket.S3BucketConfig{
 		BucketPrefix: ptr.S(w.Name + "-alb-logs-"),
 		ForceDestroy: ptr.B(!cfg.DeletionProtection),
@@ -134,7 +134,7 @@ func accessLogBucket(s constructs.Construct, cfg config.ALB, w Wiring) (*string,
 var managedRuleGroups = []string{"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
 
 // webACL puts a regional WAF web ACL with AWS managed rule groups in front of the load balancer.
-func webACL(s constructs.Construct, w Wiring, lbARN *string) {
+func webACL(s constructs.Construct, w Props, lbARN *string) {
 	var rules []any
 	for i, group := range managedRuleGroups {
 		// The bindings type a rule's statement as interface{} (its schema is

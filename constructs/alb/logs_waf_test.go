@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // TestELBAccountRegions: the Regions that take the Elastic Load Balancing

@@ -1,14 +1,17 @@
-// Package compute is the compute construct with a mode toggle: one EC2
-// instance ("ec2") or an Auto Scaling Group ("asg"), both from the same launch
-// template (IMDSv2 required, encrypted gp3 root volume, detailed monitoring,
-// an instance role with one least-privilege inline policy, no SSH key) and
-// with the same result fields.
+// Package compute is the compute construct in two kinds: one EC2 instance
+// (NewInstance, compute_mode ec2) or an Auto Scaling group (NewGroup,
+// compute_mode asg), both from the same launch template (IMDSv2 required,
+// encrypted gp3 root volume, detailed monitoring, an instance role with one
+// least-privilege inline policy, no SSH key) behind the same security
+// group, and both a Compute.
 package compute
 
 import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalinggroup"
@@ -22,59 +25,176 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/instance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/launchtemplate"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroupattachment"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/internal/check"
 	"github.com/platformstarter/elastic-web-tier/constructs/internal/secgroup"
-	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// Wiring is what the stack hands the construct besides its settings
-// (config.Compute, defaulted and validated by internal/config).
-type Wiring struct {
-	// Name prefixes resource names and Name tags, e.g. webtier-dev.
+// Props configure the compute construct: its settings (config.Compute,
+// with the defaults and rules of environments.yaml's compute block) and
+// where it goes. Start from DefaultProps. NewInstance and NewGroup take the
+// same props; the group's settings (sizes, refresh, spot, ...) are checked
+// for an instance too, so that switching never reveals an old mistake.
+type Props struct {
+	config.Compute
+	// Name prefixes resource names and Name tags, e.g. webtier-dev. Required.
 	Name string
-	// VPCID of the VPC.
-	VPCID *string
-	// SubnetIDs are the private subnets, one per AZ; ec2 mode uses the first.
-	SubnetIDs []*string
-	// TargetGroupARN the instances register in.
-	TargetGroupARN *string
-	// LaunchTags are the stack's default tags. The provider's default_tags do
-	// not reach what an Auto Scaling group launches, so the launch template's
-	// tag specifications carry them to every instance and volume in both modes.
+	// Network is the VPC and its private subnets, one per AZ, e.g. a
+	// *network.Network; an instance goes in the first. Required.
+	Network Network
+	// TargetGroup the instances register in, on compute.app_port, e.g. an
+	// *alb.ALB. Required.
+	TargetGroup TargetGroup
+	// LaunchTags are tags for every instance and volume launched. The
+	// provider's default_tags do not reach what an Auto Scaling group
+	// launches, so the launch template's tag specifications carry them.
+	// Default: none (the instances get their Name tag only).
 	LaunchTags map[string]string
 	// SizesScheduled says that scheduled actions (scaling.schedules) set the
-	// group's min_size and max_size: a deploy must not undo them (asg mode).
+	// group's min_size and max_size: a deploy must not undo them (a group
+	// only). Default: false.
 	SizesScheduled bool
 }
 
-// Compute is what the construct exposes; the same fields in both modes.
-type Compute struct {
-	// Scope holds every compute resource.
-	Scope constructs.Construct
-	// Mode is ec2 or asg.
-	Mode config.ComputeMode
-	// SecurityGroupID of the instances.
-	SecurityGroupID *string
-	// LaunchTemplateID shared by both modes.
-	LaunchTemplateID *string
-	// RoleName of the instance role.
-	RoleName *string
-	// InstanceIDs: the instance (ec2) or the instances in service when apply finished (asg).
-	InstanceIDs *[]*string
-	// ASGName is the group's name; "" in ec2 mode.
-	ASGName *string
-	// InstanceID is the single instance's ID; "" in asg mode.
-	InstanceID *string
+// DefaultProps returns the documented defaults (config.DefaultCompute); set
+// Name, Network and TargetGroup.
+func DefaultProps() Props { return Props{Compute: config.DefaultCompute()} }
 
-	appPort int
-	cfg     config.Compute
-	asg     autoscalinggroup.AutoscalingGroup // nil in ec2 mode
+// Network is where the instances go.
+type Network interface {
+	// VPCID of the VPC.
+	VPCID() *string
+	// PrivateSubnetIDs, one per AZ.
+	PrivateSubnetIDs() []*string
 }
+
+// TargetGroup is a load balancer target group the instances register in.
+type TargetGroup interface {
+	// TargetGroupARN is the target group's ARN.
+	TargetGroupARN() *string
+}
+
+// Peer is a construct with a security group that AllowFrom lets in.
+type Peer interface {
+	// SecurityGroupID of the peer.
+	SecurityGroupID() *string
+	// PeerID names the peer in the ids of the rules made for it
+	// (ingress-app-from-<id>, egress-<id>-to-app): the construct's own id;
+	// peers let into one compute construct need distinct ids.
+	PeerID() string
+	// PeerDescription names the peer in the rules' descriptions, e.g. load balancer.
+	PeerDescription() string
+}
+
+// Compute is what both kinds share: one instance (*Instance) or an Auto
+// Scaling group (*Group), from the same launch template behind the same
+// security group. Observability takes it.
+type Compute interface {
+	// SecurityGroupID of the instances.
+	SecurityGroupID() *string
+	// LaunchTemplateID the instances launch from.
+	LaunchTemplateID() *string
+	// InstanceIDs: the instance, or the group's instances in service when
+	// apply finished.
+	InstanceIDs() *[]*string
+	// MetricDimension selects the instances' EC2 metrics in CloudWatch:
+	// AutoScalingGroupName and the group's name, or InstanceId and the
+	// instance's ID.
+	MetricDimension() (name string, value *string)
+	// AllowFrom opens the app port on the instances to the peer.
+	AllowFrom(peer Peer)
+	// PeerID and PeerDescription name the instances in rules others make
+	// to let them in (network's AllowEndpointsFrom).
+	PeerID() string
+	PeerDescription() string
+}
+
+// Base is what both kinds make: the security group, the instance role with
+// its inline policy and profile, and the launch template (fields for
+// overrides).
+type Base struct {
+	// Scope holds every compute resource.
+	Scope          constructs.Construct
+	SecurityGroup  securitygroup.SecurityGroup
+	Role           iamrole.IamRole
+	RolePolicy     iamrolepolicy.IamRolePolicy
+	Profile        iaminstanceprofile.IamInstanceProfile
+	LaunchTemplate launchtemplate.LaunchTemplate
+
+	id                                      string
+	cfg                                     config.Compute
+	securityGroupID, launchTemplateID, role *string
+	version                                 *string
+	peers                                   map[string]bool
+}
+
+// SecurityGroupID returns the instances' security group ID.
+func (b *Base) SecurityGroupID() *string { return b.securityGroupID }
+
+// LaunchTemplateID returns the launch template's ID.
+func (b *Base) LaunchTemplateID() *string { return b.launchTemplateID }
+
+// RoleName returns the instance role's name.
+func (b *Base) RoleName() *string { return b.role }
+
+// PeerID is the construct's id.
+func (b *Base) PeerID() string { return b.id }
+
+// PeerDescription names the instances in rules others make for them.
+func (b *Base) PeerDescription() string { return "instances" }
+
+// Instance is one EC2 instance from the launch template, registered in the
+// target group.
+type Instance struct {
+	Base
+	// Instance is the EC2 instance resource (for overrides).
+	Instance instance.Instance
+	// Attachment registers it in the target group.
+	Attachment lbtargetgroupattachment.LbTargetGroupAttachment
+
+	instanceID *string
+}
+
+// InstanceID returns the instance's ID.
+func (i *Instance) InstanceID() *string { return i.instanceID }
+
+// InstanceIDs returns the one instance's ID.
+func (i *Instance) InstanceIDs() *[]*string { return ptr.L(i.instanceID) }
+
+// MetricDimension is InstanceId and the instance's ID.
+func (i *Instance) MetricDimension() (string, *string) { return "InstanceId", i.instanceID }
+
+// Group is an Auto Scaling group launching from the launch template,
+// registered in the target group.
+type Group struct {
+	Base
+	// AutoScalingGroup is the group resource (for overrides).
+	AutoScalingGroup autoscalinggroup.AutoscalingGroup
+	// InService reads the instances in service when apply finished.
+	InService dataawsinstances.DataAwsInstances
+	// DrainHook is the termination lifecycle hook (nil with drain_seconds 0).
+	DrainHook autoscalinglifecyclehook.AutoscalingLifecycleHook
+
+	name   *string
+	ids    *[]*string
+	topics map[string]bool
+}
+
+// GroupName returns the group's name.
+func (g *Group) GroupName() *string { return g.name }
+
+// InstanceIDs returns the group's instances in service when apply finished.
+func (g *Group) InstanceIDs() *[]*string { return g.ids }
+
+// MetricDimension is AutoScalingGroupName and the group's name.
+func (g *Group) MetricDimension() (string, *string) { return "AutoScalingGroupName", g.name }
 
 // Notifications are the group events NotifyTo sends to a topic.
 // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_NotificationConfiguration.html
@@ -85,153 +205,95 @@ var Notifications = []string{
 	"autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
 }
 
-// New builds the compute construct in mode with settings cfg. It trusts cfg
-// (internal/config has defaulted and validated it): every value, zero
-// included, goes into the JSON as it is.
-func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg config.Compute, w Wiring) (*Compute, error) {
-	if mode != config.ComputeEC2 && mode != config.ComputeASG {
-		return nil, fmt.Errorf("compute mode %q is not handled", mode)
+// validate checks props: the rules of environments.yaml's compute block
+// and the wiring, every problem at once. instance says NewInstance asks,
+// which refuses what a single instance would ignore (as the YAML reader
+// refuses spot with compute_mode ec2).
+func validate(scope constructs.Construct, id string, props Props, instance bool) error {
+	var problems check.Problems
+	if instance && props.Spot != nil {
+		problems.Add("compute.spot", "is set but NewInstance makes one instance, which has no mixed instances policy, so Spot would be ignored; use NewGroup, or leave Spot nil")
 	}
-	if len(w.SubnetIDs) == 0 {
-		return nil, fmt.Errorf("subnet_ids (0) must list at least one private subnet")
+	if instance && props.SizesScheduled {
+		problems.Add("sizes_scheduled", "is true but NewInstance makes one instance, which has no sizes to schedule; use NewGroup, or leave it false")
 	}
-	s := constructs.NewConstruct(scope, ptr.S(id))
-	c := &Compute{Scope: s, Mode: mode, appPort: cfg.AppPort, cfg: cfg}
+	problems.Settings(props.Compute.Validate())
+	problems.Require(props.Name != "", "name", "the name prefix of the resources, e.g. webtier-dev")
+	if props.Network == nil {
+		problems.Add("network", "is missing; want the VPC and its private subnets, e.g. a *network.Network")
+	} else if len(props.Network.PrivateSubnetIDs()) == 0 {
+		problems.Add("network", "has 0 private subnets; want at least one")
+	}
+	problems.Require(props.TargetGroup != nil, "target_group", "the target group the instances register in, e.g. an *alb.ALB")
+	return problems.Err(scope, id)
+}
 
-	sg := secgroup.New(s, w.Name, "app", "Instances of "+w.Name+": app port from the load balancer only, HTTPS out", w.VPCID)
-	c.SecurityGroupID = sg.Id()
-	// Egress: HTTPS only (SSM agent, package repositories). Nothing else leaves.
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, ptr.S("egress-https"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId: c.SecurityGroupID,
-		Description:     ptr.S("HTTPS out for the SSM agent and package repositories"),
-		IpProtocol:      ptr.S("tcp"),
-		FromPort:        ptr.N(443),
-		ToPort:          ptr.N(443),
-		CidrIpv4:        ptr.S("0.0.0.0/0"),
-	})
-
-	ud, err := userData(cfg)
+// NewInstance builds one EC2 instance as id in scope. It validates props
+// first and returns every problem at once as *config.Errors, having made
+// nothing.
+func NewInstance(scope constructs.Construct, id string, props Props) (*Instance, error) {
+	if err := validate(scope, id, props, true); err != nil {
+		return nil, err
+	}
+	b, err := newBase(scope, id, props)
 	if err != nil {
-		return nil, fmt.Errorf("compute user data: %w", err)
+		return nil, err
 	}
-	role := iamrole.NewIamRole(s, ptr.S("role"), &iamrole.IamRoleConfig{
-		NamePrefix:       ptr.S(w.Name + "-app-"),
-		Description:      ptr.S(roleDescription(w.Name, cfg.App)),
-		AssumeRolePolicy: ptr.S(policydoc.Trust("ec2.amazonaws.com")),
-	})
-	c.RoleName = role.Name()
-	// The role's only permissions: no managed policy (see InstancePolicy).
-	rolePolicy := iamrolepolicy.NewIamRolePolicy(s, ptr.S("policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Role:   role.Id(),
-		Name:   ptr.S("instance"),
-		Policy: ptr.S(InstancePolicy(cfg.App)),
-	})
-	profile := iaminstanceprofile.NewIamInstanceProfile(s, ptr.S("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
-		NamePrefix: ptr.S(w.Name + "-app-"),
-		Role:       c.RoleName,
-	})
-
-	image := ptr.S(cfg.AMIID)
-	if cfg.AMIID == "" {
-		ami := dataawsssmparameter.NewDataAwsSsmParameter(s, ptr.S("ami"), &dataawsssmparameter.DataAwsSsmParameterConfig{
-			Name: ptr.S(cfg.AMISSMParameter),
-		})
-		image = ami.InsecureValue()
-	}
-	launchTags := map[string]string{"Name": w.Name + "-app"}
-	for k, v := range w.LaunchTags {
-		launchTags[k] = v
-	}
-	specTags := ptr.Tags(launchTags)
-	// Burstable types get compute.cpu_credits (validation keeps the types
-	// the group launches all burstable or none); other types have no credits.
-	var credits *launchtemplate.LaunchTemplateCreditSpecification
-	if config.Burstable(cfg.InstanceType) {
-		credits = &launchtemplate.LaunchTemplateCreditSpecification{CpuCredits: ptr.S(string(cfg.CPUCredits))}
-	}
-	lt := launchtemplate.NewLaunchTemplate(s, ptr.S("launch-template"), &launchtemplate.LaunchTemplateConfig{
-		NamePrefix:           ptr.S(w.Name + "-app-"),
-		Description:          ptr.S("Web app instances of " + w.Name),
-		ImageId:              image,
-		InstanceType:         ptr.S(cfg.InstanceType),
-		VpcSecurityGroupIds:  ptr.L(c.SecurityGroupID),
-		IamInstanceProfile:   &launchtemplate.LaunchTemplateIamInstanceProfile{Arn: profile.Arn()},
-		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(ud))),
-		UpdateDefaultVersion: ptr.B(true),
-		EbsOptimized:         ptr.S("true"),
-		CreditSpecification:  credits,
-		MetadataOptions: &launchtemplate.LaunchTemplateMetadataOptions{
+	cfg := props.Compute
+	i := &Instance{Base: *b}
+	i.Instance = instance.NewInstance(b.Scope, ptr.S("instance"), &instance.InstanceConfig{
+		LaunchTemplate: &instance.InstanceLaunchTemplate{Id: b.launchTemplateID, Version: b.version},
+		SubnetId:       props.Network.PrivateSubnetIDs()[0],
+		// Private subnet, and explicitly no public address.
+		AssociatePublicIpAddress: ptr.B(false),
+		Monitoring:               ptr.B(true),
+		EbsOptimized:             ptr.B(true),
+		MetadataOptions: &instance.InstanceMetadataOptions{
 			HttpEndpoint:            ptr.S("enabled"),
 			HttpTokens:              ptr.S("required"),
 			HttpPutResponseHopLimit: ptr.N(1),
-			InstanceMetadataTags:    ptr.S("disabled"),
 		},
-		Monitoring: &launchtemplate.LaunchTemplateMonitoring{Enabled: ptr.B(true)},
-		BlockDeviceMappings: &[]*launchtemplate.LaunchTemplateBlockDeviceMappings{{
-			DeviceName: ptr.S("/dev/xvda"),
-			Ebs: &launchtemplate.LaunchTemplateBlockDeviceMappingsEbs{
-				VolumeSize:          ptr.N(cfg.RootVolumeGiB),
-				VolumeType:          ptr.S("gp3"),
-				Encrypted:           ptr.S("true"),
-				DeleteOnTermination: ptr.S("true"),
-			},
-		}},
-		TagSpecifications: &[]*launchtemplate.LaunchTemplateTagSpecifications{
-			{ResourceType: ptr.S("instance"), Tags: specTags},
-			{ResourceType: ptr.S("volume"), Tags: specTags},
+		RootBlockDevice: &instance.InstanceRootBlockDevice{
+			Encrypted:  ptr.B(true),
+			VolumeType: ptr.S("gp3"),
+			VolumeSize: ptr.N(cfg.RootVolumeGiB),
 		},
-		Tags:      ptr.Name(w.Name + "-app"),
-		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
-		// No instance boots before its role may do what its boot does (the
-		// ECR login, the SSM agent's registration).
-		DependsOn: &[]cdktf.ITerraformDependable{rolePolicy},
+		Tags: ptr.Name(props.Name + "-app"),
+		// The user data is the launch template's (a new template version
+		// replaces the instance). The provider reads it back as a hash and
+		// hashes that hash again on every plan, a perpetual in-place update
+		// on AWS too (hashicorp/terraform-provider-aws#30825); make e2e found it.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.S("user_data")}},
 	})
-	c.LaunchTemplateID = lt.Id()
-	version := cdktf.Token_AsString(lt.LatestVersion(), nil)
+	i.instanceID = i.Instance.Id()
+	i.Attachment = lbtargetgroupattachment.NewLbTargetGroupAttachment(b.Scope, ptr.S("target"), &lbtargetgroupattachment.LbTargetGroupAttachmentConfig{
+		TargetGroupArn: props.TargetGroup.TargetGroupARN(),
+		TargetId:       i.instanceID,
+		Port:           ptr.N(cfg.AppPort),
+	})
+	return i, nil
+}
 
-	if mode == config.ComputeEC2 {
-		inst := instance.NewInstance(s, ptr.S("instance"), &instance.InstanceConfig{
-			LaunchTemplate: &instance.InstanceLaunchTemplate{Id: c.LaunchTemplateID, Version: version},
-			SubnetId:       w.SubnetIDs[0],
-			// Private subnet, and explicitly no public address.
-			AssociatePublicIpAddress: ptr.B(false),
-			Monitoring:               ptr.B(true),
-			EbsOptimized:             ptr.B(true),
-			MetadataOptions: &instance.InstanceMetadataOptions{
-				HttpEndpoint:            ptr.S("enabled"),
-				HttpTokens:              ptr.S("required"),
-				HttpPutResponseHopLimit: ptr.N(1),
-			},
-			RootBlockDevice: &instance.InstanceRootBlockDevice{
-				Encrypted:  ptr.B(true),
-				VolumeType: ptr.S("gp3"),
-				VolumeSize: ptr.N(cfg.RootVolumeGiB),
-			},
-			Tags: ptr.Name(w.Name + "-app"),
-			// The user data is the launch template's (a new template version
-			// replaces the instance). The provider reads it back as a hash and
-			// hashes that hash again on every plan, a perpetual in-place update
-			// on AWS too (hashicorp/terraform-provider-aws#30825); make e2e found it.
-			Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.S("user_data")}},
-		})
-		c.InstanceID = inst.Id()
-		lbtargetgroupattachment.NewLbTargetGroupAttachment(s, ptr.S("target"), &lbtargetgroupattachment.LbTargetGroupAttachmentConfig{
-			TargetGroupArn: w.TargetGroupARN,
-			TargetId:       c.InstanceID,
-			Port:           ptr.N(cfg.AppPort),
-		})
-		c.InstanceIDs = ptr.L(c.InstanceID)
-		c.ASGName = ptr.S("")
-		return c, nil
+// NewGroup builds an Auto Scaling group as id in scope. It validates props
+// first and returns every problem at once as *config.Errors, having made
+// nothing.
+func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error) {
+	if err := validate(scope, id, props, false); err != nil {
+		return nil, err
 	}
-
+	b, err := newBase(scope, id, props)
+	if err != nil {
+		return nil, err
+	}
+	cfg, w, s := props.Compute, props, b.Scope
+	c := &Group{Base: *b, topics: map[string]bool{}}
 	group := &autoscalinggroup.AutoscalingGroupConfig{
 		Name:                   ptr.S(w.Name + "-asg"),
 		MinSize:                ptr.N(cfg.MinSize),
 		MaxSize:                ptr.N(cfg.MaxSize),
 		DesiredCapacity:        ptr.N(cfg.DesiredCapacity),
-		VpcZoneIdentifier:      ptr.L(w.SubnetIDs...),
-		TargetGroupArns:        ptr.L(w.TargetGroupARN),
+		VpcZoneIdentifier:      ptr.L(w.Network.PrivateSubnetIDs()...),
+		TargetGroupArns:        ptr.L(w.TargetGroup.TargetGroupARN()),
 		HealthCheckType:        ptr.S("ELB"),
 		HealthCheckGracePeriod: ptr.N(cfg.HealthCheckGracePeriod),
 		// On creation, wait until min_size instances are healthy in the target group.
@@ -264,8 +326,8 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		group.MixedInstancesPolicy = &autoscalinggroup.AutoscalingGroupMixedInstancesPolicy{
 			LaunchTemplate: &autoscalinggroup.AutoscalingGroupMixedInstancesPolicyLaunchTemplate{
 				LaunchTemplateSpecification: &autoscalinggroup.AutoscalingGroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecification{
-					LaunchTemplateId: c.LaunchTemplateID,
-					Version:          version,
+					LaunchTemplateId: b.launchTemplateID,
+					Version:          b.version,
 				},
 				Override: &overrides,
 			},
@@ -278,32 +340,132 @@ func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg con
 		// Replace a Spot instance EC2 warns of an interruption before it goes.
 		group.CapacityRebalance = ptr.B(true)
 	} else {
-		group.LaunchTemplate = &autoscalinggroup.AutoscalingGroupLaunchTemplate{Id: c.LaunchTemplateID, Version: version}
+		group.LaunchTemplate = &autoscalinggroup.AutoscalingGroupLaunchTemplate{Id: b.launchTemplateID, Version: b.version}
 	}
 	asg := autoscalinggroup.NewAutoscalingGroup(s, ptr.S("asg"), group)
-	c.asg = asg
-	c.ASGName = asg.Name()
-	c.InstanceID = ptr.S("")
+	c.AutoScalingGroup = asg
+	c.name = asg.Name()
 	// The instances in service when apply finished: read after the group (and
 	// its min_elb_capacity wait) completes, by the tag EC2 Auto Scaling puts on them.
-	inService := dataawsinstances.NewDataAwsInstances(s, ptr.S("in-service"), &dataawsinstances.DataAwsInstancesConfig{
-		InstanceTags:       &map[string]*string{"aws:autoscaling:groupName": c.ASGName},
+	c.InService = dataawsinstances.NewDataAwsInstances(s, ptr.S("in-service"), &dataawsinstances.DataAwsInstancesConfig{
+		InstanceTags:       &map[string]*string{"aws:autoscaling:groupName": c.name},
 		InstanceStateNames: ptr.Ss("running"),
 		DependsOn:          &[]cdktf.ITerraformDependable{asg},
 	})
-	c.InstanceIDs = inService.Ids()
+	c.ids = c.InService.Ids()
 	if cfg.DrainSeconds > 0 {
 		// In-flight work finishes before the instance goes: it waits in
 		// Terminating:Wait for the heartbeat timeout (or until the app
 		// completes the lifecycle action), while the target group drains it.
-		autoscalinglifecyclehook.NewAutoscalingLifecycleHook(s, ptr.S("drain"), &autoscalinglifecyclehook.AutoscalingLifecycleHookConfig{
+		c.DrainHook = autoscalinglifecyclehook.NewAutoscalingLifecycleHook(s, ptr.S("drain"), &autoscalinglifecyclehook.AutoscalingLifecycleHookConfig{
 			Name:                 ptr.S(w.Name + "-drain"),
-			AutoscalingGroupName: c.ASGName,
+			AutoscalingGroupName: c.name,
 			LifecycleTransition:  ptr.S("autoscaling:EC2_INSTANCE_TERMINATING"),
 			HeartbeatTimeout:     ptr.N(cfg.DrainSeconds),
 			DefaultResult:        ptr.S("CONTINUE"),
 		})
 	}
+	return c, nil
+}
+
+// newBase makes what both kinds share: the security group with HTTPS out,
+// the instance role and profile, and the launch template (IMDSv2 required,
+// encrypted gp3 root volume, detailed monitoring, no SSH key).
+func newBase(scope constructs.Construct, id string, props Props) (*Base, error) {
+	cfg, w := props.Compute, props
+	ud, err := userData(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("compute user data: %w", err)
+	}
+	s := constructs.NewConstruct(scope, ptr.S(id))
+	c := &Base{Scope: s, id: id, cfg: cfg, peers: map[string]bool{}}
+
+	c.SecurityGroup = secgroup.New(s, w.Name, "app", "Instances of "+w.Name+": app port from the load balancer only, HTTPS out", w.Network.VPCID())
+	c.securityGroupID = c.SecurityGroup.Id()
+	// Egress: HTTPS only (SSM agent, package repositories). Nothing else leaves.
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, ptr.S("egress-https"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId: c.securityGroupID,
+		Description:     ptr.S("HTTPS out for the SSM agent and package repositories"),
+		IpProtocol:      ptr.S("tcp"),
+		FromPort:        ptr.N(443),
+		ToPort:          ptr.N(443),
+		CidrIpv4:        ptr.S("0.0.0.0/0"),
+	})
+
+	c.Role = iamrole.NewIamRole(s, ptr.S("role"), &iamrole.IamRoleConfig{
+		NamePrefix:       ptr.S(w.Name + "-app-"),
+		Description:      ptr.S(roleDescription(w.Name, cfg.App)),
+		AssumeRolePolicy: ptr.S(policydoc.Trust("ec2.amazonaws.com")),
+	})
+	c.role = c.Role.Name()
+	// The role's only permissions: no managed policy (see InstancePolicy).
+	c.RolePolicy = iamrolepolicy.NewIamRolePolicy(s, ptr.S("policy"), &iamrolepolicy.IamRolePolicyConfig{
+		Role:   c.Role.Id(),
+		Name:   ptr.S("instance"),
+		Policy: ptr.S(InstancePolicy(cfg.App)),
+	})
+	c.Profile = iaminstanceprofile.NewIamInstanceProfile(s, ptr.S("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
+		NamePrefix: ptr.S(w.Name + "-app-"),
+		Role:       c.role,
+	})
+
+	image := ptr.S(cfg.AMIID)
+	if cfg.AMIID == "" {
+		ami := dataawsssmparameter.NewDataAwsSsmParameter(s, ptr.S("ami"), &dataawsssmparameter.DataAwsSsmParameterConfig{
+			Name: ptr.S(cfg.AMISSMParameter),
+		})
+		image = ami.InsecureValue()
+	}
+	launchTags := map[string]string{"Name": w.Name + "-app"}
+	for k, v := range w.LaunchTags {
+		launchTags[k] = v
+	}
+	specTags := ptr.Tags(launchTags)
+	// Burstable types get compute.cpu_credits (validation keeps the types
+	// the group launches all burstable or none); other types have no credits.
+	var credits *launchtemplate.LaunchTemplateCreditSpecification
+	if config.Burstable(cfg.InstanceType) {
+		credits = &launchtemplate.LaunchTemplateCreditSpecification{CpuCredits: ptr.S(string(cfg.CPUCredits))}
+	}
+	c.LaunchTemplate = launchtemplate.NewLaunchTemplate(s, ptr.S("launch-template"), &launchtemplate.LaunchTemplateConfig{
+		NamePrefix:           ptr.S(w.Name + "-app-"),
+		Description:          ptr.S("Web app instances of " + w.Name),
+		ImageId:              image,
+		InstanceType:         ptr.S(cfg.InstanceType),
+		VpcSecurityGroupIds:  ptr.L(c.securityGroupID),
+		IamInstanceProfile:   &launchtemplate.LaunchTemplateIamInstanceProfile{Arn: c.Profile.Arn()},
+		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(ud))),
+		UpdateDefaultVersion: ptr.B(true),
+		EbsOptimized:         ptr.S("true"),
+		CreditSpecification:  credits,
+		MetadataOptions: &launchtemplate.LaunchTemplateMetadataOptions{
+			HttpEndpoint:            ptr.S("enabled"),
+			HttpTokens:              ptr.S("required"),
+			HttpPutResponseHopLimit: ptr.N(1),
+			InstanceMetadataTags:    ptr.S("disabled"),
+		},
+		Monitoring: &launchtemplate.LaunchTemplateMonitoring{Enabled: ptr.B(true)},
+		BlockDeviceMappings: &[]*launchtemplate.LaunchTemplateBlockDeviceMappings{{
+			DeviceName: ptr.S("/dev/xvda"),
+			Ebs: &launchtemplate.LaunchTemplateBlockDeviceMappingsEbs{
+				VolumeSize:          ptr.N(cfg.RootVolumeGiB),
+				VolumeType:          ptr.S("gp3"),
+				Encrypted:           ptr.S("true"),
+				DeleteOnTermination: ptr.S("true"),
+			},
+		}},
+		TagSpecifications: &[]*launchtemplate.LaunchTemplateTagSpecifications{
+			{ResourceType: ptr.S("instance"), Tags: specTags},
+			{ResourceType: ptr.S("volume"), Tags: specTags},
+		},
+		Tags:      ptr.Name(w.Name + "-app"),
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+		// No instance boots before its role may do what its boot does (the
+		// ECR login, the SSM agent's registration).
+		DependsOn: &[]cdktf.ITerraformDependable{c.RolePolicy},
+	})
+	c.launchTemplateID = c.LaunchTemplate.Id()
+	c.version = cdktf.Token_AsString(c.LaunchTemplate.LatestVersion(), nil)
 	return c, nil
 }
 
@@ -339,25 +501,40 @@ func refresh(cfg config.Compute, alarms []*string) *autoscalinggroup.Autoscaling
 
 // GateRefreshOn names alarms in the group's instance refresh: one in ALARM
 // fails the refresh (and rolls it back with auto_rollback). It does nothing
-// in ec2 mode or when compute.instance_refresh.gate_on_alarms is false.
-func (c *Compute) GateRefreshOn(alarmNames []*string) {
-	if c.asg == nil || !c.cfg.InstanceRefresh.GateOnAlarms || len(alarmNames) == 0 {
+// when compute.instance_refresh.gate_on_alarms is false.
+func (g *Group) GateRefreshOn(alarmNames []*string) {
+	if !g.cfg.InstanceRefresh.GateOnAlarms || len(alarmNames) == 0 {
 		return
 	}
-	c.asg.PutInstanceRefresh(refresh(c.cfg, alarmNames))
+	g.AutoScalingGroup.PutInstanceRefresh(refresh(g.cfg, alarmNames))
+}
+
+// Topic is an SNS topic the group's events go to.
+type Topic interface {
+	// TopicARN of the topic.
+	TopicARN() *string
+	// PeerID names the topic in the id of the notification resource made
+	// for it (notifications-<id>; the first topic's is notifications).
+	PeerID() string
 }
 
 // NotifyTo sends the group's launch, terminate and error events
-// (Notifications) to the SNS topic. It does nothing in ec2 mode or when
-// compute.notifications is false.
-func (c *Compute) NotifyTo(topicARN *string) {
-	if c.asg == nil || !c.cfg.Notifications {
+// (Notifications) to the topic. It does nothing when compute.notifications
+// is false, or for a topic already notified. The first topic's resource is
+// notifications, each further one's notifications-<its PeerID>.
+func (g *Group) NotifyTo(topic Topic) {
+	if !g.cfg.Notifications || g.topics[topic.PeerID()] {
 		return
 	}
-	autoscalingnotification.NewAutoscalingNotification(c.Scope, ptr.S("notifications"), &autoscalingnotification.AutoscalingNotificationConfig{
-		GroupNames:    ptr.L(c.ASGName),
+	id := "notifications"
+	if len(g.topics) > 0 {
+		id += "-" + topic.PeerID()
+	}
+	g.topics[topic.PeerID()] = true
+	autoscalingnotification.NewAutoscalingNotification(g.Scope, ptr.S(id), &autoscalingnotification.AutoscalingNotificationConfig{
+		GroupNames:    ptr.L(g.name),
 		Notifications: ptr.Ss(Notifications...),
-		TopicArn:      topicARN,
+		TopicArn:      topic.TopicARN(),
 	})
 }
 
@@ -369,30 +546,41 @@ func ignoreSizes(scheduled bool) *[]*string {
 	return ptr.Ss("desired_capacity")
 }
 
-// SecurityGroupPeer is anything with a security group that may reach the app.
-type SecurityGroupPeer interface {
-	// SecurityGroup returns the peer's security group ID.
-	SecurityGroup() *string
+// AllowFrom opens the app port on the instances to the peer's security
+// group (and only to it), and lets the peer send to the instances on that
+// port. The rules are ingress-app-from-<peer id> and egress-<peer id>-to-app;
+// for a peer already let in it adds nothing.
+func (b *Base) AllowFrom(peer Peer) {
+	pid := peer.PeerID()
+	if b.peers[pid] {
+		return
+	}
+	b.peers[pid] = true
+	port := ptr.N(b.cfg.AppPort)
+	peerSG, desc := peer.SecurityGroupID(), peer.PeerDescription()
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(b.Scope, ptr.S("ingress-app-from-"+pid), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId:           b.securityGroupID,
+		Description:               ptr.S("App port from the " + desc),
+		IpProtocol:                ptr.S("tcp"),
+		FromPort:                  port,
+		ToPort:                    port,
+		ReferencedSecurityGroupId: peerSG,
+	})
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(b.Scope, ptr.S("egress-"+pid+"-to-app"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId:           peerSG,
+		Description:               ptr.S(upperFirst(desc) + " to the app port of the instances"),
+		IpProtocol:                ptr.S("tcp"),
+		FromPort:                  port,
+		ToPort:                    port,
+		ReferencedSecurityGroupId: b.securityGroupID,
+	})
 }
 
-// AllowFrom opens the app port on the instances to the peer's security group
-// (and only to it), and lets the peer send to the instances on that port.
-func (c *Compute) AllowFrom(peer SecurityGroupPeer) {
-	port := ptr.N(c.appPort)
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c.Scope, ptr.S("ingress-app-from-alb"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId:           c.SecurityGroupID,
-		Description:               ptr.S("App port from the load balancer"),
-		IpProtocol:                ptr.S("tcp"),
-		FromPort:                  port,
-		ToPort:                    port,
-		ReferencedSecurityGroupId: peer.SecurityGroup(),
-	})
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c.Scope, ptr.S("egress-alb-to-app"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId:           peer.SecurityGroup(),
-		Description:               ptr.S("Load balancer to the app port of the instances"),
-		IpProtocol:                ptr.S("tcp"),
-		FromPort:                  port,
-		ToPort:                    port,
-		ReferencedSecurityGroupId: c.SecurityGroupID,
-	})
+// upperFirst capitalizes the first letter of a description.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }

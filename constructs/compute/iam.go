@@ -1,7 +1,7 @@
 package compute
 
 import (
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 )
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 type statement struct {

@@ -17,7 +17,7 @@ import (
 	"github.com/coreos/go-systemd/v22/unit"
 	"mvdan.cc/sh/v3/syntax"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // The properties of this file: whatever a setting holds, the boot script's

@@ -11,7 +11,7 @@ import (
 
 	"github.com/distribution/reference"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // How settings reach the instances. The boot scripts below are fixed text:
@@ -289,12 +289,12 @@ func ContainerUserData(image string, port, appPort int) (string, error) {
 	return render(containerTemplate, struct{ Unit string }{unit})
 }
 
-// userData is what the instances of cfg run: the file's contents
-// (compute.user_data_file, read by internal/config), one container
-// (compute.app), or the demo app.
+// userData is what the instances of cfg run: the given user data (the
+// contents of compute.user_data_file, read by the YAML reader), one
+// container (compute.app), or the demo app.
 func userData(cfg config.Compute) (string, error) {
 	switch {
-	case cfg.UserDataFile != "":
+	case cfg.UserData != "":
 		return cfg.UserData, nil
 	case cfg.App != nil:
 		return ContainerUserData(cfg.App.Image, cfg.App.Port, cfg.AppPort)

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // TestUserDataScriptParses: the rendered bootstrap script is valid bash and

@@ -12,13 +12,15 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/internal/check"
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// Wiring is what the stack hands the key (it has no settings of its own).
-type Wiring struct {
+// Props configure the key (it has no settings of environments.yaml of its
+// own). Start from DefaultProps.
+type Props struct {
 	// Name prefixes the alias and names the log groups the key may serve, e.g. webtier-prod. Required.
 	Name string
 	// Region of the stack (the CloudWatch Logs service principal is regional). Required.
@@ -27,8 +29,12 @@ type Wiring struct {
 	// (AutoScalingServiceLinkedRole) publish to the topic the key encrypts:
 	// the group's notifications. KMS refuses a policy naming a role that does
 	// not exist, and AWS creates that role with an account's first group.
+	// Default: false.
 	AutoScalingPublishes bool
 }
+
+// DefaultProps returns the documented defaults; set Name and Region.
+func DefaultProps() Props { return Props{} }
 
 // AutoScalingServiceLinkedRole is the path and name of the role EC2 Auto
 // Scaling acts as in every account (it publishes the group's notifications).
@@ -42,18 +48,29 @@ const DeletionWindowDays = 30
 type Key struct {
 	// Scope holds the key, its alias and the caller identity lookup.
 	Scope constructs.Construct
-	// ARN of the key (for kms_key_id and kms_master_key_id).
-	ARN *string
+	// Key is the KMS key resource (for overrides).
+	Key kmskey.KmsKey
 	// Alias is alias/<name>.
 	Alias string
-	// AccountID is the deploying account's ID (a token read at plan time).
-	AccountID *string
+
+	arn, accountID *string
 }
 
-// New builds the key.
-func New(scope constructs.Construct, id string, cfg Wiring) (*Key, error) {
-	if cfg.Name == "" || cfg.Region == "" {
-		return nil, fmt.Errorf("name (%q) and region (%q) must be set", cfg.Name, cfg.Region)
+// ARN returns the key's ARN (for kms_key_id and kms_master_key_id).
+func (k *Key) ARN() *string { return k.arn }
+
+// AccountID returns the deploying account's ID (a token read at plan time).
+func (k *Key) AccountID() *string { return k.accountID }
+
+// New builds the key as id in scope. It checks props first and returns
+// every problem at once as *config.Errors, having made nothing.
+func New(scope constructs.Construct, id string, props Props) (*Key, error) {
+	cfg := props
+	var problems check.Problems
+	problems.Require(cfg.Name != "", "name", "the name prefix of the resources, e.g. webtier-prod")
+	problems.Settings(config.ValidateRegionName(cfg.Region))
+	if err := problems.Err(scope, id); err != nil {
+		return nil, err
 	}
 	s := constructs.NewConstruct(scope, ptr.S(id))
 	accountID := dataawscalleridentity.NewDataAwsCallerIdentity(s, ptr.S("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
@@ -94,7 +111,7 @@ func New(scope constructs.Construct, id string, cfg Wiring) (*Key, error) {
 		Policy:               ptr.S(policy),
 		Tags:                 ptr.Name(cfg.Name),
 	})
-	k := &Key{Scope: s, ARN: key.Arn(), Alias: "alias/" + cfg.Name, AccountID: accountID}
+	k := &Key{Scope: s, Key: key, arn: key.Arn(), Alias: "alias/" + cfg.Name, accountID: accountID}
 	kmsalias.NewKmsAlias(s, ptr.S("alias"), &kmsalias.KmsAliasConfig{
 		Name:        ptr.S(k.Alias),
 		TargetKeyId: key.KeyId(),

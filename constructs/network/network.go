@@ -21,30 +21,40 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetable"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetableassociation"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcendpoint"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/internal/check"
 	"github.com/platformstarter/elastic-web-tier/constructs/internal/secgroup"
-	"github.com/platformstarter/elastic-web-tier/internal/config"
 	"github.com/platformstarter/elastic-web-tier/internal/policydoc"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// Wiring is what the stack hands the construct besides its settings
-// (config.Network, defaulted and validated by internal/config).
-type Wiring struct {
-	// Name prefixes the Name tag of every resource, e.g. webtier-dev.
+// Props configure the network: its settings (config.Network, with the
+// defaults and rules of environments.yaml's network block) and where it goes.
+// Start from DefaultProps.
+type Props struct {
+	config.Network
+	// Name prefixes the Name tag of every resource, e.g. webtier-dev. Required.
 	Name string
-	// Region is the AWS region (the S3 endpoint's service name has it).
+	// Region is the AWS region (the endpoints' service names have it). Required.
 	Region string
-	// AvailabilityZones to spread over (the environment's availability_zones).
+	// AvailabilityZones of Region to spread over, at least two, one public
+	// and one private subnet in each. Required.
 	AvailabilityZones []string
-	// FlowLogKMSKeyARN encrypts the flow log group with a customer-managed key; nil: service-managed encryption.
+	// FlowLogKMSKeyARN encrypts the flow log group with a customer-managed
+	// key. Default: nil (service-managed encryption).
 	FlowLogKMSKeyARN *string
 }
+
+// DefaultProps returns the documented defaults (config.DefaultNetwork);
+// set Name, Region, AvailabilityZones and CIDR.
+func DefaultProps() Props { return Props{Network: config.DefaultNetwork()} }
 
 // Subnet is one subnet of one tier in one AZ.
 type Subnet struct {
@@ -54,14 +64,16 @@ type Subnet struct {
 	AZ string
 	// CIDR is the subnet's block.
 	CIDR string
+	// Subnet is the resource.
+	Subnet subnet.Subnet
 }
 
 // Network is what the construct exposes to others.
 type Network struct {
 	// Scope is the construct holding every network resource.
 	Scope constructs.Construct
-	// VPCID is the VPC's ID token.
-	VPCID *string
+	// VPC is the VPC resource (for overrides).
+	VPC vpc.Vpc
 	// VPCCIDR is the VPC's block.
 	VPCCIDR string
 	// Public subnets, one per AZ, in AZ order.
@@ -72,31 +84,55 @@ type Network struct {
 	NATGatewayIDs []*string
 	// FlowLogGroupName is the flow log group's name ("" when flow logs are off).
 	FlowLogGroupName string
-	// EndpointSecurityGroupID is the interface endpoints' security group
-	// (nil without interface endpoints); AllowEndpointsFrom opens it.
-	EndpointSecurityGroupID *string
+	// EndpointSecurityGroup is the interface endpoints' security group (nil
+	// without interface endpoints); AllowEndpointsFrom opens it.
+	EndpointSecurityGroup securitygroup.SecurityGroup
 	// InterfaceEndpointIDs, one per service of
 	// config.InterfaceEndpointServices, in that order (none without them).
 	InterfaceEndpointIDs []*string
 
-	endpoints constructs.Construct
+	vpcID         *string
+	endpointSGID  *string
+	endpoints     constructs.Construct
+	endpointPeers map[string]bool
 }
 
-// AllowEndpointsFrom lets the security group sourceSG (the instances')
-// reach the interface endpoints on HTTPS, and nothing else: the endpoints'
-// group has no other rule (no egress: an endpoint only answers, and
-// security groups are stateful). Without interface endpoints it adds nothing.
-func (n *Network) AllowEndpointsFrom(sourceSG *string) {
-	if n.EndpointSecurityGroupID == nil {
+// VPCID returns the VPC's ID.
+func (n *Network) VPCID() *string { return n.vpcID }
+
+// EndpointSecurityGroupID returns the interface endpoints' security group
+// ID (nil without interface endpoints).
+func (n *Network) EndpointSecurityGroupID() *string { return n.endpointSGID }
+
+// Peer is a construct with a security group that AllowEndpointsFrom lets in.
+type Peer interface {
+	// SecurityGroupID of the peer.
+	SecurityGroupID() *string
+	// PeerID names the peer in the id of the rule made for it
+	// (ingress-https-from-<id>): the constructs' own id; peers let into one
+	// network need distinct ids.
+	PeerID() string
+	// PeerDescription names the peer in the rule's description, e.g. instances.
+	PeerDescription() string
+}
+
+// AllowEndpointsFrom lets the peer's security group (the instances') reach
+// the interface endpoints on HTTPS, and nothing else: the endpoints' group
+// has no other rule (no egress: an endpoint only answers, and security
+// groups are stateful). Without interface endpoints it adds nothing; for a
+// peer already let in it adds nothing either.
+func (n *Network) AllowEndpointsFrom(peer Peer) {
+	if n.endpointSGID == nil || n.endpointPeers[peer.PeerID()] {
 		return
 	}
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(n.endpoints, ptr.S("ingress-https-from-instances"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId:           n.EndpointSecurityGroupID,
-		Description:               ptr.S("HTTPS from the instances to the interface endpoints"),
+	n.endpointPeers[peer.PeerID()] = true
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(n.endpoints, ptr.S("ingress-https-from-"+peer.PeerID()), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId:           n.endpointSGID,
+		Description:               ptr.S("HTTPS from the " + peer.PeerDescription() + " to the interface endpoints"),
 		IpProtocol:                ptr.S("tcp"),
 		FromPort:                  ptr.N(443),
 		ToPort:                    ptr.N(443),
-		ReferencedSecurityGroupId: sourceSG,
+		ReferencedSecurityGroupId: peer.SecurityGroupID(),
 	})
 }
 
@@ -122,16 +158,26 @@ func azSuffix(az string) string {
 	return az
 }
 
-// New builds the network with settings cfg. It trusts cfg (internal/config
-// has defaulted and validated it); the subnets are the ones
-// config.Network.SubnetCIDRs gives for the zones.
-func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*Network, error) {
+// New builds the network as id in scope. It validates props first (the
+// rules of environments.yaml's region, availability_zones and network, and
+// the wiring) and returns every problem at once as *config.Errors, having
+// made nothing. The subnets are the ones config.Network.SubnetCIDRs gives
+// for the zones.
+func New(scope constructs.Construct, id string, props Props) (*Network, error) {
+	var problems check.Problems
+	problems.Require(props.Name != "", "name", "the name prefix of the resources, e.g. webtier-dev")
+	problems.Settings(config.ValidateRegion(props.Region, props.AvailabilityZones))
+	problems.Settings(props.Network.Validate(len(props.AvailabilityZones)))
+	if err := problems.Err(scope, id); err != nil {
+		return nil, err
+	}
+	cfg, w := props.Network, props
 	public, private, err := cfg.SubnetCIDRs(len(w.AvailabilityZones))
 	if err != nil {
 		return nil, err
 	}
 	s := constructs.NewConstruct(scope, ptr.S(id))
-	n := &Network{Scope: s, VPCCIDR: cfg.CIDR}
+	n := &Network{Scope: s, VPCCIDR: cfg.CIDR, endpointPeers: map[string]bool{}}
 
 	v := vpc.NewVpc(s, ptr.S("vpc"), &vpc.VpcConfig{
 		CidrBlock:          ptr.S(cfg.CIDR),
@@ -139,21 +185,22 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 		EnableDnsHostnames: ptr.B(true),
 		Tags:               ptr.Name(w.Name),
 	})
-	n.VPCID = v.Id() // read once: every jsii attribute read is a round trip to the kernel
+	n.VPC = v
+	n.vpcID = v.Id() // read once: every jsii attribute read is a round trip to the kernel
 
 	// Adopt the default security group with no rules, so nothing can use it by accident.
 	defaultsecuritygroup.NewDefaultSecurityGroup(s, ptr.S("default-sg"), &defaultsecuritygroup.DefaultSecurityGroupConfig{
-		VpcId: n.VPCID,
+		VpcId: n.vpcID,
 		Tags:  ptr.Name(w.Name + "-default-unused"),
 	})
 
 	igw := internetgateway.NewInternetGateway(s, ptr.S("igw"), &internetgateway.InternetGatewayConfig{
-		VpcId: n.VPCID,
+		VpcId: n.vpcID,
 		Tags:  ptr.Name(w.Name),
 	})
 
 	publicRT := routetable.NewRouteTable(s, ptr.S("public-rt"), &routetable.RouteTableConfig{
-		VpcId: n.VPCID,
+		VpcId: n.vpcID,
 		Tags:  ptr.Name(w.Name + "-public"),
 	})
 	publicRTID := publicRT.Id()
@@ -166,7 +213,7 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 	for i, az := range w.AvailabilityZones {
 		sfx := azSuffix(az)
 		pub := subnet.NewSubnet(s, ptr.S("public-"+sfx), &subnet.SubnetConfig{
-			VpcId:               n.VPCID,
+			VpcId:               n.vpcID,
 			CidrBlock:           ptr.S(public[i]),
 			AvailabilityZone:    ptr.S(az),
 			MapPublicIpOnLaunch: ptr.B(false),
@@ -177,7 +224,7 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 			SubnetId:     pubID,
 			RouteTableId: publicRTID,
 		})
-		n.Public = append(n.Public, Subnet{ID: pubID, AZ: az, CIDR: public[i]})
+		n.Public = append(n.Public, Subnet{ID: pubID, AZ: az, CIDR: public[i], Subnet: pub})
 	}
 
 	// NAT gateways live in public subnets: the first one (single) or one per AZ.
@@ -201,13 +248,13 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 	for i, az := range w.AvailabilityZones {
 		sfx := azSuffix(az)
 		priv := subnet.NewSubnet(s, ptr.S("private-"+sfx), &subnet.SubnetConfig{
-			VpcId:            n.VPCID,
+			VpcId:            n.vpcID,
 			CidrBlock:        ptr.S(private[i]),
 			AvailabilityZone: ptr.S(az),
 			Tags:             ptr.Tags(map[string]string{"Name": w.Name + "-private-" + sfx, "Tier": "private"}),
 		})
 		rt := routetable.NewRouteTable(s, ptr.S("private-rt-"+sfx), &routetable.RouteTableConfig{
-			VpcId: n.VPCID,
+			VpcId: n.vpcID,
 			Tags:  ptr.Name(w.Name + "-private-" + sfx),
 		})
 		rtID, privID := rt.Id(), priv.Id()
@@ -227,12 +274,12 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 			RouteTableId: rtID,
 		})
 		privateRTs = append(privateRTs, rtID)
-		n.Private = append(n.Private, Subnet{ID: privID, AZ: az, CIDR: private[i]})
+		n.Private = append(n.Private, Subnet{ID: privID, AZ: az, CIDR: private[i], Subnet: priv})
 	}
 
 	if cfg.S3GatewayEndpoint {
 		vpcendpoint.NewVpcEndpoint(s, ptr.S("s3-endpoint"), &vpcendpoint.VpcEndpointConfig{
-			VpcId:           n.VPCID,
+			VpcId:           n.vpcID,
 			ServiceName:     ptr.S("com.amazonaws." + w.Region + ".s3"),
 			VpcEndpointType: ptr.S("Gateway"),
 			RouteTableIds:   ptr.L(privateRTs...),
@@ -246,16 +293,16 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 		// DNS so the service's usual name resolves to it.
 		// https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
 		n.endpoints = constructs.NewConstruct(s, ptr.S("endpoints"))
-		sg := secgroup.New(n.endpoints, w.Name, "endpoints", "Interface endpoints of "+w.Name+": HTTPS from the instances only", n.VPCID)
-		n.EndpointSecurityGroupID = sg.Id()
+		n.EndpointSecurityGroup = secgroup.New(n.endpoints, w.Name, "endpoints", "Interface endpoints of "+w.Name+": HTTPS from the instances only", n.vpcID)
+		n.endpointSGID = n.EndpointSecurityGroup.Id()
 		subnets := ptr.L(n.PrivateSubnetIDs()...)
 		for _, svc := range config.InterfaceEndpointServices {
 			ep := vpcendpoint.NewVpcEndpoint(n.endpoints, ptr.S(svc), &vpcendpoint.VpcEndpointConfig{
-				VpcId:             n.VPCID,
+				VpcId:             n.vpcID,
 				ServiceName:       ptr.S("com.amazonaws." + w.Region + "." + svc),
 				VpcEndpointType:   ptr.S("Interface"),
 				SubnetIds:         subnets,
-				SecurityGroupIds:  ptr.L(n.EndpointSecurityGroupID),
+				SecurityGroupIds:  ptr.L(n.endpointSGID),
 				PrivateDnsEnabled: ptr.B(true),
 				Tags:              ptr.Name(w.Name + "-" + svc),
 			})
@@ -284,7 +331,7 @@ func New(scope constructs.Construct, id string, cfg config.Network, w Wiring) (*
 				*groupARN, *groupARN+":*"))),
 		})
 		flowlog.NewFlowLog(s, ptr.S("flow-log"), &flowlog.FlowLogConfig{
-			VpcId:              n.VPCID,
+			VpcId:              n.vpcID,
 			TrafficType:        ptr.S("ALL"),
 			LogDestinationType: ptr.S("cloud-watch-logs"),
 			LogDestination:     groupARN,

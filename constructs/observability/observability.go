@@ -14,36 +14,66 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/compute"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/internal/check"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// Wiring is what the stack hands the construct besides its settings
-// (config.Observability, and config.Scaling for the CPU widget's lines).
-type Wiring struct {
-	// Name prefixes the topic, alarm and dashboard names, e.g. webtier-prod.
+// Props configure the observability construct: its settings
+// (config.Observability, with the defaults and rules of environments.yaml's
+// observability block) and what it watches. Start from DefaultProps.
+type Props struct {
+	config.Observability
+	// Name prefixes the topic, alarm and dashboard names, e.g. webtier-prod. Required.
 	Name string
-	// Region of the stack (dashboard widgets need it).
+	// Region of the stack (dashboard widgets need it). Required.
 	Region string
-	// ALBARNSuffix is the load balancer's CloudWatch dimension value.
-	ALBARNSuffix *string
-	// TargetGroupARNSuffix is the target group's CloudWatch dimension value.
-	TargetGroupARNSuffix *string
-	// ASGName of the group (asg mode); nil in ec2 mode.
-	ASGName *string
-	// InstanceID of the single instance (ec2 mode); nil in asg mode.
-	InstanceID *string
-	// TopicKMSKeyARN encrypts the alarm topic; it must be a customer-managed key
-	// whose policy lets cloudwatch.amazonaws.com use it. nil: unencrypted.
+	// LoadBalancer whose 5xx, target health and response time are watched,
+	// e.g. an *alb.ALB. Required.
+	LoadBalancer LoadBalancer
+	// Compute whose CPU (and group capacity, or instance status checks)
+	// the dashboard shows: a *compute.Group or *compute.Instance. Required.
+	Compute compute.Compute
+	// TopicKMSKeyARN encrypts the alarm topic; it must be a customer-managed
+	// key whose policy lets cloudwatch.amazonaws.com use it (e.g.
+	// encryption.Key's ARN). Default: nil (unencrypted).
 	TopicKMSKeyARN *string
+	// ScaleOutThreshold and ScaleInThreshold are drawn on the CPU widget:
+	// scaling.scale_out.threshold and scale_in.threshold. Default:
+	// config.DefaultScaling()'s (70 and 30).
+	ScaleOutThreshold, ScaleInThreshold float64
+}
+
+// DefaultProps returns the documented defaults (config.DefaultObservability
+// and the default scaling thresholds); set Name, Region, LoadBalancer and
+// Compute.
+func DefaultProps() Props {
+	sc := config.DefaultScaling()
+	return Props{
+		Observability:     config.DefaultObservability(),
+		ScaleOutThreshold: sc.ScaleOut.Threshold,
+		ScaleInThreshold:  sc.ScaleIn.Threshold,
+	}
+}
+
+// LoadBalancer is the load balancer and target group the alarms watch.
+type LoadBalancer interface {
+	// ARNSuffix is the load balancer's CloudWatch dimension value.
+	ARNSuffix() *string
+	// TargetGroupARNSuffix is the target group's CloudWatch dimension value.
+	TargetGroupARNSuffix() *string
 }
 
 // Observability is what the construct exposes.
 type Observability struct {
 	// Scope holds the topic, alarms and dashboard.
 	Scope constructs.Construct
-	// TopicARN of the alarm topic.
-	TopicARN *string
+	// Topic is the alarm topic, Alarms the health alarms by short name
+	// (HealthAlarms), Dashboard the dashboard (resources, for overrides).
+	Topic     snstopic.SnsTopic
+	Alarms    map[string]cloudwatchmetricalarm.CloudwatchMetricAlarm
+	Dashboard cloudwatchdashboard.CloudwatchDashboard
 	// DashboardName of the environment's dashboard.
 	DashboardName string
 	// AlarmARNs of the health alarms by short name (alb-5xx, unhealthy-hosts, latency-p95).
@@ -51,32 +81,50 @@ type Observability struct {
 	// HealthAlarmNames are the alarm names of the health alarms, in the
 	// order of HealthAlarms (references, so what names them depends on them).
 	HealthAlarmNames []*string
+
+	id       string
+	topicARN *string
 }
+
+// TopicARN returns the alarm topic's ARN.
+func (o *Observability) TopicARN() *string { return o.topicARN }
+
+// PeerID is the construct's id: a group's notification resource for the
+// topic is named after it (compute's NotifyTo).
+func (o *Observability) PeerID() string { return o.id }
 
 // HealthAlarms are the short names of the health alarms, in order.
 var HealthAlarms = []string{"alb-5xx", "unhealthy-hosts", "latency-p95"}
 
-// New builds the topic, the health alarms and the dashboard from cfg, and
-// draws the scaling thresholds of sc on the CPU widget. It trusts both
-// (internal/config has defaulted and validated them).
-func New(scope constructs.Construct, id string, cfg config.Observability, sc config.Scaling, w Wiring) (*Observability, error) {
-	if w.ALBARNSuffix == nil || w.TargetGroupARNSuffix == nil {
-		return nil, fmt.Errorf("alb_arn_suffix and target_group_arn_suffix must be set")
+// New builds the topic, the health alarms and the dashboard as id in
+// scope. It validates props first (the rules of environments.yaml's
+// observability block, and the wiring) and returns every problem at once as
+// *config.Errors, having made nothing.
+func New(scope constructs.Construct, id string, props Props) (*Observability, error) {
+	var problems check.Problems
+	problems.Settings(props.Observability.Validate())
+	problems.Require(props.Name != "", "name", "the name prefix of the resources, e.g. webtier-prod")
+	problems.Settings(config.ValidateRegionName(props.Region))
+	problems.Require(props.LoadBalancer != nil, "load_balancer", "the load balancer to watch, e.g. an *alb.ALB")
+	problems.Require(props.Compute != nil, "compute", "the instances to watch, a *compute.Group or *compute.Instance")
+	if err := problems.Err(scope, id); err != nil {
+		return nil, err
 	}
-	if (w.ASGName == nil) == (w.InstanceID == nil) {
-		return nil, fmt.Errorf("exactly one of asg_name and instance_id must be set")
-	}
+	cfg := props.Observability
+	w := wiring{Name: props.Name, Region: props.Region, ALBARNSuffix: props.LoadBalancer.ARNSuffix(), TargetGroupARNSuffix: props.LoadBalancer.TargetGroupARNSuffix()}
+	w.Dimension, w.DimensionValue = props.Compute.MetricDimension()
 	s := constructs.NewConstruct(scope, ptr.S(id))
-	o := &Observability{Scope: s, DashboardName: w.Name, AlarmARNs: map[string]*string{}}
+	o := &Observability{Scope: s, id: id, DashboardName: w.Name, AlarmARNs: map[string]*string{}, Alarms: map[string]cloudwatchmetricalarm.CloudwatchMetricAlarm{}}
 
 	topic := snstopic.NewSnsTopic(s, ptr.S("alarm-topic"), &snstopic.SnsTopicConfig{
 		Name:           ptr.S(w.Name + "-alarms"),
-		KmsMasterKeyId: w.TopicKMSKeyARN,
+		KmsMasterKeyId: props.TopicKMSKeyARN,
 	})
-	o.TopicARN = topic.Arn()
+	o.Topic = topic
+	o.topicARN = topic.Arn()
 	if cfg.AlarmEmail != "" {
 		snstopicsubscription.NewSnsTopicSubscription(s, ptr.S("alarm-email"), &snstopicsubscription.SnsTopicSubscriptionConfig{
-			TopicArn: o.TopicARN,
+			TopicArn: o.topicARN,
 			Protocol: ptr.S("email"),
 			Endpoint: ptr.S(cfg.AlarmEmail),
 		})
@@ -110,8 +158,8 @@ func New(scope constructs.Construct, id string, cfg config.Observability, sc con
 			ComparisonOperator: ptr.S(a.op),
 			Threshold:          ptr.N(a.threshold),
 			TreatMissingData:   ptr.S("notBreaching"),
-			AlarmActions:       ptr.L(o.TopicARN),
-			OkActions:          ptr.L(o.TopicARN),
+			AlarmActions:       ptr.L(o.topicARN),
+			OkActions:          ptr.L(o.topicARN),
 		}
 		if a.ext != "" {
 			c.ExtendedStatistic = ptr.S(a.ext)
@@ -119,15 +167,16 @@ func New(scope constructs.Construct, id string, cfg config.Observability, sc con
 			c.Statistic = ptr.S(a.stat)
 		}
 		alarm := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S(a.id), c)
+		o.Alarms[a.id] = alarm
 		o.AlarmARNs[a.id] = alarm.Arn()
 		o.HealthAlarmNames = append(o.HealthAlarmNames, alarm.AlarmName())
 	}
 
-	body, err := dashboardBody(w, sc.ScaleOut.Threshold, sc.ScaleIn.Threshold)
+	body, err := dashboardBody(w, props.ScaleOutThreshold, props.ScaleInThreshold)
 	if err != nil {
 		return nil, err
 	}
-	cloudwatchdashboard.NewCloudwatchDashboard(s, ptr.S("dashboard"), &cloudwatchdashboard.CloudwatchDashboardConfig{
+	o.Dashboard = cloudwatchdashboard.NewCloudwatchDashboard(s, ptr.S("dashboard"), &cloudwatchdashboard.CloudwatchDashboardConfig{
 		DashboardName: ptr.S(o.DashboardName),
 		DashboardBody: ptr.S(body),
 	})
@@ -171,9 +220,18 @@ type yAxis struct {
 	} `json:"left"`
 }
 
+// wiring is what the dashboard and alarms read from the props.
+type wiring struct {
+	Name, Region                       string
+	ALBARNSuffix, TargetGroupARNSuffix *string
+	// Dimension and DimensionValue select the instances' EC2 metrics.
+	Dimension      string
+	DimensionValue *string
+}
+
 // dashboardBody renders the dashboard JSON. Dimension values are CDKTF tokens
 // that resolve to this stack's load balancer, target group and group.
-func dashboardBody(w Wiring, scaleOut, scaleIn float64) (string, error) {
+func dashboardBody(w wiring, scaleOut, scaleIn float64) (string, error) {
 	alb := *w.ALBARNSuffix
 	tg := *w.TargetGroupARNSuffix
 	mk := func(i int, title, stat string, metrics [][]any) widget {
@@ -196,16 +254,16 @@ func dashboardBody(w Wiring, scaleOut, scaleIn float64) (string, error) {
 		}),
 	}
 	var cpu widget
-	if w.ASGName != nil {
-		asg := *w.ASGName
+	if w.Dimension == "AutoScalingGroupName" {
+		asg := *w.DimensionValue
 		ws = append(ws, mk(4, "Group capacity (in service, desired)", "Average", [][]any{
 			{"AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", asg},
 			{"AWS/AutoScaling", "GroupDesiredCapacity", "AutoScalingGroupName", asg},
 		}))
 		cpu = mk(5, "Average CPU with scaling thresholds", "Average", [][]any{{"AWS/EC2", "CPUUtilization", "AutoScalingGroupName", asg}})
 	} else {
-		ws = append(ws, mk(4, "Instance status checks", "Maximum", [][]any{{"AWS/EC2", "StatusCheckFailed", "InstanceId", *w.InstanceID}}))
-		cpu = mk(5, "Average CPU with scaling thresholds", "Average", [][]any{{"AWS/EC2", "CPUUtilization", "InstanceId", *w.InstanceID}})
+		ws = append(ws, mk(4, "Instance status checks", "Maximum", [][]any{{"AWS/EC2", "StatusCheckFailed", w.Dimension, *w.DimensionValue}}))
+		cpu = mk(5, "Average CPU with scaling thresholds", "Average", [][]any{{"AWS/EC2", "CPUUtilization", w.Dimension, *w.DimensionValue}})
 	}
 	cpu.Properties.Annotations = &annotations{Horizontal: []hline{
 		{Label: fmt.Sprintf("scale out > %g%%", scaleOut), Value: scaleOut, Color: "#d62728"},

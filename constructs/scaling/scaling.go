@@ -1,9 +1,11 @@
-// Package scaling is the scaling construct. In asg mode: two CloudWatch alarms
-// on the group's average CPUUtilization drive step scaling policies (scale out
-// above 70% for 2 periods, scale in below 30% for 5 periods, by default), or a
-// single target-tracking policy on average CPU or on the requests per target
-// of the load balancer (ALBRequestCountPerTarget), and the scheduled actions
-// (aws_autoscaling_schedule) of scaling.schedules. In ec2 mode: an EC2 auto-recovery alarm on
+// Package scaling is the scaling construct. For a group (New): two
+// CloudWatch alarms on the group's average CPUUtilization drive step scaling
+// policies (scale out above 70% for 2 periods, scale in below 30% for 5
+// periods, by default), or a single target-tracking policy on average CPU
+// or on the requests per target of the load balancer
+// (ALBRequestCountPerTarget), and the scheduled actions
+// (aws_autoscaling_schedule) of scaling.schedules. A single instance does
+// not scale: NewRecovery gives it an EC2 auto-recovery alarm on
 // StatusCheckFailed_System instead. The settings are config.Scaling.
 package scaling
 
@@ -16,121 +18,145 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingschedule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/compute"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/internal/check"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
-// Wiring is what the stack hands the construct besides its settings
-// (config.Scaling, defaulted and validated by internal/config).
-type Wiring struct {
-	// Name prefixes alarm and policy names, e.g. webtier-prod.
+// Props configure the scaling of a group: its settings (config.Scaling,
+// with the defaults and rules of environments.yaml's scaling block) and the
+// group. Start from DefaultProps.
+type Props struct {
+	config.Scaling
+	// Name prefixes alarm, policy and scheduled action names, e.g. webtier-prod. Required.
 	Name string
-	// ASGName is the group to scale (asg mode).
-	ASGName *string
-	// InstanceID is the single instance to auto-recover (ec2 mode).
-	InstanceID *string
-	// Region of the stack, for the EC2 recover action ARN (ec2 mode).
-	Region string
-	// NotifyARNs are extra alarm actions (the SNS alarm topic).
+	// Group is the Auto Scaling group to scale. Required.
+	Group *compute.Group
+	// NotifyARNs are extra actions of the CPU alarms, e.g. the SNS alarm
+	// topic. Default: none.
 	NotifyARNs []*string
-	// ALBARNSuffix and TargetGroupARNSuffix (the load balancer's and the
-	// target group's arn_suffix) make the resource label of the
-	// request_count policy: the requests counted are this group's.
-	ALBARNSuffix, TargetGroupARNSuffix *string
+	// LoadBalancer whose target group's requests the request_count policy
+	// counts (its resource label), e.g. an *alb.ALB. Required with policy
+	// request_count.
+	LoadBalancer LoadBalancer
 }
 
-// Scaling is what the construct exposes. Fields that do not apply in a mode are empty strings.
+// DefaultProps returns the documented defaults (config.DefaultScaling); set
+// Name and Group.
+func DefaultProps() Props { return Props{Scaling: config.DefaultScaling()} }
+
+// LoadBalancer is the load balancer and target group whose requests the
+// request_count policy counts.
+type LoadBalancer interface {
+	// ARNSuffix of the load balancer.
+	ARNSuffix() *string
+	// TargetGroupARNSuffix of the target group.
+	TargetGroupARNSuffix() *string
+}
+
+// Scaling is what the construct exposes: the resources of the policy in use
+// (nil for the others, and their ARNs nil).
 type Scaling struct {
-	// Scope holds the alarms and policies.
+	// Scope holds the alarms, policies and scheduled actions.
 	Scope constructs.Construct
-	// ScaleOutAlarmARN and ScaleInAlarmARN of the CPU alarms (step policy).
-	ScaleOutAlarmARN, ScaleInAlarmARN *string
-	// ScaleOutPolicyARN and ScaleInPolicyARN (both the target-tracking
-	// policy with target_tracking and request_count).
-	ScaleOutPolicyARN, ScaleInPolicyARN *string
-	// RecoveryAlarmARN of the auto-recovery alarm (ec2 mode).
-	RecoveryAlarmARN *string
+	// ScaleOutAlarm and ScaleInAlarm are the CPU alarms, ScaleOutPolicy and
+	// ScaleInPolicy the step policies (step).
+	ScaleOutAlarm, ScaleInAlarm   cloudwatchmetricalarm.CloudwatchMetricAlarm
+	ScaleOutPolicy, ScaleInPolicy autoscalingpolicy.AutoscalingPolicy
+	// TargetTrackingPolicy scales both ways (target_tracking, request_count).
+	TargetTrackingPolicy autoscalingpolicy.AutoscalingPolicy
+	// Schedules are the scheduled actions, in the order of scaling.schedules.
+	Schedules []autoscalingschedule.AutoscalingSchedule
+
+	scaleOutAlarmARN, scaleInAlarmARN   *string
+	scaleOutPolicyARN, scaleInPolicyARN *string
 }
 
-// New builds the scaling construct for mode: in asg mode the policy cfg
-// names (step: the alarm pair and step policies; target_tracking and
-// request_count: one policy), in ec2 mode the auto-recovery alarm. It trusts cfg
-// (internal/config has defaulted and validated it): every value, zero
-// included, goes into the JSON as it is.
-func New(scope constructs.Construct, id string, mode config.ComputeMode, cfg config.Scaling, w Wiring) (*Scaling, error) {
-	s := constructs.NewConstruct(scope, ptr.S(id))
-	sc := &Scaling{Scope: s, ScaleOutAlarmARN: ptr.S(""), ScaleInAlarmARN: ptr.S(""), ScaleOutPolicyARN: ptr.S(""), ScaleInPolicyARN: ptr.S(""), RecoveryAlarmARN: ptr.S("")}
-	switch {
-	case mode == config.ComputeEC2:
-		if w.InstanceID == nil || w.Region == "" {
-			return nil, fmt.Errorf("instance_id and region must be set in ec2 mode")
-		}
-		alarm := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S("recover"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-			AlarmName:          ptr.S(w.Name + "-auto-recover"),
-			AlarmDescription:   ptr.S("Recover the instance onto healthy hardware when the system status check fails"),
-			Namespace:          ptr.S("AWS/EC2"),
-			MetricName:         ptr.S("StatusCheckFailed_System"),
-			Dimensions:         &map[string]*string{"InstanceId": w.InstanceID},
-			Statistic:          ptr.S("Maximum"),
-			Period:             ptr.N(60),
-			EvaluationPeriods:  ptr.N(2),
-			DatapointsToAlarm:  ptr.N(2),
-			ComparisonOperator: ptr.S("GreaterThanThreshold"),
-			Threshold:          ptr.N(0),
-			TreatMissingData:   ptr.S("missing"),
-			AlarmActions:       ptr.L(append([]*string{ptr.S("arn:" + config.Partition + ":automate:" + w.Region + ":ec2:recover")}, w.NotifyARNs...)...),
-		})
-		sc.RecoveryAlarmARN = alarm.Arn()
-		return sc, nil
-	case mode != config.ComputeASG:
-		return nil, fmt.Errorf("compute mode %q is not handled", mode)
-	case w.ASGName == nil:
-		return nil, fmt.Errorf("asg_name must be set in asg mode")
+// ScaleOutAlarmARN returns the high-CPU alarm's ARN (step; else nil).
+func (sc *Scaling) ScaleOutAlarmARN() *string { return sc.scaleOutAlarmARN }
+
+// ScaleInAlarmARN returns the low-CPU alarm's ARN (step; else nil).
+func (sc *Scaling) ScaleInAlarmARN() *string { return sc.scaleInAlarmARN }
+
+// ScaleOutPolicyARN returns the scale-out policy's ARN: the step policy,
+// or the target-tracking policy.
+func (sc *Scaling) ScaleOutPolicyARN() *string { return sc.scaleOutPolicyARN }
+
+// ScaleInPolicyARN returns the scale-in policy's ARN: the step policy, or
+// the target-tracking policy.
+func (sc *Scaling) ScaleInPolicyARN() *string { return sc.scaleInPolicyARN }
+
+// New builds the scaling of props.Group as id in scope: the policy
+// props.Policy names (step: the alarm pair and step policies;
+// target_tracking and request_count: one policy) and the scheduled actions.
+// It validates props first (the rules of environments.yaml's scaling block,
+// and the wiring) and returns every problem at once as *config.Errors,
+// having made nothing.
+func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
+	var problems check.Problems
+	problems.Settings(props.Scaling.Validate())
+	problems.Require(props.Name != "", "name", "the name prefix of the resources, e.g. webtier-prod")
+	problems.Require(props.Group != nil, "group", "the *compute.Group to scale")
+	if props.Policy == config.PolicyRequestCount && props.LoadBalancer == nil {
+		problems.Add("load_balancer", "is missing; the request_count policy counts the requests of a load balancer's target group: want e.g. an *alb.ALB")
 	}
-	for _, sc := range cfg.Schedules {
-		schedule(s, w, sc)
+	if err := problems.Err(scope, id); err != nil {
+		return nil, err
+	}
+	cfg := props.Scaling
+	w := wiring{Name: props.Name, ASGName: props.Group.GroupName(), NotifyARNs: props.NotifyARNs}
+	s := constructs.NewConstruct(scope, ptr.S(id))
+	sc := &Scaling{Scope: s}
+	for _, sched := range cfg.Schedules {
+		sc.Schedules = append(sc.Schedules, schedule(s, w, sched))
 	}
 	switch cfg.Policy {
 	case config.PolicyTargetTracking:
-		sc.ScaleOutPolicyARN = targetTracking(s, w, "target-tracking", "-cpu-target", cfg.TargetCPU,
+		sc.TargetTrackingPolicy = targetTracking(s, w, "target-tracking", "-cpu-target", cfg.TargetCPU,
 			&autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
 				PredefinedMetricType: ptr.S("ASGAverageCPUUtilization"),
 			})
-		sc.ScaleInPolicyARN = sc.ScaleOutPolicyARN
+		sc.scaleOutPolicyARN = sc.TargetTrackingPolicy.Arn()
+		sc.scaleInPolicyARN = sc.scaleOutPolicyARN
 		return sc, nil
 	case config.PolicyRequestCount:
-		if w.ALBARNSuffix == nil || w.TargetGroupARNSuffix == nil {
-			return nil, fmt.Errorf("alb_arn_suffix and target_group_arn_suffix must be set for the request_count policy")
-		}
 		// ALBRequestCountPerTarget's resource label is
 		// app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>: the two ARN
 		// suffixes joined by "/".
 		// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredefinedMetricSpecification.html
-		sc.ScaleOutPolicyARN = targetTracking(s, w, "request-count", "-requests-target", float64(cfg.TargetRequestsPerTarget),
+		sc.TargetTrackingPolicy = targetTracking(s, w, "request-count", "-requests-target", float64(cfg.TargetRequestsPerTarget),
 			&autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
 				PredefinedMetricType: ptr.S("ALBRequestCountPerTarget"),
-				ResourceLabel:        ptr.S(*w.ALBARNSuffix + "/" + *w.TargetGroupARNSuffix),
+				ResourceLabel:        ptr.S(*props.LoadBalancer.ARNSuffix() + "/" + *props.LoadBalancer.TargetGroupARNSuffix()),
 			})
-		sc.ScaleInPolicyARN = sc.ScaleOutPolicyARN
+		sc.scaleOutPolicyARN = sc.TargetTrackingPolicy.Arn()
+		sc.scaleInPolicyARN = sc.scaleOutPolicyARN
 		return sc, nil
-	case config.PolicyStep:
-	default:
-		return nil, fmt.Errorf("scaling policy %q is not handled", cfg.Policy)
 	}
 
 	// Step scaling: while an alarm stays in ALARM, EC2 Auto Scaling keeps
 	// evaluating it and the warm-up keeps launching instances from being counted
 	// twice; a simple policy would stop reacting for its whole cooldown.
-	out := stepPolicy(s, "scale-out", w.Name+"-scale-out", w.ASGName, cfg.ScaleOut.Adjustment, cfg.WarmupSeconds)
-	in := stepPolicy(s, "scale-in", w.Name+"-scale-in", w.ASGName, cfg.ScaleIn.Adjustment, cfg.WarmupSeconds)
-	sc.ScaleOutPolicyARN, sc.ScaleInPolicyARN = out.Arn(), in.Arn()
+	sc.ScaleOutPolicy = stepPolicy(s, "scale-out", w.Name+"-scale-out", w.ASGName, cfg.ScaleOut.Adjustment, cfg.WarmupSeconds)
+	sc.ScaleInPolicy = stepPolicy(s, "scale-in", w.Name+"-scale-in", w.ASGName, cfg.ScaleIn.Adjustment, cfg.WarmupSeconds)
+	sc.scaleOutPolicyARN, sc.scaleInPolicyARN = sc.ScaleOutPolicy.Arn(), sc.ScaleInPolicy.Arn()
 
-	sc.ScaleOutAlarmARN = cpuAlarm(s, "scale-out-alarm", w, cfg.Period, cfg.ScaleOut, "GreaterThanThreshold", "missing", sc.ScaleOutPolicyARN,
-		fmt.Sprintf("Scale out by %d when average CPU > %g%% for %d of %d periods of %ds", cfg.ScaleOut.Adjustment, cfg.ScaleOut.Threshold, cfg.ScaleOut.DatapointsToAlarm, cfg.ScaleOut.EvaluationPeriods, cfg.Period)).Arn()
+	sc.ScaleOutAlarm = cpuAlarm(s, "scale-out-alarm", w, cfg.Period, cfg.ScaleOut, "GreaterThanThreshold", "missing", sc.scaleOutPolicyARN,
+		fmt.Sprintf("Scale out by %d when average CPU > %g%% for %d of %d periods of %ds", cfg.ScaleOut.Adjustment, cfg.ScaleOut.Threshold, cfg.ScaleOut.DatapointsToAlarm, cfg.ScaleOut.EvaluationPeriods, cfg.Period))
+	sc.scaleOutAlarmARN = sc.ScaleOutAlarm.Arn()
 	// notBreaching: missing CPU data (no instances reporting) never scales in.
-	sc.ScaleInAlarmARN = cpuAlarm(s, "scale-in-alarm", w, cfg.Period, cfg.ScaleIn, "LessThanThreshold", "notBreaching", sc.ScaleInPolicyARN,
-		fmt.Sprintf("Scale in by %d when average CPU < %g%% for %d of %d periods of %ds", -cfg.ScaleIn.Adjustment, cfg.ScaleIn.Threshold, cfg.ScaleIn.DatapointsToAlarm, cfg.ScaleIn.EvaluationPeriods, cfg.Period)).Arn()
+	sc.ScaleInAlarm = cpuAlarm(s, "scale-in-alarm", w, cfg.Period, cfg.ScaleIn, "LessThanThreshold", "notBreaching", sc.scaleInPolicyARN,
+		fmt.Sprintf("Scale in by %d when average CPU < %g%% for %d of %d periods of %ds", -cfg.ScaleIn.Adjustment, cfg.ScaleIn.Threshold, cfg.ScaleIn.DatapointsToAlarm, cfg.ScaleIn.EvaluationPeriods, cfg.Period))
+	sc.scaleInAlarmARN = sc.ScaleInAlarm.Arn()
 	return sc, nil
+}
+
+// wiring is what the policies, alarms and actions read from the props.
+type wiring struct {
+	Name       string
+	ASGName    *string
+	NotifyARNs []*string
 }
 
 // scheduleTimeLayout is how the provider takes start_time and end_time (UTC).
@@ -138,7 +164,7 @@ const scheduleTimeLayout = "2006-01-02T15:04:05Z"
 
 // schedule adds one scheduled action. A size the action leaves unchanged is
 // -1: the provider sends a size it is given, and an absent one as 0.
-func schedule(scope constructs.Construct, w Wiring, sc config.Schedule) {
+func schedule(scope constructs.Construct, w wiring, sc config.Schedule) autoscalingschedule.AutoscalingSchedule {
 	size := func(v *int) *float64 {
 		if v == nil {
 			return ptr.N(-1)
@@ -149,7 +175,7 @@ func schedule(scope constructs.Construct, w Wiring, sc config.Schedule) {
 		if v == "" {
 			return nil
 		}
-		t, _ := time.Parse(time.RFC3339, v) // validated by internal/config
+		t, _ := time.Parse(time.RFC3339, v) // validated (config.Scaling.Validate)
 		return ptr.S(t.UTC().Format(scheduleTimeLayout))
 	}
 	c := &autoscalingschedule.AutoscalingScheduleConfig{
@@ -165,7 +191,7 @@ func schedule(scope constructs.Construct, w Wiring, sc config.Schedule) {
 	if sc.TimeZone != "" {
 		c.TimeZone = ptr.S(sc.TimeZone)
 	}
-	autoscalingschedule.NewAutoscalingSchedule(scope, ptr.S("schedule-"+sc.Name), c)
+	return autoscalingschedule.NewAutoscalingSchedule(scope, ptr.S("schedule-"+sc.Name), c)
 }
 
 func stepPolicy(scope constructs.Construct, id, name string, asg *string, adjustment, warmup int) autoscalingpolicy.AutoscalingPolicy {
@@ -186,7 +212,7 @@ func stepPolicy(scope constructs.Construct, id, name string, asg *string, adjust
 	})
 }
 
-func cpuAlarm(scope constructs.Construct, id string, w Wiring, period int, r config.Rule, op, missing string, policyARN *string, desc string) cloudwatchmetricalarm.CloudwatchMetricAlarm {
+func cpuAlarm(scope constructs.Construct, id string, w wiring, period int, r config.Rule, op, missing string, policyARN *string, desc string) cloudwatchmetricalarm.CloudwatchMetricAlarm {
 	suffix := map[string]string{"GreaterThanThreshold": "-cpu-high", "LessThanThreshold": "-cpu-low"}[op]
 	return cloudwatchmetricalarm.NewCloudwatchMetricAlarm(scope, ptr.S(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
 		AlarmName:          ptr.S(w.Name + suffix),
@@ -206,8 +232,8 @@ func cpuAlarm(scope constructs.Construct, id string, w Wiring, period int, r con
 }
 
 // targetTracking makes the group's one target-tracking policy (it scales
-// both out and in) on a predefined metric, and returns its ARN.
-func targetTracking(s constructs.Construct, w Wiring, id, nameSuffix string, target float64, metric *autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification) *string {
+// both out and in) on a predefined metric.
+func targetTracking(s constructs.Construct, w wiring, id, nameSuffix string, target float64, metric *autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification) autoscalingpolicy.AutoscalingPolicy {
 	return autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S(id), &autoscalingpolicy.AutoscalingPolicyConfig{
 		Name:                 ptr.S(w.Name + nameSuffix),
 		AutoscalingGroupName: w.ASGName,
@@ -216,5 +242,69 @@ func targetTracking(s constructs.Construct, w Wiring, id, nameSuffix string, tar
 			TargetValue:                   ptr.N(target),
 			PredefinedMetricSpecification: metric,
 		},
-	}).Arn()
+	})
+}
+
+// RecoveryProps configure the auto-recovery of a single instance. Start
+// from DefaultRecoveryProps.
+type RecoveryProps struct {
+	// Name prefixes the alarm's name, e.g. webtier-dev. Required.
+	Name string
+	// Instance to recover. Required.
+	Instance *compute.Instance
+	// Region of the stack (the recover action's ARN has it). Required.
+	Region string
+	// NotifyARNs are extra actions of the alarm, e.g. the SNS alarm topic.
+	// Default: none.
+	NotifyARNs []*string
+}
+
+// DefaultRecoveryProps returns the documented defaults; set Name, Instance
+// and Region.
+func DefaultRecoveryProps() RecoveryProps { return RecoveryProps{} }
+
+// Recovery is the auto-recovery alarm of a single instance.
+type Recovery struct {
+	// Scope holds the alarm.
+	Scope constructs.Construct
+	// Alarm is the alarm resource (for overrides).
+	Alarm cloudwatchmetricalarm.CloudwatchMetricAlarm
+
+	alarmARN *string
+}
+
+// AlarmARN returns the alarm's ARN.
+func (r *Recovery) AlarmARN() *string { return r.alarmARN }
+
+// NewRecovery builds, as id in scope, the alarm that recovers the instance
+// onto healthy hardware when its system status check fails (what a single
+// instance gets instead of scaling). It checks props first and returns
+// every problem at once as *config.Errors, having made nothing.
+func NewRecovery(scope constructs.Construct, id string, props RecoveryProps) (*Recovery, error) {
+	var problems check.Problems
+	problems.Require(props.Name != "", "name", "the name prefix of the resources, e.g. webtier-dev")
+	problems.Require(props.Instance != nil, "instance", "the *compute.Instance to recover")
+	problems.Settings(config.ValidateRegionName(props.Region))
+	if err := problems.Err(scope, id); err != nil {
+		return nil, err
+	}
+	s := constructs.NewConstruct(scope, ptr.S(id))
+	r := &Recovery{Scope: s}
+	r.Alarm = cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S("recover"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+		AlarmName:          ptr.S(props.Name + "-auto-recover"),
+		AlarmDescription:   ptr.S("Recover the instance onto healthy hardware when the system status check fails"),
+		Namespace:          ptr.S("AWS/EC2"),
+		MetricName:         ptr.S("StatusCheckFailed_System"),
+		Dimensions:         &map[string]*string{"InstanceId": props.Instance.InstanceID()},
+		Statistic:          ptr.S("Maximum"),
+		Period:             ptr.N(60),
+		EvaluationPeriods:  ptr.N(2),
+		DatapointsToAlarm:  ptr.N(2),
+		ComparisonOperator: ptr.S("GreaterThanThreshold"),
+		Threshold:          ptr.N(0),
+		TreatMissingData:   ptr.S("missing"),
+		AlarmActions:       ptr.L(append([]*string{ptr.S("arn:" + config.Partition + ":automate:" + props.Region + ":ec2:recover")}, props.NotifyARNs...)...),
+	})
+	r.alarmARN = r.Alarm.Arn()
+	return r, nil
 }

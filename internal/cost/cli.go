@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 

@@ -1,7 +1,7 @@
 // Package cronspec is the one reading of a scheduled action's recurrence:
 // Unix cron with five fields (minute hour day-of-month month day-of-week),
 // as EC2 Auto Scaling's Recurrence takes it, parsed with robfig/cron/v3.
-// internal/config validates scaling.schedules[].cron with it and
+// constructs/config validates scaling.schedules[].cron with it and
 // internal/simulate runs the synthesized aws_autoscaling_schedule with it,
 // so an expression one accepts the other can run.
 // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scheduled-scaling.html (recurring schedules)

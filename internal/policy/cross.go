@@ -20,7 +20,7 @@ import (
 )
 
 // Not here: "nat_mode: none without interface endpoints" (issue 18) is a
-// validation error of internal/config (network.nat_mode names
+// validation error of constructs/config (network.nat_mode names
 // network.interface_endpoints): it needs only the two settings, not the JSON.
 
 var crossRules = []Rule{

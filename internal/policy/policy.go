@@ -13,7 +13,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )

@@ -10,7 +10,7 @@ package policy
 import (
 	"fmt"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 

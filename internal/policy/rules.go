@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 

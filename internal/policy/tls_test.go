@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestTLSPolicyOneDefinition: for every TLS policy name, alb.ssl_policy
-// validation (internal/config) and rule EWT-ALB-3 give the same answer, so
+// validation (constructs/config) and rule EWT-ALB-3 give the same answer, so
 // no policy passes one and fails the other after a full synth.
 func TestTLSPolicyOneDefinition(t *testing.T) {
 	names := append([]string{

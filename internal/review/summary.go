@@ -13,7 +13,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/cost"
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"

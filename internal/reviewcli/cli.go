@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/diagram"
 	"github.com/platformstarter/elastic-web-tier/internal/review"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"

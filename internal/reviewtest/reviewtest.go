@@ -14,7 +14,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )

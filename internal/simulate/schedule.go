@@ -69,7 +69,7 @@ func (r *reader) schedules(m *Model) {
 		}
 		if rec, ok := r.str(res, "recurrence"); ok && rec != "" {
 			s.Recurrence = rec
-			// The same reading as scaling.schedules[].cron in internal/config.
+			// The same reading as scaling.schedules[].cron in constructs/config.
 			c, err := cronspec.Parse(rec)
 			if err != nil {
 				r.fail(res, "recurrence = %q: %v", rec, err)

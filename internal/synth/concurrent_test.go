@@ -17,7 +17,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/jsiienv"
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"

@@ -14,9 +14,9 @@ import (
 
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/webtier"
 	"github.com/platformstarter/elastic-web-tier/internal/ptr"
-	"github.com/platformstarter/elastic-web-tier/internal/stack"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -36,10 +36,16 @@ func Outdir() string {
 // non-nil error fails the synth. It may write a report to w.
 type Checker func(w io.Writer, f *config.File, stacks []*tfjson.Stack) error
 
+// Props are the web tier props of environment e of f: the environment as
+// the YAML reader defaulted and validated it, in f's project.
+func Props(f *config.File, e *config.Environment) webtier.Props {
+	return webtier.Props{Environment: *e, Project: f.Project}
+}
+
 // Build adds one stack per environment of f to app.
 func Build(app cdktf.App, f *config.File) error {
 	for _, e := range f.Environments {
-		if _, err := stack.New(app, f, e); err != nil {
+		if _, err := webtier.New(app, e.Name, Props(f, e)); err != nil {
 			return fmt.Errorf("%s: %w", e.Name, err)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // parseWithin parses data as the environments file source and fails the test

@@ -30,9 +30,8 @@ const (
 )
 
 // validateComputeLifecycle checks the compute settings of rollouts,
-// capacity and lifecycle, and reads compute.user_data_file (relative to the
-// environments file's directory dir) into Compute.UserData.
-func validateComputeLifecycle(e *Environment, dir string, bad badFunc) {
+// capacity and lifecycle, and what the instances run (compute.app).
+func validateComputeLifecycle(e *Environment, bad badFunc) {
 	cp := &e.Compute
 	validateInstanceRefresh(cp, bad)
 	if w := cp.DefaultInstanceWarmup; w != nil && (*w < 0 || *w > maxWarmup) {
@@ -67,7 +66,7 @@ func validateComputeLifecycle(e *Environment, dir string, bad badFunc) {
 		validateSpot(cp, sp, bad)
 	}
 	validateCPUCredits(cp, bad)
-	validateUserData(e, dir, bad)
+	validateUserData(e, bad)
 }
 
 // validateCPUCredits checks compute.cpu_credits against the instance types
@@ -171,9 +170,9 @@ func validateSpot(cp *Compute, sp *Spot, bad badFunc) {
 	}
 }
 
-// validateUserData checks compute.app and compute.user_data_file, and reads
-// the file into cp.UserData.
-func validateUserData(e *Environment, dir string, bad badFunc) {
+// validateUserData checks compute.app, and that it does not come with
+// compute.user_data_file.
+func validateUserData(e *Environment, bad badFunc) {
 	cp := &e.Compute
 	if cp.App != nil && cp.UserDataFile != "" {
 		bad("compute.app", "is set together with compute.user_data_file; both define what the instances run: keep one")
@@ -189,6 +188,13 @@ func validateUserData(e *Environment, dir string, bad badFunc) {
 			bad("compute.app", "needs the internet to install docker and pull %s, but network.nat_mode is none; set nat_mode single or per_az, or use user_data_file", q(a.Image))
 		}
 	}
+}
+
+// loadUserDataFile reads compute.user_data_file (relative to the
+// environments file's directory dir) into Compute.UserData: the YAML
+// reader's step, run right after the compute rules.
+func loadUserDataFile(e *Environment, dir string, bad badFunc) {
+	cp := &e.Compute
 	if cp.UserDataFile == "" {
 		return
 	}

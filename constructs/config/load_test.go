@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 const validEnv = `
@@ -325,7 +325,7 @@ func TestPartitionsMatchSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(sdk, ours) {
-		t.Errorf("internal/config/partitions.json differs from %s's copy: copy it over and update PartitionsSource", dir)
+		t.Errorf("constructs/config/partitions.json differs from %s's copy: copy it over and update PartitionsSource", dir)
 	}
 	if !strings.Contains(config.PartitionsSource, filepath.Base(dir)[len("aws-sdk-go-v2@"):]) {
 		t.Errorf("PartitionsSource %q does not name the SDK version of go.mod (%s)", config.PartitionsSource, filepath.Base(dir))

@@ -116,7 +116,7 @@ func checkRegion(r string) string {
 	}
 	for _, p := range partitions {
 		if p.ID == Partition && p.RegionRegex.MatchString(r) {
-			return fmt.Sprintf("%s is not a region that %s lists; %sif it is new, update internal/config/partitions.json; known: %s",
+			return fmt.Sprintf("%s is not a region that %s lists; %sif it is new, update constructs/config/partitions.json; known: %s",
 				qASCII(r), PartitionsSource, closest, strings.Join(p.Regions, ", "))
 		}
 	}

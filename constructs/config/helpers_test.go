@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // get returns the value at a dotted YAML key path of e (e.g.

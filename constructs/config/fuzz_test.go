@@ -14,7 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // FuzzParse: whatever the bytes, Parse does not panic, and returns either a
@@ -23,10 +23,10 @@ import (
 // bad-input suite of internal/synth and this package's testdata; crashers the
 // fuzzer found live in testdata/fuzz/FuzzParse.
 //
-//	go test -run '^$' -fuzz FuzzParse -fuzztime 60s ./internal/config/
+//	go test -run '^$' -fuzz FuzzParse -fuzztime 60s ./constructs/config/
 func FuzzParse(f *testing.F) {
 	var seeds []string
-	for _, pattern := range []string{fixtureFile, "testdata/*.yaml", "../synth/testdata/*.yaml", "../synth/testdata/bad/*.yaml"} {
+	for _, pattern := range []string{fixtureFile, "testdata/*.yaml", "../../internal/synth/testdata/*.yaml", "../../internal/synth/testdata/bad/*.yaml"} {
 		matches, err := filepath.Glob(pattern)
 		if err != nil {
 			f.Fatal(err)
@@ -272,7 +272,7 @@ func checkInvariants(t *testing.T, f *config.File) {
 // promises as FuzzParse. Random bytes rarely make a valid file; one value in
 // a valid file finds missing range checks, overflows and NaN quickly.
 //
-//	go test -run '^$' -fuzz FuzzFieldValue -fuzztime 60s ./internal/config/
+//	go test -run '^$' -fuzz FuzzFieldValue -fuzztime 60s ./constructs/config/
 func FuzzFieldValue(f *testing.F) {
 	paths := leafPaths(reflect.TypeOf(config.Environment{}), "")
 	for i, v := range []string{

@@ -1,11 +1,16 @@
 // Package config is the one description of an environment: the types of
-// environments.yaml, their built-in defaults (Builtin), the enumerations and
-// allow-lists, and the validation that reports every problem in the file at
-// once; a strict YAML reader (unknown keys and wrong types are errors) that
-// no file can hang. Every setting is defined here once: the constructs take
-// these types and neither re-default nor re-validate them. Zero is a value:
-// the loader decodes the file onto the defaults, so a 0 in the file replaces
-// the default and reaches the synthesized JSON. It is plain Go with no jsii.
+// environments.yaml, their built-in defaults (Builtin, and per section
+// DefaultNetwork, DefaultCompute, ...), the enumerations and allow-lists,
+// and the validation that reports every problem at once; a strict YAML
+// reader (unknown keys and wrong types are errors) that no file can hang.
+// Every setting is defined here once: the constructs embed these types in
+// their props, start from these defaults and run these rules (each
+// section's Validate, Environment.Validate) on what a Go caller gives them,
+// so a Go caller and the YAML reader get the same messages. Zero is a
+// value: the reader decodes the file onto the defaults, so a 0 in the file
+// replaces the default and reaches the synthesized JSON. It is plain Go with
+// no jsii, so the reader, cost, policy and the simulator use it without the
+// constructs.
 package config
 
 import (
@@ -280,7 +285,7 @@ type ALB struct {
 	// SlowStart is the target group's slow start in seconds: 0 (off) or
 	// 30-900; absent leaves AWS's default (off) unwritten. Default: none.
 	SlowStart *int `yaml:"slow_start"`
-	// Stickiness of the target group. Default: none.
+	// Stickiness of the target group; none unless stickiness.type is set.
 	Stickiness Stickiness `yaml:"stickiness"`
 	// Algorithm routes requests: round_robin or least_outstanding_requests. Default: round_robin.
 	Algorithm LBAlgorithm `yaml:"algorithm"`
@@ -515,6 +520,37 @@ func Builtin() Environment {
 	}
 }
 
+// DefaultProject is the project name when the file names none.
+const DefaultProject = "webtier"
+
+// DefaultNetwork returns the built-in network settings (Builtin's): CIDR
+// is required and left empty.
+func DefaultNetwork() Network { return Builtin().Network }
+
+// DefaultCompute returns the built-in compute settings (Builtin's).
+func DefaultCompute() Compute { return Builtin().Compute }
+
+// DefaultALB returns the built-in load balancer settings (Builtin's), with
+// the health check path derived from the built-in compute.health_path as
+// ApplyDerivedDefaults derives it.
+func DefaultALB() ALB {
+	e := Builtin()
+	e.ApplyDerivedDefaults(DefaultProject)
+	return e.ALB
+}
+
+// DefaultScaling returns the built-in scaling settings (Builtin's).
+func DefaultScaling() Scaling { return Builtin().Scaling }
+
+// DefaultObservability returns the built-in observability settings (Builtin's).
+func DefaultObservability() Observability { return Builtin().Observability }
+
+// DefaultBackend returns the settings a backend block starts from.
+func DefaultBackend() Backend { return Backend{Encrypt: true, UseLockfile: true} }
+
+// DefaultSpot returns the settings a compute.spot block starts from.
+func DefaultSpot() Spot { return Spot{AllocationStrategy: SpotPriceCapacityOptimized} }
+
 // The default tags the stack puts on every resource besides the
 // environment's own tags (which may not use these keys).
 const (
@@ -525,17 +561,24 @@ const (
 
 // DefaultTags are the provider default tags of environment e: its tags and
 // the project, environment and managed-by tags.
-func (f *File) DefaultTags(e *Environment) map[string]string {
+func (f *File) DefaultTags(e *Environment) map[string]string { return e.DefaultTags(f.Project) }
+
+// DefaultTags are the provider default tags of e in project: its tags and
+// the project, environment and managed-by tags.
+func (e *Environment) DefaultTags(project string) map[string]string {
 	tags := make(map[string]string, len(e.Tags)+3)
 	for k, v := range e.Tags {
 		tags[k] = v
 	}
-	tags[TagProject], tags[TagEnvironment], tags[TagManagedBy] = f.Project, e.Name, "cdktf"
+	tags[TagProject], tags[TagEnvironment], tags[TagManagedBy] = project, e.Name, "cdktf"
 	return tags
 }
 
 // NamePrefix is the prefix of named resources: <project>-<env>.
-func (f *File) NamePrefix(e *Environment) string { return f.Project + "-" + e.Name }
+func (f *File) NamePrefix(e *Environment) string { return e.NamePrefix(f.Project) }
+
+// NamePrefix is the prefix of e's named resources in project: <project>-<env>.
+func (e *Environment) NamePrefix(project string) string { return project + "-" + e.Name }
 
 // TargetGroupNamePrefix is the target group's name prefix: AWS allows at
 // most 6 characters, so the environment name is cut to 5 and ends in "-".

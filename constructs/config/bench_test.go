@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // BenchmarkParseEnvironmentsFile: strict load, defaults and validation of the

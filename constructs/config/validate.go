@@ -84,17 +84,29 @@ func validateEnv(c *collector, f *File, e *Environment, n, defaults *yaml.Node) 
 		}
 		c.add(line, e.Name, field, format, args...)
 	}
+	checkEnv(f.Project, e, bad, n, defaults, badAt, func() { loadUserDataFile(e, f.Dir, bad) })
+}
+
+// checkEnv runs the rules of every section of e and those that span
+// sections, in the order the YAML reader reports them: the one list of
+// rules behind both the reader (validateEnv) and Environment.Validate.
+// afterCompute runs after the compute rules: the reader reads
+// compute.user_data_file there, the Go path checks Compute.UserData. n and
+// defaults are the environment's and the defaults block's nodes, for lines
+// and where a setting comes from (nil on the Go path).
+func checkEnv(project string, e *Environment, bad badFunc, n, defaults *yaml.Node, badAt func(line int, field, format string, args ...any), afterCompute func()) {
 	validateRegion(e, bad)
 	if s := string(e.ComputeMode); !slices.Contains(ComputeModes, e.ComputeMode) {
 		bad("compute_mode", "%s is not a compute mode; allowed: %s", q(s), join(ComputeModes))
 	}
-	if prefix := f.NamePrefix(e); utf8.RuneCountInString(prefix) > maxNamePrefix {
+	if prefix := e.NamePrefix(project); utf8.RuneCountInString(prefix) > maxNamePrefix {
 		bad("", "name prefix %s is %d characters; project and environment name together must fit %d (AWS load balancer names are limited to 32)",
 			q(prefix), utf8.RuneCountInString(prefix), maxNamePrefix)
 	}
 	validateNetwork(e, bad)
 	validateCompute(e, bad)
-	validateComputeLifecycle(e, f.Dir, bad)
+	validateComputeLifecycle(e, bad)
+	afterCompute()
 	validateALB(e, bad)
 	validateScaling(e, bad)
 	validateObservability(e, bad)
@@ -119,11 +131,7 @@ func validateEnv(c *collector, f *File, e *Environment, n, defaults *yaml.Node) 
 }
 
 func validateRegion(e *Environment, bad badFunc) {
-	if e.Region == "" {
-		bad("region", "is missing; want an AWS region such as us-east-1")
-	} else if msg := checkRegion(e.Region); msg != "" {
-		bad("region", "%s", msg)
-	}
+	validateRegionName(e.Region, bad)
 	example := orRegion(e.Region)
 	switch {
 	case len(e.AvailabilityZones) == 0:
@@ -142,6 +150,15 @@ func validateRegion(e *Environment, bad badFunc) {
 		if checkRegion(e.Region) == "" && !(strings.HasPrefix(az, e.Region) && len(az) == len(e.Region)+1 && az[len(az)-1] >= 'a' && az[len(az)-1] <= 'z') {
 			bad(field, "%s is not a zone of region %s; want %sa, %sb, ...", qASCII(az), keyText(e.Region), example, example)
 		}
+	}
+}
+
+// validateRegionName checks the region on its own.
+func validateRegionName(region string, bad badFunc) {
+	if region == "" {
+		bad("region", "is missing; want an AWS region such as us-east-1")
+	} else if msg := checkRegion(region); msg != "" {
+		bad("region", "%s", msg)
 	}
 }
 
@@ -684,7 +701,11 @@ func runeName(r rune) string {
 // the environment's).
 func tagLines(n *yaml.Node) (lines map[string]int, tagsLine int) {
 	n = resolve(n)
-	lines, tagsLine = map[string]int{}, n.Line
+	lines = map[string]int{}
+	if n == nil {
+		return lines, 0
+	}
+	tagsLine = n.Line
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value != "tags" {
 			continue

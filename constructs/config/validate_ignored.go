@@ -18,6 +18,9 @@ func validateIgnored(e *Environment, n, defaults *yaml.Node, bad func(line int, 
 		if v := valueAt(defaults, path...); v != nil {
 			return v.Line, " (in the defaults block, which applies to every environment)"
 		}
+		if n == nil { // a Go caller's settings: no lines
+			return 0, ""
+		}
 		return resolve(n).Line, ""
 	}
 	if e.Compute.Spot != nil && e.ComputeMode == ComputeEC2 {

@@ -72,10 +72,12 @@ func (p Problem) String() string {
 	return b.String()
 }
 
-// Errors lists the problems found in one file: at most MaxProblems of
-// them, and how many more there were.
+// Errors lists the problems found in one file, or in the settings a Go
+// caller gave a construct (without lines): at most MaxProblems of them, and
+// how many more there were.
 type Errors struct {
-	// Source is the file name.
+	// Source is the file name, or the path of the construct that was given
+	// the settings ("" when unknown).
 	Source string
 	// Problems in file order: at most MaxProblems, and one more when the
 	// YAML decoder gave up past them.
@@ -91,7 +93,10 @@ func (e *Errors) Error() string {
 	if n == 1 {
 		noun = "problem"
 	}
-	fmt.Fprintf(&b, "%s: %d %s", e.Source, n, noun)
+	if e.Source != "" {
+		b.WriteString(e.Source + ": ")
+	}
+	fmt.Fprintf(&b, "%d %s", n, noun)
 	if e.Omitted > 0 {
 		fmt.Fprintf(&b, " (the first %d are listed, %d more are left out)", len(e.Problems), e.Omitted)
 	}
@@ -229,7 +234,7 @@ func Parse(source string, data []byte) (*File, error) {
 		return fail()
 	}
 	checkMergeKeys(c, root)
-	f := &File{Project: "webtier", Dir: filepath.Dir(source)}
+	f := &File{Project: DefaultProject, Dir: filepath.Dir(source)}
 	var defaultsNode, envsNode *yaml.Node
 	seen := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -258,8 +263,8 @@ func Parse(source string, data []byte) (*File, error) {
 			c.add(k.Line, "", keyText(k.Value), "unknown key; allowed at the top level: project, defaults, environments")
 		}
 	}
-	if !projectRE.MatchString(f.Project) {
-		c.add(0, "", "project", "%s is not allowed; want 3-16 characters: lowercase letters, digits and '-', starting with a letter", q(f.Project))
+	if msg := projectProblem(f.Project); msg != "" {
+		c.add(0, "", "project", "%s", msg)
 	}
 	if envsNode == nil {
 		c.add(0, "", "environments", "is missing; want a mapping of environment name to settings, e.g. dev:, stage:, prod:")
@@ -287,8 +292,8 @@ func Parse(source string, data []byte) (*File, error) {
 			continue
 		}
 		names[name] = k.Line
-		if !envNameRE.MatchString(name) {
-			c.add(k.Line, name, "", "environment name %s is not allowed; want 1-12 lowercase letters or digits, starting with a letter (it names the stack and AWS resources)", q(name))
+		if msg := envNameProblem(name); msg != "" {
+			c.add(k.Line, name, "", "%s", msg)
 		}
 		if v.Kind != yaml.MappingNode {
 			c.add(v.Line, name, "", "%s; want a mapping of settings (region, availability_zones, network, ...)", describeEmpty(v))
@@ -297,10 +302,12 @@ func Parse(source string, data []byte) (*File, error) {
 		checkNode(c, v, reflect.TypeOf(Environment{}), name, "")
 		env := Builtin()
 		if hasKey(v, "backend") || (defaultsNode != nil && hasKey(defaultsNode, "backend")) {
-			env.Backend = &Backend{Encrypt: true, UseLockfile: true}
+			b := DefaultBackend()
+			env.Backend = &b
 		}
 		if hasPath(v, "compute", "spot") || (defaultsNode != nil && hasPath(defaultsNode, "compute", "spot")) {
-			env.Compute.Spot = &Spot{AllocationStrategy: SpotPriceCapacityOptimized}
+			sp := DefaultSpot()
+			env.Compute.Spot = &sp
 		}
 		// Type problems are reported by checkNode with their field names;
 		// decoding carries on past them so every environment is still
@@ -321,7 +328,7 @@ func Parse(source string, data []byte) (*File, error) {
 			continue
 		}
 		env.Name = name
-		applyDerivedDefaults(f, &env)
+		env.ApplyDerivedDefaults(f.Project)
 		validateEnv(c, f, &env, v, defaultsNode)
 		f.Environments = append(f.Environments, &env)
 		envNodes = append(envNodes, v)
@@ -582,7 +589,12 @@ func withoutDuplicateKeys(n *yaml.Node, done map[*yaml.Node]*yaml.Node) *yaml.No
 	return &cp
 }
 
-func applyDerivedDefaults(f *File, e *Environment) {
+// ApplyDerivedDefaults fills in the defaults that come from other settings
+// of e, as the YAML reader does after decoding: alb.health_check.path left
+// empty is compute.health_path, a domain turns alb.https on, and a backend's
+// key and region left empty are <project>/<env>/terraform.tfstate and the
+// environment's region. webtier.New applies them too.
+func (e *Environment) ApplyDerivedDefaults(project string) {
 	if e.ALB.HealthCheck.Path == "" {
 		e.ALB.HealthCheck.Path = e.Compute.HealthPath
 	}
@@ -591,12 +603,28 @@ func applyDerivedDefaults(f *File, e *Environment) {
 	}
 	if e.Backend != nil {
 		if e.Backend.Key == "" {
-			e.Backend.Key = f.Project + "/" + e.Name + "/terraform.tfstate"
+			e.Backend.Key = project + "/" + e.Name + "/terraform.tfstate"
 		}
 		if e.Backend.Region == "" {
 			e.Backend.Region = e.Region
 		}
 	}
+}
+
+// projectProblem says what is wrong with a project name, or "".
+func projectProblem(project string) string {
+	if projectRE.MatchString(project) {
+		return ""
+	}
+	return fmt.Sprintf("%s is not allowed; want 3-16 characters: lowercase letters, digits and '-', starting with a letter", q(project))
+}
+
+// envNameProblem says what is wrong with an environment name, or "".
+func envNameProblem(name string) string {
+	if envNameRE.MatchString(name) {
+		return ""
+	}
+	return fmt.Sprintf("environment name %s is not allowed; want 1-12 lowercase letters or digits, starting with a letter (it names the stack and AWS resources)", q(name))
 }
 
 // hasPath reports whether the mapping n has the nested keys path.

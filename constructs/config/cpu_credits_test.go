@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/config"
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 )
 
 // TestCPUCreditsAccepted: standard is the default; unlimited takes a
