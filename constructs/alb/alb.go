@@ -13,6 +13,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -45,7 +46,7 @@ type Props struct {
 	Region string
 	// AccountID of the deploying account (the access log bucket policy
 	// names it, e.g. encryption.Key's AccountID). Required with access_logs
-	// or connection_logs.
+	// or connection_logs, unless AccessLogBucket names a bucket of yours.
 	AccountID *string
 }
 
@@ -154,7 +155,7 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 	} else if subnets = props.Network.PublicSubnetIDs(); len(subnets) < 2 {
 		problems.Add("network", "has %d public subnets; want at least 2 in different AZs", len(subnets))
 	}
-	if (props.AccessLogs || props.ConnectionLogs) && props.AccountID == nil {
+	if (props.AccessLogs || props.ConnectionLogs) && props.AccessLogBucket == "" && props.AccountID == nil {
 		problems.Add("account_id", "is missing; the access log bucket's policy names the account, needed with alb.access_logs or alb.connection_logs")
 	}
 	if err := problems.Err(scope, id); err != nil {
@@ -205,15 +206,20 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 		lbConfig.EnableHttp2 = ptr.B(false)
 	}
 	if cfg.AccessLogs || cfg.ConnectionLogs {
-		bucket, policy := accessLogBucket(s, cfg, w)
+		// A bucket of the caller's: its policy is the caller's too.
+		bucket := ptr.S(cfg.AccessLogBucket)
+		if cfg.AccessLogBucket == "" {
+			var policy s3bucketpolicy.S3BucketPolicy
+			bucket, policy = accessLogBucket(s, cfg, w)
+			// The load balancer checks on creation that it may write to the bucket.
+			lbConfig.DependsOn = &[]cdktf.ITerraformDependable{policy}
+		}
 		if cfg.AccessLogs {
 			lbConfig.AccessLogs = &lb.LbAccessLogs{Bucket: bucket, Prefix: ptr.S(AccessLogPrefix), Enabled: ptr.B(true)}
 		}
 		if cfg.ConnectionLogs {
 			lbConfig.ConnectionLogs = &lb.LbConnectionLogs{Bucket: bucket, Prefix: ptr.S(ConnectionLogPrefix), Enabled: ptr.B(true)}
 		}
-		// The load balancer checks on creation that it may write to the bucket.
-		lbConfig.DependsOn = &[]cdktf.ITerraformDependable{policy}
 	}
 	balancer := lb.NewLb(s, ptr.S("lb"), lbConfig)
 	a.LoadBalancer = balancer
