@@ -80,6 +80,10 @@ type ALB struct {
 
 	id                                       string
 	https                                    bool
+	cfg                                      config.ALB
+	name                                     string
+	vpcID                                    *string
+	priorities                               map[int]string
 	arn, arnSuffix, dnsName, securityGroupID *string
 	targetGroupARN, targetGroupARNSuffix     *string
 	listenerARN, url, certificateARN         *string
@@ -236,43 +240,8 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 		webACL(s, w, a.arn)
 	}
 
-	hc := cfg.HealthCheck
-	tgConfig := &lbtargetgroup.LbTargetGroupConfig{
-		NamePrefix:          ptr.S(w.TargetGroupNamePrefix),
-		Port:                ptr.N(props.TargetPort),
-		Protocol:            ptr.S("HTTP"),
-		TargetType:          ptr.S("instance"),
-		VpcId:               vpcID,
-		DeregistrationDelay: ptr.S(fmt.Sprint(cfg.DeregistrationDelay)),
-		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
-			Enabled:            ptr.B(true),
-			Protocol:           ptr.S("HTTP"),
-			Port:               ptr.S("traffic-port"),
-			Path:               ptr.S(hc.Path),
-			Matcher:            ptr.S(hc.Matcher),
-			Interval:           ptr.N(hc.Interval),
-			Timeout:            ptr.N(hc.Timeout),
-			HealthyThreshold:   ptr.N(hc.HealthyThreshold),
-			UnhealthyThreshold: ptr.N(hc.UnhealthyThreshold),
-		},
-		Tags: ptr.Name(w.Name),
-		// A new target group (new name from the prefix) is attached before the old one goes.
-		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
-	}
-	if cfg.SlowStart != nil { // 0 too: the file said so
-		tgConfig.SlowStart = ptr.N(*cfg.SlowStart)
-	}
-	if cfg.Algorithm != config.AlgorithmRoundRobin {
-		tgConfig.LoadBalancingAlgorithmType = ptr.S(string(cfg.Algorithm))
-	}
-	if cfg.Stickiness.Type != config.StickinessNone {
-		tgConfig.Stickiness = &lbtargetgroup.LbTargetGroupStickiness{
-			Enabled:        ptr.B(true),
-			Type:           ptr.S(string(cfg.Stickiness.Type)),
-			CookieDuration: ptr.N(cfg.Stickiness.Duration),
-		}
-	}
-	tg := lbtargetgroup.NewLbTargetGroup(s, ptr.S("target-group"), tgConfig)
+	a.cfg, a.name, a.vpcID = cfg, w.Name, vpcID
+	tg := a.newTargetGroup("target-group", w.TargetGroupNamePrefix, props.TargetPort, w.Name)
 	a.TargetGroup = tg
 	a.targetGroupARN, a.targetGroupARNSuffix = tg.Arn(), tg.ArnSuffix()
 
@@ -313,4 +282,48 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 		Tags: ptr.Name(w.Name + "-http-redirect"),
 	})
 	return a, nil
+}
+
+// newTargetGroup makes a target group of the load balancer's target group
+// settings (health check, deregistration delay, slow start, stickiness,
+// algorithm) on port, named from prefix and tagged name.
+func (a *ALB) newTargetGroup(id, prefix string, port int, name string) lbtargetgroup.LbTargetGroup {
+	cfg := a.cfg
+	hc := cfg.HealthCheck
+	tgConfig := &lbtargetgroup.LbTargetGroupConfig{
+		NamePrefix:          ptr.S(prefix),
+		Port:                ptr.N(port),
+		Protocol:            ptr.S("HTTP"),
+		TargetType:          ptr.S("instance"),
+		VpcId:               a.vpcID,
+		DeregistrationDelay: ptr.S(fmt.Sprint(cfg.DeregistrationDelay)),
+		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
+			Enabled:            ptr.B(true),
+			Protocol:           ptr.S("HTTP"),
+			Port:               ptr.S("traffic-port"),
+			Path:               ptr.S(hc.Path),
+			Matcher:            ptr.S(hc.Matcher),
+			Interval:           ptr.N(hc.Interval),
+			Timeout:            ptr.N(hc.Timeout),
+			HealthyThreshold:   ptr.N(hc.HealthyThreshold),
+			UnhealthyThreshold: ptr.N(hc.UnhealthyThreshold),
+		},
+		Tags: ptr.Name(name),
+		// A new target group (new name from the prefix) is attached before the old one goes.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+	}
+	if cfg.SlowStart != nil { // 0 too: the file said so
+		tgConfig.SlowStart = ptr.N(*cfg.SlowStart)
+	}
+	if cfg.Algorithm != config.AlgorithmRoundRobin {
+		tgConfig.LoadBalancingAlgorithmType = ptr.S(string(cfg.Algorithm))
+	}
+	if cfg.Stickiness.Type != config.StickinessNone {
+		tgConfig.Stickiness = &lbtargetgroup.LbTargetGroupStickiness{
+			Enabled:        ptr.B(true),
+			Type:           ptr.S(string(cfg.Stickiness.Type)),
+			CookieDuration: ptr.N(cfg.Stickiness.Duration),
+		}
+	}
+	return lbtargetgroup.NewLbTargetGroup(a.Scope, ptr.S(id), tgConfig)
 }
