@@ -29,8 +29,12 @@ synth: deps ## synthesize every environment into cdktf.out/ and print a summary
 # package that an npm dependency ships inside node_modules: list packages explicitly.
 PKGS = $(shell go list ./... | grep -v /node_modules/) ./__tests__
 
-test: deps ## run every test (pure Go and the jsii snapshot tests in __tests__)
+# examples/*: each its own Go module with a snapshot test (one jsii kernel each).
+EXAMPLES = $(patsubst %/go.mod,%,$(wildcard examples/*/go.mod))
+
+test: deps ## run every test (pure Go, the jsii snapshot tests in __tests__, the examples' snapshots)
 	go test $(PKGS)
+	@for x in $(EXAMPLES); do echo "go -C $$x test ./..."; go -C "$$x" test ./... || exit 1; done
 
 # Run in the package directory, so go test prints what was written
 # ("1 snapshot written: qa"); CI does not stop it from writing.

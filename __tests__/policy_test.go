@@ -64,10 +64,10 @@ func TestCodeSuppression(t *testing.T) {
 		t.Fatal(err)
 	}
 	balancer := st.ALB.LoadBalancer
-	if err := nag.Suppress(balancer, policy.CodeSuppression{Rule: "EWT-ALB-2", Reason: "blue/green copy"}); err != nil {
+	if err := nag.Suppress(balancer, nag.Suppression{Rule: "EWT-ALB-2", Reason: "blue/green copy"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := nag.Suppress(balancer, policy.CodeSuppression{Rule: "EWT-ALB-2"}); err == nil {
+	if err := nag.Suppress(balancer, nag.Suppression{Rule: "EWT-ALB-2"}); err == nil {
 		t.Errorf("a suppression without a reason was accepted")
 	}
 	outdir := cdktf.Testing_FullSynth(st.Stack)

@@ -102,6 +102,31 @@ run "gofmt -l" gofmt_check
 # go.mod and go.sum exactly as `go mod tidy` writes them (direct requirements
 # not marked // indirect, no stale sums); -diff changes nothing, prints the fix.
 run "go mod tidy" go mod tidy -diff
+
+# examples/*: each its own Go module, built, vetted and tidy like the
+# repository's, and importing only its public packages (Go would let a
+# module under this path import internal/ ones).
+public_imports() { # dir: fail on a direct import of an internal package
+  local bad
+  bad="$(go -C "$1" list -test -f '{{range .Imports}}{{$.ImportPath}} imports {{.}}{{"\n"}}{{end}}' ./... |
+    grep -E ' imports github\.com/platformstarter/elastic-web-tier/(.*/)?internal(/|$)' || true)"
+  [[ -z "$bad" ]] && return 0
+  printf '%s imports internal packages; examples use public packages only:\n%s\n' "$1" "$bad"
+  return 1
+}
+staticcheck_in() { (cd "$1" && "$STATICCHECK" ./...); }
+# go build of one main package writes its binary: into a scratch directory.
+example_bin="$(mktemp -d)"
+trap 'rm -rf "$example_bin"' EXIT
+for example in examples/*/go.mod; do
+  [[ -f $example ]] || continue
+  dir="${example%/go.mod}"
+  run "$dir: go build" go -C "$dir" build -o "$example_bin/" ./...
+  run "$dir: go vet" go -C "$dir" vet ./...
+  run "$dir: staticcheck" staticcheck_in "$dir"
+  run "$dir: go mod tidy" go -C "$dir" mod tidy -diff
+  run "$dir: public imports" public_imports "$dir"
+done
 if [[ ${#WORKFLOWS[@]} -gt 0 ]]; then
   # actionlint also runs shellcheck over every `run:` block it finds.
   run actionlint "$ACTIONLINT" -shellcheck "$SHELLCHECK" "${WORKFLOWS[@]}"

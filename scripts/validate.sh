@@ -20,6 +20,7 @@
 #   VALIDATE_KEEP=1          keep the scratch copies (their path is printed)
 #   VALIDATE_MARKDOWN=FILE   also write the per-stack table to FILE
 #   VALIDATE_SKIP_BREAKAGE=1 do not run the breakage tests (they run by default)
+#   VALIDATE_SKIP_EXAMPLES=1 do not plan the examples (examples/*, by default they are)
 #   VALIDATE_SKIP_FIXTURES=1 do not plan the test fixtures (they run by default):
 #                            each __tests__/testdata/*.yaml and
 #                            __tests__/testdata/*/environments.yaml file is
@@ -101,6 +102,30 @@ else
     [[ ${VALIDATE_KEEP:-} == 1 ]] && fixture_args+=(-keep)
     log "fixture $fixture: validating and planning offline"
     "$tmp/validate" "${fixture_args[@]}" || status=$?
+  done
+fi
+
+# The examples (examples/*, each its own Go module), synthesized with
+# `go run .` into a scratch outdir and planned the same way.
+if [[ ${VALIDATE_SKIP_EXAMPLES:-} == 1 ]]; then
+  log "VALIDATE_SKIP_EXAMPLES=1: examples NOT planned"
+else
+  for example in examples/*/go.mod; do
+    [[ -f $example ]] || continue
+    dir=${example%/go.mod}
+    name=$(basename "$dir")
+    example_out="$tmp/example-$name"
+    log "example $dir: synthesizing into a scratch outdir"
+    if ! (cd "$dir" && CDKTF_OUTDIR=$example_out go run .) >"$tmp/example-$name.log" 2>&1; then
+      cat "$tmp/example-$name.log" >&2
+      log "example $dir: synth failed"
+      status=1
+      continue
+    fi
+    example_args=(-provider-dir "$provider_dir" -outdir "$example_out" -terraform "$tf" -isolate "${VALIDATE_ISOLATE:-auto}")
+    [[ ${VALIDATE_KEEP:-} == 1 ]] && example_args+=(-keep)
+    log "example $dir: validating and planning offline"
+    "$tmp/validate" "${example_args[@]}" || status=$?
   done
 fi
 

@@ -13,6 +13,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -45,7 +46,7 @@ type Props struct {
 	Region string
 	// AccountID of the deploying account (the access log bucket policy
 	// names it, e.g. encryption.Key's AccountID). Required with access_logs
-	// or connection_logs.
+	// or connection_logs, unless AccessLogBucket names a bucket of yours.
 	AccountID *string
 }
 
@@ -79,6 +80,10 @@ type ALB struct {
 
 	id                                       string
 	https                                    bool
+	cfg                                      config.ALB
+	name                                     string
+	vpcID                                    *string
+	priorities                               map[int]string
 	arn, arnSuffix, dnsName, securityGroupID *string
 	targetGroupARN, targetGroupARNSuffix     *string
 	listenerARN, url, certificateARN         *string
@@ -154,7 +159,7 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 	} else if subnets = props.Network.PublicSubnetIDs(); len(subnets) < 2 {
 		problems.Add("network", "has %d public subnets; want at least 2 in different AZs", len(subnets))
 	}
-	if (props.AccessLogs || props.ConnectionLogs) && props.AccountID == nil {
+	if (props.AccessLogs || props.ConnectionLogs) && props.AccessLogBucket == "" && props.AccountID == nil {
 		problems.Add("account_id", "is missing; the access log bucket's policy names the account, needed with alb.access_logs or alb.connection_logs")
 	}
 	if err := problems.Err(scope, id); err != nil {
@@ -205,15 +210,20 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 		lbConfig.EnableHttp2 = ptr.B(false)
 	}
 	if cfg.AccessLogs || cfg.ConnectionLogs {
-		bucket, policy := accessLogBucket(s, cfg, w)
+		// A bucket of the caller's: its policy is the caller's too.
+		bucket := ptr.S(cfg.AccessLogBucket)
+		if cfg.AccessLogBucket == "" {
+			var policy s3bucketpolicy.S3BucketPolicy
+			bucket, policy = accessLogBucket(s, cfg, w)
+			// The load balancer checks on creation that it may write to the bucket.
+			lbConfig.DependsOn = &[]cdktf.ITerraformDependable{policy}
+		}
 		if cfg.AccessLogs {
 			lbConfig.AccessLogs = &lb.LbAccessLogs{Bucket: bucket, Prefix: ptr.S(AccessLogPrefix), Enabled: ptr.B(true)}
 		}
 		if cfg.ConnectionLogs {
 			lbConfig.ConnectionLogs = &lb.LbConnectionLogs{Bucket: bucket, Prefix: ptr.S(ConnectionLogPrefix), Enabled: ptr.B(true)}
 		}
-		// The load balancer checks on creation that it may write to the bucket.
-		lbConfig.DependsOn = &[]cdktf.ITerraformDependable{policy}
 	}
 	balancer := lb.NewLb(s, ptr.S("lb"), lbConfig)
 	a.LoadBalancer = balancer
@@ -230,43 +240,8 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 		webACL(s, w, a.arn)
 	}
 
-	hc := cfg.HealthCheck
-	tgConfig := &lbtargetgroup.LbTargetGroupConfig{
-		NamePrefix:          ptr.S(w.TargetGroupNamePrefix),
-		Port:                ptr.N(props.TargetPort),
-		Protocol:            ptr.S("HTTP"),
-		TargetType:          ptr.S("instance"),
-		VpcId:               vpcID,
-		DeregistrationDelay: ptr.S(fmt.Sprint(cfg.DeregistrationDelay)),
-		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
-			Enabled:            ptr.B(true),
-			Protocol:           ptr.S("HTTP"),
-			Port:               ptr.S("traffic-port"),
-			Path:               ptr.S(hc.Path),
-			Matcher:            ptr.S(hc.Matcher),
-			Interval:           ptr.N(hc.Interval),
-			Timeout:            ptr.N(hc.Timeout),
-			HealthyThreshold:   ptr.N(hc.HealthyThreshold),
-			UnhealthyThreshold: ptr.N(hc.UnhealthyThreshold),
-		},
-		Tags: ptr.Name(w.Name),
-		// A new target group (new name from the prefix) is attached before the old one goes.
-		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
-	}
-	if cfg.SlowStart != nil { // 0 too: the file said so
-		tgConfig.SlowStart = ptr.N(*cfg.SlowStart)
-	}
-	if cfg.Algorithm != config.AlgorithmRoundRobin {
-		tgConfig.LoadBalancingAlgorithmType = ptr.S(string(cfg.Algorithm))
-	}
-	if cfg.Stickiness.Type != config.StickinessNone {
-		tgConfig.Stickiness = &lbtargetgroup.LbTargetGroupStickiness{
-			Enabled:        ptr.B(true),
-			Type:           ptr.S(string(cfg.Stickiness.Type)),
-			CookieDuration: ptr.N(cfg.Stickiness.Duration),
-		}
-	}
-	tg := lbtargetgroup.NewLbTargetGroup(s, ptr.S("target-group"), tgConfig)
+	a.cfg, a.name, a.vpcID = cfg, w.Name, vpcID
+	tg := a.newTargetGroup("target-group", w.TargetGroupNamePrefix, props.TargetPort, w.Name)
 	a.TargetGroup = tg
 	a.targetGroupARN, a.targetGroupARNSuffix = tg.Arn(), tg.ArnSuffix()
 
@@ -307,4 +282,48 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 		Tags: ptr.Name(w.Name + "-http-redirect"),
 	})
 	return a, nil
+}
+
+// newTargetGroup makes a target group of the load balancer's target group
+// settings (health check, deregistration delay, slow start, stickiness,
+// algorithm) on port, named from prefix and tagged name.
+func (a *ALB) newTargetGroup(id, prefix string, port int, name string) lbtargetgroup.LbTargetGroup {
+	cfg := a.cfg
+	hc := cfg.HealthCheck
+	tgConfig := &lbtargetgroup.LbTargetGroupConfig{
+		NamePrefix:          ptr.S(prefix),
+		Port:                ptr.N(port),
+		Protocol:            ptr.S("HTTP"),
+		TargetType:          ptr.S("instance"),
+		VpcId:               a.vpcID,
+		DeregistrationDelay: ptr.S(fmt.Sprint(cfg.DeregistrationDelay)),
+		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
+			Enabled:            ptr.B(true),
+			Protocol:           ptr.S("HTTP"),
+			Port:               ptr.S("traffic-port"),
+			Path:               ptr.S(hc.Path),
+			Matcher:            ptr.S(hc.Matcher),
+			Interval:           ptr.N(hc.Interval),
+			Timeout:            ptr.N(hc.Timeout),
+			HealthyThreshold:   ptr.N(hc.HealthyThreshold),
+			UnhealthyThreshold: ptr.N(hc.UnhealthyThreshold),
+		},
+		Tags: ptr.Name(name),
+		// A new target group (new name from the prefix) is attached before the old one goes.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+	}
+	if cfg.SlowStart != nil { // 0 too: the file said so
+		tgConfig.SlowStart = ptr.N(*cfg.SlowStart)
+	}
+	if cfg.Algorithm != config.AlgorithmRoundRobin {
+		tgConfig.LoadBalancingAlgorithmType = ptr.S(string(cfg.Algorithm))
+	}
+	if cfg.Stickiness.Type != config.StickinessNone {
+		tgConfig.Stickiness = &lbtargetgroup.LbTargetGroupStickiness{
+			Enabled:        ptr.B(true),
+			Type:           ptr.S(string(cfg.Stickiness.Type)),
+			CookieDuration: ptr.N(cfg.Stickiness.Duration),
+		}
+	}
+	return lbtargetgroup.NewLbTargetGroup(a.Scope, ptr.S(id), tgConfig)
 }

@@ -133,8 +133,21 @@ func accessLogBucket(s constructs.Construct, cfg config.ALB, w Props) (*string, 
 // managedRuleGroups are the AWS managed WAF rule groups the web ACL applies, in priority order.
 var managedRuleGroups = []string{"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
 
-// webACL puts a regional WAF web ACL with AWS managed rule groups in front of the load balancer.
+// webACL puts a regional WAF web ACL with AWS managed rule groups in front
+// of the load balancer, or the caller's web ACL (alb.waf_web_acl_arn).
 func webACL(s constructs.Construct, w Props, lbARN *string) {
+	aclARN := ptr.S(w.WAFWebACLARN)
+	if w.WAFWebACLARN == "" {
+		aclARN = managedWebACL(s, w)
+	}
+	wafv2webaclassociation.NewWafv2WebAclAssociation(s, ptr.S("waf-association"), &wafv2webaclassociation.Wafv2WebAclAssociationConfigA{
+		ResourceArn: lbARN,
+		WebAclArn:   aclARN,
+	})
+}
+
+// managedWebACL makes the web ACL with AWS managed rule groups and returns its ARN.
+func managedWebACL(s constructs.Construct, w Props) *string {
 	var rules []any
 	for i, group := range managedRuleGroups {
 		// The bindings type a rule's statement as interface{} (its schema is
@@ -166,8 +179,5 @@ func webACL(s constructs.Construct, w Props, lbARN *string) {
 		},
 		Tags: ptr.Name(w.Name),
 	})
-	wafv2webaclassociation.NewWafv2WebAclAssociation(s, ptr.S("waf-association"), &wafv2webaclassociation.Wafv2WebAclAssociationConfigA{
-		ResourceArn: lbARN,
-		WebAclArn:   acl.Arn(),
-	})
+	return acl.Arn()
 }

@@ -277,11 +277,24 @@ type ALB struct {
 	HealthCheck HealthCheck `yaml:"health_check"`
 	// AccessLogs writes access logs to a private, encrypted S3 bucket. Default: true.
 	AccessLogs bool `yaml:"access_logs"`
-	// AccessLogRetentionDays before access log objects expire, 1-3650. Default: 90.
+	// AccessLogRetentionDays before access log objects expire, 1-3650 (in
+	// the bucket made here; not with AccessLogBucket). Default: 90.
 	AccessLogRetentionDays int `yaml:"access_log_retention_days"`
+	// AccessLogBucket is the name of an existing S3 bucket, in the load
+	// balancer's region, that the access and connection logs go to instead
+	// of a bucket made here; its policy must let Elastic Load Balancing
+	// write under the prefixes alb/ and alb-connections/ (AWS: Enable access
+	// logs for your Application Load Balancer). Needs access_logs or
+	// connection_logs. Default: "" (a bucket made here).
+	AccessLogBucket string `yaml:"access_log_bucket"`
 	// WAF puts a WAFv2 web ACL with AWS managed rule groups (IP reputation,
 	// common rules, known bad inputs) in front of the load balancer. Default: true.
 	WAF bool `yaml:"waf"`
+	// WAFWebACLARN is an existing regional WAFv2 web ACL, in the load
+	// balancer's region, associated with the load balancer instead of one
+	// made here: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>.
+	// Needs waf. Default: "" (a web ACL made here).
+	WAFWebACLARN string `yaml:"waf_web_acl_arn"`
 	// SlowStart is the target group's slow start in seconds: 0 (off) or
 	// 30-900; absent leaves AWS's default (off) unwritten. Default: none.
 	SlowStart *int `yaml:"slow_start"`

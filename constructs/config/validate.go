@@ -409,6 +409,7 @@ func validateALB(e *Environment, bad badFunc) {
 	if a.AccessLogRetentionDays < 1 || a.AccessLogRetentionDays > 3650 {
 		bad("alb.access_log_retention_days", "%d is not allowed; want 1 to 3650 days", a.AccessLogRetentionDays)
 	}
+	validateALBOwn(e, bad)
 	if a.DeregistrationDelay < 0 || a.DeregistrationDelay > 3600 {
 		bad("alb.deregistration_delay", "%d is not allowed; want 0 to 3600 seconds", a.DeregistrationDelay)
 	}
@@ -618,7 +619,7 @@ func validateBackend(e *Environment, bad badFunc) {
 	if b.Bucket == "" {
 		bad("backend.bucket", "is missing; want the S3 bucket that holds state (or remove backend for local state)")
 	} else if !bucketRE.MatchString(b.Bucket) {
-		bad("backend.bucket", "%s is not an S3 bucket name; want 3-63 lowercase letters, digits, '.' and '-'", q(b.Bucket))
+		bad("backend.bucket", "%s is not an S3 bucket name; %s", q(b.Bucket), bucketRule)
 	}
 	if b.Key == "" || strings.HasPrefix(b.Key, "/") {
 		bad("backend.key", "%s is not an object key; want e.g. webtier/%s/terraform.tfstate", q(b.Key), keyText(e.Name))

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,7 +16,38 @@ var (
 	dnsLabelRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	// zoneIDRE is the shape of a Route53 hosted zone ID.
 	zoneIDRE = regexp.MustCompile(`^Z[0-9A-Z]{1,32}$`)
+	// webACLARNRE is the shape of a regional WAFv2 web ACL's ARN: region,
+	// account, name (1-128 letters, digits, '_' and '-') and ID (a UUID).
+	webACLARNRE = regexp.MustCompile(`^arn:` + Partition + `:wafv2:([a-z0-9-]+):[0-9]{12}:regional/webacl/[A-Za-z0-9_-]{1,128}/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 )
+
+// bucketRule says what an S3 bucket name is, for messages.
+const bucketRule = "want 3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit"
+
+// validateALBOwn checks the resources the load balancer takes instead of
+// making them: alb.access_log_bucket and alb.waf_web_acl_arn.
+func validateALBOwn(e *Environment, bad badFunc) {
+	a := e.ALB
+	if b := a.AccessLogBucket; b != "" {
+		switch {
+		case !bucketRE.MatchString(b) || strings.Contains(b, "..") || net.ParseIP(b) != nil:
+			bad("alb.access_log_bucket", "%s is not an S3 bucket name; %s, no '..', not an IP address", q(b), bucketRule)
+		case !a.AccessLogs && !a.ConnectionLogs:
+			bad("alb.access_log_bucket", "is set but alb.access_logs and alb.connection_logs are false; turn one on, or remove access_log_bucket")
+		}
+	}
+	if arn := a.WAFWebACLARN; arn != "" {
+		m := webACLARNRE.FindStringSubmatch(arn)
+		switch {
+		case m == nil:
+			bad("alb.waf_web_acl_arn", "%s is not a regional WAFv2 web ACL ARN; want arn:%s:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>", q(arn), Partition)
+		case checkRegion(e.Region) == "" && m[1] != e.Region:
+			bad("alb.waf_web_acl_arn", "is in region %s; a load balancer takes a web ACL of its own region %s", keyText(m[1]), e.Region)
+		case !a.WAF:
+			bad("alb.waf_web_acl_arn", "is set but alb.waf is false; set waf: true to associate the web ACL, or remove waf_web_acl_arn")
+		}
+	}
+}
 
 const (
 	// maxDNSName is the longest DNS name in characters, without the final dot.

@@ -85,6 +85,9 @@ func many(n int, item func(i int) string) string {
 // TestValidationProblems triggers every check of validate.go: each case is a
 // valid file with one setting wrong, and wants exactly n problems (1 unless
 // it says), one of them on field with each of the want texts.
+// uuid is a WAFv2 web ACL ID.
+const uuid = "a1b2c3d4-5678-90ab-cdef-0123456789ab"
+
 func TestValidationProblems(t *testing.T) {
 	const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
 	longPath := "/" + strings.Repeat("a", 1024)
@@ -240,6 +243,20 @@ func TestValidationProblems(t *testing.T) {
 			field: "alb.ssl_policy", want: []string{`"ELBSecurityPolicy-TLS-1-2-Ext-2018-06"`, "TLS 1.2+", "EWT-ALB-3", "ELBSecurityPolicy-TLS13-1-2-2021-06"}},
 		{name: "idle timeout", sets: []string{"alb.idle_timeout", "0"}, field: "alb.idle_timeout", want: []string{"0 is not allowed", "1 to 4000"}},
 		{name: "access log retention", sets: []string{"alb.access_log_retention_days", "3651"}, field: "alb.access_log_retention_days", want: []string{"3651 is not allowed", "1 to 3650"}},
+		{name: "access log bucket name", sets: []string{"alb.access_log_bucket", "Logs_Bucket"}, field: "alb.access_log_bucket", want: []string{`"Logs_Bucket" is not an S3 bucket name`, "3-63 lowercase letters"}},
+		{name: "access log bucket of two dots", sets: []string{"alb.access_log_bucket", "logs..example"}, field: "alb.access_log_bucket", want: []string{`"logs..example" is not an S3 bucket name`, "no '..'"}},
+		{name: "access log bucket shaped as an IP", sets: []string{"alb.access_log_bucket", "192.168.5.4"}, field: "alb.access_log_bucket", want: []string{`"192.168.5.4" is not an S3 bucket name`, "not an IP address"}},
+		{name: "access log bucket too short", sets: []string{"alb.access_log_bucket", "ab"}, field: "alb.access_log_bucket", want: []string{`"ab" is not an S3 bucket name`}},
+		{name: "access log bucket without logs", sets: []string{"alb.access_log_bucket", "org-alb-logs", "alb.access_logs", "false"}, field: "alb.access_log_bucket",
+			want: []string{"is set but alb.access_logs and alb.connection_logs are false"}},
+		{name: "web ACL ARN malformed", sets: []string{"alb.waf_web_acl_arn", "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/" + uuid}, field: "alb.waf_web_acl_arn",
+			want: []string{"is not a regional WAFv2 web ACL ARN", "regional/webacl/<name>/<id>"}},
+		{name: "web ACL ARN of another partition", sets: []string{"alb.waf_web_acl_arn", "arn:aws-cn:wafv2:us-east-1:123456789012:regional/webacl/org/" + uuid}, field: "alb.waf_web_acl_arn",
+			want: []string{"is not a regional WAFv2 web ACL ARN", "want arn:aws:wafv2:"}},
+		{name: "web ACL ARN of another region", sets: []string{"alb.waf_web_acl_arn", "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/org/" + uuid}, field: "alb.waf_web_acl_arn",
+			want: []string{"is in region eu-west-1", "own region us-east-1"}},
+		{name: "web ACL ARN without waf", sets: []string{"alb.waf_web_acl_arn", "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/org/" + uuid, "alb.waf", "false"}, field: "alb.waf_web_acl_arn",
+			want: []string{"is set but alb.waf is false"}},
 		{name: "deregistration delay", sets: []string{"alb.deregistration_delay", "3601"}, field: "alb.deregistration_delay", want: []string{"3601 is not allowed", "0 to 3600"}},
 		{name: "health check path", sets: []string{"alb.health_check.path", "live"}, field: "alb.health_check.path", want: []string{`"live" must start with /`}},
 		{name: "health check path length", sets: []string{"alb.health_check.path", longPath}, field: "alb.health_check.path", want: []string{"1025 characters"}},
@@ -464,6 +481,10 @@ func TestValidValuesAccepted(t *testing.T) {
 		{"least outstanding requests", []string{"alb.algorithm", "least_outstanding_requests"}, "alb.algorithm", config.AlgorithmLeastOutstanding},
 		{"strictest desync mitigation", []string{"alb.desync_mitigation_mode", "strictest"}, "alb.desync_mitigation_mode", config.DesyncStrictest},
 		{"http2 off", []string{"alb.http2", "false"}, "alb.http2", false},
+		{"an access log bucket of dots and hyphens", []string{"alb.access_log_bucket", "org.alb-logs.1"}, "alb.access_log_bucket", "org.alb-logs.1"},
+		{"an access log bucket for connection logs only", []string{"alb.access_log_bucket", "org-logs", "alb.access_logs", "false", "alb.connection_logs", "true"}, "alb.access_log_bucket", "org-logs"},
+		{"a web ACL of the region", []string{"alb.waf_web_acl_arn", "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/Org_ACL-1/" + uuid}, "alb.waf_web_acl_arn",
+			"arn:aws:wafv2:us-east-1:123456789012:regional/webacl/Org_ACL-1/" + uuid},
 		{"connection logs without access logs", []string{"alb.connection_logs", "true", "alb.access_logs", "false"}, "alb.connection_logs", true},
 		{"a schedule with every field", []string{"scaling.schedules", "[{name: office-hours.start_1, cron: '0 8 * * 1-5', time_zone: America/New_York, min_size: 1, max_size: 100, desired_capacity: 1, start: '2026-03-01T08:00:00-05:00', end: '2027-03-01T00:00:00Z'}]"},
 			"scaling.schedules", []config.Schedule{{Name: "office-hours.start_1", Cron: "0 8 * * 1-5", TimeZone: "America/New_York", MinSize: ptrTo(1), MaxSize: ptrTo(100), DesiredCapacity: ptrTo(1), Start: "2026-03-01T08:00:00-05:00", End: "2027-03-01T00:00:00Z"}}},

@@ -7,6 +7,7 @@ package observability
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchdashboard"
@@ -39,22 +40,47 @@ type Props struct {
 	// key whose policy lets cloudwatch.amazonaws.com use it (e.g.
 	// encryption.Key's ARN). Default: nil (unencrypted).
 	TopicKMSKeyARN *string
-	// ScaleOutThreshold and ScaleInThreshold are drawn on the CPU widget:
-	// scaling.scale_out.threshold and scale_in.threshold. Default:
-	// config.DefaultScaling()'s (70 and 30).
-	ScaleOutThreshold, ScaleInThreshold float64
+	// CPUThresholds are drawn as lines on the CPU widget: where a scaling
+	// policy acts on average CPU (ScalingThresholds). Leave them out where
+	// nothing scales on CPU. Default: none.
+	CPUThresholds []Threshold
 }
 
-// DefaultProps returns the documented defaults (config.DefaultObservability
-// and the default scaling thresholds); set Name, Region, LoadBalancer and
-// Compute.
-func DefaultProps() Props {
-	sc := config.DefaultScaling()
-	return Props{
-		Observability:     config.DefaultObservability(),
-		ScaleOutThreshold: sc.ScaleOut.Threshold,
-		ScaleInThreshold:  sc.ScaleIn.Threshold,
+var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+// Threshold is a horizontal line on the CPU widget.
+type Threshold struct {
+	// Label names the line, e.g. "scale out > 70%".
+	Label string
+	// Value in percent CPU, 0-100.
+	Value float64
+	// Color of the line, e.g. #d62728. Default: CloudWatch's.
+	Color string
+}
+
+// ScalingThresholds are the lines that show where the scaling policy sc
+// acts on average CPU: the alarm pair's thresholds of a step policy
+// ("scale out > 70%", "scale in < 30%"), the target of a target-tracking
+// policy ("target 50%"); none for request_count, whose target is requests
+// per target, not CPU. A group without a scaling policy (or one instance)
+// has none: pass nil.
+func ScalingThresholds(sc config.Scaling) []Threshold {
+	switch sc.Policy {
+	case config.PolicyStep:
+		return []Threshold{
+			{Label: fmt.Sprintf("scale out > %g%%", sc.ScaleOut.Threshold), Value: sc.ScaleOut.Threshold, Color: "#d62728"},
+			{Label: fmt.Sprintf("scale in < %g%%", sc.ScaleIn.Threshold), Value: sc.ScaleIn.Threshold, Color: "#2ca02c"},
+		}
+	case config.PolicyTargetTracking:
+		return []Threshold{{Label: fmt.Sprintf("target %g%%", sc.TargetCPU), Value: sc.TargetCPU, Color: "#ff7f0e"}}
 	}
+	return nil
+}
+
+// DefaultProps returns the documented defaults (config.DefaultObservability,
+// no CPU thresholds); set Name, Region, LoadBalancer and Compute.
+func DefaultProps() Props {
+	return Props{Observability: config.DefaultObservability()}
 }
 
 // LoadBalancer is the load balancer and target group the alarms watch.
@@ -107,6 +133,18 @@ func New(scope constructs.Construct, id string, props Props) (*Observability, er
 	problems.Settings(config.ValidateRegionName(props.Region))
 	problems.Require(props.LoadBalancer != nil, "load_balancer", "the load balancer to watch, e.g. an *alb.ALB")
 	problems.Require(props.Compute != nil, "compute", "the instances to watch, a *compute.Group or *compute.Instance")
+	for i, t := range props.CPUThresholds {
+		f := fmt.Sprintf("cpu_thresholds[%d]", i)
+		if t.Label == "" {
+			problems.Add(f+".label", "is missing; want the line's name, e.g. \"scale out > 70%%\"")
+		}
+		if !(t.Value >= 0 && t.Value <= 100) {
+			problems.Add(f+".value", "(%g) must be a CPU percentage, 0-100", t.Value)
+		}
+		if t.Color != "" && !colorRE.MatchString(t.Color) {
+			problems.Add(f+".color", "(%q) must be a color #rrggbb, e.g. #d62728", t.Color)
+		}
+	}
 	if err := problems.Err(scope, id); err != nil {
 		return nil, err
 	}
@@ -172,7 +210,7 @@ func New(scope constructs.Construct, id string, props Props) (*Observability, er
 		o.HealthAlarmNames = append(o.HealthAlarmNames, alarm.AlarmName())
 	}
 
-	body, err := dashboardBody(w, props.ScaleOutThreshold, props.ScaleInThreshold)
+	body, err := dashboardBody(w, props.CPUThresholds)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +269,7 @@ type wiring struct {
 
 // dashboardBody renders the dashboard JSON. Dimension values are CDKTF tokens
 // that resolve to this stack's load balancer, target group and group.
-func dashboardBody(w wiring, scaleOut, scaleIn float64) (string, error) {
+func dashboardBody(w wiring, thresholds []Threshold) (string, error) {
 	alb := *w.ALBARNSuffix
 	tg := *w.TargetGroupARNSuffix
 	mk := func(i int, title, stat string, metrics [][]any) widget {
@@ -254,21 +292,27 @@ func dashboardBody(w wiring, scaleOut, scaleIn float64) (string, error) {
 		}),
 	}
 	var cpu widget
+	cpuTitle := "Average CPU"
+	if len(thresholds) > 0 {
+		cpuTitle = "Average CPU with scaling thresholds"
+	}
 	if w.Dimension == "AutoScalingGroupName" {
 		asg := *w.DimensionValue
 		ws = append(ws, mk(4, "Group capacity (in service, desired)", "Average", [][]any{
 			{"AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", asg},
 			{"AWS/AutoScaling", "GroupDesiredCapacity", "AutoScalingGroupName", asg},
 		}))
-		cpu = mk(5, "Average CPU with scaling thresholds", "Average", [][]any{{"AWS/EC2", "CPUUtilization", "AutoScalingGroupName", asg}})
+		cpu = mk(5, cpuTitle, "Average", [][]any{{"AWS/EC2", "CPUUtilization", "AutoScalingGroupName", asg}})
 	} else {
 		ws = append(ws, mk(4, "Instance status checks", "Maximum", [][]any{{"AWS/EC2", "StatusCheckFailed", w.Dimension, *w.DimensionValue}}))
-		cpu = mk(5, "Average CPU with scaling thresholds", "Average", [][]any{{"AWS/EC2", "CPUUtilization", w.Dimension, *w.DimensionValue}})
+		cpu = mk(5, cpuTitle, "Average", [][]any{{"AWS/EC2", "CPUUtilization", w.Dimension, *w.DimensionValue}})
 	}
-	cpu.Properties.Annotations = &annotations{Horizontal: []hline{
-		{Label: fmt.Sprintf("scale out > %g%%", scaleOut), Value: scaleOut, Color: "#d62728"},
-		{Label: fmt.Sprintf("scale in < %g%%", scaleIn), Value: scaleIn, Color: "#2ca02c"},
-	}}
+	if len(thresholds) > 0 {
+		cpu.Properties.Annotations = &annotations{}
+		for _, t := range thresholds {
+			cpu.Properties.Annotations.Horizontal = append(cpu.Properties.Annotations.Horizontal, hline(t))
+		}
+	}
 	cpu.Properties.YAxis = &yAxis{}
 	cpu.Properties.YAxis.Left.Max = 100
 	ws = append(ws, cpu)

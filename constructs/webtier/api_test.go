@@ -117,10 +117,6 @@ func TestPublicAPIHasNoInternalTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// constructs/nag's Suppress takes internal/policy's CodeSuppression
-	// until nag stops importing internal/policy (planned separately); the
-	// exception fails once it is no longer needed.
-	pending := map[string]string{module + "/constructs/nag": module + "/constructs/nag.Suppress: " + module + "/internal/policy.CodeSuppression"}
 	var public []string
 	for _, p := range pkgs {
 		for _, e := range p.Errors {
@@ -130,19 +126,12 @@ func TestPublicAPIHasNoInternalTypes(t *testing.T) {
 			continue
 		}
 		public = append(public, p.PkgPath)
-		found := exposed(p.Types)
-		if want, ok := pending[p.PkgPath]; ok {
-			if len(found) != 1 || found[0] != want {
-				t.Errorf("%s: exposes %q; the exception expects exactly %q: update or remove it", p.PkgPath, found, want)
-			}
-			continue
-		}
-		for _, f := range found {
+		for _, f := range exposed(p.Types) {
 			t.Errorf("exposes an internal type: %s", f)
 		}
 	}
 	sort.Strings(public)
-	for _, want := range []string{"alb", "compute", "config", "encryption", "network", "observability", "scaling", "webtier"} {
+	for _, want := range []string{"alb", "compute", "config", "encryption", "nag", "network", "observability", "scaling", "webtier"} {
 		if i := sort.SearchStrings(public, module+"/constructs/"+want); i == len(public) || public[i] != module+"/constructs/"+want {
 			t.Errorf("public package constructs/%s was not checked; checked %v", want, public)
 		}

@@ -27,9 +27,7 @@ func TestDefaultPropsAreConfigDefaults(t *testing.T) {
 		{"network", network.DefaultProps(), network.Props{Network: config.DefaultNetwork()}},
 		{"compute", compute.DefaultProps(), compute.Props{Compute: config.DefaultCompute()}},
 		{"alb", alb.DefaultProps(), alb.Props{ALB: config.DefaultALB(), TargetPort: config.DefaultCompute().AppPort}},
-		{"observability", observability.DefaultProps(), observability.Props{
-			Observability: config.DefaultObservability(), ScaleOutThreshold: sc.ScaleOut.Threshold, ScaleInThreshold: sc.ScaleIn.Threshold,
-		}},
+		{"observability", observability.DefaultProps(), observability.Props{Observability: config.DefaultObservability()}},
 		{"scaling", scaling.DefaultProps(), scaling.Props{Scaling: sc}},
 		{"scaling recovery", scaling.DefaultRecoveryProps(), scaling.RecoveryProps{}},
 		{"encryption", encryption.DefaultProps(), encryption.Props{}},
@@ -44,7 +42,7 @@ func TestDefaultPropsAreConfigDefaults(t *testing.T) {
 	if p := alb.DefaultProps(); p.TargetPort != 8080 || p.HealthCheck.Path != "/health" {
 		t.Errorf("alb.DefaultProps: TargetPort %d, health check path %q; want 8080 and /health", p.TargetPort, p.HealthCheck.Path)
 	}
-	if p := observability.DefaultProps(); p.ScaleOutThreshold != 70 || p.ScaleInThreshold != 30 {
-		t.Errorf("observability.DefaultProps thresholds %g/%g, want 70/30", p.ScaleOutThreshold, p.ScaleInThreshold)
+	if p := observability.DefaultProps(); p.CPUThresholds != nil {
+		t.Errorf("observability.DefaultProps CPU thresholds %+v, want none (nothing scales until a policy is drawn)", p.CPUThresholds)
 	}
 }

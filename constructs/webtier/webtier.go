@@ -179,15 +179,18 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 	s.Network.AllowEndpointsFrom(instances{s.Compute})
 
 	sc := e.Scaling
+	var thresholds []observability.Threshold
+	if asg { // one instance does not scale
+		thresholds = observability.ScalingThresholds(sc)
+	}
 	if s.Observability, err = observability.New(st, "observability", observability.Props{
-		Observability:     e.Observability,
-		Name:              name,
-		Region:            e.Region,
-		LoadBalancer:      s.ALB,
-		Compute:           s.Compute,
-		TopicKMSKeyARN:    key.ARN(),
-		ScaleOutThreshold: sc.ScaleOut.Threshold,
-		ScaleInThreshold:  sc.ScaleIn.Threshold,
+		Observability:  e.Observability,
+		Name:           name,
+		Region:         e.Region,
+		LoadBalancer:   s.ALB,
+		Compute:        s.Compute,
+		TopicKMSKeyARN: key.ARN(),
+		CPUThresholds:  thresholds,
 	}); err != nil {
 		return nil, err
 	}

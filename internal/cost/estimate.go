@@ -591,9 +591,14 @@ func (x *estimator) loadBalancer() {
 }
 
 // expirationDays follows an ALB's access_logs.bucket to the lifecycle rule
-// that expires the logs: stored GB = monthly GB x days / 30.
+// that expires the logs: stored GB = monthly GB x days / 30. A bucket named
+// by a literal (alb.access_log_bucket) belongs to another stack, which
+// pays for its storage: 0 here.
 func (x *estimator) expirationDays(lb tfjson.Resource) float64 {
 	bucketRef, _ := lb.Get("access_logs", "bucket")
+	if name, ok := bucketRef.(string); ok && name != "" && len(tfjson.Refs(name)) == 0 && !strings.Contains(name, "${") {
+		return 0
+	}
 	bucket, ok := refOfType(x.s, bucketRef, "aws_s3_bucket")
 	if !ok {
 		x.fail("%s: access_logs.bucket references no aws_s3_bucket of the stack; the log storage cannot be priced", lb.Where())

@@ -539,3 +539,30 @@ func TestMixedInstancesPolicy(t *testing.T) {
 		t.Errorf("err = %v, want one problem naming the unpriced override", err)
 	}
 }
+
+// TestAccessLogBucketOfAnotherStack: logs written to a bucket named by a
+// literal (alb.access_log_bucket) are stored, and paid for, where that
+// bucket is made: the estimate drops the access-log storage, and fails on
+// nothing.
+func TestAccessLogBucketOfAnotherStack(t *testing.T) {
+	base := mustEstimate(t, golden(t, "prod"), Defaults())
+	doc := goldenDoc(t, "prod")
+	for typ, rs := range doc["resource"].(map[string]any) {
+		if strings.HasPrefix(typ, "aws_s3_bucket") {
+			for name := range rs.(map[string]any) {
+				if strings.Contains(name, "access-logs") {
+					delete(rs.(map[string]any), name)
+				}
+			}
+		}
+	}
+	for _, lb := range resources(doc, "aws_lb") {
+		body := lb.(map[string]any)
+		body["access_logs"].(map[string]any)["bucket"] = "org-alb-logs"
+		delete(body, "depends_on")
+	}
+	e := mustEstimate(t, stackOf(t, "prod", doc), Defaults())
+	if got, want := e.Total(Max), base.Total(Max)-byName(t, base, "ALB access logs").Monthly(Max); !near(got, want) {
+		t.Errorf("access logs to another stack's bucket: %v USD, want %v (the access-log storage gone)", got, want)
+	}
+}

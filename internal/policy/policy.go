@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/internal/policyid"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -227,7 +228,7 @@ func findResource(s *tfjson.Stack, name string) (tfjson.Resource, bool) {
 
 // CodeSuppressionKey is the "//" metadata key under which constructs/nag
 // records suppressions made in code.
-const CodeSuppressionKey = "ewt_suppressions"
+const CodeSuppressionKey = policyid.SuppressionKey
 
 // CodeSuppression is one suppression recorded in a resource's metadata.
 type CodeSuppression struct {
