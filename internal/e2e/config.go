@@ -46,20 +46,9 @@ func appendEnvFile(file, env, key string, item any) error {
 // committed suppression of its rule matching nothing, which fails synth.
 // Nothing changes when env has none.
 func DropSuppressions(data []byte, env, rule string) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, node, err := envNode(data, env)
+	if err != nil {
 		return nil, err
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("not a mapping of settings")
-	}
-	envs := child(doc.Content[0], "environments", false)
-	if envs == nil || envs.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("no environments mapping")
-	}
-	node := child(envs, env, false)
-	if node == nil {
-		return nil, fmt.Errorf("%w %q", errNoEnv, env)
 	}
 	list := child(node, "suppressions", false)
 	if list == nil || list.Kind != yaml.SequenceNode {
@@ -73,13 +62,7 @@ func DropSuppressions(data []byte, env, rule string) ([]byte, error) {
 		kept = append(kept, item)
 	}
 	list.Content = kept
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), enc.Close()
+	return encode(doc)
 }
 
 // EditEnv is editEnvFile on the file's bytes.
@@ -88,20 +71,9 @@ func EditEnv(data []byte, env string, path []string, value any) ([]byte, error) 
 }
 
 func editEnv(data []byte, env string, path []string, value any, appendToList bool) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, node, err := envNode(data, env)
+	if err != nil {
 		return nil, err
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("not a mapping of settings")
-	}
-	envs := child(doc.Content[0], "environments", false)
-	if envs == nil || envs.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("no environments mapping")
-	}
-	node := child(envs, env, false)
-	if node == nil {
-		return nil, fmt.Errorf("%w %q", errNoEnv, env)
 	}
 	for _, key := range path[:len(path)-1] {
 		node = child(node, key, true)
@@ -127,13 +99,7 @@ func editEnv(data []byte, env string, path []string, value any, appendToList boo
 	default:
 		node.Content = append(node.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: last}, &v)
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), enc.Close()
+	return encode(doc)
 }
 
 // child returns the value node of key in mapping m (creating an empty
@@ -228,4 +194,35 @@ func applySettings(from, to string, settings []Setting) (applied, skipped []Sett
 		applied = append(applied, s)
 	}
 	return applied, skipped, os.WriteFile(to, data, 0o644)
+}
+
+// envNode decodes an environments file and finds environment env's node in it.
+func envNode(data []byte, env string) (*yaml.Node, *yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, nil, err
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, nil, fmt.Errorf("not a mapping of settings")
+	}
+	envs := child(doc.Content[0], "environments", false)
+	if envs == nil || envs.Kind != yaml.MappingNode {
+		return nil, nil, fmt.Errorf("no environments mapping")
+	}
+	node := child(envs, env, false)
+	if node == nil {
+		return nil, nil, fmt.Errorf("%w %q", errNoEnv, env)
+	}
+	return &doc, node, nil
+}
+
+// encode writes doc back as YAML with the file's two-space indent.
+func encode(doc *yaml.Node) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), enc.Close()
 }
