@@ -292,7 +292,7 @@ func TestOfflineCatchesBreakage(t *testing.T) {
 func TestOfflineProviderReachesNothing(t *testing.T) {
 	r := offlineRunner(t)
 	doc := map[string]any{
-		"terraform": map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": "aws", "version": "5.88.0"}}},
+		"terraform": map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": "hashicorp/aws", "version": "5.88.0"}}},
 		"provider":  map[string]any{"aws": []any{map[string]any{"region": "us-east-1"}}},
 		"data":      map[string]any{"aws_caller_identity": map[string]any{"me": map[string]any{}}},
 		"output":    map[string]any{"account": map[string]any{"value": "${data.aws_caller_identity.me.account_id}"}},
