@@ -106,8 +106,12 @@ fi
 compiled=$(grep -c -v '^go: ' "$buildlog" || true)
 log "built in ${elapsed}s ($compiled of $total packages compiled, the rest from the Go build cache)"
 
-got=$("$bin.tmp" version | head -n 1)
-[[ $got == "OpenTofu ${version}" ]] || die "the built binary reports \"$got\", want \"OpenTofu ${version}\""
+# No CLI config: a missing one makes tofu print a warning before its version.
+got=$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$bin.tmp" version 2>&1 | head -n 1)
+if [[ $got != "OpenTofu ${version}" ]]; then
+  rm -f "$bin.tmp"
+  die "the built binary reports \"$got\", want \"OpenTofu ${version}\""
+fi
 mv "$bin.tmp" "$bin"
 {
   printf 'module %s@%s\n' "$module" "$version"
