@@ -39,6 +39,11 @@ func TestMismatchFallsBackWithIdenticalOutput(t *testing.T) {
 	root := testfixture.Root(t)
 	envFile := testfixture.EnvironmentsFile(t)
 
+	// The helpers get a user cache of their own: with a package left to the
+	// kernel, the kernel files that package's standard entry in the package
+	// cache root beside the copy, which would make every later run of the
+	// shared cache report the copy bypassed.
+	cache := t.TempDir()
 	standard := filepath.Join(t.TempDir(), "standard")
 	if _, err := SynthStandard(root, standard, "ENVIRONMENTS_FILE="+envFile); err != nil {
 		t.Fatal(err)
@@ -69,7 +74,7 @@ func TestMismatchFallsBackWithIdenticalOutput(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "cdktf.out")
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperMismatch$", "-test.count=1")
 			cmd.Dir = root
-			cmd.Env = helperEnv(root, envMismatch+"="+c.name, "CDKTF_OUTDIR="+out, "ENVIRONMENTS_FILE="+envFile)
+			cmd.Env = helperEnv(root, envMismatch+"="+c.name, "CDKTF_OUTDIR="+out, "ENVIRONMENTS_FILE="+envFile, "XDG_CACHE_HOME="+cache)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Run(); err != nil {
@@ -84,6 +89,9 @@ func TestMismatchFallsBackWithIdenticalOutput(t *testing.T) {
 			js, _, _ = strings.Cut(js, "\n")
 			if err := json.Unmarshal([]byte(js), &st); err != nil {
 				t.Fatalf("status %q: %v", js, err)
+			}
+			if st.Active && !isUnder(st.Root, cache) {
+				t.Errorf("the helper's package cache root %s is not under its own cache %s", st.Root, cache)
 			}
 			if st.Active != c.wantActive {
 				t.Errorf("lazy loading active = %v, want %v (status %+v)", st.Active, c.wantActive, st)
@@ -123,7 +131,7 @@ func helperEnv(root string, add ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
-		if k == EnvCacheRoot || k == EnvSwitch || k == EnvVerbose || (k == EnvRuntime && isOurKernel(v, BaseDir(userCache))) {
+		if k == EnvCacheRoot || k == EnvSwitch || k == EnvVerbose || k == "XDG_CACHE_HOME" || (k == EnvRuntime && isOurKernel(v, BaseDir(userCache))) {
 			continue
 		}
 		env = append(env, kv)
