@@ -9,8 +9,12 @@ export GONOSUMDB := github.com/cdktf,github.com/hashicorp/terraform-cdk-go
 # are missing, by re-executing the program once; exporting them here saves that.
 export JSII_NODE ?= $(CURDIR)/node_modules/node/bin/node
 export NODE_OPTIONS ?= --max-old-space-size=4069 --no-deprecation
+# The engine of `make validate` and `make e2e`: terraform (default) or tofu
+# (make validate ENGINE=tofu). scripts/engine.sh turns it into the executable
+# and TERRAFORM_BINARY_NAME, which the cdktf CLI reads.
+export ENGINE
 
-.PHONY: help deps synth test snapshots scan validate e2e lint bench diagrams clean
+.PHONY: help deps synth test snapshots scan validate e2e cdktn lint bench diagrams clean
 
 help: ## show this list
 	@cat help
@@ -44,11 +48,14 @@ snapshots: deps ## rewrite the snapshot of every environment of environments.yam
 scan: synth ## scan every synthesized stack with KICS
 	scripts/scan.sh
 
-validate: synth ## terraform validate + plan every stack offline with the real AWS provider
+validate: synth ## terraform (ENGINE=tofu: tofu) validate + plan every stack offline with the real AWS provider
 	scripts/validate.sh
 
-e2e: deps ## deploy, check, scale, update and destroy every environment against a local AWS emulator
+e2e: deps ## deploy, check, scale, update and destroy every environment against a local AWS emulator (ENGINE=tofu: with OpenTofu)
 	scripts/e2e.sh
+
+cdktn: deps ## CDK Terrain's CLI (cdktn-cli) synthesizes the same bytes as cdktf; CDKTN_E2E=1 also deploys dev through it against the emulator
+	scripts/cdktn.sh
 
 lint: ## go vet, staticcheck, gofmt, go mod tidy -diff, actionlint, shellcheck
 	scripts/lint.sh

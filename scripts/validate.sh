@@ -14,7 +14,8 @@
 # all inside a network namespace with no interfaces when `unshare -n` works.
 #
 # Environment:
-#   TERRAFORM_BINARY_NAME    terraform (default) or tofu
+#   ENGINE                   terraform (default) or tofu (scripts/engine.sh:
+#                            tofu on PATH, else built by scripts/build-tofu.sh)
 #   CDKTF_OUTDIR             synthesized output (default cdktf.out)
 #   VALIDATE_ISOLATE         auto (default), require or off
 #   VALIDATE_KEEP=1          keep the scratch copies (their path is printed)
@@ -32,20 +33,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 log() { printf 'validate: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-tf=${TERRAFORM_BINARY_NAME:-terraform}
+# shellcheck source=scripts/engine.sh
+source scripts/engine.sh
+tf=$engine
 outdir=${CDKTF_OUTDIR:-cdktf.out}
 
 if ! command -v "$tf" >/dev/null; then
-  if [[ $tf == tofu ]]; then
-    die "tofu not found on PATH. OpenTofu builds from the Go module proxy in about 2.5 minutes
-(\`go install\` refuses it because of a replace directive, so build in a writable copy):
-  d=\$(go mod download -json github.com/opentofu/opentofu@v1.10.0 | sed -n 's/^[[:space:]]*\"Dir\": \"\\(.*\\)\",\$/\\1/p')
-  cp -r \"\$d\" /tmp/opentofu && chmod -R u+w /tmp/opentofu
-  (cd /tmp/opentofu && go build -o /usr/local/bin/tofu ./cmd/tofu)"
-  fi
   die "$tf not found on PATH. Install Terraform >= 1.7 (https://developer.hashicorp.com/terraform/install;
-on Debian/Ubuntu: HashiCorp's apt repository, package terraform), or use OpenTofu >= 1.8 with
-TERRAFORM_BINARY_NAME=tofu (run with TERRAFORM_BINARY_NAME=tofu to see how to build it from source)."
+on Debian/Ubuntu: HashiCorp's apt repository, package terraform), or use OpenTofu with ENGINE=tofu
+(built from source by scripts/build-tofu.sh when tofu is not on PATH)."
 fi
 tf_version=$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$tf" version 2>&1) || die "\`$tf version\` failed: $tf_version"
 tf_version=${tf_version%%$'\n'*}

@@ -108,6 +108,9 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 		Region:      ptr.S(e.Region),
 		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: ptr.Tags(tags)}},
 	})
+	// The binding writes the short source "aws"; OpenTofu resolves that against
+	// its own registry. The fully qualified name means the same to both engines.
+	st.AddOverride(ptr.S("terraform.required_providers.aws.source"), ptr.S("hashicorp/aws"))
 	if b := e.Backend; b != nil {
 		cdktf.NewS3Backend(st, &cdktf.S3BackendConfig{
 			Bucket:  ptr.S(b.Bucket),

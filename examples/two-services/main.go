@@ -35,6 +35,8 @@ func main() {
 func NewStack(scope constructs.Construct, id string) (cdktf.TerraformStack, error) {
 	st := cdktf.NewTerraformStack(scope, jsii.String(id))
 	provider.NewAwsProvider(st, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
+	// The fully qualified provider source: Terraform and OpenTofu read it alike.
+	st.AddOverride(jsii.String("terraform.required_providers.aws.source"), jsii.String("hashicorp/aws"))
 	// State next to the stack's JSON (cdktf.out/stacks/<id>/); use an S3
 	// backend (cdktf.NewS3Backend) for a shared one.
 	cdktf.NewLocalBackend(st, &cdktf.LocalBackendConfig{Path: jsii.String("terraform." + id + ".tfstate")})

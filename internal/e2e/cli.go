@@ -28,7 +28,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Parallel, "parallel", 3, "environments deployed at once, each against its own emulator")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the working directories and leave the emulators running")
 	fs.StringVar(&o.Python, "python", "python3", "Python with moto "+MotoVersion)
-	fs.StringVar(&o.Terraform, "terraform", "terraform", "Terraform CLI")
+	cli := fs.String("cli", "", "the CLI that synthesizes, deploys and destroys, as words (default: npx --no-install cdktf; scripts/cdktn.sh passes CDK Terrain's cdktn)")
+	fs.StringVar(&o.Terraform, "terraform", "", "Terraform CLI: terraform or tofu (default $"+EnvEngineBinary+", else terraform)")
 	timeout := fs.Duration("timeout", 30*time.Minute, "limit for the whole run")
 	settings := fs.String("set", strings.Join(DefaultSettings, ","), "comma-separated ENV.KEY[.KEY...]=VALUE changes to a copy of the environments file before synth (\"\" for none)")
 	steps := fs.String("steps", "", "comma-separated steps after deploy and check (re-plan,drift,scale,update; default all); destroy always runs")
@@ -53,6 +54,7 @@ Flags:
 		return 2
 	}
 	o.ProviderBin = filepath.Join(*providerDir, "terraform-provider-aws")
+	o.CDKTF = strings.Fields(*cli)
 	if *envs != "" {
 		o.Envs = strings.Split(*envs, ",")
 	}

@@ -75,14 +75,17 @@ type Options struct {
 	Parallel int
 	// Keep leaves the working directories and the emulators running.
 	Keep bool
-	// CDKTF is the cdktf command (default: npx cdktf).
+	// CDKTF is the cdktf command (default: npx --no-install cdktf), or
+	// another CLI that reads cdktf.json (CDK Terrain's cdktn).
 	CDKTF []string
 	// App replaces cdktf.json's app command (--app), for the harness's tests.
 	App string
 	// Steps limits the steps run after deploy and check (default: all).
 	// Destroy always runs.
 	Steps []string
-	// Python runs the emulator (default python3); Terraform is the CLI (default terraform).
+	// Python runs the emulator (default python3); Terraform is the CLI
+	// (default $TERRAFORM_BINARY_NAME, else terraform): terraform or tofu.
+	// The cdktf CLI gets it as TERRAFORM_BINARY_NAME, so both run the same.
 	Python, Terraform string
 	// Log receives progress lines.
 	Log io.Writer
@@ -147,6 +150,9 @@ func (o *Options) defaults() error {
 		o.Python = "python3"
 	}
 	if o.Terraform == "" {
+		o.Terraform = os.Getenv(EnvEngineBinary)
+	}
+	if o.Terraform == "" {
 		o.Terraform = "terraform"
 	}
 	if o.Log == nil {
@@ -155,9 +161,14 @@ func (o *Options) defaults() error {
 	return nil
 }
 
+// EnvEngineBinary is the variable the cdktf CLI reads for the Terraform
+// executable (terraform or tofu).
+const EnvEngineBinary = "TERRAFORM_BINARY_NAME"
+
 // Harness is one run's shared state.
 type Harness struct {
 	opt    Options
+	engine Engine
 	rc     string // Terraform CLI config with the mirror
 	stress string // built cmd/stress
 	logMu  sync.Mutex
@@ -176,8 +187,13 @@ func Run(ctx context.Context, opt Options) ([]*EnvResult, error) {
 		return nil, err
 	}
 	if _, err := exec.LookPath(opt.Terraform); err != nil {
-		return nil, fmt.Errorf("%s not found on PATH: install Terraform >= 1.10 (S3 lock files)", opt.Terraform)
+		return nil, fmt.Errorf("%s not found on PATH: install Terraform >= 1.10 or OpenTofu >= 1.10 (S3 lock files; scripts/build-tofu.sh builds OpenTofu)", opt.Terraform)
 	}
+	engine, err := DetectEngine(ctx, opt.Terraform)
+	if err != nil {
+		return nil, err
+	}
+	h.engine = engine
 	if opt.WorkDir == "" {
 		d, err := os.MkdirTemp("", "e2e.")
 		if err != nil {
@@ -192,6 +208,7 @@ func Run(ctx context.Context, opt Options) ([]*EnvResult, error) {
 		defer os.RemoveAll(work)
 	}
 	h.logf("", "working directory %s", work)
+	h.logf("", "engine %s (%s), provider mirror under %s", engine.Version, opt.Terraform, engine.Registry())
 
 	if len(opt.Settings) > 0 {
 		edited := filepath.Join(work, "environments.yaml")
@@ -215,7 +232,7 @@ func Run(ctx context.Context, opt Options) ([]*EnvResult, error) {
 		return nil, err
 	}
 	if r.ExitCode != 0 {
-		return nil, fmt.Errorf("npx cdktf synth failed: %s (log: %s)", orFirstLine(FirstError(r.Output), r.Output), filepath.Join(work, "synth.log"))
+		return nil, fmt.Errorf("%s synth failed: %s (log: %s)", h.cliName(), orFirstLine(FirstError(r.Output), r.Output), filepath.Join(work, "synth.log"))
 	}
 	stacks, err := tfjson.LoadAll(synthDir)
 	if err != nil {
@@ -230,7 +247,7 @@ func Run(ctx context.Context, opt Options) ([]*EnvResult, error) {
 		versions[v] = true
 	}
 	for v := range versions {
-		if h.rc, err = Mirror(work, opt.ProviderBin, v); err != nil {
+		if h.rc, err = Mirror(work, opt.ProviderBin, v, engine.Registry()); err != nil {
 			return nil, err
 		}
 	}
@@ -319,7 +336,7 @@ func (r *envRun) logPath(step string) string {
 }
 
 func (r *envRun) env() []string {
-	env := append(scrubbedEnv(),
+	env := append(r.h.scrubbedEnv(),
 		"AWS_ENDPOINT_URL="+r.emu.URL,
 		"AWS_ACCESS_KEY_ID="+fakeKeyID,
 		"AWS_SECRET_ACCESS_KEY="+fakeSecret,
@@ -409,7 +426,7 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 			defer cancel()
 			go r.holdLockCheck(lctx, lock)
 		}
-		r.h.logf(r.name, "deploy (npx cdktf deploy %s)", r.name)
+		r.h.logf(r.name, "deploy (%s deploy %s)", r.h.cliName(), r.name)
 		d, err := r.deploy(ctx, StepDeploy)
 		deployed = true // even a failed apply may have created resources
 		if err != nil {
@@ -550,10 +567,36 @@ func (r *envRun) want(step string) bool {
 	return len(r.h.opt.Steps) == 0 || slices.Contains(r.h.opt.Steps, step)
 }
 
+// scrubbedEnv is the caller's environment without AWS, Terraform and
+// output settings, with TERRAFORM_BINARY_NAME naming the run's engine (the
+// cdktf CLI runs it).
+func (h *Harness) scrubbedEnv() []string {
+	var env []string
+	for _, kv := range scrubbedEnv() {
+		if !strings.HasPrefix(kv, EnvEngineBinary+"=") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, EnvEngineBinary+"="+h.opt.Terraform)
+}
+
+// cliName is the CLI in messages: "npx cdktf", or the name of another
+// (cdktn).
+func (h *Harness) cliName() string {
+	c := h.opt.CDKTF
+	switch {
+	case len(c) == 0:
+		return "npx cdktf"
+	case c[0] == "npx":
+		return "npx " + c[len(c)-1]
+	}
+	return filepath.Base(c[0])
+}
+
 // cdktf runs the cdktf CLI in the repository.
 func (h *Harness) cdktf(ctx context.Context, env []string, log string, timeout time.Duration, args ...string) (Result, error) {
 	if env == nil {
-		env = append(scrubbedEnv(), "ENVIRONMENTS_FILE="+h.opt.EnvFile, "CHECKPOINT_DISABLE=1", "NO_COLOR=1", "FORCE_COLOR=0")
+		env = append(h.scrubbedEnv(), "ENVIRONMENTS_FILE="+h.opt.EnvFile, "CHECKPOINT_DISABLE=1", "NO_COLOR=1", "FORCE_COLOR=0")
 	}
 	if h.opt.App != "" {
 		args = append(args, "--app", h.opt.App)
@@ -579,7 +622,7 @@ func (r *envRun) deploy(ctx context.Context, step string) (time.Duration, error)
 		return 0, &StepError{Env: r.name, Step: step, Err: err, TFError: FirstError(res.Output), Log: r.logPath(step)}
 	}
 	if res.ExitCode != 0 {
-		return 0, &StepError{Env: r.name, Step: step, Err: fmt.Errorf("npx cdktf deploy exited %d", res.ExitCode),
+		return 0, &StepError{Env: r.name, Step: step, Err: fmt.Errorf("%s deploy exited %d", r.h.cliName(), res.ExitCode),
 			TFError: orFirstLine(FirstError(res.Output), lastLine(StripANSI(res.Output))), Log: r.logPath(step)}
 	}
 	data, err := os.ReadFile(outFile)

@@ -285,7 +285,7 @@ func (r *envRun) update(ctx context.Context) (string, error) {
 	r.h.logf(r.name, "update: instance_type %s -> %s", cur, next)
 	res, err := r.h.cdktf(ctx, r.env(), r.logPath(StepUpdate), 5*time.Minute, "synth", "--output", r.out)
 	if err == nil && res.ExitCode != 0 {
-		err = fmt.Errorf("npx cdktf synth exited %d: %s", res.ExitCode, FirstError(res.Output))
+		err = fmt.Errorf("%s synth exited %d: %s", r.h.cliName(), res.ExitCode, FirstError(res.Output))
 	}
 	if err != nil {
 		return "", err
@@ -412,12 +412,12 @@ func (r *envRun) destroy(ctx context.Context) (string, error) {
 		}
 		note = " (deletion protection lifted first)"
 	}
-	r.h.logf(r.name, "destroy (npx cdktf destroy %s)", r.name)
+	r.h.logf(r.name, "destroy (%s destroy %s)", r.h.cliName(), r.name)
 	res, err := r.retryTransient(ctx, StepDestroy, func() (Result, error) {
 		return r.h.cdktf(ctx, r.env(), r.logPath(StepDestroy), 15*time.Minute, "destroy", r.name, "--auto-approve", "--skip-provider-lock", "--output", r.out)
 	})
 	if err == nil && res.ExitCode != 0 {
-		err = fmt.Errorf("npx cdktf destroy exited %d", res.ExitCode)
+		err = fmt.Errorf("%s destroy exited %d", r.h.cliName(), res.ExitCode)
 	}
 	if err != nil {
 		return "", &StepError{Env: r.name, Step: StepDestroy, Err: err, TFError: FirstError(res.Output), Log: r.logPath(StepDestroy)}

@@ -17,16 +17,66 @@ import (
 	"time"
 )
 
-// Mirror lays out the provider binary as a Terraform filesystem mirror
-// (registry.terraform.io/hashicorp/aws/VERSION/linux_amd64/terraform-provider-aws_vVERSION)
-// under dir and writes a CLI config that installs hashicorp/aws from it and
-// nothing from the network. It returns the CLI config's path.
-func Mirror(dir, providerBin, version string) (string, error) {
+// Registry hosts: a provider source without a host ("hashicorp/aws") means
+// hashicorp/aws on the engine's own registry.
+const (
+	TerraformRegistry = "registry.terraform.io"
+	OpenTofuRegistry  = "registry.opentofu.org"
+)
+
+// Engine is the Terraform-compatible CLI a run uses.
+type Engine struct {
+	// Bin is the executable (terraform, tofu, or a path).
+	Bin string
+	// Version is the first line of `Bin version`: "Terraform v1.11.4",
+	// "OpenTofu v1.12.6".
+	Version string
+}
+
+// OpenTofu reports whether the engine is OpenTofu.
+func (e Engine) OpenTofu() bool { return strings.HasPrefix(e.Version, "OpenTofu ") }
+
+// Registry is the host the engine resolves "hashicorp/aws" against, under
+// which the provider mirror lays the provider out.
+func (e Engine) Registry() string {
+	if e.OpenTofu() {
+		return OpenTofuRegistry
+	}
+	return TerraformRegistry
+}
+
+// DetectEngine runs `bin version` and tells Terraform from OpenTofu by what
+// it prints, not by the executable's name.
+func DetectEngine(ctx context.Context, bin string) (Engine, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "version")
+	cmd.Env = append(scrubbedEnv(), "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE="+os.DevNull)
+	out, err := cmd.Output()
+	if err != nil {
+		return Engine{}, fmt.Errorf("%s version: %v", bin, err)
+	}
+	first := firstLine(string(out))
+	if !strings.HasPrefix(first, "Terraform v") && !strings.HasPrefix(first, "OpenTofu v") {
+		return Engine{}, fmt.Errorf("%s version printed %q: neither Terraform nor OpenTofu", bin, first)
+	}
+	return Engine{Bin: bin, Version: first}, nil
+}
+
+// Mirror lays out the provider binary as a filesystem mirror of the engine's
+// registry host (HOST/hashicorp/aws/VERSION/linux_amd64/terraform-provider-aws_vVERSION,
+// HOST registry.terraform.io for Terraform, registry.opentofu.org for
+// OpenTofu) under dir and writes a CLI config that installs hashicorp/aws
+// from it and nothing from the network. It returns the CLI config's path.
+func Mirror(dir, providerBin, version, host string) (string, error) {
 	if _, err := os.Stat(providerBin); err != nil {
 		return "", fmt.Errorf("provider binary: %w (build it with scripts/build-provider.sh)", err)
 	}
+	if host != TerraformRegistry && host != OpenTofuRegistry {
+		return "", fmt.Errorf("registry host %q: want %s or %s", host, TerraformRegistry, OpenTofuRegistry)
+	}
 	platform := "linux_amd64"
-	pkg := filepath.Join(dir, "mirror", "registry.terraform.io", "hashicorp", "aws", version, platform)
+	pkg := filepath.Join(dir, "mirror", host, "hashicorp", "aws", version, platform)
 	if err := os.MkdirAll(pkg, 0o755); err != nil {
 		return "", err
 	}
@@ -44,11 +94,11 @@ func Mirror(dir, providerBin, version string) (string, error) {
 provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/hashicorp/aws"]
+    include = [%q]
   }
 }
 disable_checkpoint = true
-`, filepath.Join(dir, "mirror"))
+`, filepath.Join(dir, "mirror"), host+"/hashicorp/aws")
 	return rc, os.WriteFile(rc, []byte(conf), 0o644)
 }
 

@@ -185,9 +185,14 @@ func TestSetupHandsStandIns(t *testing.T) {
 	bad := extra
 	bad.Tarball = makeTarball(t, map[string]string{"package.json": `{"name": "cdktf", "version": "0.0.1"}`, archiverFile: "// no archiver\n", stackTraceFile: fakeStackTrace})
 	h.extra = []Package{bad}
-	st, _ = runSetup(t, h)
+	st, out := runSetup(t, h)
 	if !st.Active || len(st.Others) != 1 || !strings.Contains(st.Others[0], "not copied") || h.handed["cdktf"] != nil {
 		t.Errorf("status %+v, handed cdktf %d bytes", st, len(h.handed["cdktf"]))
+	}
+	// ... and Setup says so in its one line.
+	want := "lazy jsii loading: cdktf 0.0.1 not copied (lib/private/fs.js: line 1 uses archiver other than by calling it: \"// no archiver\"); loading it the standard (slower) way\n"
+	if out != want {
+		t.Errorf("notice = %q, want %q", out, want)
 	}
 }
 

@@ -87,6 +87,10 @@ type Status struct {
 	Direct bool
 	// Others are the other packages with a copy (cdktf), or why not.
 	Others []string
+	// Standard are the other packages that could not be copied (a file not
+	// of the shape the rewrite knows, after a dependency bump) and are
+	// loaded the standard way, each with why: Setup says so in its one line.
+	Standard []string
 	// KernelNote says why the launcher is kept (empty when Direct, or when
 	// EWT_JSII_LAUNCHER=1 asked for it).
 	KernelNote string
@@ -194,6 +198,8 @@ func setup(w io.Writer, h host) (st Status) {
 			}
 		case !st.Active:
 			fmt.Fprintf(w, "lazy jsii loading off: %s; loading the provider the standard (slower) way\n", st.Reason)
+		case len(st.Standard) > 0:
+			fmt.Fprintf(w, "lazy jsii loading: %s; loading it the standard (slower) way\n", strings.Join(st.Standard, "; "))
 		case st.Prepared && (verbose || isTerminal(w)):
 			// Only for a person (or when asked): a script or a test that reads
 			// the program's stderr sees the same output on the first run as
@@ -275,7 +281,11 @@ func setup(w io.Writer, h host) (st Status) {
 			err = errors.New("the kernel filed it elsewhere")
 		}
 		if err != nil {
-			st.Others = append(st.Others, fmt.Sprintf("%s %s not copied (%v)", p.Name, p.Version, err))
+			// Prepare's errors about the package start with its name and version.
+			why := strings.TrimPrefix(err.Error(), p.Name+" "+p.Version+": ")
+			msg := fmt.Sprintf("%s %s not copied (%s)", p.Name, p.Version, why)
+			st.Others = append(st.Others, msg)
+			st.Standard = append(st.Standard, msg)
 			continue
 		}
 		managed = append(managed, p)

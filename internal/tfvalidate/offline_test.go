@@ -175,8 +175,9 @@ type breakage struct {
 	has func(map[string]any) bool
 	// mutate breaks the resource's body in place.
 	mutate func(body map[string]any)
-	// want must match one error's summary+detail.
-	want *regexp.Regexp
+	// want must match one error's summary+detail; wantTofu instead under
+	// OpenTofu, where its wording differs from Terraform's (nil: the same).
+	want, wantTofu *regexp.Regexp
 	// atPlan: validate passes and only the plan rejects it.
 	atPlan bool
 	// gap: the error must be classified as the provider not knowing an
@@ -203,8 +204,9 @@ var breakages = []breakage{
 	},
 	{
 		name: "reference to a resource that does not exist", typ: "aws_lb_listener",
-		mutate: func(b map[string]any) { b["load_balancer_arn"] = "${aws_lb.does_not_exist.arn}" },
-		want:   regexp.MustCompile(`Reference to undeclared resource: A managed resource "aws_lb" "does_not_exist" has not been declared`),
+		mutate:   func(b map[string]any) { b["load_balancer_arn"] = "${aws_lb.does_not_exist.arn}" },
+		want:     regexp.MustCompile(`Reference to undeclared resource: A managed resource "aws_lb" "does_not_exist" has not been declared`),
+		wantTofu: regexp.MustCompile(`Reference to undeclared resource: There is no managed resource "aws_lb" "does_not_exist" definition in the root module`),
 	},
 	{
 		name: "missing argument combination", typ: "aws_autoscaling_group",
@@ -235,7 +237,11 @@ func TestOfflineCatchesBreakage(t *testing.T) {
 	r := offlineRunner(t)
 	stacks := candidates(t)
 	controlled := map[string]bool{}
+	tofu := isOpenTofu(t, r.Terraform)
 	for _, b := range breakages {
+		if tofu && b.wantTofu != nil {
+			b.want = b.wantTofu
+		}
 		t.Run(b.name, func(t *testing.T) {
 			var (
 				stack *tfjson.Stack
@@ -286,13 +292,25 @@ func TestOfflineCatchesBreakage(t *testing.T) {
 	}
 }
 
+// isOpenTofu tells OpenTofu from Terraform by what `version` prints.
+func isOpenTofu(t *testing.T, bin string) bool {
+	t.Helper()
+	cmd := exec.Command(bin, "version")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", bin, err)
+	}
+	return strings.HasPrefix(string(out), "OpenTofu ")
+}
+
 // TestOfflineProviderReachesNothing: a data source the test file does not
 // answer makes the real provider try AWS; the plan must fail on the dead
 // endpoint (or the missing network) instead of reaching anything.
 func TestOfflineProviderReachesNothing(t *testing.T) {
 	r := offlineRunner(t)
 	doc := map[string]any{
-		"terraform": map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": "aws", "version": "5.88.0"}}},
+		"terraform": map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": "hashicorp/aws", "version": "5.88.0"}}},
 		"provider":  map[string]any{"aws": []any{map[string]any{"region": "us-east-1"}}},
 		"data":      map[string]any{"aws_caller_identity": map[string]any{"me": map[string]any{}}},
 		"output":    map[string]any{"account": map[string]any{"value": "${data.aws_caller_identity.me.account_id}"}},

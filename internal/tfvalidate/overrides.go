@@ -184,13 +184,26 @@ func Answers(s *tfjson.Stack) []Answer {
 		case localDataSources[typ]:
 			a.Provider = true
 		default:
-			a.Values = plausible(typ, d, region)
+			a.Values = computedOnly(plausible(typ, d, region), d)
 			a.Generated = a.Values == nil
 		}
 		out = append(out, a)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
 	return out
+}
+
+// computedOnly drops from values what the data source's configuration sets:
+// those are the configuration's. OpenTofu refuses an override of them
+// ("overriding configuration values is not allowed"); Terraform takes the
+// configuration's value anyway.
+func computedOnly(values map[string]any, d tfjson.Resource) map[string]any {
+	for k := range values {
+		if _, set := d.Attrs[k]; set {
+			delete(values, k)
+		}
+	}
+	return values
 }
 
 // plausible returns values shaped like a real answer for the data source
@@ -264,7 +277,8 @@ func plausible(typ string, d tfjson.Resource, region string) map[string]any {
 		return map[string]any{
 			"id": "Z0123456789ABCDEFGHIJ", "zone_id": "Z0123456789ABCDEFGHIJ",
 			"name": name, "arn": "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
-			"name_servers": []string{"ns-1.awsdns-01.org"}, "private_zone": false,
+			// private_zone is an argument only (not computed): no override.
+			"name_servers": []string{"ns-1.awsdns-01.org"},
 		}
 	case "aws_acm_certificate":
 		a := arn("acm", "certificate/00000000-0000-4000-8000-000000000000")

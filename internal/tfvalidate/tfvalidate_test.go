@@ -234,6 +234,54 @@ func TestAnswersInstancesOfAnASG(t *testing.T) {
 	}
 }
 
+// An override gives only what the data source computes: OpenTofu refuses an
+// override of an argument the configuration sets, or of one that is never
+// computed (a zone's private_zone).
+func TestAnswersOverrideNoArgument(t *testing.T) {
+	cases := []struct {
+		name, data string
+		want       []string // keys that must be there
+		notWant    []string // keys that must not
+	}{
+		{
+			name:    "zone by name",
+			data:    `{"aws_route53_zone": {"zone": {"name": "example.com", "private_zone": false}}}`,
+			want:    []string{"zone_id", "arn", "name_servers"},
+			notWant: []string{"name", "private_zone"},
+		},
+		{
+			name:    "role by name",
+			data:    `{"aws_iam_role": {"role": {"name": "deployer"}}}`,
+			want:    []string{"arn", "unique_id"},
+			notWant: []string{"name"},
+		},
+		{
+			name:    "zone without arguments",
+			data:    `{"aws_route53_zone": {"zone": {}}}`,
+			want:    []string{"zone_id", "name"},
+			notWant: []string{"private_zone"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			as := Answers(stack(t, `{"data": `+c.data+`}`))
+			if len(as) != 1 || as[0].Generated || as[0].Provider {
+				t.Fatalf("got %+v", as)
+			}
+			for _, k := range c.want {
+				if _, ok := as[0].Values[k]; !ok {
+					t.Errorf("values lack %s: %v", k, as[0].Values)
+				}
+			}
+			for _, k := range c.notWant {
+				if v, ok := as[0].Values[k]; ok {
+					t.Errorf("values override argument %s = %v", k, v)
+				}
+			}
+		})
+	}
+}
+
 func TestAnswersUnknownTypeIsGenerated(t *testing.T) {
 	s := stack(t, `{"data": {"aws_something_new": {"x": {}}}}`)
 	as := Answers(s)
