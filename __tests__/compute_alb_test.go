@@ -198,7 +198,7 @@ func rulesOf(s *tfjson.Stack, typ, sg string) []tfjson.Resource {
 // headers, sits in the public subnets, and its target group health-checks.
 func TestALBProperties(t *testing.T) {
 	def := fixtureSynth(t)
-	https := variant(t,
+	https := fixtureVariant(t,
 		testfixture.Set("environments.prod.alb.https", true),
 		testfixture.Set("environments.prod.alb.certificate_arn", "arn:aws:acm:us-east-1:123456789012:certificate/0b5c7a54-4f3e-4a8e-9d8e-2f1c6b3a9e10"),
 		// With HTTPS, EWT-ALB-4 has nothing to suppress (a stale suppression fails synth).

@@ -151,9 +151,9 @@ func fixtureSynth(t *testing.T) *synthResult {
 	return fixtureOnce.get(t, testfixture.EnvironmentsFile(t))
 }
 
-// variant synthesizes the fixture with changes applied (structured edits:
+// fixtureVariant synthesizes the library's own fixture (not the user's environments.yaml) with changes applied (structured edits:
 // testfixture.Set, Remove, Append).
-func variant(t *testing.T, changes ...testfixture.Change) *synthResult {
+func fixtureVariant(t *testing.T, changes ...testfixture.Change) *synthResult {
 	t.Helper()
 	return synthFile(t, testfixture.Variant(t, changes...))
 }

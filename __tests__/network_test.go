@@ -18,7 +18,7 @@ import (
 // the default security group adopted with no rules, flow logs on.
 func TestNetworkProperties(t *testing.T) {
 	def := fixtureSynth(t)
-	none := variant(t, testfixture.Set("environments.dev.network.nat_mode", "none"), testfixture.Set("environments.dev.network.interface_endpoints", true))
+	none := fixtureVariant(t, testfixture.Set("environments.dev.network.nat_mode", "none"), testfixture.Set("environments.dev.network.interface_endpoints", true))
 	cases := []struct {
 		name     string
 		stack    *tfjson.Stack
@@ -145,7 +145,7 @@ func TestNetworkProperties(t *testing.T) {
 // that admits HTTPS from the instances' security group and nothing else
 // (no other ingress, no egress). Without the setting there are none.
 func TestInterfaceEndpoints(t *testing.T) {
-	r := variant(t,
+	r := fixtureVariant(t,
 		testfixture.Set("environments.dev.network.nat_mode", "none"), testfixture.Set("environments.dev.network.interface_endpoints", true),
 		testfixture.Set("environments.prod.network.interface_endpoints", true))
 	for _, env := range []string{"dev", "prod"} {

@@ -29,7 +29,7 @@ func TestReliabilityByDesign(t *testing.T) {
 		}
 	})
 	t.Run("s3 backend encrypted and locked", func(t *testing.T) {
-		v := variant(t, testfixture.Set("environments.prod.backend", map[string]string{"bucket": "my-terraform-state", "key": "webtier/prod/terraform.tfstate"}))
+		v := fixtureVariant(t, testfixture.Set("environments.prod.backend", map[string]string{"bucket": "my-terraform-state", "key": "webtier/prod/terraform.tfstate"}))
 		s := v.stacks["prod"]
 		if s.Backend.Type != "s3" {
 			t.Fatalf("backend = %q, want s3", s.Backend.Type)

@@ -90,7 +90,7 @@ func TestScalingAlarms(t *testing.T) {
 		}
 	})
 	t.Run("target tracking", func(t *testing.T) {
-		tt := variant(t, testfixture.Set("defaults.scaling.policy", "target_tracking"))
+		tt := fixtureVariant(t, testfixture.Set("defaults.scaling.policy", "target_tracking"))
 		s := tt.stacks["prod"]
 		p := mustOne(t, s, "aws_autoscaling_policy")
 		if typ, _ := p.String("policy_type"); typ != "TargetTrackingScaling" {
@@ -113,7 +113,7 @@ func TestScalingAlarms(t *testing.T) {
 // simulator reads the synthesized policy as request-count tracking of this
 // group's target group.
 func TestRequestCountScaling(t *testing.T) {
-	r := variant(t, testfixture.Set("defaults.scaling.policy", "request_count"), testfixture.Set("environments.prod.scaling.target_requests_per_target", 750))
+	r := fixtureVariant(t, testfixture.Set("defaults.scaling.policy", "request_count"), testfixture.Set("environments.prod.scaling.target_requests_per_target", 750))
 	for env, target := range map[string]float64{"stage": 1000, "prod": 750} {
 		t.Run(env, func(t *testing.T) {
 			s := r.stacks[env]
@@ -235,7 +235,7 @@ func TestScheduledActions(t *testing.T) {
 
 	t.Run("unchanged sizes, start and end", func(t *testing.T) {
 		const end = "environments.stage.scaling.schedules.1" // office-hours-end
-		v := variant(t, testfixture.Remove(end+".min_size"), testfixture.Remove(end+".desired_capacity"),
+		v := fixtureVariant(t, testfixture.Remove(end+".min_size"), testfixture.Remove(end+".desired_capacity"),
 			testfixture.Set(end+".start", "2026-03-02T08:00:00-05:00"), testfixture.Set(end+".end", "2026-12-31T23:00:00Z"))
 		sa := findByName(t, v.stacks["stage"], "aws_autoscaling_schedule", "scheduled_action_name", "webtier-stage-office-hours-end")
 		for k, want := range map[string]any{"min_size": -1.0, "max_size": 2.0, "desired_capacity": -1.0, "start_time": "2026-03-02T13:00:00Z", "end_time": "2026-12-31T23:00:00Z"} {

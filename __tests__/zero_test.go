@@ -14,7 +14,7 @@ import (
 // fixture's synth is checked too, so the test fails if a zero and the default
 // cannot be told apart.
 func TestZeroIsAValue(t *testing.T) {
-	zero := variant(t,
+	zero := fixtureVariant(t,
 		testfixture.Set("defaults.scaling.warmup_seconds", 0),
 		testfixture.Set("environments.prod.compute.min_healthy_percentage", 0),
 		testfixture.Set("environments.prod.compute.health_check_grace_period", 0),
