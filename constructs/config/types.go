@@ -101,9 +101,10 @@ type Network struct {
 	// InterfaceEndpoints adds interface VPC endpoints for ssm, ssmmessages,
 	// ec2messages and logs in every private subnet, with private DNS, behind
 	// their own security group that admits HTTPS only from the instances:
-	// Session Manager and CloudWatch Logs without a NAT gateway. Required
-	// with nat_mode none. About 7.30 USD a month per endpoint and AZ plus
-	// 0.01 USD per GB. Default: false.
+	// Session Manager and CloudWatch Logs without a NAT gateway; with
+	// observability.logs.enabled also monitoring (CloudWatch metrics, for
+	// the agent). Required with nat_mode none. About 7.30 USD a month per
+	// endpoint and AZ plus 0.01 USD per GB. Default: false.
 	InterfaceEndpoints bool `yaml:"interface_endpoints"`
 }
 
@@ -112,6 +113,12 @@ type Network struct {
 // sessions) and CloudWatch Logs.
 // https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
 var InterfaceEndpointServices = []string{"ssm", "ssmmessages", "ec2messages", "logs"}
+
+// MonitoringEndpointService is the interface endpoint of CloudWatch's
+// metrics API that network.interface_endpoints adds when the CloudWatch
+// agent runs (observability.logs.enabled): its PutMetricData without NAT.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html
+const MonitoringEndpointService = "monitoring"
 
 // Compute configures the compute construct.
 type Compute struct {
