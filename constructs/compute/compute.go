@@ -64,7 +64,9 @@ type Props struct {
 	// only). Default: false.
 	SizesScheduled bool
 	// Agent runs the CloudWatch agent on the instances (observability.logs)
-	// and makes its two log groups here. Default: nil (no agent).
+	// and makes its two log groups here; nil: no agent. Default: an agent
+	// keeping logs observability.logs.retention_days (30), service-managed
+	// encryption.
 	Agent *Agent
 }
 
@@ -75,15 +77,19 @@ type Props struct {
 type Agent struct {
 	// RetentionDays of the log groups, one of config.LogRetentionDays. Required.
 	RetentionDays int
-	// KMSKeyARN encrypts the log groups: a customer-managed key whose
+	// KMSKeyARN encrypts the log groups with a customer-managed key whose
 	// policy lets the region's CloudWatch Logs use it for these log groups,
-	// e.g. encryption.Key's ARN. Required.
+	// e.g. encryption.Key's ARN (policy rule EWT-LOGS-1 wants one). Default:
+	// nil (service-managed encryption).
 	KMSKeyARN *string
 }
 
-// DefaultProps returns the documented defaults (config.DefaultCompute); set
+// DefaultProps returns the documented defaults (config.DefaultCompute, and
+// the CloudWatch agent as config.DefaultObservability's logs have it); set
 // Name, Network and TargetGroup.
-func DefaultProps() Props { return Props{Compute: config.DefaultCompute()} }
+func DefaultProps() Props {
+	return Props{Compute: config.DefaultCompute(), Agent: &Agent{RetentionDays: config.DefaultObservability().Logs.RetentionDays}}
+}
 
 // Network is where the instances go.
 type Network interface {
@@ -257,7 +263,6 @@ func validate(scope constructs.Construct, id string, props Props, instance bool)
 		if !slices.Contains(config.LogRetentionDays, a.RetentionDays) {
 			problems.Add("agent.retention_days", "(%d) must be a retention CloudWatch Logs accepts: %v", a.RetentionDays, config.LogRetentionDays)
 		}
-		problems.Require(a.KMSKeyARN != nil, "agent.kms_key_arn", "the KMS key of the log groups, e.g. an encryption.Key's ARN")
 	}
 	return problems.Err(scope, id)
 }
