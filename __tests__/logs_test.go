@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/constructs/compute"
+	"github.com/platformstarter/elastic-web-tier/internal/cost"
 	"github.com/platformstarter/elastic-web-tier/internal/simulate"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
@@ -43,7 +45,7 @@ func agentStatements(t *testing.T, s *tfjson.Stack, env string) []policyStatemen
 func TestAgentLogsAndMetrics(t *testing.T) {
 	r := fixtureSynth(t)
 	for _, c := range []struct {
-		env, dim string
+		env, dim  string
 		retention float64
 	}{{"dev", "InstanceId", 30}, {"stage", "AutoScalingGroupName", 30}, {"prod", "AutoScalingGroupName", 30}} {
 		t.Run(c.env, func(t *testing.T) {
@@ -223,5 +225,13 @@ func TestMemoryPolicy(t *testing.T) {
 	}
 	if model.Metric != simulate.MetricMemory {
 		t.Errorf("simulated metric %q, want %q", model.Metric, simulate.MetricMemory)
+	}
+}
+
+// TestCostCountsTheAgentsMetrics: the cost model prices as many metric
+// series per group or instance as the agent's configuration publishes.
+func TestCostCountsTheAgentsMetrics(t *testing.T) {
+	if got, want := cost.AgentMetrics, len(compute.AgentMetrics); got != want {
+		t.Errorf("cost.AgentMetrics = %d, the agent publishes %d metrics (compute.AgentMetrics %v)", got, want, compute.AgentMetrics)
 	}
 }

@@ -72,7 +72,7 @@ func (x *estimator) agent() map[string]bool {
 			}
 		}
 	}
-	x.addScaled("CloudWatch agent", "instance logs ingested into CloudWatch Logs (assumed volume per instance)", keyLogsIngestStd, ingest)
+	x.addScaled("CloudWatch agent", "instance logs ingested into CloudWatch Logs (assumed, per instance)", keyLogsIngestStd, ingest)
 	x.addScaled("CloudWatch agent", "instance logs stored (assumed volume x retention)", keyLogsStorage, store)
 	x.addScaled("CloudWatch agent", fmt.Sprintf("CloudWatch agent metrics, %d per group or single instance", AgentMetrics), keyMetric, series)
 	return groups

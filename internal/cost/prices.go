@@ -123,7 +123,7 @@ var Table = map[string]map[string]Price{
 		keyLogsIngestVend: {USD: 0.50, Unit: "GB ingested (vended logs)", Source: srcCloudWatch, Read: read},
 		keyLogsStorage:    {USD: 0.03, Unit: "GB-month", Source: srcCloudWatch, Read: read},
 		// Custom logs (the CloudWatch agent's), Standard log class.
-		keyLogsIngestStd: {USD: 0.50, Unit: "GB ingested (custom logs, Standard class)", Source: srcCloudWatch, Read: read},
+		keyLogsIngestStd: {USD: 0.50, Unit: "GB ingested (custom logs)", Source: srcCloudWatch, Read: read},
 		keyS3Standard:    {USD: 0.023, Unit: "GB-month", Source: srcS3, Read: read},
 		keyEndpointHour:  {USD: 0.01, Unit: "endpoint AZ-hour", Hourly: true, Source: srcPrivateLnk, Read: read},
 		keyEndpointGB:    {USD: 0.01, Unit: "GB processed", Source: srcPrivateLnk, Read: read},

@@ -204,7 +204,7 @@ func TestEachRuleBreaksAndPasses(t *testing.T) {
 			addResource(d, "aws_lb_listener", "legacy", map[string]any{"protocol": "HTTPS", "port": 443, "ssl_policy": "ELBSecurityPolicy-2016-08"})
 		}, 1},
 		{"EWT-IAM-1", "dev", func(t *testing.T, d map[string]any) {
-			p := policyWith(t, d, `"logs:CreateLogStream"`)
+			p := policyWith(t, d, `"logs:CreateLogStream","logs:PutLogEvents"`) // the flow logs' role
 			p["policy"] = strings.Replace(p["policy"].(string), `"logs:CreateLogStream"`, `"logs:*"`, 1)
 		}, 1},
 		{"EWT-IAM-2", "dev", func(t *testing.T, d map[string]any) { // what the instance role had before: every parameter of the account
