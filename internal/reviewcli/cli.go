@@ -28,6 +28,9 @@ Commands (every one reads the synthesized stacks under --outdir, default cdktf.o
         outputs and policy-check suppressions of every stack
   diff A B
         how environments A and B differ: settings, resource counts per type, outputs
+  diff --before DIR ENV
+        how ENV changed since DIR, a copy of an earlier --outdir (review a change before
+        deploying: cp -r cdktf.out DIR, edit environments.yaml, make synth, diff --before DIR ENV)
   diagram [--format mermaid|markdown] [-o FILE] ENV
         the architecture diagram of one environment, to stdout or FILE
   diagrams [--docs DIR] [--readme FILE] [--readme-env ENV]
@@ -76,7 +79,24 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return review.SummaryCheck(stdout, f, stacks)
 		}
 	case "diff":
+		before := fs.String("before", "", "a copy of an earlier --outdir: compare ENV there (before) with ENV in --outdir (after)")
 		run = func(pos []string) error {
+			if *before != "" {
+				if len(pos) != 1 {
+					return usageError("diff --before DIR wants one environment, e.g. diff --before /tmp/before prod")
+				}
+				a, err := loadStack(*before, pos[0])
+				if err != nil {
+					return err
+				}
+				b, err := loadStack(*outdir, pos[0])
+				if err != nil {
+					return err
+				}
+				c := review.Compare(a, b)
+				c.A, c.B = pos[0]+" before", pos[0]+" after"
+				return c.Write(stdout)
+			}
 			if len(pos) != 2 {
 				return usageError("diff wants two environments, e.g. diff dev prod")
 			}

@@ -178,3 +178,48 @@ const (
 	goldenDir        = reviewtest.GoldenDir
 	environmentsFile = reviewtest.EnvironmentsFile
 )
+
+// diff --before compares one environment in two outdirs: here dev, whose
+// "after" stack is prod's JSON (a change that made dev like prod).
+func TestCLIDiffBefore(t *testing.T) {
+	before := outdirFixture(t, "dev")
+	after := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(goldenDir, "prod.tf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(after, "stacks", "dev", "cdk.tf.json")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	changed := goldenStack(t, "prod")
+	changed.Name = "dev" // the CLI names a stack after its folder
+	c := review.Compare(goldenStack(t, "dev"), changed)
+	c.A, c.B = "dev before", "dev after"
+	var want strings.Builder
+	if err := c.Write(&want); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run("diff", "--outdir", after, "--before", before, "dev")
+	if code != 0 || stdout != want.String() {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%q\nwant exit 0 and:\n%q", code, stderr, stdout, want.String())
+	}
+	for _, h := range []string{"dev before vs dev after:", "DEV BEFORE", "DEV AFTER", "compute mode"} {
+		if !strings.Contains(stdout, h) {
+			t.Errorf("stdout lacks %q", h)
+		}
+	}
+	code, stdout, _ = run("diff", "--outdir", before, "--before", before, "dev")
+	if code != 0 || !strings.Contains(stdout, "no difference") {
+		t.Errorf("same stack: exit %d, stdout %q; want 0 and no difference", code, stdout)
+	}
+	if code, _, stderr := run("diff", "--outdir", after, "--before", before, "dev", "prod"); code != 2 || !strings.Contains(stderr, "wants one environment") {
+		t.Errorf("two environments with --before: exit %d, stderr %q; want 2, wants one environment", code, stderr)
+	}
+	if code, _, stderr := run("diff", "--outdir", after, "--before", t.TempDir(), "dev"); code != 1 || !strings.Contains(stderr, "run make synth") {
+		t.Errorf("empty before dir: exit %d, stderr %q; want 1 naming make synth", code, stderr)
+	}
+}
