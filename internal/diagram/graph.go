@@ -1,7 +1,7 @@
 // Package diagram draws the architecture of a synthesized stack: a graph of
 // its resources (folded into readable nodes, grouped by VPC, tier and AZ),
-// rendered as Mermaid and as SVG, and the committed docs/diagrams files and
-// README block made from them. Only cmd/review (internal/reviewcli) links
+// rendered as Mermaid (which GitHub draws; the layout is the viewer's), and
+// the committed docs/diagrams files and README block made from them. Only cmd/review (internal/reviewcli) links
 // it, not the synth binary. Plain Go over internal/tfjson, no jsii.
 package diagram
 
