@@ -58,7 +58,11 @@ const ECRAuthAction = "ecr:GetAuthorizationToken"
 // InstancePolicy is the instance role's inline policy: Session Manager and
 // the agent's messages, and for a compute.app image in a private ECR
 // registry, the registry login and the pull of that one repository.
-func InstancePolicy(app *config.App) string {
+func InstancePolicy(app *config.App) string { return instancePolicy(app) }
+
+// instancePolicy is InstancePolicy with extra statements last (the launch
+// hook's, with a warm pool).
+func instancePolicy(app *config.App, extra ...policydoc.Statement) string {
 	sm := policydoc.Allow(SessionManagerActions, "*")
 	sm.Sid = "SessionManager"
 	msgs := policydoc.Allow(AgentMessageActions, "*")
@@ -73,7 +77,7 @@ func InstancePolicy(app *config.App) string {
 			statements = append(statements, auth, pull)
 		}
 	}
-	return policydoc.Document(statements...)
+	return policydoc.Document(append(statements, extra...)...)
 }
 
 // roleDescription says what the instance role of name may do.

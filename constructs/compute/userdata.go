@@ -194,14 +194,23 @@ ThreadingHTTPServer(("0.0.0.0", int(os.environ["APP_PORT"])), Handler).serve_for
 PY
 cat > /etc/systemd/system/webapp.service <<'UNIT'
 {{.Unit}}UNIT
-systemctl daemon-reload
+{{.Ready}}systemctl daemon-reload
 systemctl enable --now webapp.service
+{{- if .Ready}}
+systemctl enable webapp-ready.service
+systemctl start --no-block webapp-ready.service
+{{- end}}
 `))
 
 // UserData renders the demo app's boot script for an app port and health
 // path. The values reach only the unit's Environment= lines (unitEnv); a
 // value systemd could not carry as it is is an error.
 func UserData(appPort int, healthPath string) (string, error) {
+	return demoUserData(appPort, healthPath, nil)
+}
+
+// demoUserData is UserData, completing hook at every boot when it is not nil.
+func demoUserData(appPort int, healthPath string, hook *LaunchHook) (string, error) {
 	unit, err := demoUnit(appPort, healthPath)
 	if err != nil {
 		return "", err
@@ -209,7 +218,11 @@ func UserData(appPort int, healthPath string) (string, error) {
 	if err := checkUnit(unit); err != nil {
 		return "", err
 	}
-	return render(userDataTemplate, struct{ Unit string }{unit})
+	ready, err := readySection(hook, appPort, healthPath)
+	if err != nil {
+		return "", err
+	}
+	return render(userDataTemplate, struct{ Unit, Ready string }{unit, ready})
 }
 
 // containerUnitTemplate runs one container image under systemd with the
@@ -271,14 +284,24 @@ dnf install -y docker
 systemctl enable --now docker.service
 cat > /etc/systemd/system/webapp.service <<'UNIT'
 {{.Unit}}UNIT
-systemctl daemon-reload
+{{.Ready}}systemctl daemon-reload
 systemctl enable --now webapp.service
+{{- if .Ready}}
+systemctl enable webapp-ready.service
+systemctl start --no-block webapp-ready.service
+{{- end}}
 `))
 
 // ContainerUserData renders the boot script that runs image, listening on
 // port, published on the instances' app port. A private ECR image is pulled
 // after a login with the instance role (InstancePolicy grants the pull).
 func ContainerUserData(image string, port, appPort int) (string, error) {
+	return containerUserData(image, port, appPort, "", nil)
+}
+
+// containerUserData is ContainerUserData, completing hook at every boot
+// once healthPath answers on appPort when hook is not nil.
+func containerUserData(image string, port, appPort int, healthPath string, hook *LaunchHook) (string, error) {
 	unit, err := containerUnit(image, port, appPort)
 	if err != nil {
 		return "", err
@@ -286,18 +309,25 @@ func ContainerUserData(image string, port, appPort int) (string, error) {
 	if err := checkUnit(unit); err != nil {
 		return "", err
 	}
-	return render(containerTemplate, struct{ Unit string }{unit})
+	ready, err := readySection(hook, appPort, healthPath)
+	if err != nil {
+		return "", err
+	}
+	return render(containerTemplate, struct{ Unit, Ready string }{unit, ready})
 }
 
 // userData is what the instances of cfg run: the given user data (the
 // contents of compute.user_data_file, read by the YAML reader), one
 // container (compute.app), or the demo app.
-func userData(cfg config.Compute) (string, error) {
+// With a launch hook (compute.warm_pool), the demo app and the container
+// complete it themselves once health_path answers (validation refuses a
+// user data file with a warm pool).
+func userData(cfg config.Compute, hook *LaunchHook) (string, error) {
 	switch {
 	case cfg.UserData != "":
 		return cfg.UserData, nil
 	case cfg.App != nil:
-		return ContainerUserData(cfg.App.Image, cfg.App.Port, cfg.AppPort)
+		return containerUserData(cfg.App.Image, cfg.App.Port, cfg.AppPort, cfg.HealthPath, hook)
 	}
-	return UserData(cfg.AppPort, cfg.HealthPath)
+	return demoUserData(cfg.AppPort, cfg.HealthPath, hook)
 }

@@ -130,7 +130,7 @@ func TestUserDataChoice(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ud, err := userData(c.cfg)
+			ud, err := userData(c.cfg, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -66,6 +66,8 @@ type Scaling struct {
 	ScaleOutPolicy, ScaleInPolicy autoscalingpolicy.AutoscalingPolicy
 	// TargetTrackingPolicy scales both ways (target_tracking, request_count).
 	TargetTrackingPolicy autoscalingpolicy.AutoscalingPolicy
+	// PredictivePolicy is the predictive scaling policy (scaling.predictive; else nil).
+	PredictivePolicy autoscalingpolicy.AutoscalingPolicy
 	// Schedules are the scheduled actions, in the order of scaling.schedules.
 	Schedules []autoscalingschedule.AutoscalingSchedule
 
@@ -98,6 +100,9 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 	problems.Settings(props.Scaling.Validate())
 	problems.Require(props.Name != "", "name", "the name prefix of the resources, e.g. webtier-prod")
 	problems.Require(props.Group != nil, "group", "the *compute.Group to scale")
+	if props.Predictive != nil && props.Predictive.Metric == config.PredictiveRequestCount && props.LoadBalancer == nil {
+		problems.Add("load_balancer", "is missing; predictive scaling on request_count forecasts the requests of a load balancer's target group: want e.g. an *alb.ALB")
+	}
 	if props.Policy == config.PolicyRequestCount && props.LoadBalancer == nil {
 		problems.Add("load_balancer", "is missing; the request_count policy counts the requests of a load balancer's target group: want e.g. an *alb.ALB")
 	}
@@ -110,6 +115,9 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 	sc := &Scaling{Scope: s}
 	for _, sched := range cfg.Schedules {
 		sc.Schedules = append(sc.Schedules, schedule(s, w, sched))
+	}
+	if p := cfg.Predictive; p != nil {
+		sc.PredictivePolicy = predictive(s, w, *p, props.LoadBalancer)
 	}
 	switch cfg.Policy {
 	case config.PolicyTargetTracking:
@@ -138,12 +146,14 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 	// Step scaling: while an alarm stays in ALARM, EC2 Auto Scaling keeps
 	// evaluating it and the warm-up keeps launching instances from being counted
 	// twice; a simple policy would stop reacting for its whole cooldown.
-	sc.ScaleOutPolicy = stepPolicy(s, "scale-out", w.Name+"-scale-out", w.ASGName, cfg.ScaleOut.Adjustment, cfg.WarmupSeconds)
-	sc.ScaleInPolicy = stepPolicy(s, "scale-in", w.Name+"-scale-in", w.ASGName, cfg.ScaleIn.Adjustment, cfg.WarmupSeconds)
+	sc.ScaleOutPolicy = stepPolicy(s, "scale-out", w.Name+"-scale-out", w.ASGName, outSteps(cfg.ScaleOut), cfg.WarmupSeconds)
+	sc.ScaleInPolicy = stepPolicy(s, "scale-in", w.Name+"-scale-in", w.ASGName, []*autoscalingpolicy.AutoscalingPolicyStepAdjustment{
+		{ScalingAdjustment: ptr.N(cfg.ScaleIn.Adjustment), MetricIntervalUpperBound: ptr.S("0")}, // from the threshold downwards
+	}, cfg.WarmupSeconds)
 	sc.scaleOutPolicyARN, sc.scaleInPolicyARN = sc.ScaleOutPolicy.Arn(), sc.ScaleInPolicy.Arn()
 
 	sc.ScaleOutAlarm = cpuAlarm(s, "scale-out-alarm", w, cfg.Period, cfg.ScaleOut, "GreaterThanThreshold", "missing", sc.scaleOutPolicyARN,
-		fmt.Sprintf("Scale out by %d when average CPU > %g%% for %d of %d periods of %ds", cfg.ScaleOut.Adjustment, cfg.ScaleOut.Threshold, cfg.ScaleOut.DatapointsToAlarm, cfg.ScaleOut.EvaluationPeriods, cfg.Period))
+		fmt.Sprintf("Scale out by %s when average CPU > %g%% for %d of %d periods of %ds", outBy(cfg.ScaleOut), cfg.ScaleOut.Threshold, cfg.ScaleOut.DatapointsToAlarm, cfg.ScaleOut.EvaluationPeriods, cfg.Period))
 	sc.scaleOutAlarmARN = sc.ScaleOutAlarm.Arn()
 	// notBreaching: missing CPU data (no instances reporting) never scales in.
 	sc.ScaleInAlarm = cpuAlarm(s, "scale-in-alarm", w, cfg.Period, cfg.ScaleIn, "LessThanThreshold", "notBreaching", sc.scaleInPolicyARN,
@@ -194,13 +204,7 @@ func schedule(scope constructs.Construct, w wiring, sc config.Schedule) autoscal
 	return autoscalingschedule.NewAutoscalingSchedule(scope, ptr.S("schedule-"+sc.Name), c)
 }
 
-func stepPolicy(scope constructs.Construct, id, name string, asg *string, adjustment, warmup int) autoscalingpolicy.AutoscalingPolicy {
-	step := &autoscalingpolicy.AutoscalingPolicyStepAdjustment{ScalingAdjustment: ptr.N(adjustment)}
-	if adjustment > 0 {
-		step.MetricIntervalLowerBound = ptr.S("0") // from the threshold upwards
-	} else {
-		step.MetricIntervalUpperBound = ptr.S("0") // from the threshold downwards
-	}
+func stepPolicy(scope constructs.Construct, id, name string, asg *string, steps []*autoscalingpolicy.AutoscalingPolicyStepAdjustment, warmup int) autoscalingpolicy.AutoscalingPolicy {
 	return autoscalingpolicy.NewAutoscalingPolicy(scope, ptr.S(id), &autoscalingpolicy.AutoscalingPolicyConfig{
 		Name:                    ptr.S(name),
 		AutoscalingGroupName:    asg,
@@ -208,7 +212,7 @@ func stepPolicy(scope constructs.Construct, id, name string, asg *string, adjust
 		AdjustmentType:          ptr.S("ChangeInCapacity"),
 		MetricAggregationType:   ptr.S("Average"),
 		EstimatedInstanceWarmup: ptr.N(warmup),
-		StepAdjustment:          &[]*autoscalingpolicy.AutoscalingPolicyStepAdjustment{step},
+		StepAdjustment:          &steps,
 	})
 }
 

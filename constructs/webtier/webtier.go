@@ -167,6 +167,8 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 		TargetGroup:    s.ALB,
 		LaunchTags:     tags,
 		SizesScheduled: len(e.Scaling.Schedules) > 0,
+		Region:         e.Region,
+		AccountID:      key.AccountID(),
 	}
 	if asg {
 		s.Group, err = compute.NewGroup(st, "compute", cp)
