@@ -101,4 +101,3 @@ func TestReadySectionIsData(t *testing.T) {
 		t.Errorf("user data without a hook mentions the readiness unit:\n%s", plain)
 	}
 }
-
