@@ -25,8 +25,8 @@ const (
 // WarmPoolStates lists every pool state, in the order messages show them.
 var WarmPoolStates = []WarmPoolState{WarmPoolStopped, WarmPoolHibernated, WarmPoolRunning}
 
-// WarmPool is the group's warm pool (asg mode, not with compute.spot or
-// compute.user_data_file). With a warm pool the group gets a launch
+// WarmPool is the group's warm pool (asg mode, not with compute.spot,
+// compute.user_data_file or network.nat_mode none). With a warm pool the group gets a launch
 // lifecycle hook: an instance leaves Pending:Wait (and Warmed:Pending:Wait)
 // only when it completes the hook itself, once the app answers 200 on
 // compute.health_path; the instance role may complete the hooks of its own
@@ -64,9 +64,9 @@ func DefaultWarmPool() WarmPool {
 // (docs/elasticity.md has the table and the sources):
 //   - Running: the launch hook and the target group's health checks
 //     (alb.health_check: 2 healthy checks 15 s apart by default).
-//   - Hibernated: the resume ("the RAM contents are reloaded", EC2 User
-//     Guide, hibernation) plus the hook and the health checks; the app does
-//     not start again.
+//   - Hibernated: the resume (the root volume and the RAM contents are
+//     restored, per the warm pool guide's instance states) plus the hook and
+//     the health checks; the app does not start again.
 //   - Stopped: an EBS-backed instance start, the app's start (its user data
 //     ran when it entered the pool), the hook and the health checks.
 //

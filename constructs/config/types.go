@@ -181,7 +181,8 @@ type Compute struct {
 	Spot *Spot `yaml:"spot"`
 	// WarmPool keeps pre-initialized instances next to the group so a
 	// scale-out starts them instead of launching cold (asg mode; not with
-	// spot or user_data_file); see WarmPool. Absent: no warm pool. Default: absent.
+	// spot, user_data_file or nat_mode none); see WarmPool. Absent: no warm
+	// pool. Default: absent.
 	WarmPool *WarmPool `yaml:"warm_pool"`
 	// UserDataFile is a regular file inside the environments file's folder,
 	// named relative to it (no absolute path, no way out of the folder, no

@@ -149,6 +149,9 @@ func validateElasticity(e *Environment, bad badFunc) {
 			bad("scaling.predictive", "is set but compute_mode is ec2: predictive scaling sizes an Auto Scaling group; use compute_mode: asg or remove predictive")
 		}
 	}
+	if cp.WarmPool != nil && e.Network.NATMode == NATNone {
+		bad("compute.warm_pool", "is set but network.nat_mode is none: an instance completes its launch hook through the Auto Scaling API, which the interface endpoints do not reach; use nat_mode: single or per_az, or remove warm_pool")
+	}
 	if len(s.ScaleOut.Steps) > 0 && s.Policy != PolicyStep && slices.Contains(ScalingPolicies, s.Policy) {
 		bad("scaling.scale_out.steps", "lists %d intervals but scaling.policy is %s: steps belong to the step policy; remove them or use policy: step", len(s.ScaleOut.Steps), s.Policy)
 	}

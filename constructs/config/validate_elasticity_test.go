@@ -70,6 +70,8 @@ func TestElasticityRefused(t *testing.T) {
 			[]want{{"compute.warm_pool.hook_timeout_seconds", []string{"29 is not allowed", "30 to 7200"}}}},
 		{"warm pool with spot", []string{"compute.warm_pool", "{}", "compute.spot", "{instance_types: [t3.micro, t3a.micro]}"},
 			[]want{{"compute.warm_pool", []string{"compute.spot", "mixed instances policy"}}}},
+		{"warm pool without NAT", []string{"network.nat_mode", "none", "network.interface_endpoints", "true", "compute.warm_pool", "{}"},
+			[]want{{"compute.warm_pool", []string{"network.nat_mode is none", "use nat_mode: single or per_az"}}}},
 		{"warm pool in ec2 mode", []string{"compute_mode", "ec2", "compute.warm_pool", "{}"},
 			[]want{{"compute.warm_pool", []string{"compute_mode is ec2", "use compute_mode: asg or remove warm_pool"}}}},
 		{"steps on scale-in", []string{"scaling.scale_in.steps", "[{from: 30, adjustment: 1}]"},

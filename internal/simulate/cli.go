@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // Exit codes of Main.
@@ -76,7 +75,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
 	}
-	stack := fs.String("stack", "", "synthesized stack `DIR`, e.g. cdktf.out/stacks/prod (required)")
+	stack := fs.String("stack", "", "synthesized stack `DIR` (e.g. cdktf.out/stacks/prod) or .tf.json file (required)")
 	profile := fs.String("profile", "", "load profile `SPEC`: a built-in shape or a CSV file (required)")
 	minutes := fs.Int("minutes", 60, "`N` minutes to simulate (1.."+strconv.Itoa(MaxMinutes)+")")
 	var delay delayFlag
@@ -130,7 +129,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "simulate:", err)
 		return ExitUsage
 	}
-	st, err := tfjson.LoadDir(*stack)
+	st, err := loadStack(*stack)
 	if err != nil {
 		fmt.Fprintf(stderr, "simulate: --stack %s: %v\n", *stack, err)
 		return ExitError

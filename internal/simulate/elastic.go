@@ -135,7 +135,7 @@ func warmStart(wp *WarmPool, override int) (int, string) {
 	if override > 0 {
 		return override, "--warm-start"
 	}
-	return config.WarmStart[config.WarmPoolState(wp.State)], "assumed for a " + wp.State + " pool (docs/elasticity.md)"
+	return config.WarmStart[config.WarmPoolState(wp.State)], "assumed for a " + wp.State + " pool, docs/elasticity.md"
 }
 
 // poolTarget is how many instances the pool holds next to desired.

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 )
@@ -87,7 +88,7 @@ func TestStepToThreeTimesCapacity(t *testing.T) {
 			if s.WarmStarts != c.warmStarts {
 				t.Errorf("warm starts %d, want %d", s.WarmStarts, c.warmStarts)
 			}
-			if c.wp != nil && (r.WarmStart != 60 || r.WarmStartSource != "assumed for a Stopped pool (docs/elasticity.md)") {
+			if c.wp != nil && (r.WarmStart != 60 || r.WarmStartSource != "assumed for a Stopped pool, docs/elasticity.md") {
 				t.Errorf("warm start %d s from %q, want 60 s assumed for a Stopped pool", r.WarmStart, r.WarmStartSource)
 			}
 		})
@@ -218,5 +219,50 @@ func TestPredictiveDailyCycle(t *testing.T) {
 				t.Errorf("a forecast on day 0: %d", *r.Timeline[1400].Forecast)
 			}
 		})
+	}
+}
+
+// TestDailyCycleExample: the figures docs/elasticity.md quotes for the
+// daily cycle on testdata/stacks/prod-elastic (prod with the recommended
+// steps, a Stopped pool and ForecastAndScale at target 50, buffer 300 s).
+// The first forecast that raises capacity is hour 27 (03:00 of day 1),
+// scheduled at 1620 - 5 = 1615; the load needs a fourth instance (above
+// 3 x 70 = 210) only from minute 1673 (233 on day 0, the same sine).
+func TestDailyCycleExample(t *testing.T) {
+	code, stdout, stderr := runMain("--stack", "testdata/stacks/prod-elastic", "--profile", "diurnal:min=90,max=600", "--minutes", "2880", "--json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r Result
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	type day struct{ above, firstRaise, firstNeed int }
+	var days [2]day
+	for d := range days {
+		days[d] = day{firstRaise: -1, firstNeed: -1}
+		for _, row := range r.Timeline[d*1440 : (d+1)*1440] {
+			if row.CPU != nil && *row.CPU > 70 {
+				days[d].above++
+			}
+			if days[d].firstRaise < 0 && row.Desired > 3 {
+				days[d].firstRaise = row.Minute
+			}
+			if days[d].firstNeed < 0 && row.Load > 210 {
+				days[d].firstNeed = row.Minute
+			}
+		}
+	}
+	if want := [2]day{{18, 235, 233}, {0, 1615, 1673}}; days != want {
+		t.Errorf("days %+v, want %+v", days, want)
+	}
+	var predictive []ev
+	for _, e := range r.Events {
+		if e.Policy == "webtier-prod-predictive" {
+			predictive = append(predictive, ev{e.Minute, e.CapacityBefore, e.CapacityAfter})
+		}
+	}
+	if want := []ev{{1615, 3, 4}, {1675, 4, 5}, {1735, 5, 7}, {1795, 7, 8}, {1855, 8, 9}}; !slices.Equal(predictive, want) {
+		t.Errorf("predictive events %v, want %v", predictive, want)
 	}
 }
