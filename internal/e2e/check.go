@@ -69,6 +69,8 @@ type Expect struct {
 	// InstancePolicy is the instance role's one inline policy document (the
 	// role of the launch template's instance profile), as the stack writes it.
 	InstancePolicy string
+	// Elastic is the group's warm pool, launch hook and predictive policy.
+	Elastic ElasticExpect
 }
 
 // ExpectFrom reads the expectations from the synthesized stack.
@@ -98,6 +100,7 @@ func ExpectFrom(s *tfjson.Stack) (Expect, error) {
 			hb, _ := h.Number("heartbeat_timeout")
 			e.DrainSeconds = int(hb)
 		}
+		e.Elastic = elasticFrom(s, g[0])
 		e.Policy = "step"
 		for _, p := range s.OfType("aws_autoscaling_policy") {
 			if t, _ := p.String("policy_type"); t == "TargetTrackingScaling" {
@@ -574,6 +577,7 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 				p.addf("group %s has no termination hook of %d s with default result CONTINUE (%v)", asgName, exp.DrainSeconds, apiErr(err))
 			}
 		}
+		checkElastic(ctx, a, exp.Elastic, asgName, &p)
 		if exp.Policy == "step" {
 			names := []string{o.String(outputs.ScaleOutAlarmARN), o.String(outputs.ScaleInAlarmARN)}
 			found := 0
