@@ -1,7 +1,9 @@
 package compute
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"text/template"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
@@ -109,6 +111,11 @@ func readySection(hook *LaunchHook, appPort int, healthPath string) (string, err
 		"GROUP_NAME", hook.GroupName, "HOOK_NAME", hook.Name, "HOOK_TIMEOUT", strconv.Itoa(hook.Timeout))
 	if err != nil {
 		return "", err
+	}
+	for _, l := range strings.Split(readyScript, "\n") {
+		if l == readyDelimiter {
+			return "", fmt.Errorf("a line of the readiness script is the heredoc delimiter %s", readyDelimiter)
+		}
 	}
 	unit, err := render(readyUnitTemplate, struct{ Env string }{env})
 	if err != nil {

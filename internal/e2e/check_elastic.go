@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"regexp"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -84,4 +86,20 @@ func checkElastic(ctx context.Context, a *AWS, exp ElasticExpect, group string, 
 			p.addf("group %s has no predictive policy %s in mode %s (%v)", group, exp.Predictive, exp.Mode, apiErr(err))
 		}
 	}
+}
+
+// callerAccountRef is the stack's reference to the account ID
+// (data.aws_caller_identity), which Terraform resolves inside a policy.
+var callerAccountRef = regexp.MustCompile(`\$\{data\.aws_caller_identity\.[A-Za-z0-9_-]+\.account_id\}`)
+
+// withAccount resolves the stack's account ID references in doc to the
+// account of roleARN (arn:<partition>:iam::<account>:role/...), as
+// Terraform did when it applied the policy; doc as it is when the ARN has
+// no account.
+func withAccount(doc, roleARN string) string {
+	parts := strings.Split(roleARN, ":")
+	if len(parts) < 6 || parts[4] == "" {
+		return doc
+	}
+	return callerAccountRef.ReplaceAllLiteralString(doc, parts[4])
 }

@@ -30,3 +30,18 @@ func TestPickStepAdjustment(t *testing.T) {
 		}
 	}
 }
+
+// TestWithAccount: the stack's account ID reference in the instance policy
+// (the launch hook's group ARN) resolves to the role's account.
+func TestWithAccount(t *testing.T) {
+	doc := `{"Resource":["arn:aws:autoscaling:us-east-1:${data.aws_caller_identity.encryption_account_9F69CF1C.account_id}:autoScalingGroup:*:autoScalingGroupName/webtier-prod-asg"]}`
+	cases := []struct{ role, want string }{
+		{"arn:aws:iam::123456789012:role/webtier-prod-app-1", `{"Resource":["arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:*:autoScalingGroupName/webtier-prod-asg"]}`},
+		{"", doc},
+	}
+	for _, c := range cases {
+		if got := withAccount(doc, c.role); got != c.want {
+			t.Errorf("role %q: got %s, want %s", c.role, got, c.want)
+		}
+	}
+}
