@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/diagram"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
@@ -92,5 +93,16 @@ func TestElasticitySynth(t *testing.T) {
 	typ, _ := pred.Get("predictive_scaling_configuration", "metric_specification", "predefined_metric_pair_specification", "predefined_metric_type")
 	if typ != "ALBRequestCount" || !strings.Contains(label.(string), "arn_suffix}/${aws_lb_target_group.") {
 		t.Errorf("predictive metric %v labelled %v, want ALBRequestCount of the load balancer's target group", typ, label)
+	}
+	// The diagram labels every step and the predictive policy.
+	labels := map[string][]string{}
+	for _, n := range diagram.Build(s).Nodes {
+		labels[n.ID] = n.Lines
+	}
+	if got := labels["scaling_scale_out"]; len(got) == 0 || got[0] != "scale-out +1/+3/+6" {
+		t.Errorf("diagram scale-out label %q, want it to start scale-out +1/+3/+6", got)
+	}
+	if got, want := labels["scaling_predictive"], []string{"predictive ForecastAndScale", "900 requests per instance per minute"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("diagram predictive label %q, want %q", got, want)
 	}
 }
