@@ -1,10 +1,11 @@
 // Package scaling is the scaling construct. For a group (New): two
 // CloudWatch alarms on the group's average CPUUtilization drive step scaling
 // policies (scale out above 70% for 2 periods, scale in below 30% for 5
-// periods, by default), or a single target-tracking policy on average CPU
-// or on the requests per target of the load balancer
-// (ALBRequestCountPerTarget), and the scheduled actions
-// (aws_autoscaling_schedule) of scaling.schedules. A single instance does
+// periods, by default; scale_out.steps give the scale-out several CPU
+// intervals), or a single target-tracking policy on average CPU or on the
+// requests per target of the load balancer (ALBRequestCountPerTarget); the
+// scheduled actions (aws_autoscaling_schedule) of scaling.schedules; and a
+// predictive scaling policy (scaling.predictive). A single instance does
 // not scale: NewRecovery gives it an EC2 auto-recovery alarm on
 // StatusCheckFailed_System instead. The settings are config.Scaling.
 package scaling
