@@ -186,6 +186,11 @@ type Compute struct {
 	// Spot) and capacity rebalancing; asg mode only (with compute_mode ec2
 	// it is an error). Absent: on-demand only. Default: absent.
 	Spot *Spot `yaml:"spot"`
+	// WarmPool keeps pre-initialized instances next to the group so a
+	// scale-out starts them instead of launching cold (asg mode; not with
+	// spot, user_data_file or nat_mode none); see WarmPool. Absent: no warm
+	// pool. Default: absent.
+	WarmPool *WarmPool `yaml:"warm_pool"`
 	// UserDataFile is a regular file inside the environments file's folder,
 	// named relative to it (no absolute path, no way out of the folder, no
 	// device, pipe, socket or /proc file), whose contents become the
@@ -401,6 +406,9 @@ type Scaling struct {
 	// from min_size, until max_size instances serve (policy rule EWT-SCALE-4,
 	// step policies); 0 checks nothing. Default: 0.
 	MaxMinutesToFull int `yaml:"max_minutes_to_full"`
+	// Predictive adds a predictive scaling policy next to the dynamic one
+	// (see Predictive). Absent: none. Default: absent.
+	Predictive *Predictive `yaml:"predictive"`
 }
 
 // Schedule is one recurring scheduled action (aws_autoscaling_schedule):
@@ -439,6 +447,11 @@ type Rule struct {
 	DatapointsToAlarm int `yaml:"datapoints_to_alarm"`
 	// Adjustment in instances: 1 to 100 to scale out, -1 to -100 to scale in. Default: +1 / -1.
 	Adjustment int `yaml:"adjustment"`
+	// Steps replace Adjustment on scale_out with several CPU intervals, each
+	// adding more instances the larger the breach (see StepInterval): the
+	// first from threshold, contiguous, the last without an upper bound, at
+	// most 20 (AWS). scale_out only. Default: none (one step of Adjustment).
+	Steps []StepInterval `yaml:"steps"`
 }
 
 // Observability configures the observability construct.

@@ -114,6 +114,8 @@ func checkEnv(project string, e *Environment, bad badFunc, n, defaults *yaml.Nod
 	validateBackend(e, bad)
 	validateTags(e, n, badAt)
 	validateIgnored(e, n, defaults, badAt)
+	validateElasticity(e, bad)
+	validateStepsReplaceAdjustment(e, n, defaults, badAt)
 	if e.Budget != nil && e.Budget.MaxMonthlyUSD <= 0 {
 		bad("budget.max_monthly_usd", "%g is not allowed; want the monthly ceiling in USD, above 0 (e.g. 500), or remove budget", e.Budget.MaxMonthlyUSD)
 	}
@@ -497,6 +499,8 @@ func validateScaling(e *Environment, bad badFunc) {
 	if s.WarmupSeconds < 0 || s.WarmupSeconds > 3600 {
 		bad("scaling.warmup_seconds", "%d is not allowed; want 0 to 3600 seconds", s.WarmupSeconds)
 	}
+	validateSteps(s, bad)
+	validatePredictive(s, bad)
 	validateSchedules(e, bad)
 }
 

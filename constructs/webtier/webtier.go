@@ -169,6 +169,8 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 		TargetGroup:    s.ALB,
 		LaunchTags:     tags,
 		SizesScheduled: len(e.Scaling.Schedules) > 0,
+		Region:         e.Region,
+		AccountID:      key.AccountID(),
 	}
 	if l := e.Observability.Logs; l.Enabled {
 		cp.Agent = &compute.Agent{RetentionDays: l.RetentionDays, KMSKeyARN: key.ARN()}

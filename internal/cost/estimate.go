@@ -448,6 +448,10 @@ func (x *estimator) compute() {
 			x.addScaled("EC2 detailed monitoring", fmt.Sprintf("EC2 detailed monitoring, %d metrics per instance", DetailedMonitoringMetrics), keyMetric, m)
 		}
 		x.surplusCredits(f)
+		if wp, ok := x.poolOf(f); ok {
+			x.addPool(f, wp)
+			describe[len(describe)-1] += fmt.Sprintf(", warm pool %s/%s/%s %s", num(wp.count[Min]), num(wp.count[Desired]), num(wp.count[Max]), wp.state)
+		}
 	}
 	x.fleets = fleets
 	x.est.Compute = strings.Join(describe, "; ")

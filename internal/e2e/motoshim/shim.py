@@ -660,6 +660,35 @@ for _fn in (put_notification_configuration, describe_notification_configurations
     PATCHES.append(_fn.__name__)
 
 
+# --- Auto Scaling: launch hooks at creation, warm pools, predictive policies --
+# moto 5.2.1 implements PutWarmPool, DescribeWarmPool and DeleteWarmPool (the
+# group's DescribeAutoScalingGroups answer carries WarmPoolConfiguration) and
+# stores a predictive policy's PredictiveScalingConfiguration as given; it
+# drops the lifecycle hooks a group is created with.
+
+@patch(asg_responses.AutoScalingResponse, "create_auto_scaling_group")
+def create_group_lifecycle_hooks(orig, self):
+    """Auto Scaling CreateAutoScalingGroup: LifecycleHookSpecificationList,
+    "One or more lifecycle hooks to add to the Auto Scaling group before
+    instances are launched"; each hook then answers DescribeLifecycleHooks
+    like one PutLifecycleHook made (no RoleARN or notification target unless
+    given).
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LifecycleHookSpecification.html
+    (moto drops the list: the group has no hooks.)"""
+    result = orig(self)
+    group = self._get_param("AutoScalingGroupName")
+    for spec in self._get_params().get("LifecycleHookSpecificationList") or []:
+        timeout = spec.get("HeartbeatTimeout")
+        hook = self.autoscaling_backend.create_lifecycle_hook(
+            name=spec.get("LifecycleHookName"), as_name=group, transition=spec.get("LifecycleTransition"),
+            timeout=int(timeout) if timeout is not None else None, result=spec.get("DefaultResult"))
+        hook.role_arn = spec.get("RoleARN")
+        hook.notification_target_arn = spec.get("NotificationTargetARN")
+        hook.notification_metadata = spec.get("NotificationMetadata")
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
