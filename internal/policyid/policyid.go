@@ -21,7 +21,7 @@ var IDs = []string{
 	"EWT-IAM-1", "EWT-IAM-2",
 	"EWT-OBS-1",
 	"EWT-SCALE-1", "EWT-SCALE-2", "EWT-SCALE-3", "EWT-SCALE-4",
-	"EWT-SG-1", "EWT-SG-2",
+	"EWT-SG-1", "EWT-SG-2", "EWT-SG-3",
 	"EWT-STATE-1",
 	"EWT-VPC-1",
 }
