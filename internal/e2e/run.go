@@ -326,6 +326,7 @@ type envRun struct {
 	res      *EnvResult
 	exp      Expect
 	domain   *Domain // alb.domain, nil without
+	ipType   string  // the load balancer's ip_address_type, "" for ipv4
 	outputs  Outputs
 }
 
@@ -404,6 +405,7 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 	if r.domain, err = DomainFrom(s); err != nil {
 		return fail(StepSetup, err)
 	}
+	r.ipType = IPAddressTypeFrom(s)
 	if r.domain != nil {
 		h.logf(r.name, "hosted zone %s made in the emulator for %s", r.domain.Zone, strings.Join(r.domain.Names, ", "))
 		if err := r.aws.createZone(ctx, r.domain.Zone, r.name); err != nil {
@@ -459,6 +461,14 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 				return StepCheck, err
 			}
 			r.res.Cells[StepCheck] += "; " + cell
+		}
+		if r.ipType != "" {
+			cell, err := CheckDualStack(ctx, r.aws, r.ipType, r.outputs)
+			if err != nil {
+				return StepCheck, err
+			}
+			r.res.Cells[StepCheck] += "; " + cell
+			h.logf(r.name, "load balancer %s", cell)
 		}
 		h.logf(r.name, "outputs contract holds")
 		if n := len(r.exp.Endpoints); n > 0 {
