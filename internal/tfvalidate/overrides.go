@@ -58,6 +58,12 @@ var credentialSources = []string{
 	"profile", "shared_config_files", "shared_credentials_files", "token",
 }
 
+// accountGuards are provider arguments that compare the credentials'
+// account with a list: with skip_requesting_account_id the provider knows no
+// account and refuses every list ("AWS account ID not allowed: "), so the
+// override blanks them (make e2e proves the guard against the emulator's STS).
+var accountGuards = []string{"allowed_account_ids", "forbidden_account_ids"}
+
 // credentialBlocks are nested blocks that make the provider call STS.
 var credentialBlocks = []string{"assume_role", "assume_role_with_web_identity"}
 
@@ -100,6 +106,12 @@ func ProviderOverride(s *tfjson.Stack, endpoints []string) ([]byte, []string, er
 			if _, ok := p[k]; ok {
 				b[k] = nil
 				notes = append(notes, fmt.Sprintf("provider %s: %s blanked", name, k))
+			}
+		}
+		for _, k := range accountGuards {
+			if _, ok := p[k]; ok {
+				b[k] = nil
+				notes = append(notes, fmt.Sprintf("provider %s: %s blanked (offline there is no account to compare)", name, k))
 			}
 		}
 		for _, k := range credentialBlocks {

@@ -161,7 +161,7 @@ func TestProviderOverrideFixture(t *testing.T) {
 func TestProviderOverrideAliasesAndCredentialSources(t *testing.T) {
 	s := stack(t, `{"provider": {"aws": [
 		{"region": "eu-west-1", "profile": "prod"},
-		{"alias": "use1", "assume_role": [{"role_arn": "arn:aws:iam::1:role/x"}]}
+		{"alias": "use1", "assume_role": [{"role_arn": "arn:aws:iam::1:role/x"}], "allowed_account_ids": ["111122223333"]}
 	]}}`)
 	b, notes, err := ProviderOverride(s, []string{"ec2"})
 	if err != nil {
@@ -183,11 +183,17 @@ func TestProviderOverrideAliasesAndCredentialSources(t *testing.T) {
 	if ar, ok := alias["assume_role"].([]any); !ok || len(ar) != 0 {
 		t.Errorf("assume_role should be overridden with no blocks, got %v", alias["assume_role"])
 	}
+	if v, ok := alias["allowed_account_ids"]; !ok || v != nil {
+		t.Errorf("allowed_account_ids should be overridden with null (offline the provider knows no account and would refuse it), got %v (present %v)", v, ok)
+	}
+	if _, ok := def["allowed_account_ids"]; ok {
+		t.Errorf("allowed_account_ids written for a block that has none: %v", def)
+	}
 	if alias["region"] != "us-east-1" {
 		t.Errorf("an aliased block without region should get us-east-1, got %v", alias["region"])
 	}
 	joined := strings.Join(notes, "\n")
-	for _, want := range []string{"profile blanked", "aws.use1: assume_role removed", "aws.use1 sets no region"} {
+	for _, want := range []string{"profile blanked", "aws.use1: assume_role removed", "aws.use1: allowed_account_ids blanked", "aws.use1 sets no region"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("notes lack %q: %v", want, notes)
 		}
