@@ -433,6 +433,14 @@ func (r *envRun) destroy(ctx context.Context) (string, error) {
 	if len(left) > 0 {
 		return "", fmt.Errorf("%d resources left in the emulator after destroy: %s", len(left), strings.Join(left, ", "))
 	}
+	if r.base != nil && r.base != r.aws { // through assume_role: nothing was made with the engine's own account either
+		if left, err = r.base.Leftovers(ctx, keep...); err != nil {
+			return "", err
+		}
+		if len(left) > 0 {
+			return "", fmt.Errorf("%d resources in the engine's own account, not the assumed role's, after destroy: %s", len(left), strings.Join(left, ", "))
+		}
+	}
 	r.h.logf(r.name, "destroyed in %.0fs: nothing left", res.Elapsed.Seconds())
 	return "clean" + note, nil
 }
