@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
@@ -206,4 +207,13 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// ipv4Network is a network of two public subnets without IPv6 blocks (it
+// has no IPv6 method, as a network of another library might not).
+type ipv4Network struct{}
+
+func (ipv4Network) VPCID() *string { return ptr.S("vpc-0123456789abcdef0") }
+func (ipv4Network) PublicSubnetIDs() []*string {
+	return []*string{ptr.S("subnet-0a"), ptr.S("subnet-0b")}
 }
