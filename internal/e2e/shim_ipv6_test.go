@@ -38,12 +38,14 @@ func startPlainMoto(t *testing.T) *AWS {
 	return NewAWS(emu.URL, "us-east-1")
 }
 
-// TestShimNoPublicIPv4: an internet-facing ALB of IP address type
-// dualstack-without-public-ipv4 is made and read back with that type, and
-// SetIpAddressType switches to it and back, with the shim; plain moto 5.2.1
-// refuses the type; an internal load balancer is refused it with the shim too
-// (AWS: internal load balancers must use ipv4).
-func TestShimNoPublicIPv4(t *testing.T) {
+// TestShimDualStack: a subnet's IPv6 block reads back with state
+// "associated" (plain moto 5.2.1 answers its state dict as a string), and an
+// internet-facing ALB of IP address type dualstack-without-public-ipv4 is
+// made and read back with that type, and SetIpAddressType switches to it and
+// back, with the shim; plain moto refuses the type; an internal load
+// balancer is refused it with the shim too (AWS: internal load balancers
+// must use ipv4).
+func TestShimDualStack(t *testing.T) {
 	const noIPv4 = elbtypes.IpAddressType("dualstack-without-public-ipv4")
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -64,8 +66,34 @@ func TestShimNoPublicIPv4(t *testing.T) {
 		return &elbv2.CreateLoadBalancerInput{Name: aws.String(name), Subnets: subnets, Scheme: scheme, Type: elbtypes.LoadBalancerTypeEnumApplication, IpAddressType: noIPv4}
 	}
 
-	t.Run("plain moto refuses it", func(t *testing.T) {
+	subnetState := func(a *AWS) string {
+		t.Helper()
+		vpc, err := a.EC2.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.8.0.0/16"), AmazonProvidedIpv6CidrBlock: aws.Bool(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := a.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{aws.ToString(vpc.Vpc.VpcId)}})
+		if err != nil || len(d.Vpcs) != 1 || len(d.Vpcs[0].Ipv6CidrBlockAssociationSet) != 1 {
+			t.Fatalf("the VPC's IPv6 block: %+v %v", d, err)
+		}
+		block := aws.ToString(d.Vpcs[0].Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock) // a /56: its first /64
+		first := strings.TrimSuffix(block, "/56") + "/64"
+		sn, err := a.EC2.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String("10.8.1.0/24"), Ipv6CidrBlock: aws.String(first), AvailabilityZone: aws.String("us-east-1a")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, err := a.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{aws.ToString(sn.Subnet.SubnetId)}})
+		if err != nil || len(ds.Subnets) != 1 || len(ds.Subnets[0].Ipv6CidrBlockAssociationSet) != 1 {
+			t.Fatalf("the subnet's IPv6 block: %+v %v", ds, err)
+		}
+		return string(ds.Subnets[0].Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlockState.State)
+	}
+
+	t.Run("plain moto", func(t *testing.T) {
 		a := startPlainMoto(t)
+		if got := subnetState(a); got == "associated" {
+			t.Errorf("plain moto: the subnet's IPv6 block state is %q: the shim is no longer needed", got)
+		}
 		_, err := a.ELB.CreateLoadBalancer(ctx, lbIn(a, "plain", elbtypes.LoadBalancerSchemeEnumInternetFacing))
 		if err == nil || !strings.Contains(err.Error(), "ipAddressType") {
 			t.Fatalf("plain moto: CreateLoadBalancer with %s: err %v, want its ValidationError (else this shim is no longer needed)", noIPv4, err)
@@ -73,6 +101,11 @@ func TestShimNoPublicIPv4(t *testing.T) {
 	})
 
 	a := startShim(t)
+	t.Run("subnet IPv6 block associated", func(t *testing.T) {
+		if got := subnetState(a); got != "associated" {
+			t.Errorf("the subnet's IPv6 block state is %q, want associated", got)
+		}
+	})
 	t.Run("internet-facing", func(t *testing.T) {
 		out, err := a.ELB.CreateLoadBalancer(ctx, lbIn(a, "public", elbtypes.LoadBalancerSchemeEnumInternetFacing))
 		if err != nil {

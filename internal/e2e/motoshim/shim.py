@@ -660,7 +660,37 @@ for _fn in (put_notification_configuration, describe_notification_configurations
     PATCHES.append(_fn.__name__)
 
 
-# --- Dual-stack load balancers (network.ipv6, alb.ip_address_type) ---------
+# --- Dual-stack: IPv6 subnets and load balancers (network.ipv6, alb.ip_address_type)
+
+from moto.ec2.models import subnets as ec2_subnets  # noqa: E402
+
+
+def _subnet_ipv6_associations(self):
+    """DescribeSubnets, Ipv6CidrBlockAssociationSet: each
+    SubnetIpv6CidrBlockAssociation has Ipv6CidrBlockState, a SubnetCidrBlockState
+    whose State is "associating | associated | disassociating | disassociated |
+    failing | failed".
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SubnetCidrBlockState.html
+    (moto 5.2.1 nests its whole state dict inside State, answering
+    "{'State': 'associated'}", so the provider waits for "associated" until it
+    times out.)"""
+    return [
+        {
+            "ipv6CidrBlock": a["ipv6CidrBlock"],
+            "associationId": a["associationId"],
+            "ipv6CidrBlockState": {"state": a["ipv6CidrBlockState"]["State"]},
+        }
+        for a in self.ipv6_cidr_block_associations.values()
+        if a["ipv6CidrBlockState"]["State"] == "associated"
+    ]
+
+
+if not isinstance(getattr(ec2_subnets.Subnet, "ipv6_cidr_block_association_set", None), property):
+    fail("Subnet.ipv6_cidr_block_association_set is no longer a property in moto %s: the shim %s needs updating"
+         % (moto.__version__, _subnet_ipv6_associations.__name__))
+ec2_subnets.Subnet.ipv6_cidr_block_association_set = property(_subnet_ipv6_associations)
+PATCHES.append(_subnet_ipv6_associations.__name__)
+
 
 # ELBv2 CreateLoadBalancer / SetIpAddressType, IpAddressType: "Valid Values:
 # ipv4 | dualstack | dualstack-without-public-ipv4". "[Application Load
