@@ -1,6 +1,9 @@
 package cost
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -43,5 +46,47 @@ func TestPublicIPv4OfTheLoadBalancer(t *testing.T) {
 				t.Errorf("items %v: the ALB's public IPv4 item present = %v, want %v; Elastic IPs present = %v, want true", names(e), alb, c.albIPv4, eip)
 			}
 		})
+	}
+}
+
+// TestMainDiffPublicIPv4: `review cost diff` between prod and the same
+// stack with a load balancer of dualstack-without-public-ipv4 shows the
+// public IPv4 addresses going from 6 (3 NAT + 3 ALB) to 3, 10.95 USD a month less.
+func TestMainDiffPublicIPv4(t *testing.T) {
+	dir := outdir(t, "prod")
+	doc := goldenDoc(t, "prod")
+	for _, lb := range resources(doc, "aws_lb") {
+		lb.(map[string]any)["ip_address_type"] = "dualstack-without-public-ipv4"
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "stacks", "v6"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stacks", "v6", "cdk.tf.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runMain(t, "diff", "prod", "v6", "--outdir", dir)
+	if code != 0 {
+		t.Fatalf("exit %d %s\n%s", code, stderr, out)
+	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(out, "\n") {
+		for _, kind := range []string{"public IPv4 addresses", "total at max capacity"} {
+			if strings.HasPrefix(strings.TrimSpace(line), kind+" ") {
+				rows[kind] = strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), kind))
+			}
+		}
+	}
+	want := map[string][]string{
+		"public IPv4 addresses": {"21.90", "10.95", "-10.95", "public", "IPv4", "addresses", "of", "the", "internet-facing", "ALB", "(one", "per", "subnet)", "3", "->", "0"},
+		"total at max capacity": {"327.33", "316.38", "-10.95"},
+	}
+	for kind, w := range want {
+		if strings.Join(rows[kind], " ") != strings.Join(w, " ") {
+			t.Errorf("row %q: got %q, want %q\n%s", kind, rows[kind], w, out)
+		}
 	}
 }
