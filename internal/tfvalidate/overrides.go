@@ -64,7 +64,11 @@ var credentialSources = []string{
 // override blanks them (make e2e proves the guard against the emulator's STS).
 var accountGuards = []string{"allowed_account_ids", "forbidden_account_ids"}
 
-// credentialBlocks are nested blocks that make the provider call STS.
+// credentialBlocks are nested blocks that make the provider call STS. An
+// override replaces a nested block only with a block of the same type (an
+// empty list replaces nothing), so assume_role becomes one block with an
+// empty role_arn: the provider then assumes no role (and warns that role_arn
+// will be required; Result.add turns that into a note).
 var credentialBlocks = []string{"assume_role", "assume_role_with_web_identity"}
 
 // ProviderOverride returns the override file for a stack: every aws provider
@@ -117,6 +121,9 @@ func ProviderOverride(s *tfjson.Stack, endpoints []string) ([]byte, []string, er
 		for _, k := range credentialBlocks {
 			if _, ok := p[k]; ok {
 				b[k] = []any{}
+				if k == "assume_role" { // the provider skips an assume_role without role_arn
+					b[k] = []any{map[string]any{"role_arn": ""}}
+				}
 				notes = append(notes, fmt.Sprintf("provider %s: %s removed", name, k))
 			}
 		}

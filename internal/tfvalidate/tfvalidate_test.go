@@ -180,8 +180,8 @@ func TestProviderOverrideAliasesAndCredentialSources(t *testing.T) {
 	if alias["alias"] != "use1" {
 		t.Errorf("alias block lost its alias: %v", alias)
 	}
-	if ar, ok := alias["assume_role"].([]any); !ok || len(ar) != 0 {
-		t.Errorf("assume_role should be overridden with no blocks, got %v", alias["assume_role"])
+	if ar, ok := alias["assume_role"].([]any); !ok || len(ar) != 1 || ar[0].(map[string]any)["role_arn"] != "" {
+		t.Errorf("assume_role should be overridden with one block with an empty role_arn (an empty list replaces nothing), got %v", alias["assume_role"])
 	}
 	if v, ok := alias["allowed_account_ids"]; !ok || v != nil {
 		t.Errorf("allowed_account_ids should be overridden with null (offline the provider knows no account and would refuse it), got %v (present %v)", v, ok)
@@ -493,5 +493,22 @@ func TestTableAndDetails(t *testing.T) {
 	}
 	if gap := VersionGap(res); len(gap) != 1 || !strings.HasPrefix(gap[0], "prod: Extraneous JSON object property") {
 		t.Errorf("version gap %v", gap)
+	}
+}
+
+// TestAssumeRoleWarningIsANote: the provider's warning about the
+// override's assume_role without role_arn becomes a note; the same summary
+// about another argument stays a warning.
+func TestAssumeRoleWarningIsANote(t *testing.T) {
+	var r Result
+	r.add([]Diagnostic{
+		{Severity: "warning", Summary: "Missing required argument", Detail: `The argument "role_arn" is required, but no definition was found.`},
+		{Severity: "warning", Summary: "Missing required argument", Detail: `The argument "region" is required, but no definition was found.`},
+	})
+	if len(r.Notes) != 1 || r.Notes[0] != assumeRoleNote {
+		t.Errorf("notes = %q, want [%q]", r.Notes, assumeRoleNote)
+	}
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0].Detail, `"region"`) {
+		t.Errorf("warnings = %+v, want only the one about region", r.Warnings)
 	}
 }
