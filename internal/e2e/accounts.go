@@ -127,7 +127,7 @@ func (r *envRun) harnessAs(ctx context.Context, g AccountGuard) (string, error) 
 	if len(g.Allowed) > 0 && !containsString(g.Allowed, acct) {
 		return "", fmt.Errorf("the role %s is in account %s, not in allowed_account_ids %v", g.RoleARN, acct, g.Allowed)
 	}
-	r.aws = NewAWSAs(r.emu.URL, r.region, creds)
+	r.aws, r.assumed = NewAWSAs(r.emu.URL, r.region, creds), &creds
 	return fmt.Sprintf("checks act as %s (account %s), as the provider's assume_role does", g.RoleARN, acct), nil
 }
 
@@ -179,4 +179,15 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// checkEnv is the environment of the harness's own tools that read what the
+// stack made (cmd/stress --watch): the engine's, with the assumed role's
+// credentials when the stack assumes one.
+func (r *envRun) checkEnv() []string {
+	env := r.env()
+	if c := r.assumed; c != nil {
+		env = append(env, "AWS_ACCESS_KEY_ID="+c.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+c.SecretAccessKey, "AWS_SESSION_TOKEN="+c.SessionToken)
+	}
+	return env
 }

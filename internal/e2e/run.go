@@ -35,6 +35,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 	"github.com/platformstarter/elastic-web-tier/internal/tfvalidate"
@@ -322,7 +324,8 @@ type envRun struct {
 	aws      *AWS // the stack's account: the provider's assume_role when it has one
 	base     *AWS // the harness's own credentials, which the engine and its state backend use
 	guard    AccountGuard
-	backend  string // tfbackend file when the S3 backend is on
+	assumed  *aws.Credentials // the role's credentials when the stack assumes one
+	backend  string           // tfbackend file when the S3 backend is on
 	bucket   string
 	stateKey string
 	res      *EnvResult

@@ -126,7 +126,7 @@ func (r *envRun) scale(ctx context.Context) (string, error) {
 	stressCmd := exec.CommandContext(ctx, r.h.stress, "-t", "8s", "-q", "20", "-c", "2", "-json", "-no-progress",
 		"-watch", "-watch-interval", "500ms", "-aws-endpoint", r.emu.URL, "-region", r.region,
 		"-asg", name, "-target-group", tg, backend.URL+"/")
-	stressCmd.Env = r.env()
+	stressCmd.Env = r.checkEnv() // it watches the group where the stack deployed it
 	report, err := os.Create(reportFile)
 	if err != nil {
 		return "", err
