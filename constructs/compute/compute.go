@@ -482,6 +482,18 @@ func newBase(scope constructs.Construct, id string, props Props, group bool, hoo
 		ToPort:          ptr.N(443),
 		CidrIpv4:        ptr.S("0.0.0.0/0"),
 	})
+	// In a dual-stack network the instances have IPv6 addresses and a
+	// route out through the egress-only gateway: HTTPS out over IPv6 too.
+	if v6, ok := w.Network.(interface{ IPv6() bool }); ok && v6.IPv6() {
+		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, ptr.S("egress-https-ipv6"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+			SecurityGroupId: c.securityGroupID,
+			Description:     ptr.S("HTTPS out over IPv6 for the SSM agent and package repositories"),
+			IpProtocol:      ptr.S("tcp"),
+			FromPort:        ptr.N(443),
+			ToPort:          ptr.N(443),
+			CidrIpv6:        ptr.S(config.AllIPv6),
+		})
+	}
 
 	c.Role = iamrole.NewIamRole(s, ptr.S("role"), &iamrole.IamRoleConfig{
 		NamePrefix:       ptr.S(w.Name + "-app-"),

@@ -317,6 +317,10 @@ func Parse(source string, data []byte) (*File, error) {
 			pr := DefaultPredictive()
 			env.Scaling.Predictive = &pr
 		}
+		if hasKey(v, "assume_role") || (defaultsNode != nil && hasKey(defaultsNode, "assume_role")) {
+			ar := DefaultAssumeRole()
+			env.AssumeRole = &ar
+		}
 		// Type problems are reported by checkNode with their field names;
 		// decoding carries on past them so every environment is still
 		// validated. A decoder that gives up (excessive aliasing) leaves the

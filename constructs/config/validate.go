@@ -112,6 +112,8 @@ func checkEnv(project string, e *Environment, bad badFunc, n, defaults *yaml.Nod
 	validateObservability(e, bad)
 	validateLogs(e, bad)
 	validateBackend(e, bad)
+	validateIPv6(e, bad)
+	validateAccounts(e, bad)
 	validateTags(e, n, badAt)
 	validateIgnored(e, n, defaults, badAt)
 	validateElasticity(e, bad)
@@ -413,6 +415,7 @@ func validateALB(e *Environment, bad badFunc) {
 		bad("alb.access_log_retention_days", "%d is not allowed; want 1 to 3650 days", a.AccessLogRetentionDays)
 	}
 	validateALBOwn(e, bad)
+	validateIPAddressType(e, bad)
 	if a.DeregistrationDelay < 0 || a.DeregistrationDelay > 3600 {
 		bad("alb.deregistration_delay", "%d is not allowed; want 0 to 3600 seconds", a.DeregistrationDelay)
 	}

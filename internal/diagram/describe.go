@@ -99,6 +99,8 @@ func (b *builder) describe(n *Node) []string {
 		return compact("NAT gateway", id)
 	case "aws_internet_gateway":
 		return []string{"Internet gateway"}
+	case "aws_egress_only_internet_gateway":
+		return []string{"Egress-only internet gateway", "IPv6 out only"}
 	case "aws_vpc_endpoint":
 		svc := str(r, "service_name")
 		if i := strings.LastIndex(svc, "."); i >= 0 {

@@ -126,7 +126,7 @@ func (r *envRun) scale(ctx context.Context) (string, error) {
 	stressCmd := exec.CommandContext(ctx, r.h.stress, "-t", "8s", "-q", "20", "-c", "2", "-json", "-no-progress",
 		"-watch", "-watch-interval", "500ms", "-aws-endpoint", r.emu.URL, "-region", r.region,
 		"-asg", name, "-target-group", tg, backend.URL+"/")
-	stressCmd.Env = r.env()
+	stressCmd.Env = r.checkEnv() // it watches the group where the stack deployed it
 	report, err := os.Create(reportFile)
 	if err != nil {
 		return "", err
@@ -440,6 +440,14 @@ func (r *envRun) destroy(ctx context.Context) (string, error) {
 	}
 	if len(left) > 0 {
 		return "", fmt.Errorf("%d resources left in the emulator after destroy: %s", len(left), strings.Join(left, ", "))
+	}
+	if r.base != nil && r.base != r.aws { // through assume_role: nothing was made with the engine's own account either
+		if left, err = r.base.Leftovers(ctx, keep...); err != nil {
+			return "", err
+		}
+		if len(left) > 0 {
+			return "", fmt.Errorf("%d resources in the engine's own account, not the assumed role's, after destroy: %s", len(left), strings.Join(left, ", "))
+		}
 	}
 	r.h.logf(r.name, "destroyed in %.0fs: nothing left", res.Elapsed.Seconds())
 	return "clean" + note, nil
