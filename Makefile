@@ -42,8 +42,9 @@ test: deps ## run every test (pure Go, the jsii snapshot tests in __tests__, the
 
 # Run in the package directory, so go test prints what was written
 # ("1 snapshot written: qa"); CI does not stop it from writing.
-snapshots: deps ## rewrite the snapshot of every environment of environments.yaml (__tests__/testdata/golden), remove obsolete ones
+snapshots: synth ## rewrite the snapshot of every environment of environments.yaml (__tests__/testdata/golden), remove obsolete ones, redraw docs/diagrams and the README diagram
 	cd __tests__ && go test -count=1 -run '^TestSnapshots$$' -update
+	go run ./cmd/review diagrams
 
 scan: synth ## scan every synthesized stack with KICS
 	scripts/scan.sh

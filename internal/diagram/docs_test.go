@@ -81,7 +81,7 @@ func TestREADMEDiagram(t *testing.T) {
 		return
 	}
 	if got != want {
-		t.Errorf("README.md diagram block is stale (run %s):\n%s", RegenerateCommand, lineDiff(want, got))
+		t.Errorf("README.md diagram block is stale (run make snapshots, or %s):\n%s", RegenerateCommand, lineDiff(want, got))
 	}
 }
 

@@ -10,9 +10,9 @@ import (
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
 )
 
-// TestReadmeChartIsCurrent regenerates the README's prod chart from the
+// TestReadmeChartIsCurrent regenerates the prod chart of docs/simulator.md from the
 // reviewed golden of the library fixture's prod stack (internal/testfixture,
-// the sample as shipped) with the command the README shows, and fails when
+// the sample as shipped) with the command the doc shows, and fails when
 // docs/simulate/prod-step.svg differs: a change to the scaling defaults must
 // come with a new chart.
 func TestReadmeChartIsCurrent(t *testing.T) {
@@ -36,13 +36,13 @@ func TestReadmeChartIsCurrent(t *testing.T) {
 	}
 }
 
-// TestReadmeExamplesAreCurrent runs every README example whose command
+// TestReadmeExamplesAreCurrent runs every example of docs/simulator.md whose command
 // simulates a fixture under internal/simulate/testdata and checks that each
-// output line the README shows below the command (indented like it) is a
+// output line the doc shows below the command (indented like it) is a
 // line of the command's output.
 func TestReadmeExamplesAreCurrent(t *testing.T) {
 	root := filepath.Join("..", "..")
-	b, err := os.ReadFile(filepath.Join(root, "README.md"))
+	b, err := os.ReadFile(filepath.Join(root, "docs", "simulator.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestReadmeExamplesAreCurrent(t *testing.T) {
 			want = append(want, strings.TrimPrefix(lines[i], "    "))
 		}
 		if len(want) == 0 {
-			t.Errorf("README example %q shows no output lines", cmd)
+			t.Errorf("docs/simulator.md example %q shows no output lines", cmd)
 			continue
 		}
 		var out, errOut bytes.Buffer
@@ -81,19 +81,19 @@ func TestReadmeExamplesAreCurrent(t *testing.T) {
 		}
 		for _, w := range want {
 			if !got[w] {
-				t.Errorf("%s: the README shows %q, which the output does not have:\n%s", cmd, w, out.String())
+				t.Errorf("%s: docs/simulator.md shows %q, which the output does not have:\n%s", cmd, w, out.String())
 			}
 		}
 	}
 	if found < 3 {
-		t.Errorf("found %d README examples on the fixtures, want the 3 (request count, schedules, refresh)", found)
+		t.Errorf("found %d docs/simulator.md examples on the fixtures, want the 3 (request count, schedules, refresh)", found)
 	}
 }
 
 // TestCommittedProdRefreshIsTheFixtures: the reviewed golden of the
 // fixture's prod (with the alarm-gated refresh of compute.instance_refresh)
 // replays a refresh exactly as the hand-written fixture prod-refresh that
-// the README's instance-refresh example runs on, so that example holds for
+// the instance-refresh example of docs/simulator.md runs on, so that example holds for
 // the shipped stack.
 func TestCommittedProdRefreshIsTheFixtures(t *testing.T) {
 	root := filepath.Join("..", "..")
