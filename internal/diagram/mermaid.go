@@ -27,12 +27,11 @@ type tree struct {
 	pathRank map[string]int     // node ID -> steps from the client along the request path
 	spine    map[string]int     // node ID -> position on the longest request chain
 	ranks    map[string]int     // memo of rank by child ID
-	chains   map[string][]string
 }
 
 func newTree(d *Diagram) *tree {
 	t := &tree{d: d, children: map[string][]child{}, parent: map[string]string{}, pathRank: map[string]int{}, spine: map[string]int{},
-		ranks: map[string]int{}, chains: map[string][]string{}}
+		ranks: map[string]int{}}
 	// Request path order: breadth-first from the client (or any path node without a predecessor).
 	next := map[string][]string{}
 	hasPred := map[string]bool{}
@@ -145,19 +144,6 @@ func (t *tree) rank(c child) int {
 	walk(c)
 	t.ranks[c.id()] = best
 	return best
-}
-
-// ancestors returns the group IDs from the top down to (not including) id.
-func (t *tree) ancestors(id string) []string {
-	if c, ok := t.chains[id]; ok {
-		return c
-	}
-	var out []string
-	for g := t.parent[id]; g != ""; g = t.parent[g] {
-		out = append([]string{g}, out...)
-	}
-	t.chains[id] = out
-	return out
 }
 
 // Mermaid renders the diagram as a Mermaid flowchart (top to bottom). Node
