@@ -251,7 +251,7 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 		outputs.InstanceSecurityGroupID: s.Compute.SecurityGroupID(),
 		outputs.SecurityGroupIDs:        []*string{s.ALB.SecurityGroupID(), s.Compute.SecurityGroupID()},
 		outputs.LaunchTemplateID:        s.Compute.LaunchTemplateID(),
-		outputs.LaunchTemplateVersion:   s.Compute.LaunchTemplateVersion(),
+		outputs.LaunchTemplateVersion:   cdktf.Fn_Tostring(s.Compute.LaunchTemplateVersion()), // a number in the provider
 		outputs.RefreshPreferences:      refreshPreferences,
 		outputs.InstanceIDs:             s.Compute.InstanceIDs(),
 		outputs.ASGName:                 asgName,

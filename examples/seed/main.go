@@ -118,7 +118,7 @@ func NewStack(scope constructs.Construct, id string, group bool) (cdktf.Terrafor
 		{"asg_name", groupName},
 		{"compute_mode", mode},
 		{"launch_template_id", instances.LaunchTemplateID()},
-		{"launch_template_version", instances.LaunchTemplateVersion()},
+		{"launch_template_version", cdktf.Fn_Tostring(instances.LaunchTemplateVersion())},
 		{"instance_refresh_preferences", refreshPreferences},
 		{"scale_out_alarm_arn", scaleOut},
 		{"scale_in_alarm_arn", scaleIn},

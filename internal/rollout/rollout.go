@@ -18,6 +18,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,14 +67,23 @@ func TargetFromOutputs(outs map[string]any) (Target, error) {
 	var problems []string
 	need := func(name string, dst *string) {
 		v, ok := str(name)
+		raw, present := outs[name]
 		switch {
+		case !present:
+			problems = append(problems, fmt.Sprintf("output %s is missing (deploy the stack with this version of the project first)", name))
 		case !ok:
-			problems = append(problems, fmt.Sprintf("output %s is missing (want a string; deploy the stack with this version of the project first)", name))
+			problems = append(problems, fmt.Sprintf("output %s (%v) must be a string", name, raw))
 		case v == "":
 			problems = append(problems, fmt.Sprintf("output %s is empty; want a value in asg mode", name))
 		default:
 			*dst = v
 		}
+	}
+	// The provider's latest_version is a number: a stack that outputs it
+	// without tostring() gives a number in the outputs file.
+	if f, ok := outs[outputs.LaunchTemplateVersion].(float64); ok && f == math.Trunc(f) && f >= 1 {
+		outs = maps.Clone(outs)
+		outs[outputs.LaunchTemplateVersion] = strconv.FormatFloat(f, 'f', -1, 64)
 	}
 	var prefs string
 	if mode, ok := str(outputs.ComputeMode); !ok || mode != "asg" {

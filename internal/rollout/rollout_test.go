@@ -162,6 +162,8 @@ func TestTargetFromOutputs(t *testing.T) {
 		wantErr []string
 	}{
 		{"good", func(map[string]any) {}, nil},
+		{"a number version", func(m map[string]any) { m["launch_template_version"] = 3.0 }, nil},
+		{"a fractional version", func(m map[string]any) { m["launch_template_version"] = 2.5 }, []string{"output launch_template_version (2.5) must be a string"}},
 		{"ec2", func(m map[string]any) { m["compute_mode"] = "ec2" }, []string{"compute_mode is ec2"}},
 		{"every problem", func(m map[string]any) {
 			delete(m, "asg_name")
