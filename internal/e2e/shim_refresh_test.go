@@ -28,6 +28,12 @@ type refreshWorld struct {
 }
 
 func newRefreshWorld(t *testing.T, ctx context.Context, a *AWS, name string) *refreshWorld {
+	return newRefreshWorldOf(t, ctx, a, name, false)
+}
+
+// newRefreshWorldOf makes the world; mixed: the group has a mixed instances
+// policy (as compute.spot makes) instead of a launch template.
+func newRefreshWorldOf(t *testing.T, ctx context.Context, a *AWS, name string, mixed bool) *refreshWorld {
 	t.Helper()
 	vpc, err := a.EC2.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.8.0.0/16")})
 	if err != nil {
@@ -58,11 +64,21 @@ func newRefreshWorld(t *testing.T, ctx context.Context, a *AWS, name string) *re
 		t.Fatal(err)
 	}
 	tgARN := aws.ToString(tg.TargetGroups[0].TargetGroupArn)
-	if _, err := a.ASG.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{
+	in := &autoscaling.CreateAutoScalingGroupInput{
 		AutoScalingGroupName: aws.String(name), MinSize: aws.Int32(3), MaxSize: aws.Int32(6), DesiredCapacity: aws.Int32(3),
-		LaunchTemplate:    &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(ltID), Version: aws.String("1")},
 		VPCZoneIdentifier: sub.Subnet.SubnetId, TargetGroupARNs: []string{tgARN}, HealthCheckGracePeriod: aws.Int32(60),
-	}); err != nil {
+	}
+	spec := &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(ltID), Version: aws.String("1")}
+	if mixed {
+		in.MixedInstancesPolicy = &asgtypes.MixedInstancesPolicy{
+			LaunchTemplate: &asgtypes.LaunchTemplate{LaunchTemplateSpecification: spec,
+				Overrides: []asgtypes.LaunchTemplateOverrides{{InstanceType: aws.String("t3.small")}}},
+			InstancesDistribution: &asgtypes.InstancesDistribution{OnDemandBaseCapacity: aws.Int32(1)},
+		}
+	} else {
+		in.LaunchTemplate = spec
+	}
+	if _, err := a.ASG.CreateAutoScalingGroup(ctx, in); err != nil {
 		t.Fatal(err)
 	}
 	alarm := name + "-5xx"
@@ -133,13 +149,19 @@ func (w *refreshWorld) versions(t *testing.T, ctx context.Context) (string, []st
 		t.Fatalf("DescribeAutoScalingGroups: %v", err)
 	}
 	grp := g.AutoScalingGroups[0]
+	version := ""
+	if grp.LaunchTemplate != nil {
+		version = aws.ToString(grp.LaunchTemplate.Version)
+	} else if m := grp.MixedInstancesPolicy; m != nil && m.LaunchTemplate != nil && m.LaunchTemplate.LaunchTemplateSpecification != nil {
+		version = aws.ToString(m.LaunchTemplate.LaunchTemplateSpecification.Version)
+	}
 	var vs []string
 	for _, i := range grp.Instances {
 		if i.LifecycleState == asgtypes.LifecycleStateInService && i.LaunchTemplate != nil {
 			vs = append(vs, aws.ToString(i.LaunchTemplate.Version))
 		}
 	}
-	return aws.ToString(grp.LaunchTemplate.Version), vs
+	return version, vs
 }
 
 func (w *refreshWorld) setAlarm(t *testing.T, ctx context.Context, state cwtypes.StateValue) {
@@ -206,6 +228,11 @@ func TestShimInstanceRefresh(t *testing.T) {
 				t.Errorf("tick %d: %d healthy targets, want at least 2 (min healthy)", i, h)
 			}
 		}
+		// The replaced instances drain out of the target group: healthy are
+		// the 3 in service only.
+		if h := w.healthyMins[len(w.healthyMins)-1]; h != 3 {
+			t.Errorf("%d healthy targets after the refresh, want 3 (the replaced instances deregistered)", h)
+		}
 	})
 
 	// The order the rollout command uses: the group still on 1 when the
@@ -233,6 +260,47 @@ func TestShimInstanceRefresh(t *testing.T) {
 			if h == 0 {
 				t.Errorf("tick %d: no healthy target", i)
 			}
+		}
+	})
+
+	// A group with a mixed instances policy (compute.spot): the desired
+	// configuration is the policy at the new version; a gate alarm rolls
+	// back to 1, a retry succeeds and saves the policy at 2 on the group.
+	t.Run("MixedPolicy", func(t *testing.T) {
+		w := newRefreshWorldOf(t, ctx, a, "mixed", true)
+		g, err := a.ASG.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{w.group}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		policy := *g.AutoScalingGroups[0].MixedInstancesPolicy
+		lt := *policy.LaunchTemplate
+		lt.LaunchTemplateSpecification = &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(w.lt), Version: aws.String("2")}
+		policy.LaunchTemplate = &lt
+		start := func() {
+			t.Helper()
+			p := gated(w)
+			if _, err := a.ASG.StartInstanceRefresh(ctx, &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String(w.group),
+				DesiredConfiguration: &asgtypes.DesiredConfiguration{MixedInstancesPolicy: &policy}, Preferences: &p}); err != nil {
+				t.Fatalf("StartInstanceRefresh: %v", err)
+			}
+		}
+		start()
+		w.tick(t, ctx)
+		w.tick(t, ctx)
+		w.setAlarm(t, ctx, cwtypes.StateValueAlarm)
+		if r := w.until(t, ctx); r.Status != asgtypes.InstanceRefreshStatusRollbackSuccessful {
+			t.Errorf("refresh ended %s, want RollbackSuccessful", r.Status)
+		}
+		if group, vs := w.versions(t, ctx); group != "1" || !all(vs, "1") || len(vs) != 3 {
+			t.Errorf("after the rollback: group on %s, instances on %v, want the group and 3 instances on 1", group, vs)
+		}
+		w.setAlarm(t, ctx, cwtypes.StateValueOk)
+		start()
+		if r := w.until(t, ctx); r.Status != asgtypes.InstanceRefreshStatusSuccessful {
+			t.Errorf("refresh ended %s, want Successful", r.Status)
+		}
+		if group, vs := w.versions(t, ctx); group != "2" || !all(vs, "2") || len(vs) != 3 {
+			t.Errorf("after the refresh: group on %s, instances on %v, want the group and 3 instances on 2", group, vs)
 		}
 	})
 

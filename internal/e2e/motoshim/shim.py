@@ -607,7 +607,8 @@ def _set_config(group, cfg):
     ec2 = group.autoscaling_backend.ec2_backend
     group.ec2_launch_template = ec2.get_launch_template(tid) if tid.startswith("lt-") else ec2.get_launch_template_by_name(tid)
     group.launch_template_version = version
-    group.provided_launch_template_version = version
+    if hasattr(group, "provided_launch_template_version"):  # a group with a launch template, not a mixed policy
+        group.provided_launch_template_version = version
     if group.mixed_instances_policy:
         spec = group.mixed_instances_policy["LaunchTemplate"]["LaunchTemplateSpecification"]
         spec["LaunchTemplateId"] = group.ec2_launch_template.id
@@ -625,19 +626,27 @@ def _replace(group, victims, cfg, cause):
     """Launch len(victims) instances from cfg, register them, then terminate
     the victims: the group never has fewer than desired instances in service."""
     backend = group.autoscaling_backend
-    saved = (group.ec2_launch_template, group.launch_template_version, group.provided_launch_template_version,
+    saved = (group.ec2_launch_template, group.launch_template_version, getattr(group, "provided_launch_template_version", None),
              _spec_of(_saved_config(group)))
     before = {s.instance.id for s in group.instance_states}
     _set_config(group, cfg)
     try:
         group.replace_autoscaling_group_instances(len(victims), group.get_propagated_tags())
     finally:
-        group.ec2_launch_template, group.launch_template_version, group.provided_launch_template_version = saved[:3]
+        group.ec2_launch_template, group.launch_template_version = saved[:2]
+        if hasattr(group, "provided_launch_template_version"):
+            group.provided_launch_template_version = saved[2]
         if group.mixed_instances_policy:
             spec = group.mixed_instances_policy["LaunchTemplate"]["LaunchTemplateSpecification"]
             spec["LaunchTemplateId"], spec["Version"] = saved[3]
     new = sorted(s.instance.id for s in group.instance_states if s.instance.id not in before)
     backend.update_attached_target_groups(group.name)
+    # The group deregisters an instance from its target groups before it
+    # terminates it (the target drains); moto deregisters only on the EC2
+    # TerminateInstances API, so a backend termination left it healthy.
+    from moto.elbv2.models import elbv2_backends
+
+    elbv2_backends[backend.account_id][backend.region_name].notify_terminate_instances(victims)
     backend.ec2_backend.terminate_instances(victims)
     group.instance_states = [s for s in group.instance_states if s.instance.id not in victims]
     now = datetime.datetime.now(datetime.timezone.utc)
