@@ -38,11 +38,12 @@ func TestContainerApp(t *testing.T) {
 			policyStatement{"EcrLogin", "Allow", []string{"ecr:GetAuthorizationToken"}, []string{"*"}},
 			policyStatement{"EcrPullAppImage", "Allow", []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"},
 				[]string{"arn:aws:ecr:eu-west-1:123456789012:repository/web"}})
+		want = append(want, agentStatements(t, s, "ecr")...)
 		if got := instancePolicy(t, s); !reflect.DeepEqual(got, want) {
 			t.Errorf("instance policy:\n%s\nwant:\n%s", show(got), show(want))
 		}
 		role, ok := s.Find(tfjson.Refs(mustOne(t, s, "aws_iam_instance_profile").Attrs["role"])[0].Address)
-		if d, _ := role.String("description"); !ok || d != "Instances of webtier-ecr: Session Manager and pulls from ECR repository web only" {
+		if d, _ := role.String("description"); !ok || d != "Instances of webtier-ecr: Session Manager, the CloudWatch agent's logs and metrics and pulls from ECR repository web only" {
 			t.Errorf("instance role description = %q (found %v)", d, ok)
 		}
 		ud := userData(t, s)
@@ -59,8 +60,9 @@ func TestContainerApp(t *testing.T) {
 
 	t.Run("hub", func(t *testing.T) {
 		s := r.stacks["hub"]
-		if got := instancePolicy(t, s); !reflect.DeepEqual(got, base) {
-			t.Errorf("instance policy:\n%s\nwant:\n%s", show(got), show(base))
+		want := append(append([]policyStatement{}, base...), agentStatements(t, s, "hub")...)
+		if got := instancePolicy(t, s); !reflect.DeepEqual(got, want) {
+			t.Errorf("instance policy:\n%s\nwant:\n%s", show(got), show(want))
 		}
 		ud := userData(t, s)
 		if !strings.Contains(ud, pull) || strings.Contains(ud, "docker login") || strings.Contains(ud, "ECR_") {
@@ -70,8 +72,9 @@ func TestContainerApp(t *testing.T) {
 
 	t.Run("demo", func(t *testing.T) {
 		s := r.stacks["demo"]
-		if got := instancePolicy(t, s); !reflect.DeepEqual(got, base) {
-			t.Errorf("instance policy:\n%s\nwant:\n%s", show(got), show(base))
+		want := append(append([]policyStatement{}, base...), agentStatements(t, s, "demo")...)
+		if got := instancePolicy(t, s); !reflect.DeepEqual(got, want) {
+			t.Errorf("instance policy:\n%s\nwant:\n%s", show(got), show(want))
 		}
 		if w := `Environment="HEALTH_PATH=/ready:v1@x+y,z=%%2F-._"` + "\n"; !strings.Contains(userData(t, s), w) {
 			t.Errorf("user data lacks %s:\n%s", w, userData(t, s))

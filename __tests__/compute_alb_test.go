@@ -53,14 +53,15 @@ func TestComputeProperties(t *testing.T) {
 					}
 				}
 			}
-			// Instance role: one inline policy, Session Manager and the
-			// agent's messages only; no managed policy (AmazonSSMManagedInstanceCore
+			// Instance role: one inline policy, Session Manager, the SSM
+			// agent's messages and the CloudWatch agent's logs and metrics
+			// (TestAgentLogsAndMetrics); no managed policy (AmazonSSMManagedInstanceCore
 			// would let the instances read every SSM parameter).
 			if atts := s.OfType("aws_iam_role_policy_attachment"); len(atts) != 0 {
 				t.Errorf("got %d role policy attachments, want none:\n%s", len(atts), show(atts))
 			}
 			statements := instancePolicy(t, s)
-			if got, want := sids(statements), []string{"SessionManager", "AgentMessages"}; !slices.Equal(got, want) {
+			if got, want := sids(statements), []string{"SessionManager", "AgentMessages", "CloudWatchAgentLogs", "CloudWatchAgentMetrics"}; !slices.Equal(got, want) {
 				t.Errorf("instance policy statements %v, want %v:\n%s", got, want, show(statements))
 			}
 			// No instance boots before its role has the policy.

@@ -24,7 +24,7 @@ func TestBudgetFailsSynth(t *testing.T) {
 	var log bytes.Buffer
 	err := synth.Run(&log, out, policy.Check)
 	for _, want := range []string{
-		"prod EWT-COST-1: prod (whole stack): environment prod: estimated 327.33 USD a month at max capacity (9 instances) exceeds budget.max_monthly_usd 300.00 by 27.33",
+		"prod EWT-COST-1: prod (whole stack): environment prod: estimated 330.71 USD a month at max capacity (9 instances) exceeds budget.max_monthly_usd 300.00 by 30.71",
 		"largest items: EC2 t3.small on-demand, Linux 136.66, NAT gateways 98.55, EC2 detailed monitoring, 7 metrics per instance 18.90",
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {

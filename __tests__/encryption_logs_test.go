@@ -31,8 +31,13 @@ func TestEncryptionAccessLogsWAF(t *testing.T) {
 		if v := mustOne(t, s, "aws_sns_topic").Attrs["kms_master_key_id"]; !tfjson.RefTo(v, key.Address()) {
 			t.Errorf("%s: alarm topic kms_master_key_id = %v, want the key", env, v)
 		}
-		if v := mustOne(t, s, "aws_cloudwatch_log_group").Attrs["kms_key_id"]; !tfjson.RefTo(v, key.Address()) {
-			t.Errorf("%s: flow log group kms_key_id = %v, want the key", env, v)
+		if lgs := s.OfType("aws_cloudwatch_log_group"); len(lgs) != 3 {
+			t.Errorf("%s: %d log groups, want 3 (flow logs, the agent's app and system)", env, len(lgs))
+		}
+		for _, lg := range s.OfType("aws_cloudwatch_log_group") {
+			if v := lg.Attrs["kms_key_id"]; !tfjson.RefTo(v, key.Address()) {
+				t.Errorf("%s: log group %s kms_key_id = %v, want the key", env, lg.Where(), v)
+			}
 		}
 
 		lb := mustOne(t, s, "aws_lb")

@@ -147,7 +147,11 @@ func TestNetworkProperties(t *testing.T) {
 func TestInterfaceEndpoints(t *testing.T) {
 	r := fixtureVariant(t,
 		testfixture.Set("environments.dev.network.nat_mode", "none"), testfixture.Set("environments.dev.network.interface_endpoints", true),
-		testfixture.Set("environments.prod.network.interface_endpoints", true))
+		testfixture.Set("environments.prod.network.interface_endpoints", true),
+		testfixture.Set("environments.prod.observability", map[string]any{"logs": map[string]any{"enabled": false}}))
+	// dev runs the CloudWatch agent (the default): its metrics go through
+	// the monitoring endpoint; prod does not.
+	wantServices := map[string][]string{"dev": {"ec2messages", "logs", "monitoring", "ssm", "ssmmessages"}, "prod": {"ec2messages", "logs", "ssm", "ssmmessages"}}
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
 			s := r.stacks[env]
@@ -186,7 +190,7 @@ func TestInterfaceEndpoints(t *testing.T) {
 				}
 				endpointSG = sgs[0].(string)
 			}
-			if want := []string{"ec2messages", "logs", "ssm", "ssmmessages"}; !slices.Equal(slices.Sorted(maps.Keys(services)), want) {
+			if want := wantServices[env]; !slices.Equal(slices.Sorted(maps.Keys(services)), want) {
 				t.Errorf("interface endpoints for %v, want %v", slices.Sorted(maps.Keys(services)), want)
 			}
 			var ingress []string
@@ -221,8 +225,8 @@ func TestInterfaceEndpoints(t *testing.T) {
 					azHours = it.Count[cost.Max]
 				}
 			}
-			if want := float64(4 * len(private)); azHours != want {
-				t.Errorf("cost: %v endpoint AZ-hours priced, want %v (4 endpoints x %d private subnets)", azHours, want, len(private))
+			if want := float64(len(wantServices[env]) * len(private)); azHours != want {
+				t.Errorf("cost: %v endpoint AZ-hours priced, want %v (%d endpoints x %d private subnets)", azHours, want, len(wantServices[env]), len(private))
 			}
 		})
 	}

@@ -1,6 +1,5 @@
 // Command review makes synthesized stacks reviewable: a summary table, the
-// differences between two environments, architecture diagrams (Mermaid and
-// SVG) and what each environment costs a month (`cost`, internal/cost).
+// differences between two environments, architecture diagrams (Mermaid) and what each environment costs a month (`cost`, internal/cost).
 // `go run ./cmd/review` prints the commands.
 package main
 

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalinggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalinglifecyclehook"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingnotification"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsinstances"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsssmparameter"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iaminstanceprofile"
@@ -61,11 +63,33 @@ type Props struct {
 	// group's min_size and max_size: a deploy must not undo them (a group
 	// only). Default: false.
 	SizesScheduled bool
+	// Agent runs the CloudWatch agent on the instances (observability.logs)
+	// and makes its two log groups here; nil: no agent. Default: an agent
+	// keeping logs observability.logs.retention_days (30), service-managed
+	// encryption.
+	Agent *Agent
 }
 
-// DefaultProps returns the documented defaults (config.DefaultCompute); set
+// Agent is the CloudWatch agent's part of the compute construct: the log
+// groups /<name>/app and /<name>/system, the agent in the stack's user data
+// (not in compute.user_data_file's: that script is the user's) and its
+// permissions in the instance role's inline policy.
+type Agent struct {
+	// RetentionDays of the log groups, one of config.LogRetentionDays. Required.
+	RetentionDays int
+	// KMSKeyARN encrypts the log groups with a customer-managed key whose
+	// policy lets the region's CloudWatch Logs use it for these log groups,
+	// e.g. encryption.Key's ARN (policy rule EWT-LOGS-1 wants one). Default:
+	// nil (service-managed encryption).
+	KMSKeyARN *string
+}
+
+// DefaultProps returns the documented defaults (config.DefaultCompute, and
+// the CloudWatch agent as config.DefaultObservability's logs have it); set
 // Name, Network and TargetGroup.
-func DefaultProps() Props { return Props{Compute: config.DefaultCompute()} }
+func DefaultProps() Props {
+	return Props{Compute: config.DefaultCompute(), Agent: &Agent{RetentionDays: config.DefaultObservability().Logs.RetentionDays}}
+}
 
 // Network is where the instances go.
 type Network interface {
@@ -112,6 +136,9 @@ type Compute interface {
 	MetricDimension() (name string, value *string)
 	// AllowFrom opens the app port on the instances to the peer.
 	AllowFrom(peer Peer)
+	// AppLogGroupName is the log group of the app's journal (nil without
+	// the CloudWatch agent).
+	AppLogGroupName() *string
 	// PeerID and PeerDescription name the instances in rules others make
 	// to let them in (network's AllowEndpointsFrom).
 	PeerID() string
@@ -129,13 +156,20 @@ type Base struct {
 	RolePolicy     iamrolepolicy.IamRolePolicy
 	Profile        iaminstanceprofile.IamInstanceProfile
 	LaunchTemplate launchtemplate.LaunchTemplate
+	// AppLogGroup and SystemLogGroup are the CloudWatch agent's log groups
+	// (nil without Props.Agent).
+	AppLogGroup, SystemLogGroup cloudwatchloggroup.CloudwatchLogGroup
 
 	id                                      string
 	cfg                                     config.Compute
 	securityGroupID, launchTemplateID, role *string
 	version                                 *string
 	peers                                   map[string]bool
+	appLogGroupName                         *string
 }
+
+// AppLogGroupName returns the app's log group (nil without the agent).
+func (b *Base) AppLogGroupName() *string { return b.appLogGroupName }
 
 // SecurityGroupID returns the instances' security group ID.
 func (b *Base) SecurityGroupID() *string { return b.securityGroupID }
@@ -228,6 +262,11 @@ func validate(scope constructs.Construct, id string, props Props, instance bool)
 		problems.Add("network", "has 0 private subnets; want at least one")
 	}
 	problems.Require(props.TargetGroup != nil, "target_group", "the target group the instances register in, e.g. an *alb.ALB")
+	if a := props.Agent; a != nil {
+		if !slices.Contains(config.LogRetentionDays, a.RetentionDays) {
+			problems.Add("agent.retention_days", "(%d) must be a retention CloudWatch Logs accepts: %v", a.RetentionDays, config.LogRetentionDays)
+		}
+	}
 	return problems.Err(scope, id)
 }
 
@@ -238,7 +277,7 @@ func NewInstance(scope constructs.Construct, id string, props Props) (*Instance,
 	if err := validate(scope, id, props, true); err != nil {
 		return nil, err
 	}
-	b, err := newBase(scope, id, props)
+	b, err := newBase(scope, id, props, false)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +323,7 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 	if err := validate(scope, id, props, false); err != nil {
 		return nil, err
 	}
-	b, err := newBase(scope, id, props)
+	b, err := newBase(scope, id, props, true)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +331,7 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 	c := &Group{Base: *b, topics: map[string]bool{}}
 	c.preferences = refreshPreferences(cfg, nil)
 	group := &autoscalinggroup.AutoscalingGroupConfig{
-		Name:                   ptr.S(w.Name + "-asg"),
+		Name:                   ptr.S(groupName(w.Name)),
 		MinSize:                ptr.N(cfg.MinSize),
 		MaxSize:                ptr.N(cfg.MaxSize),
 		DesiredCapacity:        ptr.N(cfg.DesiredCapacity),
@@ -381,14 +420,36 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 // newBase makes what both kinds share: the security group with HTTPS out,
 // the instance role and profile, and the launch template (IMDSv2 required,
 // encrypted gp3 root volume, detailed monitoring, no SSH key).
-func newBase(scope constructs.Construct, id string, props Props) (*Base, error) {
+func newBase(scope constructs.Construct, id string, props Props, group bool) (*Base, error) {
 	cfg, w := props.Compute, props
-	ud, err := userData(cfg)
+	var agent *AgentConfig
+	if props.Agent != nil {
+		agent = &AgentConfig{AppLogGroup: "/" + w.Name + "/app", SystemLogGroup: "/" + w.Name + "/system", Dimension: "InstanceId"}
+		if group {
+			agent.Dimension, agent.GroupName = "AutoScalingGroupName", groupName(w.Name)
+		}
+	}
+	ud, err := userData(cfg, agent)
 	if err != nil {
 		return nil, fmt.Errorf("compute user data: %w", err)
 	}
 	s := constructs.NewConstruct(scope, ptr.S(id))
 	c := &Base{Scope: s, id: id, cfg: cfg, peers: map[string]bool{}}
+	var logGroupARNs []string
+	if agent != nil {
+		// Encrypted with the environment's key; retention from observability.logs.
+		mk := func(lid, name string) cloudwatchloggroup.CloudwatchLogGroup {
+			return cloudwatchloggroup.NewCloudwatchLogGroup(s, ptr.S(lid), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+				Name:            ptr.S(name),
+				RetentionInDays: ptr.N(props.Agent.RetentionDays),
+				KmsKeyId:        props.Agent.KMSKeyARN,
+			})
+		}
+		c.AppLogGroup = mk("app-logs", agent.AppLogGroup)
+		c.SystemLogGroup = mk("system-logs", agent.SystemLogGroup)
+		c.appLogGroupName = c.AppLogGroup.Name()
+		logGroupARNs = []string{*c.AppLogGroup.Arn(), *c.SystemLogGroup.Arn()}
+	}
 
 	c.SecurityGroup = secgroup.New(s, w.Name, "app", "Instances of "+w.Name+": app port from the load balancer only, HTTPS out", w.Network.VPCID())
 	c.securityGroupID = c.SecurityGroup.Id()
@@ -404,7 +465,7 @@ func newBase(scope constructs.Construct, id string, props Props) (*Base, error) 
 
 	c.Role = iamrole.NewIamRole(s, ptr.S("role"), &iamrole.IamRoleConfig{
 		NamePrefix:       ptr.S(w.Name + "-app-"),
-		Description:      ptr.S(roleDescription(w.Name, cfg.App)),
+		Description:      ptr.S(roleDescription(w.Name, cfg.App, agent != nil)),
 		AssumeRolePolicy: ptr.S(policydoc.Trust("ec2.amazonaws.com")),
 	})
 	c.role = c.Role.Name()
@@ -412,7 +473,7 @@ func newBase(scope constructs.Construct, id string, props Props) (*Base, error) 
 	c.RolePolicy = iamrolepolicy.NewIamRolePolicy(s, ptr.S("policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Role:   c.Role.Id(),
 		Name:   ptr.S("instance"),
-		Policy: ptr.S(InstancePolicy(cfg.App)),
+		Policy: ptr.S(InstancePolicyWithAgent(cfg.App, logGroupARNs)),
 	})
 	c.Profile = iaminstanceprofile.NewIamInstanceProfile(s, ptr.S("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
 		NamePrefix: ptr.S(w.Name + "-app-"),
@@ -478,6 +539,9 @@ func newBase(scope constructs.Construct, id string, props Props) (*Base, error) 
 	c.version = cdktf.Token_AsString(c.LaunchTemplate.LatestVersion(), nil)
 	return c, nil
 }
+
+// groupName is the Auto Scaling group's name for the name prefix name.
+func groupName(name string) string { return name + "-asg" }
 
 // RefreshPreferences are the preferences of the rollout's
 // StartInstanceRefresh, in the AWS API's shape and names (the JSON of

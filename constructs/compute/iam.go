@@ -58,7 +58,15 @@ const ECRAuthAction = "ecr:GetAuthorizationToken"
 // InstancePolicy is the instance role's inline policy: Session Manager and
 // the agent's messages, and for a compute.app image in a private ECR
 // registry, the registry login and the pull of that one repository.
-func InstancePolicy(app *config.App) string {
+func InstancePolicy(app *config.App) string { return InstancePolicyWithAgent(app, nil) }
+
+// InstancePolicyWithAgent is InstancePolicy and, for the CloudWatch agent
+// (observability.logs), its log streams and events in the log groups of
+// logGroupARNs only and its metrics in the CWAgent namespace only
+// (agentStatements): no managed CloudWatchAgentServerPolicy, which also
+// creates any log group, publishes to any namespace, reads every EC2 tag
+// and volume and the AmazonCloudWatch-* SSM parameters. None: no agent.
+func InstancePolicyWithAgent(app *config.App, logGroupARNs []string) string {
 	sm := policydoc.Allow(SessionManagerActions, "*")
 	sm.Sid = "SessionManager"
 	msgs := policydoc.Allow(AgentMessageActions, "*")
@@ -73,15 +81,22 @@ func InstancePolicy(app *config.App) string {
 			statements = append(statements, auth, pull)
 		}
 	}
+	if len(logGroupARNs) > 0 {
+		statements = append(statements, agentStatements(logGroupARNs)...)
+	}
 	return policydoc.Document(statements...)
 }
 
 // roleDescription says what the instance role of name may do.
-func roleDescription(name string, app *config.App) string {
+func roleDescription(name string, app *config.App, agent bool) string {
+	what := "Session Manager"
+	if agent {
+		what += ", the CloudWatch agent's logs and metrics"
+	}
 	if app != nil {
 		if ecr, ok := config.ParseECRImage(app.Image); ok {
-			return "Instances of " + name + ": Session Manager and pulls from ECR repository " + ecr.Repository + " only"
+			return "Instances of " + name + ": " + what + " and pulls from ECR repository " + ecr.Repository + " only"
 		}
 	}
-	return "Instances of " + name + ": Session Manager only"
+	return "Instances of " + name + ": " + what + " only"
 }

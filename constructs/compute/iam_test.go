@@ -82,7 +82,7 @@ func TestRoleDescription(t *testing.T) {
 		{&config.App{Image: "nginx:stable"}, "Instances of webtier-dev: Session Manager only"},
 		{&config.App{Image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web:1.2"}, "Instances of webtier-dev: Session Manager and pulls from ECR repository team/web only"},
 	} {
-		if got := roleDescription("webtier-dev", c.app); got != c.want {
+		if got := roleDescription("webtier-dev", c.app, false); got != c.want {
 			t.Errorf("roleDescription(%+v) = %q, want %q", c.app, got, c.want)
 		}
 	}

@@ -290,14 +290,26 @@ func ContainerUserData(image string, port, appPort int) (string, error) {
 }
 
 // userData is what the instances of cfg run: the given user data (the
-// contents of compute.user_data_file, read by the YAML reader), one
-// container (compute.app), or the demo app.
-func userData(cfg config.Compute) (string, error) {
+// contents of compute.user_data_file, read by the YAML reader, as it is),
+// one container (compute.app), or the demo app; the last two followed by
+// the CloudWatch agent's part when agent is not nil.
+func userData(cfg config.Compute, agent *AgentConfig) (string, error) {
+	var ud string
+	var err error
 	switch {
 	case cfg.UserData != "":
 		return cfg.UserData, nil
 	case cfg.App != nil:
-		return ContainerUserData(cfg.App.Image, cfg.App.Port, cfg.AppPort)
+		ud, err = ContainerUserData(cfg.App.Image, cfg.App.Port, cfg.AppPort)
+	default:
+		ud, err = UserData(cfg.AppPort, cfg.HealthPath)
 	}
-	return UserData(cfg.AppPort, cfg.HealthPath)
+	if err != nil || agent == nil {
+		return ud, err
+	}
+	part, err := AgentScript(*agent)
+	if err != nil {
+		return "", err
+	}
+	return ud + part, nil
 }

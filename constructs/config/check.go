@@ -92,6 +92,7 @@ func (s Scaling) Validate() error {
 func (o Observability) Validate() error {
 	g := newGoPath("")
 	validateObservability(&Environment{Observability: o}, g.bad)
+	validateLogs(&Environment{Observability: o}, g.bad)
 	return g.err()
 }
 

@@ -157,9 +157,10 @@ environments:
 			Policy: config.PolicyStep, Period: 60,
 			ScaleOut:      config.Rule{Threshold: 70, EvaluationPeriods: 2, DatapointsToAlarm: 2, Adjustment: 1},
 			ScaleIn:       config.Rule{Threshold: 30, EvaluationPeriods: 5, DatapointsToAlarm: 5, Adjustment: -1},
-			WarmupSeconds: 120, TargetCPU: 50, TargetRequestsPerTarget: 1000,
+			WarmupSeconds: 120, TargetCPU: 50, TargetMemory: 70, TargetRequestsPerTarget: 1000,
 		},
-		Observability: config.Observability{ALB5xxThreshold: 10, UnhealthyHostMinutes: 3, LatencyP95Seconds: 1},
+		Observability: config.Observability{ALB5xxThreshold: 10, UnhealthyHostMinutes: 3, LatencyP95Seconds: 1,
+			Logs: config.Logs{Enabled: true, RetentionDays: 30, MemoryAlarmPercent: 90}},
 	}
 	got := *env(t, f, "dev")
 	for _, d := range diffStruct("Environment", reflect.ValueOf(got), reflect.ValueOf(want)) {

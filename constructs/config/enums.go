@@ -51,10 +51,13 @@ const (
 	// target of the load balancer's target group receives
 	// (ALBRequestCountPerTarget).
 	PolicyRequestCount ScalingPolicy = "request_count"
+	// PolicyMemory is one target-tracking policy on the group's average
+	// mem_used_percent, published by the CloudWatch agent (observability.logs).
+	PolicyMemory ScalingPolicy = "memory"
 )
 
 // ScalingPolicies lists every scaling policy, in the order messages show them.
-var ScalingPolicies = []ScalingPolicy{PolicyStep, PolicyTargetTracking, PolicyRequestCount}
+var ScalingPolicies = []ScalingPolicy{PolicyStep, PolicyTargetTracking, PolicyRequestCount, PolicyMemory}
 
 // LBAlgorithm is how the target group picks a target for a request.
 type LBAlgorithm string

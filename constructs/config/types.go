@@ -101,9 +101,10 @@ type Network struct {
 	// InterfaceEndpoints adds interface VPC endpoints for ssm, ssmmessages,
 	// ec2messages and logs in every private subnet, with private DNS, behind
 	// their own security group that admits HTTPS only from the instances:
-	// Session Manager and CloudWatch Logs without a NAT gateway. Required
-	// with nat_mode none. About 7.30 USD a month per endpoint and AZ plus
-	// 0.01 USD per GB. Default: false.
+	// Session Manager and CloudWatch Logs without a NAT gateway; with
+	// observability.logs.enabled also monitoring (CloudWatch metrics, for
+	// the agent). Required with nat_mode none. About 7.30 USD a month per
+	// endpoint and AZ plus 0.01 USD per GB. Default: false.
 	InterfaceEndpoints bool `yaml:"interface_endpoints"`
 }
 
@@ -112,6 +113,12 @@ type Network struct {
 // sessions) and CloudWatch Logs.
 // https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
 var InterfaceEndpointServices = []string{"ssm", "ssmmessages", "ec2messages", "logs"}
+
+// MonitoringEndpointService is the interface endpoint of CloudWatch's
+// metrics API that network.interface_endpoints adds when the CloudWatch
+// agent runs (observability.logs.enabled): its PutMetricData without NAT.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html
+const MonitoringEndpointService = "monitoring"
 
 // Compute configures the compute construct.
 type Compute struct {
@@ -359,9 +366,12 @@ type HealthCheck struct {
 // Scaling configures the scaling construct.
 type Scaling struct {
 	// Policy is "step" (alarm pair driving step scaling policies),
-	// "target_tracking" (one policy on average CPU) or "request_count" (one
+	// "target_tracking" (one policy on average CPU), "request_count" (one
 	// target-tracking policy on ALBRequestCountPerTarget, the requests each
-	// instance of the target group receives per minute). Default: step.
+	// instance of the target group receives per minute) or "memory" (one
+	// target-tracking policy on the CloudWatch agent's mem_used_percent;
+	// needs observability.logs.enabled and the stack's own user data).
+	// Default: step.
 	Policy ScalingPolicy `yaml:"policy"`
 	// Period of the CPU alarms in seconds, a multiple of 60. Default: 60.
 	Period int `yaml:"period"`
@@ -373,6 +383,9 @@ type Scaling struct {
 	WarmupSeconds int `yaml:"warmup_seconds"`
 	// TargetCPU is the target of the target-tracking policy, percent. Default: 50.
 	TargetCPU float64 `yaml:"target_cpu"`
+	// TargetMemory is the target of the memory policy: the group's average
+	// mem_used_percent (CWAgent), percent. Default: 70.
+	TargetMemory float64 `yaml:"target_memory"`
 	// TargetRequestsPerTarget is the target of the request_count policy:
 	// requests per minute each in-service instance of the target group
 	// receives (ALBRequestCountPerTarget, a one-minute sum), 1-100000.
@@ -438,6 +451,30 @@ type Observability struct {
 	UnhealthyHostMinutes int `yaml:"unhealthy_host_minutes"`
 	// LatencyP95Seconds is the p95 target response time that alarms. Default: 1.
 	LatencyP95Seconds float64 `yaml:"latency_p95_seconds"`
+	// Logs runs the CloudWatch agent on the instances: app and system logs
+	// to CloudWatch Logs, memory and disk to CloudWatch metrics.
+	Logs Logs `yaml:"logs"`
+}
+
+// Logs configures the CloudWatch agent the instances run (the
+// amazon-cloudwatch-agent package of Amazon Linux 2023, installed by the
+// stack's user data): the app's journal to the log group /<project>-<env>/app,
+// the whole system journal to /<project>-<env>/system, both encrypted with
+// the environment's KMS key; mem_used_percent and disk_used_percent (of /)
+// in the CWAgent namespace with the group's AutoScalingGroupName (or the
+// instance's InstanceId); a memory alarm, a metric filter counting the app's
+// error lines, and dashboard widgets. With compute.user_data_file the user
+// data is yours: the log groups, permissions, alarm and widgets are made,
+// but nothing ships unless your script runs the agent.
+type Logs struct {
+	// Enabled runs the agent and makes its log groups. Default: true.
+	Enabled bool `yaml:"enabled"`
+	// RetentionDays of both log groups, one of the retentions CloudWatch
+	// Logs accepts (LogRetentionDays). Default: 30.
+	RetentionDays int `yaml:"retention_days"`
+	// MemoryAlarmPercent is the average mem_used_percent that alarms after
+	// 5 minutes above it, 1-100. Default: 90.
+	MemoryAlarmPercent float64 `yaml:"memory_alarm_percent"`
 }
 
 // Backend is the S3 remote state backend.
@@ -522,6 +559,7 @@ func Builtin() Environment {
 			ScaleIn:       Rule{Threshold: 30, EvaluationPeriods: 5, DatapointsToAlarm: 5, Adjustment: -1},
 			WarmupSeconds: 120,
 			TargetCPU:     50,
+			TargetMemory:  70,
 			// Per instance and minute; about 17 requests/s.
 			TargetRequestsPerTarget: 1000,
 		},
@@ -529,6 +567,7 @@ func Builtin() Environment {
 			ALB5xxThreshold:      10,
 			UnhealthyHostMinutes: 3,
 			LatencyP95Seconds:    1,
+			Logs:                 Logs{Enabled: true, RetentionDays: 30, MemoryAlarmPercent: 90},
 		},
 	}
 }

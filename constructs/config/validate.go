@@ -110,6 +110,7 @@ func checkEnv(project string, e *Environment, bad badFunc, n, defaults *yaml.Nod
 	validateALB(e, bad)
 	validateScaling(e, bad)
 	validateObservability(e, bad)
+	validateLogs(e, bad)
 	validateBackend(e, bad)
 	validateTags(e, n, badAt)
 	validateIgnored(e, n, defaults, badAt)
@@ -445,7 +446,7 @@ func validateScaling(e *Environment, bad badFunc) {
 	s := e.Scaling
 	if s.MaxMinutesToFull < 0 || s.MaxMinutesToFull > 1440 {
 		bad("scaling.max_minutes_to_full", "%d is not allowed; want 1 to 1440 minutes, or 0 for no limit", s.MaxMinutesToFull)
-	} else if s.MaxMinutesToFull > 0 && (s.Policy == PolicyTargetTracking || s.Policy == PolicyRequestCount) {
+	} else if s.MaxMinutesToFull > 0 && (s.Policy == PolicyTargetTracking || s.Policy == PolicyRequestCount || s.Policy == PolicyMemory) {
 		bad("scaling.max_minutes_to_full", "%d is set but scaling.policy is %s: the minutes to full capacity are checked for step policies only; remove it or use policy: step", s.MaxMinutesToFull, s.Policy)
 	}
 	if !slices.Contains(ScalingPolicies, s.Policy) {
@@ -453,6 +454,9 @@ func validateScaling(e *Environment, bad badFunc) {
 	}
 	if s.TargetCPU <= 0 || s.TargetCPU >= 100 {
 		bad("scaling.target_cpu", "%g is not allowed; want a CPU percentage above 0 and below 100", s.TargetCPU)
+	}
+	if s.TargetMemory <= 0 || s.TargetMemory >= 100 {
+		bad("scaling.target_memory", "%g is not allowed; want a memory percentage above 0 and below 100", s.TargetMemory)
 	}
 	if s.TargetRequestsPerTarget < 1 || s.TargetRequestsPerTarget > maxRequestsPerTarget {
 		bad("scaling.target_requests_per_target", "%d is not allowed; want 1 to %d requests per target per minute", s.TargetRequestsPerTarget, maxRequestsPerTarget)

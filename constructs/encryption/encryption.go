@@ -1,5 +1,6 @@
 // Package encryption is the environment's customer-managed KMS key: the alarm
-// topic and the flow log group are encrypted with it. A customer-managed key
+// topic, the flow log group and the CloudWatch agent's log groups are
+// encrypted with it. A customer-managed key
 // is needed because CloudWatch alarms cannot publish to a topic encrypted with
 // the AWS-managed aws/sns key; its policy names exactly the services that use it.
 package encryption

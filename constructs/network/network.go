@@ -7,6 +7,7 @@
 package network
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -50,6 +51,11 @@ type Props struct {
 	// FlowLogKMSKeyARN encrypts the flow log group with a customer-managed
 	// key. Default: nil (service-managed encryption).
 	FlowLogKMSKeyARN *string
+	// MonitoringEndpoint adds the CloudWatch (monitoring) interface endpoint
+	// to network.interface_endpoints, for the CloudWatch agent's metrics
+	// without NAT (observability.logs). Without interface_endpoints it adds
+	// nothing. Default: false.
+	MonitoringEndpoint bool
 }
 
 // DefaultProps returns the documented defaults (config.DefaultNetwork);
@@ -88,7 +94,8 @@ type Network struct {
 	// without interface endpoints); AllowEndpointsFrom opens it.
 	EndpointSecurityGroup securitygroup.SecurityGroup
 	// InterfaceEndpointIDs, one per service of
-	// config.InterfaceEndpointServices, in that order (none without them).
+	// config.InterfaceEndpointServices, in that order, then monitoring with
+	// Props.MonitoringEndpoint (none without interface endpoints).
 	InterfaceEndpointIDs []*string
 
 	vpcID         *string
@@ -296,7 +303,11 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 		n.EndpointSecurityGroup = secgroup.New(n.endpoints, w.Name, "endpoints", "Interface endpoints of "+w.Name+": HTTPS from the instances only", n.vpcID)
 		n.endpointSGID = n.EndpointSecurityGroup.Id()
 		subnets := ptr.L(n.PrivateSubnetIDs()...)
-		for _, svc := range config.InterfaceEndpointServices {
+		services := config.InterfaceEndpointServices
+		if props.MonitoringEndpoint {
+			services = append(slices.Clip(services), config.MonitoringEndpointService)
+		}
+		for _, svc := range services {
 			ep := vpcendpoint.NewVpcEndpoint(n.endpoints, ptr.S(svc), &vpcendpoint.VpcEndpointConfig{
 				VpcId:             n.vpcID,
 				ServiceName:       ptr.S("com.amazonaws." + w.Region + "." + svc),

@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchdashboard"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchlogmetricfilter"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
@@ -100,9 +102,12 @@ type Observability struct {
 	Topic     snstopic.SnsTopic
 	Alarms    map[string]cloudwatchmetricalarm.CloudwatchMetricAlarm
 	Dashboard cloudwatchdashboard.CloudwatchDashboard
+	// ErrorFilter counts the app's error lines (observability.logs; else nil).
+	ErrorFilter cloudwatchlogmetricfilter.CloudwatchLogMetricFilter
 	// DashboardName of the environment's dashboard.
 	DashboardName string
-	// AlarmARNs of the health alarms by short name (alb-5xx, unhealthy-hosts, latency-p95).
+	// AlarmARNs of the health alarms by short name (alb-5xx, unhealthy-hosts,
+	// latency-p95) and, with observability.logs, of the memory alarm (memory).
 	AlarmARNs map[string]*string
 	// HealthAlarmNames are the alarm names of the health alarms, in the
 	// order of HealthAlarms (references, so what names them depends on them).
@@ -123,6 +128,23 @@ func (o *Observability) TopicARN() *string { return o.topicARN }
 // topic is named after it (compute's NotifyTo).
 func (o *Observability) PeerID() string { return o.id }
 
+// ErrorTerms are the words that make a line of the app's log an error
+// line, case as written: the metric filter's terms and the log widget's
+// query.
+var ErrorTerms = []string{"ERROR", "Error", "error", "FATAL", "Fatal", "CRITICAL", "Critical", "Traceback"}
+
+// ErrorFilterPattern matches a log event holding any of ErrorTerms
+// (CloudWatch Logs filter syntax: "?" ORs the terms).
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+var ErrorFilterPattern = "?" + strings.Join(ErrorTerms, " ?")
+
+// ErrorMetric is the metric the error filter publishes, in ErrorNamespace.
+const ErrorMetric = "AppErrorLines"
+
+// ErrorNamespace is the error metric's namespace for the name prefix name,
+// e.g. webtier-prod/app.
+func ErrorNamespace(name string) string { return name + "/app" }
+
 // HealthAlarms are the short names of the health alarms, in order.
 var HealthAlarms = []string{"alb-5xx", "unhealthy-hosts", "latency-p95"}
 
@@ -137,6 +159,9 @@ func New(scope constructs.Construct, id string, props Props) (*Observability, er
 	problems.Settings(config.ValidateRegionName(props.Region))
 	problems.Require(props.LoadBalancer != nil, "load_balancer", "the load balancer to watch, e.g. an *alb.ALB")
 	problems.Require(props.Compute != nil, "compute", "the instances to watch, a *compute.Group or *compute.Instance")
+	if props.Logs.Enabled && props.Compute != nil && props.Compute.AppLogGroupName() == nil {
+		problems.Add("compute", "runs no CloudWatch agent but observability.logs.enabled is true: the memory alarm, the error filter and the log widgets need it; give the compute construct Props.Agent, or set Logs.Enabled false")
+	}
 	for i, t := range props.CPUThresholds {
 		f := fmt.Sprintf("cpu_thresholds[%d]", i)
 		if t.Label == "" {
@@ -215,6 +240,41 @@ func New(scope constructs.Construct, id string, props Props) (*Observability, er
 		o.GateAlarmNames = append(o.GateAlarmNames, w.Name+a.name)
 	}
 
+	if cfg.Logs.Enabled {
+		w.AppLogGroup = props.Compute.AppLogGroupName()
+		memory := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S("memory"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+			AlarmName:          ptr.S(w.Name + "-memory"),
+			AlarmDescription:   ptr.S(fmt.Sprintf("Average memory used above %g%% for 5 minutes (CloudWatch agent)", cfg.Logs.MemoryAlarmPercent)),
+			Namespace:          ptr.S(compute.AgentNamespace),
+			MetricName:         ptr.S(compute.AgentMemoryMetric),
+			Dimensions:         &map[string]*string{w.Dimension: w.DimensionValue},
+			Statistic:          ptr.S("Average"),
+			Period:             ptr.N(60),
+			EvaluationPeriods:  ptr.N(5),
+			DatapointsToAlarm:  ptr.N(5),
+			ComparisonOperator: ptr.S("GreaterThanThreshold"),
+			Threshold:          ptr.N(cfg.Logs.MemoryAlarmPercent),
+			TreatMissingData:   ptr.S("notBreaching"),
+			AlarmActions:       ptr.L(o.topicARN),
+			OkActions:          ptr.L(o.topicARN),
+		})
+		o.Alarms["memory"] = memory
+		o.AlarmARNs["memory"] = memory.Arn()
+		// One per error line of the app; 0 in minutes with lines and none
+		// of them errors.
+		o.ErrorFilter = cloudwatchlogmetricfilter.NewCloudwatchLogMetricFilter(s, ptr.S("app-errors"), &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterConfig{
+			Name:         ptr.S(w.Name + "-app-errors"),
+			LogGroupName: w.AppLogGroup,
+			Pattern:      ptr.S(ErrorFilterPattern),
+			MetricTransformation: &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterMetricTransformation{
+				Name:         ptr.S(ErrorMetric),
+				Namespace:    ptr.S(ErrorNamespace(w.Name)),
+				Value:        ptr.S("1"),
+				DefaultValue: ptr.S("0"),
+			},
+		})
+	}
+
 	body, err := dashboardBody(w, props.CPUThresholds)
 	if err != nil {
 		return nil, err
@@ -267,9 +327,36 @@ type yAxis struct {
 type wiring struct {
 	Name, Region                       string
 	ALBARNSuffix, TargetGroupARNSuffix *string
-	// Dimension and DimensionValue select the instances' EC2 metrics.
+	// Dimension and DimensionValue select the instances' EC2 metrics (and
+	// the CloudWatch agent's).
 	Dimension      string
 	DimensionValue *string
+	// AppLogGroup is the app's log group (nil without observability.logs).
+	AppLogGroup *string
+}
+
+// logWidget is a CloudWatch Logs Insights query on the dashboard.
+type logWidget struct {
+	Type       string    `json:"type"`
+	X          int       `json:"x"`
+	Y          int       `json:"y"`
+	Width      int       `json:"width"`
+	Height     int       `json:"height"`
+	Properties logsProps `json:"properties"`
+}
+
+type logsProps struct {
+	Title  string `json:"title"`
+	Region string `json:"region"`
+	View   string `json:"view"`
+	Query  string `json:"query"`
+}
+
+// errorsQuery is the Logs Insights query of the app's recent error lines
+// in logGroup.
+func errorsQuery(logGroup string) string {
+	return "SOURCE '" + logGroup + "' | fields @timestamp, @logStream, @message | filter @message like /" +
+		strings.Join(ErrorTerms, "|") + "/ | sort @timestamp desc | limit 50"
 }
 
 // dashboardBody renders the dashboard JSON. Dimension values are CDKTF tokens
@@ -321,6 +408,27 @@ func dashboardBody(w wiring, thresholds []Threshold) (string, error) {
 	cpu.Properties.YAxis = &yAxis{}
 	cpu.Properties.YAxis.Left.Max = 100
 	ws = append(ws, cpu)
-	b, err := json.Marshal(map[string]any{"widgets": ws})
+	all := make([]any, len(ws))
+	for i := range ws {
+		all[i] = ws[i]
+	}
+	if w.AppLogGroup != nil {
+		dim, v := w.Dimension, *w.DimensionValue
+		mem := mk(6, "Memory used (CloudWatch agent)", "Average", [][]any{{compute.AgentNamespace, compute.AgentMemoryMetric, dim, v}})
+		disk := mk(7, "Disk used, / (CloudWatch agent)", "Maximum", [][]any{{map[string]any{
+			"id": "disk", "label": "disk used %",
+			"expression": fmt.Sprintf(`SEARCH('{%s,%s,fstype,path} MetricName="%s" %s="%s" path="/"', 'Maximum', 60)`, compute.AgentNamespace, dim, compute.AgentDiskMetric, dim, v),
+		}}})
+		for _, m := range []*widget{&mem, &disk} {
+			m.Properties.YAxis = &yAxis{}
+			m.Properties.YAxis.Left.Max = 100
+		}
+		all = append(all, mem, disk)
+		all = append(all, mk(8, "App error lines", "Sum", [][]any{{ErrorNamespace(w.Name), ErrorMetric}}))
+		all = append(all, logWidget{Type: "log", X: 12, Y: 24, Width: 12, Height: 6, Properties: logsProps{
+			Title: "Recent app errors", Region: w.Region, View: "table", Query: errorsQuery(*w.AppLogGroup),
+		}})
+	}
+	b, err := json.Marshal(map[string]any{"widgets": all})
 	return string(b), err
 }

@@ -1,9 +1,10 @@
 // Package scaling is the scaling construct. For a group (New): two
 // CloudWatch alarms on the group's average CPUUtilization drive step scaling
 // policies (scale out above 70% for 2 periods, scale in below 30% for 5
-// periods, by default), or a single target-tracking policy on average CPU
-// or on the requests per target of the load balancer
-// (ALBRequestCountPerTarget), and the scheduled actions
+// periods, by default), or a single target-tracking policy on average CPU,
+// on the requests per target of the load balancer
+// (ALBRequestCountPerTarget) or on the CloudWatch agent's memory metric
+// (CWAgent mem_used_percent), and the scheduled actions
 // (aws_autoscaling_schedule) of scaling.schedules. A single instance does
 // not scale: NewRecovery gives it an EC2 auto-recovery alarm on
 // StatusCheckFailed_System instead. The settings are config.Scaling.
@@ -98,6 +99,9 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 	problems.Settings(props.Scaling.Validate())
 	problems.Require(props.Name != "", "name", "the name prefix of the resources, e.g. webtier-prod")
 	problems.Require(props.Group != nil, "group", "the *compute.Group to scale")
+	if props.Policy == config.PolicyMemory && props.Group != nil && props.Group.AppLogGroupName() == nil {
+		problems.Add("group", "runs no CloudWatch agent but the memory policy scales on its metric (CWAgent mem_used_percent): give the compute construct Props.Agent, or choose another policy")
+	}
 	if props.Policy == config.PolicyRequestCount && props.LoadBalancer == nil {
 		problems.Add("load_balancer", "is missing; the request_count policy counts the requests of a load balancer's target group: want e.g. an *alb.ALB")
 	}
@@ -130,6 +134,30 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 				PredefinedMetricType: ptr.S("ALBRequestCountPerTarget"),
 				ResourceLabel:        ptr.S(*props.LoadBalancer.ARNSuffix() + "/" + *props.LoadBalancer.TargetGroupARNSuffix()),
 			})
+		sc.scaleOutPolicyARN = sc.TargetTrackingPolicy.Arn()
+		sc.scaleInPolicyARN = sc.scaleOutPolicyARN
+		return sc, nil
+	case config.PolicyMemory:
+		// The CloudWatch agent's memory metric of the group: every instance
+		// publishes mem_used_percent with the group's name as its dimension,
+		// and the average over them is the group's.
+		// https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-target-tracking-metric-math.html
+		sc.TargetTrackingPolicy = autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S("memory"), &autoscalingpolicy.AutoscalingPolicyConfig{
+			Name:                 ptr.S(w.Name + "-memory-target"),
+			AutoscalingGroupName: w.ASGName,
+			PolicyType:           ptr.S("TargetTrackingScaling"),
+			TargetTrackingConfiguration: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfiguration{
+				TargetValue: ptr.N(cfg.TargetMemory),
+				CustomizedMetricSpecification: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecification{
+					Namespace:  ptr.S(compute.AgentNamespace),
+					MetricName: ptr.S(compute.AgentMemoryMetric),
+					Statistic:  ptr.S("Average"),
+					MetricDimension: &[]*autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricDimension{
+						{Name: ptr.S("AutoScalingGroupName"), Value: w.ASGName},
+					},
+				},
+			},
+		})
 		sc.scaleOutPolicyARN = sc.TargetTrackingPolicy.Arn()
 		sc.scaleInPolicyARN = sc.scaleOutPolicyARN
 		return sc, nil

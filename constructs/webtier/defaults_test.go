@@ -25,7 +25,7 @@ func TestDefaultPropsAreConfigDefaults(t *testing.T) {
 		got, want any
 	}{
 		{"network", network.DefaultProps(), network.Props{Network: config.DefaultNetwork()}},
-		{"compute", compute.DefaultProps(), compute.Props{Compute: config.DefaultCompute()}},
+		{"compute", compute.DefaultProps(), compute.Props{Compute: config.DefaultCompute(), Agent: &compute.Agent{RetentionDays: config.DefaultObservability().Logs.RetentionDays}}},
 		{"alb", alb.DefaultProps(), alb.Props{ALB: config.DefaultALB(), TargetPort: config.DefaultCompute().AppPort}},
 		{"observability", observability.DefaultProps(), observability.Props{Observability: config.DefaultObservability()}},
 		{"scaling", scaling.DefaultProps(), scaling.Props{Scaling: sc}},

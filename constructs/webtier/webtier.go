@@ -144,6 +144,8 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 		Region:            e.Region,
 		AvailabilityZones: e.AvailabilityZones,
 		FlowLogKMSKeyARN:  key.ARN(),
+		// The CloudWatch agent publishes its metrics without NAT too.
+		MonitoringEndpoint: e.Observability.Logs.Enabled,
 	}); err != nil {
 		return nil, err
 	}
@@ -167,6 +169,9 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 		TargetGroup:    s.ALB,
 		LaunchTags:     tags,
 		SizesScheduled: len(e.Scaling.Schedules) > 0,
+	}
+	if l := e.Observability.Logs; l.Enabled {
+		cp.Agent = &compute.Agent{RetentionDays: l.RetentionDays, KMSKeyARN: key.ARN()}
 	}
 	if asg {
 		s.Group, err = compute.NewGroup(st, "compute", cp)

@@ -32,6 +32,10 @@ type Assumptions struct {
 	AccessLogGBPerMonth float64 `json:"access_log_gb_per_month"`
 	// EndpointGBPerMonth is the data each interface VPC endpoint processes per month. Default: 10.
 	EndpointGBPerMonth float64 `json:"interface_endpoint_gb_per_month"`
+	// InstanceLogGBPerMonth is what the CloudWatch agent of one instance
+	// ships per month, app and system journal together
+	// (observability.logs). Default: 0.5 (about 17 MB a day).
+	InstanceLogGBPerMonth float64 `json:"instance_log_gb_per_month"`
 }
 
 // Defaults returns the default assumptions.
@@ -44,6 +48,7 @@ func Defaults() Assumptions {
 		FlowLogGBPerMonth:          5,
 		AccessLogGBPerMonth:        5,
 		EndpointGBPerMonth:         10,
+		InstanceLogGBPerMonth:      0.5,
 	}
 }
 
@@ -56,6 +61,7 @@ var assumptionInfo = map[string]string{
 	"flow_log_gb_per_month":           "GB per month each VPC flow log delivers to CloudWatch Logs",
 	"access_log_gb_per_month":         "GB per month each ALB writes to its access-log bucket",
 	"interface_endpoint_gb_per_month": "GB per month processed by each interface VPC endpoint",
+	"instance_log_gb_per_month":       "GB per month each instance's CloudWatch agent ships (app and system journal)",
 }
 
 // Names lists the assumption names (their JSON keys) in field order.

@@ -59,8 +59,8 @@ func TestMainJSONAndSelection(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
-	// 327.326 - 4.50 of NAT data = 322.826
-	if len(got) != 1 || got["prod"].MonthlyUSD["max"] != 322.83 || got["prod"].Assumptions["nat_gb_per_month"] != 0 {
+	// 330.711 - 4.50 of NAT data = 326.211
+	if len(got) != 1 || got["prod"].MonthlyUSD["max"] != 326.21 || got["prod"].Assumptions["nat_gb_per_month"] != 0 {
 		t.Errorf("got %+v", got)
 	}
 }
@@ -112,9 +112,9 @@ func TestMainAssumptionForOneEnvironment(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
-	// prod: 327.326 + 400 GB x 0.045 = 345.326; dev keeps 100 GB: 99.177.
-	if got["prod"].MonthlyUSD["max"] != 345.33 || got["prod"].Assumptions["nat_gb_per_month"] != 500 ||
-		got["dev"].MonthlyUSD["max"] != 99.18 || got["dev"].Assumptions["nat_gb_per_month"] != 100 {
+	// prod: 330.711 + 400 GB x 0.045 = 348.711; dev keeps 100 GB: 100.442.
+	if got["prod"].MonthlyUSD["max"] != 348.71 || got["prod"].Assumptions["nat_gb_per_month"] != 500 ||
+		got["dev"].MonthlyUSD["max"] != 100.44 || got["dev"].Assumptions["nat_gb_per_month"] != 100 {
 		t.Errorf("got %+v", got)
 	}
 	code, _, stderr = runMain(t, "--outdir", dir, "--assume", "qa.alb_lcu=2", "--assume", "prod.lcu=2")

@@ -158,22 +158,24 @@ var freeTypes = map[string]bool{
 	"aws_route53_record":             true,
 }
 
-// pricedTypes are read by the estimate (aws_cloudwatch_log_group and
-// aws_s3_bucket only as flow-log and access-log destinations).
+// pricedTypes are read by the estimate (aws_cloudwatch_log_group as a
+// flow-log destination or the instances' log group, aws_s3_bucket only as
+// an access-log destination).
 var pricedTypes = map[string]bool{
-	"aws_autoscaling_group":       true,
-	"aws_cloudwatch_dashboard":    true,
-	"aws_cloudwatch_log_group":    true,
-	"aws_cloudwatch_metric_alarm": true,
-	"aws_eip":                     true,
-	"aws_flow_log":                true,
-	"aws_instance":                true,
-	"aws_kms_key":                 true,
-	"aws_lb":                      true,
-	"aws_nat_gateway":             true,
-	"aws_s3_bucket":               true,
-	"aws_vpc_endpoint":            true,
-	"aws_wafv2_web_acl":           true,
+	"aws_autoscaling_group":            true,
+	"aws_cloudwatch_dashboard":         true,
+	"aws_cloudwatch_log_group":         true,
+	"aws_cloudwatch_log_metric_filter": true,
+	"aws_cloudwatch_metric_alarm":      true,
+	"aws_eip":                          true,
+	"aws_flow_log":                     true,
+	"aws_instance":                     true,
+	"aws_kms_key":                      true,
+	"aws_lb":                           true,
+	"aws_nat_gateway":                  true,
+	"aws_s3_bucket":                    true,
+	"aws_vpc_endpoint":                 true,
+	"aws_wafv2_web_acl":                true,
 }
 
 // NotEstimated names what the estimate leaves out on purpose; printed under it.
@@ -185,6 +187,7 @@ const NotEstimated = "Not estimated: data transfer out to the internet and betwe
 	"taxes and discounts (Savings Plans, reserved instances)."
 
 type estimator struct {
+	fleets   []fleet
 	s        *tfjson.Stack
 	a        Assumptions
 	region   string
@@ -446,6 +449,7 @@ func (x *estimator) compute() {
 		}
 		x.surplusCredits(f)
 	}
+	x.fleets = fleets
 	x.est.Compute = strings.Join(describe, "; ")
 	if len(fleets) == 0 {
 		x.est.Compute = "no instances"
@@ -703,9 +707,10 @@ func (x *estimator) observability() {
 		flowLogs++
 		storedGB += x.a.FlowLogGBPerMonth * days / 30
 	}
+	agentGroups := x.agent()
 	for _, lg := range x.s.OfType("aws_cloudwatch_log_group") {
-		if !destinations[lg.Address()] {
-			x.fail("%s: a log group that no flow log writes to; the cost model has no volume assumption for it", lg.Where())
+		if !destinations[lg.Address()] && !agentGroups[lg.Address()] {
+			x.fail("%s: a log group that no flow log writes to and the instance role may not write to; the cost model has no volume assumption for it", lg.Where())
 		}
 	}
 	for _, b := range x.s.OfType("aws_s3_bucket") {

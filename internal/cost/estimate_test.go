@@ -96,7 +96,9 @@ func names(e *Estimate) []string {
 // assumptions. prod: ASG 3..9 (desired 3) of t3.small, 8 GiB gp3 root volume,
 // detailed monitoring, 3 NAT gateways with 3 EIPs, an internet-facing ALB in
 // 3 subnets, access logs kept 90 days, WAF with 3 managed rule groups, one KMS
-// key, 5 alarms, 1 dashboard, flow logs kept 90 days.
+// key, 6 alarms (5 and the memory alarm), 1 dashboard, flow logs kept 90
+// days; the CloudWatch agent: 0.5 GB a month per instance into two log
+// groups kept 30 days, its 2 metrics for the group, 1 error-filter metric.
 func TestProdByHand(t *testing.T) {
 	e := mustEstimate(t, golden(t, "prod"), Defaults())
 	if e.Region != "us-east-1" || e.Instances != [3]int{3, 3, 9} {
@@ -120,10 +122,14 @@ func TestProdByHand(t *testing.T) {
 		{"WAF rules", 3, 3},
 		{"WAF requests", 5 * 0.60, 5 * 0.60}, // 3.00
 		{"KMS", 1, 1},
-		{"CloudWatch alarms", 5 * 0.10, 5 * 0.10},
+		{"CloudWatch alarms", 6 * 0.10, 6 * 0.10},
 		{"CloudWatch dashboards", 3, 3},
 		{"VPC flow logs ingested", 5 * 0.50, 5 * 0.50},                   // 2.50
 		{"VPC flow logs stored", 5 * 90 / 30 * 0.03, 5 * 90 / 30 * 0.03}, // 15 GB-month: 0.45
+		{"metrics of log metric filters", 0.30, 0.30},
+		{"instance logs ingested", 3 * 0.5 * 0.50, 9 * 0.5 * 0.50},                   // 0.75, 2.25
+		{"instance logs stored", 3 * 0.5 * 30 / 30 * 0.03, 9 * 0.5 * 30 / 30 * 0.03}, // 0.045, 0.135
+		{"CloudWatch agent metrics", 2 * 0.30, 2 * 0.30},
 	}
 	if len(e.Items) != len(want) {
 		t.Errorf("got %d items %v; want %d", len(e.Items), names(e), len(want))
@@ -134,16 +140,16 @@ func TestProdByHand(t *testing.T) {
 			t.Errorf("%s: min %v max %v; want %v %v", it.Name, it.Monthly(Min), it.Monthly(Max), w.min, w.max)
 		}
 	}
-	// Fixed items: 98.55+4.50+10.95+16.425+5.84+10.95+0.345+5+3+3+1+0.50+3+2.50+0.45 = 166.01;
-	// per instance: 15.184 + 0.64 + 2.10 = 17.924; min 166.01+3*17.924, max 166.01+9*17.924.
-	if got := e.Total(Min); !near(got, 219.782) {
-		t.Errorf("prod at min: %v; want 219.782", got)
+	// Fixed items: 98.55+4.50+10.95+16.425+5.84+10.95+0.345+5+3+3+1+0.60+3+2.50+0.45+0.30+0.60 = 167.01;
+	// per instance: 15.184 + 0.64 + 2.10 + 0.25 + 0.015 = 18.189; min 167.01+3*18.189, max 167.01+9*18.189.
+	if got := e.Total(Min); !near(got, 221.577) {
+		t.Errorf("prod at min: %v; want 221.577", got)
 	}
-	if got := e.Total(Desired); !near(got, 219.782) {
-		t.Errorf("prod at desired: %v; want 219.782", got)
+	if got := e.Total(Desired); !near(got, 221.577) {
+		t.Errorf("prod at desired: %v; want 221.577", got)
 	}
-	if got := e.Total(Max); !near(got, 327.326) {
-		t.Errorf("prod at max: %v; want 327.326", got)
+	if got := e.Total(Max); !near(got, 330.711) {
+		t.Errorf("prod at max: %v; want 330.711", got)
 	}
 	top := e.Largest(Max, 3)
 	if top[0].Name != "EC2 t3.small on-demand, Linux" || top[1].Name != "NAT gateways" || top[2].Name != "EC2 detailed monitoring, 7 metrics per instance" {
@@ -151,16 +157,19 @@ func TestProdByHand(t *testing.T) {
 	}
 }
 
-// dev: one t3.micro (ec2 mode), 1 NAT + EIP, ALB in 2 subnets, 4 alarms
-// (3 ALB health + auto-recovery), flow logs kept 7 days.
-// stage: ASG 2..4 of t3.micro, otherwise like dev with 5 alarms and 30 days.
+// dev: one t3.micro (ec2 mode), 1 NAT + EIP, ALB in 2 subnets, 5 alarms
+// (3 ALB health, memory, auto-recovery), flow logs kept 7 days.
+// stage: ASG 2..4 of t3.micro, otherwise like dev with 6 alarms and 30 days.
+// Both: the CloudWatch agent's 0.5 GB a month per instance (ingested 0.25,
+// kept 30 days 0.015), its 2 metrics per group or single instance (0.60) and
+// the error filter's metric (0.30).
 func TestDevAndStageByHand(t *testing.T) {
-	perMicro := 0.0104*730 + 8*0.08 + 7*0.30 // 7.592 + 0.64 + 2.10 = 10.332
+	perMicro := 0.0104*730 + 8*0.08 + 7*0.30 + 0.5*0.50 + 0.5*0.03 // 7.592 + 0.64 + 2.10 + 0.25 + 0.015 = 10.597
 	// NAT 32.85 + 4.50, EIP 3.65, ALB 16.425 + 5.84, ALB IPs 7.30, access logs 0.345,
 	// WAF 11, KMS 1, dashboard 3, flow-log ingestion 2.50:
-	common := 32.85 + 4.50 + 3.65 + 16.425 + 5.84 + 7.30 + 0.345 + 11 + 1 + 3 + 2.50
+	common := 32.85 + 4.50 + 3.65 + 16.425 + 5.84 + 7.30 + 0.345 + 11 + 1 + 3 + 2.50 + 0.30 + 0.60
 	dev := mustEstimate(t, golden(t, "dev"), Defaults())
-	wantDev := perMicro + common + 4*0.10 + 5*7.0/30*0.03 // 99.177
+	wantDev := perMicro + common + 5*0.10 + 5*7.0/30*0.03 // 100.442
 	for _, c := range Capacities {
 		if !near(dev.Total(c), wantDev) {
 			t.Errorf("dev at %s: %v; want %v", c, dev.Total(c), wantDev)
@@ -171,15 +180,15 @@ func TestDevAndStageByHand(t *testing.T) {
 	}
 	// stage's office-hours schedules set min 1 at night: 1..4, desired 2.
 	stage := mustEstimate(t, golden(t, "stage"), Defaults())
-	fixed := common + 5*0.10 + 5*30.0/30*0.03 // 89.06
-	if got, want := stage.Total(Min), fixed+1*perMicro; !near(got, want) || !near(want, 99.392) {
-		t.Errorf("stage at min: %v; want %v (99.392)", got, want)
+	fixed := common + 6*0.10 + 5*30.0/30*0.03 // 90.06
+	if got, want := stage.Total(Min), fixed+1*perMicro; !near(got, want) || !near(want, 100.657) {
+		t.Errorf("stage at min: %v; want %v (100.657)", got, want)
 	}
-	if got, want := stage.Total(Desired), fixed+2*perMicro; !near(got, want) || !near(want, 109.724) {
-		t.Errorf("stage at desired: %v; want %v (109.724)", got, want)
+	if got, want := stage.Total(Desired), fixed+2*perMicro; !near(got, want) || !near(want, 111.254) {
+		t.Errorf("stage at desired: %v; want %v (111.254)", got, want)
 	}
-	if got, want := stage.Total(Max), fixed+4*perMicro; !near(got, want) || !near(want, 130.388) {
-		t.Errorf("stage at max: %v; want %v (130.388)", got, want)
+	if got, want := stage.Total(Max), fixed+4*perMicro; !near(got, want) || !near(want, 132.448) {
+		t.Errorf("stage at max: %v; want %v (132.448)", got, want)
 	}
 	if want := "Auto Scaling group 1..4 with its scheduled actions (desired 2), t3.micro"; stage.Instances != [3]int{1, 2, 4} || stage.Compute != want {
 		t.Errorf("stage: %v %q; want [1 2 4] %q", stage.Instances, stage.Compute, want)
@@ -397,7 +406,7 @@ func TestJSONShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	prod := all["prod"]
-	if prod.MonthlyUSD["min"] != 219.78 || prod.MonthlyUSD["desired"] != 219.78 || prod.MonthlyUSD["max"] != 327.33 {
+	if prod.MonthlyUSD["min"] != 221.58 || prod.MonthlyUSD["desired"] != 221.58 || prod.MonthlyUSD["max"] != 330.71 {
 		t.Errorf("prod monthly_usd = %v", prod.MonthlyUSD)
 	}
 	sum := 0.0
@@ -413,8 +422,8 @@ func TestJSONShape(t *testing.T) {
 	if ec2 := prod.Items[0]; ec2["name"] != "EC2 t3.small on-demand, Linux" || ec2["count"] != 9.0 || ec2["unit_price_usd"] != 0.0208 || ec2["monthly_usd"] != 136.66 {
 		t.Errorf("first item (at max capacity) = %v", ec2)
 	}
-	if math.Abs(sum-327.33) > 0.05 {
-		t.Errorf("items (rounded to cents) add up to %v; want about 327.33", sum)
+	if math.Abs(sum-330.71) > 0.05 {
+		t.Errorf("items (rounded to cents) add up to %v; want about 330.71", sum)
 	}
 	if prod.Assumptions["nat_gb_per_month"] != 100 || prod.Assumptions["hours_per_month"] != 730 || len(prod.Assumptions) != len(Names()) {
 		t.Errorf("assumptions = %v", prod.Assumptions)
@@ -431,8 +440,8 @@ func TestTextAndDiff(t *testing.T) {
 	text := b.String()
 	for _, want := range []string{
 		"prod (us-east-1): Auto Scaling group 3..9 (desired 3), t3.small; instances min/desired/max 3/3/9\n",
-		"EC2 t3.small on-demand, Linux                                          3/3/9  instance-hour                0.0208   45.55    45.55  136.66  [1]\n",
-		"total USD a month", "219.78   219.78  327.33\n",
+		"EC2 t3.small on-demand, Linux                                              3/3/9  instance-hour                0.0208   45.55    45.55  136.66  [1]\n",
+		"total USD a month", "221.58   221.58  330.71\n",
 		"  [1] https://aws.amazon.com/ec2/pricing/on-demand/ (read 2025-01)\n",
 		"not re-read from", "  nat_gb_per_month = 100 (", "Not estimated: data transfer out",
 	} {
@@ -452,7 +461,7 @@ func TestTextAndDiff(t *testing.T) {
 	for _, want := range []string{
 		"7.59  136.66     +129.06  EC2 t3.micro on-demand, Linux 1 -> 0; EC2 t3.small on-demand, Linux 0 -> 9",
 		"37.35  103.05      +65.70  NAT gateways 1 -> 3\n", // 32.85+4.50 -> 98.55+4.50
-		"total at max capacity             99.18  327.33     +228.15",
+		"total at max capacity             100.44  330.71     +230.27",
 	} {
 		if !strings.Contains(diff, want) {
 			t.Errorf("diff lacks %q:\n%s", want, diff)
@@ -486,9 +495,9 @@ func TestSummaryLines(t *testing.T) {
 	var b strings.Builder
 	SummaryLines(&b, []*tfjson.Stack{golden(t, "dev"), stackOf(t, "stage", bad), golden(t, "prod")})
 	want := "estimated USD a month at min/desired/max capacity (list prices, default usage; go run ./cmd/review cost):\n" +
-		"  dev    99.18 / 99.18 / 99.18  (1/1/1 instances)\n" +
+		"  dev    100.44 / 100.44 / 100.44  (1/1/1 instances)\n" +
 		"  stage  no estimate: region ap-south-2 is not in the price table (internal/cost/prices.go); it has: us-east-1\n" +
-		"  prod   219.78 / 219.78 / 327.33  (3/3/9 instances)\n"
+		"  prod   221.58 / 221.58 / 330.71  (3/3/9 instances)\n"
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}

@@ -61,6 +61,7 @@ const (
 	keyMetric         = "cloudwatch:metric"
 	keyLogsIngestVend = "logs:vended-ingest-gb"
 	keyLogsStorage    = "logs:storage-gb-month"
+	keyLogsIngestStd  = "logs:standard-ingest-gb"
 	keyS3Standard     = "s3:standard-gb-month"
 	keyEndpointHour   = "endpoint:az-hour"
 	keyEndpointGB     = "endpoint:gb"
@@ -121,9 +122,11 @@ var Table = map[string]map[string]Price{
 		keyMetric:         {USD: 0.30, Unit: "metric-month", Source: srcCloudWatch, Read: read},
 		keyLogsIngestVend: {USD: 0.50, Unit: "GB ingested (vended logs)", Source: srcCloudWatch, Read: read},
 		keyLogsStorage:    {USD: 0.03, Unit: "GB-month", Source: srcCloudWatch, Read: read},
-		keyS3Standard:     {USD: 0.023, Unit: "GB-month", Source: srcS3, Read: read},
-		keyEndpointHour:   {USD: 0.01, Unit: "endpoint AZ-hour", Hourly: true, Source: srcPrivateLnk, Read: read},
-		keyEndpointGB:     {USD: 0.01, Unit: "GB processed", Source: srcPrivateLnk, Read: read},
+		// Custom logs (the CloudWatch agent's), Standard log class.
+		keyLogsIngestStd: {USD: 0.50, Unit: "GB ingested (custom logs)", Source: srcCloudWatch, Read: read},
+		keyS3Standard:    {USD: 0.023, Unit: "GB-month", Source: srcS3, Read: read},
+		keyEndpointHour:  {USD: 0.01, Unit: "endpoint AZ-hour", Hourly: true, Source: srcPrivateLnk, Read: read},
+		keyEndpointGB:    {USD: 0.01, Unit: "GB processed", Source: srcPrivateLnk, Read: read},
 		// Linux T2, T3, T3a and T4g in unlimited mode, every region.
 		keySurplusCredit: {USD: 0.05, Unit: "surplus vCPU-hour", Hourly: true, Source: srcCredits, Read: read},
 	},

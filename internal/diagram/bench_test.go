@@ -17,11 +17,6 @@ func BenchmarkDiagram(b *testing.B) {
 				Mermaid(d)
 			}
 		})
-		b.Run("SVG/"+env, func(b *testing.B) {
-			for b.Loop() {
-				SVG(d, env)
-			}
-		})
 	}
 	stacks := goldenStacks(b)
 	b.Run("DiagramFiles/all", func(b *testing.B) {

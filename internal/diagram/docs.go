@@ -21,7 +21,7 @@ const (
 // RegenerateCommand regenerates the committed diagrams; generated files name it.
 const RegenerateCommand = "go run ./cmd/review diagrams"
 
-// Caption is the title line of a stack's SVG.
+// Caption is the title line of a stack's diagram.
 func Caption(s *tfjson.Stack) string {
 	return fmt.Sprintf("%s: %s, %s, compute mode %s", s.Name, plural(len(s.Resources), "resource"), plural(len(s.Data), "data source"), review.ComputeMode(s))
 }
@@ -41,21 +41,25 @@ func mermaidFile(s *tfjson.Stack, d *Diagram) string {
 		Mermaid(d)
 }
 
-// SVGFile is the content of docs/diagrams/<stack>.svg.
-func SVGFile(s *tfjson.Stack) string {
-	return SVG(Build(s), Caption(s))
+// MarkdownFile is the content of docs/diagrams/<stack>.md: the caption and
+// the Mermaid diagram in a fence, which GitHub and most Markdown viewers draw.
+func MarkdownFile(s *tfjson.Stack) string { return markdownFile(s, Build(s)) }
+
+func markdownFile(s *tfjson.Stack, d *Diagram) string {
+	return fmt.Sprintf("# %s\n\n*%s*, generated from the synthesized JSON by `%s`; do not edit.\n\n```mermaid\n%s```\n",
+		s.Name, Caption(s), RegenerateCommand, mermaidFile(s, d))
 }
 
 // READMEBlock is the README text between the markers: the Mermaid diagram of
-// stack s and links to the SVG of every stack in envs, under svgDir (a
+// stack s and links to the diagram of every stack in envs, under dir (a
 // slash-separated path relative to the README).
-func READMEBlock(s *tfjson.Stack, envs []string, svgDir string) string {
+func READMEBlock(s *tfjson.Stack, envs []string, dir string) string {
 	var links []string
 	for _, e := range envs {
-		links = append(links, fmt.Sprintf("[%s](%s/%s.svg)", e, strings.TrimSuffix(svgDir, "/"), e))
+		links = append(links, fmt.Sprintf("[%s](%s/%s.md)", e, strings.TrimSuffix(dir, "/"), e))
 	}
 	return fmt.Sprintf("%s\n*%s*, generated from the synthesized JSON by `%s` (a test fails when it is stale). "+
-		"SVG per environment: %s.\n\n```mermaid\n%s```\n%s",
+		"Per environment: %s.\n\n```mermaid\n%s```\n%s",
 		BeginMarker, Caption(s), RegenerateCommand, strings.Join(links, " · "), MermaidFile(s), EndMarker)
 }
 
@@ -85,19 +89,18 @@ func ReplaceBlock(doc, block string) (string, error) {
 }
 
 // DiagramFiles returns the file name and content of every diagram of the
-// stacks: <stack>.mmd and <stack>.svg.
+// stacks: <stack>.md.
 func DiagramFiles(stacks []*tfjson.Stack) map[string]string {
 	out := map[string]string{}
 	for _, s := range stacks {
-		d := Build(s)
-		out[s.Name+".mmd"] = mermaidFile(s, d)
-		out[s.Name+".svg"] = SVG(d, Caption(s))
+		out[s.Name+".md"] = MarkdownFile(s)
 	}
 	return out
 }
 
 // WriteDiagrams writes the diagram files of the stacks into dir and removes
-// the .mmd and .svg files there of stacks that no longer exist. It returns
+// the diagram files there (.md, and the .mmd and .svg of earlier versions)
+// of stacks that no longer exist. It returns
 // the paths written and removed, sorted.
 func WriteDiagrams(dir string, stacks []*tfjson.Stack) (written, removed []string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -117,7 +120,7 @@ func WriteDiagrams(dir string, stacks []*tfjson.Stack) (written, removed []strin
 	}
 	for _, e := range entries {
 		ext := filepath.Ext(e.Name())
-		if e.IsDir() || (ext != ".mmd" && ext != ".svg") || files[e.Name()] != "" {
+		if e.IsDir() || (ext != ".md" && ext != ".mmd" && ext != ".svg") || files[e.Name()] != "" {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())

@@ -27,7 +27,7 @@ func TestCommittedDiagrams(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if ext := filepath.Ext(e.Name()); (ext == ".mmd" || ext == ".svg") && files[e.Name()] == "" {
+		if ext := filepath.Ext(e.Name()); (ext == ".md" || ext == ".mmd" || ext == ".svg") && files[e.Name()] == "" {
 			if *update {
 				if err := os.Remove(filepath.Join(docsDir, e.Name())); err != nil {
 					t.Fatal(err)
@@ -108,7 +108,7 @@ func TestREADMEBlockContent(t *testing.T) {
 	block := READMEBlock(s, []string{"dev", "stage", "prod"}, "docs/diagrams/")
 	for _, want := range []string{
 		BeginMarker + "\n",
-		"[dev](docs/diagrams/dev.svg) · [stage](docs/diagrams/stage.svg) · [prod](docs/diagrams/prod.svg)",
+		"[dev](docs/diagrams/dev.md) · [stage](docs/diagrams/stage.md) · [prod](docs/diagrams/prod.md)",
 		"```mermaid\n" + MermaidFile(s) + "```\n" + EndMarker,
 	} {
 		if !strings.Contains(block, want) {
@@ -119,9 +119,10 @@ func TestREADMEBlockContent(t *testing.T) {
 
 func TestWriteDiagrams(t *testing.T) {
 	dir := t.TempDir()
+	// qa is gone; dev's .mmd and .svg are what earlier versions wrote.
 	stale := filepath.Join(dir, "qa.svg")
 	keep := filepath.Join(dir, "notes.txt")
-	for _, p := range []string{stale, keep} {
+	for _, p := range []string{stale, keep, filepath.Join(dir, "qa.md"), filepath.Join(dir, "dev.mmd"), filepath.Join(dir, "dev.svg")} {
 		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -131,9 +132,10 @@ func TestWriteDiagrams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantWritten := []string{filepath.Join(dir, "dev.mmd"), filepath.Join(dir, "dev.svg")}
-	if strings.Join(written, ",") != strings.Join(wantWritten, ",") || strings.Join(removed, ",") != stale {
-		t.Errorf("written %v, removed %v; want %v, [%s]", written, removed, wantWritten, stale)
+	wantWritten := []string{filepath.Join(dir, "dev.md")}
+	wantRemoved := []string{filepath.Join(dir, "dev.mmd"), filepath.Join(dir, "dev.svg"), filepath.Join(dir, "qa.md"), stale}
+	if strings.Join(written, ",") != strings.Join(wantWritten, ",") || strings.Join(removed, ",") != strings.Join(wantRemoved, ",") {
+		t.Errorf("written %v, removed %v; want %v, %v", written, removed, wantWritten, wantRemoved)
 	}
 	entries, _ := os.ReadDir(dir)
 	var names []string
@@ -141,11 +143,11 @@ func TestWriteDiagrams(t *testing.T) {
 		names = append(names, e.Name())
 	}
 	sort.Strings(names)
-	if want := "dev.mmd,dev.svg,notes.txt"; strings.Join(names, ",") != want {
+	if want := "dev.md,notes.txt"; strings.Join(names, ",") != want {
 		t.Errorf("directory holds %v, want %s", names, want)
 	}
-	got, _ := os.ReadFile(filepath.Join(dir, "dev.mmd"))
-	if string(got) != MermaidFile(stacks[0]) {
-		t.Errorf("dev.mmd differs from MermaidFile")
+	got, _ := os.ReadFile(filepath.Join(dir, "dev.md"))
+	if want := MarkdownFile(stacks[0]); string(got) != want || !strings.Contains(want, "```mermaid\n"+MermaidFile(stacks[0])+"```\n") {
+		t.Errorf("dev.md: got %q, want MarkdownFile, the Mermaid diagram in a fence", got)
 	}
 }

@@ -1,7 +1,7 @@
 // Package diagram draws the architecture of a synthesized stack: a graph of
 // its resources (folded into readable nodes, grouped by VPC, tier and AZ),
-// rendered as Mermaid and as SVG, and the committed docs/diagrams files and
-// README block made from them. Only cmd/review (internal/reviewcli) links
+// rendered as Mermaid (which GitHub draws; the layout is the viewer's), and
+// the committed docs/diagrams files and README block made from them. Only cmd/review (internal/reviewcli) links
 // it, not the synth binary. Plain Go over internal/tfjson, no jsii.
 package diagram
 
@@ -157,6 +157,7 @@ var foldRules = map[string]foldRule{
 	"aws_autoscaling_notification":        {mode: intoReferent, attrs: []string{"group_names"}, typ: "aws_autoscaling_group"},
 	"aws_autoscaling_lifecycle_hook":      {mode: intoReferent, attrs: []string{"autoscaling_group_name"}, typ: "aws_autoscaling_group"},
 	"aws_autoscaling_schedule":            {mode: intoReferent, attrs: []string{"autoscaling_group_name"}, typ: "aws_autoscaling_group"},
+	"aws_cloudwatch_log_metric_filter":    {mode: intoReferent, attrs: []string{"log_group_name"}, typ: "aws_cloudwatch_log_group"},
 	"aws_security_group":                  {mode: intoReferrer},
 	"aws_launch_template":                 {mode: intoReferrer},
 	"aws_iam_instance_profile":            {mode: intoReferrer},
@@ -339,6 +340,12 @@ func (b *builder) root(a string) string {
 		parents := map[string]bool{}
 		for _, ref := range b.referrers[a] {
 			rr := b.res[ref]
+			// A role's policy names what the role's user writes to (the
+			// CloudWatch agent's log groups): that user is the parent.
+			if rr.Type == "aws_iam_role_policy" && r.Type == "aws_cloudwatch_log_group" {
+				parents[b.root(ref)] = true
+				continue
+			}
 			if m := ruleFor(rr).mode; m == intoReferent || m == dissolve || rr.Type == "aws_cloudwatch_dashboard" {
 				continue
 			}

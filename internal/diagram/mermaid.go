@@ -61,7 +61,7 @@ func newTree(d *Diagram) *tree {
 		}
 	}
 	// The spine is the longest request chain (first by ID on ties): the
-	// nodes the SVG lines up in one column.
+	// nodes each group lists first, in path order.
 	longest := map[string][]string{}
 	var chain func(id string, onStack map[string]bool) []string
 	chain = func(id string, onStack map[string]bool) []string {
@@ -231,7 +231,7 @@ func mermaidText(lines []string) string {
 	return `"` + strings.Join(esc, "<br/>") + `"`
 }
 
-// palette is shared by the Mermaid classes and the SVG renderer: fill, stroke.
+// palette is the Mermaid classes' fill and stroke.
 var palette = map[string][2]string{
 	"path":                    {"#fff4e6", "#e8590c"},
 	string(KindClient):        {"#fff4e6", "#e8590c"},

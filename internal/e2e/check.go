@@ -69,6 +69,9 @@ type Expect struct {
 	// InstancePolicy is the instance role's one inline policy document (the
 	// role of the launch template's instance profile), as the stack writes it.
 	InstancePolicy string
+	// LogGroups are the stack's CloudWatch log groups (the flow logs', the
+	// CloudWatch agent's), sorted by name.
+	LogGroups []LogGroup
 }
 
 // ExpectFrom reads the expectations from the synthesized stack.
@@ -120,6 +123,7 @@ func ExpectFrom(s *tfjson.Stack) (Expect, error) {
 		return e, fmt.Errorf("stack %s: %w", s.Name, err)
 	}
 	e.InstancePolicy = doc
+	e.LogGroups = logGroupsOf(s)
 	return e, nil
 }
 
@@ -443,7 +447,11 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 	if err != nil || len(lts.LaunchTemplates) != 1 {
 		p.addf("launch_template_id %q: not found (%v)", ltID, apiErr(err))
 	} else {
-		checkInstanceRole(ctx, a, exp, ltID, &p)
+		// The agent's statements name its log groups by reference: the
+		// policy the stack writes, with the ARNs the groups got.
+		withARNs := exp
+		withARNs.InstancePolicy = resolveARNs(exp.InstancePolicy, checkLogGroups(ctx, a, exp, &p))
+		checkInstanceRole(ctx, a, withARNs, ltID, &p)
 	}
 
 	// The instances, the group and the registrations.

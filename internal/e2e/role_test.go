@@ -33,16 +33,24 @@ func goldenInstancePolicy(t *testing.T, env string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e.InstancePolicy
+	// The agent's log groups by the ARNs they would get (the check
+	// compares with them resolved, as after a deploy).
+	arns := map[string]string{}
+	for _, lg := range e.LogGroups {
+		arns[lg.Address] = "arn:aws:logs:us-east-1:123456789012:log-group:" + lg.Name
+	}
+	return resolveARNs(e.InstancePolicy, arns)
 }
 
 // TestExpectInstancePolicy: the expectation is the instance role's own
-// policy (Session Manager), not the flow log role's.
+// policy (Session Manager and the CloudWatch agent's), not the flow log
+// role's; its log group references resolve to the agent's two groups.
 func TestExpectInstancePolicy(t *testing.T) {
 	for _, env := range []string{"dev", "stage", "prod"} {
 		doc := goldenInstancePolicy(t, env)
-		if !strings.Contains(doc, `"ssm:UpdateInstanceInformation"`) || strings.Contains(doc, "logs:") {
-			t.Errorf("%s: instance policy %s, want the Session Manager policy", env, doc)
+		if !strings.Contains(doc, `"ssm:UpdateInstanceInformation"`) || strings.Contains(doc, "vpc-flow-logs") || strings.Contains(doc, "${") ||
+			!strings.Contains(doc, `"arn:aws:logs:us-east-1:123456789012:log-group:/webtier-`+env+`/app:*"`) {
+			t.Errorf("%s: instance policy %s, want the Session Manager and agent policy with the app log group's ARN", env, doc)
 		}
 	}
 }

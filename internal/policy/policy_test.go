@@ -194,11 +194,17 @@ func TestEachRuleBreaksAndPasses(t *testing.T) {
 		{"EWT-VPC-1", "stage", func(t *testing.T, d map[string]any) {
 			delete(d["resource"].(map[string]any), "aws_flow_log")
 		}, 1},
+		{"EWT-LOGS-1", "stage", func(t *testing.T, d map[string]any) { // a log group kept forever, unencrypted: two findings
+			addResource(d, "aws_cloudwatch_log_group", "forever", map[string]any{"name": "/forever"})
+		}, 2},
+		{"EWT-LOGS-1", "prod", func(t *testing.T, d map[string]any) {
+			addResource(d, "aws_cloudwatch_log_group", "no_retention", map[string]any{"name": "/x", "kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/1", "retention_in_days": 0})
+		}, 1},
 		{"EWT-ALB-3", "prod", func(t *testing.T, d map[string]any) {
 			addResource(d, "aws_lb_listener", "legacy", map[string]any{"protocol": "HTTPS", "port": 443, "ssl_policy": "ELBSecurityPolicy-2016-08"})
 		}, 1},
 		{"EWT-IAM-1", "dev", func(t *testing.T, d map[string]any) {
-			p := policyWith(t, d, `"logs:CreateLogStream"`)
+			p := policyWith(t, d, `"logs:CreateLogStream","logs:PutLogEvents"`) // the flow logs' role
 			p["policy"] = strings.Replace(p["policy"].(string), `"logs:CreateLogStream"`, `"logs:*"`, 1)
 		}, 1},
 		{"EWT-IAM-2", "dev", func(t *testing.T, d map[string]any) { // what the instance role had before: every parameter of the account
@@ -338,8 +344,8 @@ func TestRulesAreDocumented(t *testing.T) {
 		}
 		seen[r.ID] = true
 	}
-	if len(seen) != 22 {
-		t.Errorf("got %d rules, want 22: the first 10, the 5 across settings, EWT-ALB-4, the 5 production safeguards of production.go and EWT-IAM-2 (no role reads every SSM parameter)", len(seen))
+	if len(seen) != 23 {
+		t.Errorf("got %d rules, want 23: the first 10, the 5 across settings, EWT-ALB-4, the 5 production safeguards of production.go, EWT-IAM-2 (no role reads every SSM parameter) and EWT-LOGS-1 (log groups encrypted and expiring)", len(seen))
 	}
 }
 

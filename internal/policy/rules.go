@@ -185,6 +185,23 @@ var rules = []Rule{
 		},
 	},
 	{
+		ID:     "EWT-LOGS-1",
+		Reason: "log groups hold what the instances and the network did: they must be encrypted with a customer-managed KMS key and expire (a log group kept forever grows its bill without bound)",
+		Fix:    "set kms_key_id and retention_in_days (observability.logs.retention_days, network.flow_log_retention_days)",
+		Check: func(c *Context) []Finding {
+			var out []Finding
+			for _, lg := range c.Stack.OfType("aws_cloudwatch_log_group") {
+				if k, _ := lg.Get("kms_key_id"); k == nil || k == "" {
+					out = append(out, Finding{lg, "kms_key_id is not set"})
+				}
+				if d, ok := lg.Get("retention_in_days"); !ok || d == nil || d == float64(0) {
+					out = append(out, Finding{lg, "retention_in_days is not set: the logs never expire"})
+				}
+			}
+			return out
+		},
+	},
+	{
 		ID:     "EWT-ALB-3",
 		Reason: "HTTPS listeners must use a modern TLS policy (TLS 1.2+, forward secrecy)",
 		Fix:    "set ssl_policy to ELBSecurityPolicy-TLS13-1-2-2021-06 (alb.ssl_policy)",

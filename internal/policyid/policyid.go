@@ -19,6 +19,7 @@ var IDs = []string{
 	"EWT-EBS-1",
 	"EWT-EC2-1", "EWT-EC2-2",
 	"EWT-IAM-1", "EWT-IAM-2",
+	"EWT-LOGS-1",
 	"EWT-OBS-1",
 	"EWT-SCALE-1", "EWT-SCALE-2", "EWT-SCALE-3", "EWT-SCALE-4",
 	"EWT-SG-1", "EWT-SG-2",

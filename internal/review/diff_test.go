@@ -47,8 +47,8 @@ func TestCompareDevProd(t *testing.T) {
 	if _, ok := counts["aws_lb"]; ok {
 		t.Errorf("aws_lb listed though both have one")
 	}
-	if c.TotalA != 56 || c.TotalB != 69 || c.SameOutputs != 24 || len(c.OnlyA)+len(c.OnlyB) != 0 {
-		t.Errorf("totals %d/%d, same outputs %d, only %v/%v: want 56/69, 24, none", c.TotalA, c.TotalB, c.SameOutputs, c.OnlyA, c.OnlyB)
+	if c.TotalA != 60 || c.TotalB != 73 || c.SameOutputs != 24 || len(c.OnlyA)+len(c.OnlyB) != 0 {
+		t.Errorf("totals %d/%d, same outputs %d, only %v/%v: want 60/73, 24, none", c.TotalA, c.TotalB, c.SameOutputs, c.OnlyA, c.OnlyB)
 	}
 }
 
@@ -61,7 +61,7 @@ func TestCompareSame(t *testing.T) {
 	if err := c.Write(&b); err != nil {
 		t.Fatal(err)
 	}
-	if want := "stage vs stage: no difference in settings, resource counts or outputs (61 resources each)\n"; b.String() != want {
+	if want := "stage vs stage: no difference in settings, resource counts or outputs (65 resources each)\n"; b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }

@@ -60,7 +60,7 @@ func TestSettingsOfGoldenStacks(t *testing.T) {
 		{"prod", "WAF", "on, 3 AWS managed rule groups"},
 		{"prod", "WAF rule groups", "AmazonIpReputationList, CommonRuleSet, KnownBadInputsRuleSet"},
 		{"prod", "KMS key", "rotation on, deletion window 30 days"},
-		{"prod", "KMS key encrypts", "network/flow-log-group, observability/alarm-topic"},
+		{"prod", "KMS key encrypts", "compute/app-logs, compute/system-logs, network/flow-log-group, observability/alarm-topic"},
 		{"dev", "ALB access logs", "on, expire after 90 days"},
 		{"dev", "KMS key", "rotation on, deletion window 30 days"},
 	}

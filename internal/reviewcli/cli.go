@@ -28,10 +28,13 @@ Commands (every one reads the synthesized stacks under --outdir, default cdktf.o
         outputs and policy-check suppressions of every stack
   diff A B
         how environments A and B differ: settings, resource counts per type, outputs
-  diagram [--format mermaid|svg] [-o FILE] ENV
+  diff --before DIR ENV
+        how ENV changed since DIR, a copy of an earlier --outdir (review a change before
+        deploying: cp -r cdktf.out DIR, edit environments.yaml, make synth, diff --before DIR ENV)
+  diagram [--format mermaid|markdown] [-o FILE] ENV
         the architecture diagram of one environment, to stdout or FILE
   diagrams [--docs DIR] [--readme FILE] [--readme-env ENV]
-        regenerate DIR/<env>.mmd and DIR/<env>.svg for every environment (default
+        regenerate DIR/<env>.md (Mermaid) for every environment (default
         docs/diagrams) and the block of FILE (default README.md) between the lines
         ` + diagram.BeginMarker + ` and ` + diagram.EndMarker + ` with the Mermaid of ENV (default prod)
 
@@ -76,7 +79,24 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return review.SummaryCheck(stdout, f, stacks)
 		}
 	case "diff":
+		before := fs.String("before", "", "a copy of an earlier --outdir: compare ENV there (before) with ENV in --outdir (after)")
 		run = func(pos []string) error {
+			if *before != "" {
+				if len(pos) != 1 {
+					return usageError("diff --before DIR wants one environment, e.g. diff --before /tmp/before prod")
+				}
+				a, err := loadStack(*before, pos[0])
+				if err != nil {
+					return err
+				}
+				b, err := loadStack(*outdir, pos[0])
+				if err != nil {
+					return err
+				}
+				c := review.Compare(a, b)
+				c.A, c.B = pos[0]+" before", pos[0]+" after"
+				return c.Write(stdout)
+			}
 			if len(pos) != 2 {
 				return usageError("diff wants two environments, e.g. diff dev prod")
 			}
@@ -91,7 +111,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return review.Compare(a, b).Write(stdout)
 		}
 	case "diagram":
-		format := fs.String("format", "mermaid", "mermaid or svg")
+		format := fs.String("format", "mermaid", "mermaid, or markdown (the diagram in a mermaid fence, as docs/diagrams/<env>.md)")
 		out := fs.String("o", "", "write to this file instead of stdout")
 		run = func(pos []string) error {
 			if len(pos) != 1 {
@@ -105,10 +125,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			switch *format {
 			case "mermaid":
 				text = diagram.MermaidFile(s)
-			case "svg":
-				text = diagram.SVGFile(s)
+			case "markdown":
+				text = diagram.MarkdownFile(s)
 			default:
-				return usageError(fmt.Sprintf("--format %q: want mermaid or svg", *format))
+				return usageError(fmt.Sprintf("--format %q: want mermaid or markdown", *format))
 			}
 			if *out == "" {
 				_, err = io.WriteString(stdout, text)
@@ -117,7 +137,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return os.WriteFile(*out, []byte(text), 0o644)
 		}
 	case "diagrams":
-		docs := fs.String("docs", filepath.Join("docs", "diagrams"), "directory for <env>.mmd and <env>.svg")
+		docs := fs.String("docs", filepath.Join("docs", "diagrams"), "directory for <env>.md")
 		readme := fs.String("readme", "README.md", "also regenerate this file's diagram block (skipped when the default file has no markers)")
 		readmeEnv := fs.String("readme-env", "prod", "environment whose Mermaid goes into the README")
 		run = func(pos []string) error {

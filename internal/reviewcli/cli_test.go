@@ -68,8 +68,8 @@ func TestCLI(t *testing.T) {
 		{name: "diff wants two", args: []string{"diff", "--outdir", out, "dev"}, code: 2, errs: []string{"diff wants two environments"}},
 		{name: "unknown flag", args: []string{"diff", "--colour", "dev", "prod"}, code: 2, errs: []string{"flag provided but not defined: -colour"}},
 		{name: "diagram mermaid", args: []string{"diagram", "--outdir", out, "stage"}, code: 0, stdout: diagram.MermaidFile(goldenStack(t, "stage"))},
-		{name: "diagram svg", args: []string{"diagram", "--outdir", out, "--format", "svg", "dev"}, code: 0, stdout: diagram.SVGFile(goldenStack(t, "dev"))},
-		{name: "diagram bad format", args: []string{"diagram", "--outdir", out, "--format", "png", "dev"}, code: 2, errs: []string{`--format "png": want mermaid or svg`}},
+		{name: "diagram markdown", args: []string{"diagram", "--outdir", out, "--format", "markdown", "dev"}, code: 0, stdout: diagram.MarkdownFile(goldenStack(t, "dev"))},
+		{name: "diagram bad format", args: []string{"diagram", "--outdir", out, "--format", "png", "dev"}, code: 2, errs: []string{`--format "png": want mermaid or markdown`}},
 		{name: "summary", args: []string{"summary", "--outdir", out, "--environments", envFile}, code: 0,
 			want: []string{"review summary: 3 stacks", "dev    stage  prod", "policy-check suppressions (3):",
 				"prod   EWT-ALB-4    prod/alb/lb                     environments.yaml  no real Route53 zone",
@@ -104,14 +104,14 @@ func TestCLI(t *testing.T) {
 
 func TestCLIDiagramToFile(t *testing.T) {
 	out := outdirFixture(t, "prod")
-	file := filepath.Join(t.TempDir(), "prod.svg")
-	code, stdout, stderr := run("diagram", "prod", "--outdir", out, "--format", "svg", "-o", file)
+	file := filepath.Join(t.TempDir(), "prod.md")
+	code, stdout, stderr := run("diagram", "prod", "--outdir", out, "--format", "markdown", "-o", file)
 	if code != 0 || stdout != "" {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and nothing on stdout", code, stdout, stderr)
 	}
 	got, err := os.ReadFile(file)
-	if err != nil || string(got) != diagram.SVGFile(goldenStack(t, "prod")) {
-		t.Errorf("%s: err %v, content differs from diagram.SVGFile", file, err)
+	if err != nil || string(got) != diagram.MarkdownFile(goldenStack(t, "prod")) {
+		t.Errorf("%s: err %v, content differs from diagram.MarkdownFile", file, err)
 	}
 }
 
@@ -127,7 +127,7 @@ func TestCLIDiagrams(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
-	for _, w := range []string{"wrote " + filepath.Join(docs, "dev.mmd"), "wrote " + filepath.Join(docs, "prod.svg"), "updated " + readme} {
+	for _, w := range []string{"wrote " + filepath.Join(docs, "dev.md"), "wrote " + filepath.Join(docs, "prod.md"), "updated " + readme} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("stdout lacks %q:\n%s", w, stdout)
 		}
@@ -178,3 +178,48 @@ const (
 	goldenDir        = reviewtest.GoldenDir
 	environmentsFile = reviewtest.EnvironmentsFile
 )
+
+// diff --before compares one environment in two outdirs: here dev, whose
+// "after" stack is prod's JSON (a change that made dev like prod).
+func TestCLIDiffBefore(t *testing.T) {
+	before := outdirFixture(t, "dev")
+	after := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(goldenDir, "prod.tf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(after, "stacks", "dev", "cdk.tf.json")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	changed := goldenStack(t, "prod")
+	changed.Name = "dev" // the CLI names a stack after its folder
+	c := review.Compare(goldenStack(t, "dev"), changed)
+	c.A, c.B = "dev before", "dev after"
+	var want strings.Builder
+	if err := c.Write(&want); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run("diff", "--outdir", after, "--before", before, "dev")
+	if code != 0 || stdout != want.String() {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%q\nwant exit 0 and:\n%q", code, stderr, stdout, want.String())
+	}
+	for _, h := range []string{"dev before vs dev after:", "DEV BEFORE", "DEV AFTER", "compute mode"} {
+		if !strings.Contains(stdout, h) {
+			t.Errorf("stdout lacks %q", h)
+		}
+	}
+	code, stdout, _ = run("diff", "--outdir", before, "--before", before, "dev")
+	if code != 0 || !strings.Contains(stdout, "no difference") {
+		t.Errorf("same stack: exit %d, stdout %q; want 0 and no difference", code, stdout)
+	}
+	if code, _, stderr := run("diff", "--outdir", after, "--before", before, "dev", "prod"); code != 2 || !strings.Contains(stderr, "wants one environment") {
+		t.Errorf("two environments with --before: exit %d, stderr %q; want 2, wants one environment", code, stderr)
+	}
+	if code, _, stderr := run("diff", "--outdir", after, "--before", t.TempDir(), "dev"); code != 1 || !strings.Contains(stderr, "run make synth") {
+		t.Errorf("empty before dir: exit %d, stderr %q; want 1 naming make synth", code, stderr)
+	}
+}

@@ -144,7 +144,7 @@ func cpuPlot(r *Result) (*plot.Plot, error) {
 	p := newPlot(r)
 	p.Title.Text = title(r)
 	m := r.Model
-	unit, name := "%", "CPU"
+	unit, name := "%", metricWord(m)
 	if m.Metric == MetricRequests {
 		// Room above the highest value or threshold for the legend.
 		unit, name = "", "requests per target"
@@ -162,7 +162,7 @@ func cpuPlot(r *Result) (*plot.Plot, error) {
 		p.Y.Min, p.Y.Max = 0, top*1.4
 		p.Y.Tick.Marker = stepTicks(niceStep(top/10), 0, top)
 	} else {
-		p.Y.Label.Text = "CPU per serving instance (%)"
+		p.Y.Label.Text = metricWord(m) + " per serving instance (%)"
 		// Room above 100% for the legend.
 		p.Y.Min, p.Y.Max = 0, 140
 		p.Y.Tick.Marker = stepTicks(10, 0, 100)

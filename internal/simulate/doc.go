@@ -62,6 +62,18 @@
 //     https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
 //     https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html
 //
+// Memory target tracking (customized metric CWAgent mem_used_percent,
+// Average, dimension AutoScalingGroupName of the group; scaling.policy
+// memory):
+//   - The load profile is then memory in percent of one instance, and each
+//     serving instance holds load / in service (capped at 100), as with
+//     CPU: the model assumes the app's memory grows with the load it serves
+//     and is shared evenly, and that a new instance's memory counts once it
+//     serves. A leak, a cache that never shrinks, or memory that does not
+//     follow requests is not modelled. The policy runs through the same
+//     target-tracking code as CPU (AWS's alarms: Average over one minute).
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
+//
 // Scheduled actions (aws_autoscaling_schedule):
 //   - Recurrence is five-field Unix cron read in time_zone (default UTC),
 //     bounded by start_time/end_time; without recurrence the action runs

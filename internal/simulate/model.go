@@ -27,11 +27,14 @@ const (
 	PercentChangeInCapacity = "PercentChangeInCapacity"
 )
 
-// Metrics the simulated load drives: the group's average CPU, or the
-// requests each target of the group's target group receives per minute.
+// Metrics the simulated load drives: the group's average CPU, the
+// requests each target of the group's target group receives per minute,
+// or the group's average memory used (the CloudWatch agent's
+// mem_used_percent in CWAgent).
 const (
 	MetricCPU      = "CPUUtilization"
 	MetricRequests = "ALBRequestCountPerTarget"
+	MetricMemory   = "mem_used_percent"
 )
 
 // Alarm states.
@@ -61,8 +64,10 @@ type Model struct {
 	// Stack is the stack's name (the environment).
 	Stack string `json:"stack"`
 	// Metric is what the load profile is in: MetricCPU (percent of one
-	// instance) or MetricRequests (requests per minute to the target group,
-	// when the group scales by ALBRequestCountPerTarget target tracking).
+	// instance), MetricRequests (requests per minute to the target group,
+	// when the group scales by ALBRequestCountPerTarget target tracking) or
+	// MetricMemory (percent of one instance's memory, when the group scales
+	// by the CloudWatch agent's mem_used_percent).
 	Metric string `json:"metric"`
 	// Group is the Auto Scaling Group.
 	Group Group `json:"group"`
@@ -578,9 +583,54 @@ func (r *reader) simplePolicy(res tfjson.Resource, p *Policy, g Group) {
 func (r *reader) targetTracking(res tfjson.Resource, p *Policy, g Group) {
 	r.warmup(res, p, g)
 	if _, ok := res.Get("target_tracking_configuration", "customized_metric_specification"); ok {
-		r.fail(res, "target_tracking_configuration.customized_metric_specification: the simulator supports only predefined_metric_type ASGAverageCPUUtilization or ALBRequestCountPerTarget")
+		r.memoryMetric(res, p, g)
+	} else {
+		r.predefinedMetric(res, p, g)
+	}
+	tv, ok := r.number(res, "target_tracking_configuration", "target_value")
+	switch {
+	case !ok:
+		r.fail(res, "target_tracking_configuration.target_value is missing")
+	case (p.Metric == MetricCPU || p.Metric == MetricMemory) && (tv <= 0 || tv > 100):
+		r.fail(res, "target_tracking_configuration.target_value = %g: a %s target must be in (0, 100]", tv, p.Metric)
+	case tv <= 0:
+		r.fail(res, "target_tracking_configuration.target_value = %g: a request-count target (requests per target per minute) must be > 0", tv)
+	}
+	p.TargetValue = tv
+	p.DisableScaleIn, _ = r.boolean(res, "target_tracking_configuration", "disable_scale_in")
+}
+
+// memoryMetric reads a customized metric specification: the simulator
+// knows one, the CloudWatch agent's memory of the group (namespace CWAgent,
+// mem_used_percent, statistic Average, the one dimension
+// AutoScalingGroupName naming this group), which constructs/scaling's
+// memory policy writes.
+func (r *reader) memoryMetric(res tfjson.Resource, p *Policy, g Group) {
+	base := []any{"target_tracking_configuration", "customized_metric_specification"}
+	at := func(k ...any) []any { return append(append([]any{}, base...), k...) }
+	ns, _ := r.str(res, at("namespace")...)
+	name, _ := r.str(res, at("metric_name")...)
+	stat, _ := r.str(res, at("statistic")...)
+	if ns != "CWAgent" || name != MetricMemory || stat != "Average" {
+		r.fail(res, "%s: namespace %q, metric_name %q, statistic %q; the simulator supports only CWAgent mem_used_percent, Average (the CloudWatch agent's memory)", joinPath(base), ns, name, stat)
 		return
 	}
+	dims := res.List(at("metric_dimension")...)
+	ok := len(dims) == 1
+	if ok {
+		d, _ := dims[0].(map[string]any)
+		dn, _ := d["name"].(string)
+		ok = dn == "AutoScalingGroupName" && (tfjson.RefTo(d["value"], g.Address) || g.Name != "" && d["value"] == g.Name)
+	}
+	if !ok {
+		r.fail(res, "%s.metric_dimension: want the one dimension AutoScalingGroupName with %s's name, so the metric is this group's memory", joinPath(base), g.Address)
+		return
+	}
+	p.Metric = MetricMemory
+}
+
+// predefinedMetric reads a predefined metric specification.
+func (r *reader) predefinedMetric(res tfjson.Resource, p *Policy, g Group) {
 	mt, _ := r.str(res, "target_tracking_configuration", "predefined_metric_specification", "predefined_metric_type")
 	switch mt {
 	case "ASGAverageCPUUtilization":
@@ -591,17 +641,6 @@ func (r *reader) targetTracking(res tfjson.Resource, p *Policy, g Group) {
 	default:
 		r.fail(res, "target_tracking_configuration.predefined_metric_specification.predefined_metric_type = %q: the simulator supports only ASGAverageCPUUtilization and ALBRequestCountPerTarget", mt)
 	}
-	tv, ok := r.number(res, "target_tracking_configuration", "target_value")
-	switch {
-	case !ok:
-		r.fail(res, "target_tracking_configuration.target_value is missing")
-	case p.Metric == MetricCPU && (tv <= 0 || tv > 100):
-		r.fail(res, "target_tracking_configuration.target_value = %g: a CPU target must be in (0, 100]", tv)
-	case tv <= 0:
-		r.fail(res, "target_tracking_configuration.target_value = %g: a request-count target (requests per target per minute) must be > 0", tv)
-	}
-	p.TargetValue = tv
-	p.DisableScaleIn, _ = r.boolean(res, "target_tracking_configuration", "disable_scale_in")
 }
 
 // labelRE is a literal ALBRequestCountPerTarget resource label:
@@ -653,11 +692,13 @@ func (r *reader) resourceLabel(res tfjson.Resource, p *Policy, g Group) {
 // alarm or policy next to a request-count policy would need a conversion
 // between requests and CPU that the stack does not state.
 func (r *reader) oneMetric(m *Model) {
-	var req, cpu []string
+	var req, cpu, mem []string
 	for _, p := range m.Policies {
 		switch {
 		case p.Metric == MetricRequests:
 			req = append(req, p.Address)
+		case p.Metric == MetricMemory:
+			mem = append(mem, p.Address)
 		case p.Type == TargetTrackingScaling:
 			cpu = append(cpu, p.Address+" (ASGAverageCPUUtilization)")
 		}
@@ -666,6 +707,14 @@ func (r *reader) oneMetric(m *Model) {
 		if !a.Managed {
 			cpu = append(cpu, a.Address+" (CPUUtilization)")
 		}
+	}
+	if len(mem) > 0 {
+		m.Metric = MetricMemory
+		if others := append(req, cpu...); len(others) > 0 {
+			r.errs = append(r.errs, fmt.Errorf("%s scales on memory (CWAgent mem_used_percent) but %s scales on another metric: the simulated load is one metric; simulate a stack with one kind of scaling signal",
+				strings.Join(mem, ", "), strings.Join(others, ", ")))
+		}
+		return
 	}
 	if len(req) == 0 {
 		return

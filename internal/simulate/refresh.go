@@ -190,7 +190,7 @@ func (r *reader) gate(m *Model, name string) GateAlarm {
 	if m.Metric != MetricCPU || ns != "AWS/EC2" || metric != "CPUUtilization" {
 		ga.Why = "not simulated: its metric " + what + " depends on the application (errors, health checks, latency), and the simulator assumes every new instance is healthy"
 		if m.Metric != MetricCPU && ns == "AWS/EC2" && metric == "CPUUtilization" {
-			ga.Why = "not simulated: a CPU alarm, and the load of this stack is in requests"
+			ga.Why = "not simulated: a CPU alarm, and the load of this stack is in " + map[bool]string{true: "memory", false: "requests"}[m.Metric == MetricMemory]
 		}
 		return ga
 	}

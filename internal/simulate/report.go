@@ -51,6 +51,9 @@ func (p Policy) Describe() string {
 		if p.Metric == MetricRequests {
 			return fmt.Sprintf("TargetTrackingScaling, ALBRequestCountPerTarget target %s requests per target per minute%s, warm-up %ds (%s)", num(p.TargetValue), in, p.Warmup, p.WarmupSource)
 		}
+		if p.Metric == MetricMemory {
+			return fmt.Sprintf("TargetTrackingScaling, average memory used (CWAgent mem_used_percent) target %s%s, warm-up %ds (%s)", num(p.TargetValue), in, p.Warmup, p.WarmupSource)
+		}
 		return fmt.Sprintf("TargetTrackingScaling, average CPU target %s%s, warm-up %ds (%s)", num(p.TargetValue), in, p.Warmup, p.WarmupSource)
 	case SimpleScaling:
 		return fmt.Sprintf("SimpleScaling, %s %+d, cooldown %ds", p.AdjustmentType, p.ScalingAdjustment, p.Cooldown)
@@ -85,8 +88,11 @@ func WriteText(w io.Writer, r *Result) error {
 	}
 	fmt.Fprintf(tw, "  launch\tan instance serves %ds after launch (%s); a removed one drains for %ds (deregistration_delay)%s\n", r.LaunchDelay, r.LaunchDelaySource, g.DeregistrationDelay, hook)
 	unit := "load in percent of one instance's CPU"
-	if m.Metric == MetricRequests {
+	switch m.Metric {
+	case MetricRequests:
 		unit = "load in requests per minute to the target group"
+	case MetricMemory:
+		unit = "load in percent of one instance's memory, spread evenly over the serving instances"
 	}
 	fmt.Fprintf(tw, "  profile\t%s for %d minutes (%s)\n", r.Profile, r.Minutes, unit)
 	label := "  alarms"
@@ -132,8 +138,11 @@ func WriteText(w io.Writer, r *Result) error {
 	b.WriteString("\nTimeline (alarm states during the minute; capacity after its scaling activity)\n")
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	col := "cpu %"
-	if m.Metric == MetricRequests {
+	switch m.Metric {
+	case MetricRequests:
 		col = "req/target"
+	case MetricMemory:
+		col = "mem %"
 	}
 	head := "minute\tload\tdesired\tin service\tpending\t" + col + "\t"
 	timed := len(m.Schedules) > 0
@@ -206,10 +215,7 @@ func WriteText(w io.Writer, r *Result) error {
 	b.WriteString("\nSummary\n")
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	if s.ScaleOutThreshold != nil {
-		what := "CPU"
-		if m.Metric == MetricRequests {
-			what = "requests per target"
-		}
+		what := metricWord(m)
 		fmt.Fprintf(tw, "  scale-out threshold\t%s %s %s (%s)\n", what, opSymbol(m, s.ScaleOutAlarm), num(*s.ScaleOutThreshold), s.ScaleOutAlarm)
 		fmt.Fprintf(tw, "  first minute above it\t%s\n", optMinute(s.FirstMinuteAbove))
 	} else {
@@ -246,8 +252,11 @@ func WriteText(w io.Writer, r *Result) error {
 
 // metricWord names the model's per-instance metric in prose.
 func metricWord(m *Model) string {
-	if m.Metric == MetricRequests {
+	switch m.Metric {
+	case MetricRequests:
 		return "requests per target"
+	case MetricMemory:
+		return "memory"
 	}
 	return "CPU"
 }

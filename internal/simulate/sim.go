@@ -96,6 +96,9 @@ type Row struct {
 	// RequestsPerTarget is load / in_service when the metric is
 	// MetricRequests (nil when no instance serves); absent otherwise.
 	RequestsPerTarget *float64 `json:"requests_per_target,omitempty"`
+	// Memory is min(100, load / in_service) when the metric is
+	// MetricMemory (nil when no instance serves); absent otherwise.
+	Memory *float64 `json:"memory_percent,omitempty"`
 	// Alarms maps alarm name to state (OK, ALARM, INSUFFICIENT_DATA) during this minute.
 	Alarms map[string]string `json:"alarms"`
 	// Refresh counts instances by launch template from the refresh's start on.
@@ -581,9 +584,12 @@ func (e *engine) record(minute int, load float64) {
 	if row.InService > 0 {
 		v = e.perInstance(load, row.InService)
 		shown := round2(v)
-		if e.m.Metric == MetricRequests {
+		switch e.m.Metric {
+		case MetricRequests:
 			row.RequestsPerTarget = &shown
-		} else {
+		case MetricMemory:
+			row.Memory = &shown
+		default:
 			row.CPU = &shown
 		}
 	}
@@ -606,7 +612,7 @@ func (e *engine) record(minute int, load float64) {
 }
 
 // perInstance is the metric of each of n serving instances under a load:
-// CPU min(100, load / n), or requests per target load / n.
+// CPU (or memory) min(100, load / n), or requests per target load / n.
 func (e *engine) perInstance(load float64, n int) float64 {
 	if e.m.Metric == MetricRequests {
 		return load / float64(n)
@@ -618,6 +624,9 @@ func (e *engine) perInstance(load float64, n int) float64 {
 func (r Row) Value() *float64 {
 	if r.RequestsPerTarget != nil {
 		return r.RequestsPerTarget
+	}
+	if r.Memory != nil {
+		return r.Memory
 	}
 	return r.CPU
 }

@@ -99,8 +99,6 @@ type Result struct {
 	Elapsed time.Duration
 	// Stopped is one of the Stopped* constants.
 	Stopped string
-
-	engine string // "loop" or "goroutines", for the tests
 }
 
 // Failures counts failed requests by cause.
@@ -120,10 +118,6 @@ const (
 	histSig  = 3
 	latBatch = 256 // latencies a worker buffers before taking the histogram lock
 )
-
-// engineOverride, when "goroutines", keeps the goroutine engine where the
-// event-loop engine (loop_linux.go) would run: the tests run both.
-var engineOverride string
 
 // run is the state shared by the workers of one run.
 type run struct {
@@ -227,25 +221,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	})
 	defer stopAbort()
 	var wg sync.WaitGroup
-	loops := false
-	if haveLoopEngine {
-		started := make(chan bool, 1)
+	for _, w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r.runLoops(workers, started)
+			defer w.slot.close()
+			r.work(w)
 		}()
-		loops = <-started
-	}
-	if !loops {
-		for _, w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer w.slot.close()
-				r.work(w)
-			}()
-		}
 	}
 
 	finished := make(chan struct{})
@@ -285,10 +267,6 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		Latency:     r.hist,
 		Elapsed:     elapsed,
 		Stopped:     StoppedCount,
-		engine:      "goroutines",
-	}
-	if loops {
-		res.engine = "loop"
 	}
 	for _, w := range workers {
 		for c, n := range w.codes {

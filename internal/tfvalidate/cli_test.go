@@ -23,7 +23,7 @@ case "$1" in
 validate) echo '` + validJSON + `' ;;
 test)
   echo '{"type":"version","@message":"Terraform 1.11.4"}'
-  echo '{"type":"test_plan","test_plan":{"resource_changes":[{"address":"aws_vpc.a","mode":"managed","type":"aws_vpc","change":{"actions":["create"]}}]}}'
+  echo '{"type":"test_plan","test_plan":{"plan_format_version":"1.2","resource_changes":[{"address":"aws_vpc.a","mode":"managed","type":"aws_vpc","change":{"actions":["create"]}}]}}'
   echo '{"type":"diagnostic","diagnostic":{"severity":"warning","summary":"AWS account ID not found for provider","detail":"x"}}'
   echo '{"type":"test_summary","test_summary":{"status":"pass","passed":1,"failed":0,"errored":0}}'
   ;;

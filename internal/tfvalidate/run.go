@@ -1,6 +1,8 @@
 package tfvalidate
 
 import (
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -16,26 +18,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	stackjson "github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
-// Diagnostic is one error or warning from terraform or the provider.
-type Diagnostic struct {
-	Severity string `json:"severity"`
-	Summary  string `json:"summary"`
-	Detail   string `json:"detail"`
-	Address  string `json:"address,omitempty"`
-	Range    *struct {
-		Filename string `json:"filename"`
-		Start    struct {
-			Line int `json:"line"`
-		} `json:"start"`
-	} `json:"range,omitempty"`
-	Snippet *struct {
-		Context *string `json:"context"`
-		Code    string  `json:"code"`
-	} `json:"snippet,omitempty"`
-}
+// Diagnostic is one error or warning from terraform or the provider, as
+// terraform-json decodes it (the JSON of validate, plan and test).
+type Diagnostic tfjson.Diagnostic
 
 // Where says where a diagnostic points: the block it names, else file:line.
 func (d Diagnostic) Where() string {
@@ -188,7 +176,7 @@ func (r *Runner) Env(cliConfig string) []string {
 
 // Prepare copies stackDir into the scratch directory and adds the override
 // and test files. It returns the copy's path.
-func (r *Runner) Prepare(stackDir string, s *tfjson.Stack) (string, []Answer, []string, error) {
+func (r *Runner) Prepare(stackDir string, s *stackjson.Stack) (string, []Answer, []string, error) {
 	eps, err := r.Endpoints()
 	if err != nil {
 		return "", nil, nil, err
@@ -254,7 +242,7 @@ func CopyDir(src, dst string) error {
 
 // Check validates and plans the stack in stackDir.
 func (r *Runner) Check(ctx context.Context, stackDir string) (*Result, error) {
-	s, err := tfjson.LoadDir(stackDir)
+	s, err := stackjson.LoadDir(stackDir)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +250,7 @@ func (r *Runner) Check(ctx context.Context, stackDir string) (*Result, error) {
 }
 
 // CheckStack validates and plans a loaded stack whose files are in stackDir.
-func (r *Runner) CheckStack(ctx context.Context, stackDir string, s *tfjson.Stack) (*Result, error) {
+func (r *Runner) CheckStack(ctx context.Context, stackDir string, s *stackjson.Stack) (*Result, error) {
 	dir, answers, notes, err := r.Prepare(stackDir, s)
 	if err != nil {
 		return nil, err
@@ -290,7 +278,9 @@ func (r *Runner) Validate(ctx context.Context, dir string, res *Result) error {
 		return fmt.Errorf("%s: terraform validate: %v; stderr: %s", res.Stack, errOr(err, perr), strings.TrimSpace(stderr))
 	}
 	res.Valid = v.Valid
-	res.add(v.Diagnostics)
+	for _, d := range v.Diagnostics {
+		res.add([]Diagnostic{Diagnostic(d)})
+	}
 	return nil
 }
 
@@ -394,12 +384,7 @@ func (r *Runner) run(ctx context.Context, dir string, args ...string) ([]byte, s
 }
 
 // ValidateOutput is `terraform validate -json`.
-type ValidateOutput struct {
-	Valid        bool         `json:"valid"`
-	ErrorCount   int          `json:"error_count"`
-	WarningCount int          `json:"warning_count"`
-	Diagnostics  []Diagnostic `json:"diagnostics"`
-}
+type ValidateOutput = tfjson.ValidateOutput
 
 // ParseValidate decodes `terraform validate -json` output.
 func ParseValidate(b []byte) (*ValidateOutput, error) {
@@ -410,32 +395,27 @@ func ParseValidate(b []byte) (*ValidateOutput, error) {
 	return &v, nil
 }
 
-// Plan is the part of a JSON plan this tool reads.
+// Plan is the plan `terraform test -json -verbose` prints (its test_plan:
+// terraform-json's resource changes, under plan_format_version rather than
+// the format_version that terraform-json's Plan insists on).
 type Plan struct {
-	ResourceChanges []struct {
-		Address string `json:"address"`
-		Mode    string `json:"mode"`
-		Type    string `json:"type"`
-		Change  struct {
-			Actions []string `json:"actions"`
-		} `json:"change"`
-	} `json:"resource_changes"`
+	ResourceChanges []*tfjson.ResourceChange `json:"resource_changes"`
 }
 
 // Counts returns resources to add, change and destroy, as `terraform plan`
 // counts them (a replacement adds one and destroys one).
 func (p *Plan) Counts() (add, change, destroy int) {
 	for _, rc := range p.ResourceChanges {
-		if rc.Mode != "managed" {
+		if rc.Mode != tfjson.ManagedResourceMode || rc.Change == nil {
 			continue
 		}
 		for _, a := range rc.Change.Actions {
 			switch a {
-			case "create":
+			case tfjson.ActionCreate:
 				add++
-			case "update":
+			case tfjson.ActionUpdate:
 				change++
-			case "delete":
+			case tfjson.ActionDelete:
 				destroy++
 			}
 		}

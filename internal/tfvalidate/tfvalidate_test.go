@@ -370,7 +370,7 @@ func TestParseValidate(t *testing.T) {
 	if v.Valid || len(v.Diagnostics) != 1 {
 		t.Fatalf("got %+v", v)
 	}
-	d := v.Diagnostics[0]
+	d := Diagnostic(v.Diagnostics[0])
 	if got := d.String(); got != `Invalid value: expected comparison_operator to be one of ["GreaterThanThreshold"], got Bigger (resource.aws_cloudwatch_metric_alarm.a cdk.tf.json:12)` {
 		t.Errorf("String() = %s", got)
 	}
@@ -383,7 +383,7 @@ func TestParseTest(t *testing.T) {
 	lines := []string{
 		`{"@level":"info","type":"version","@message":"Terraform 1.11.4"}`,
 		`{"type":"diagnostic","diagnostic":{"severity":"warning","summary":"Deprecated attribute","detail":"use x"}}`,
-		`{"type":"test_plan","test_plan":{"resource_changes":[` +
+		`{"type":"test_plan","test_plan":{"plan_format_version":"1.2","resource_changes":[` +
 			`{"address":"aws_vpc.a","mode":"managed","type":"aws_vpc","change":{"actions":["create"]}},` +
 			`{"address":"aws_lb.b","mode":"managed","type":"aws_lb","change":{"actions":["delete","create"]}},` +
 			`{"address":"aws_sns_topic.c","mode":"managed","type":"aws_sns_topic","change":{"actions":["update"]}},` +
