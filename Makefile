@@ -17,7 +17,7 @@ export CHECKPOINT_DISABLE ?= 1
 # and TERRAFORM_BINARY_NAME, which the cdktf CLI reads.
 export ENGINE
 
-.PHONY: help deps synth test snapshots scan validate e2e cdktn lint bench diagrams clean
+.PHONY: help deps synth test snapshots scan validate e2e cdktn lint bench compare diagrams clean
 
 help: ## show this list
 	@cat help
@@ -62,6 +62,10 @@ lint: ## go vet, staticcheck, gofmt, go mod tidy -diff, actionlint, shellcheck
 
 bench: deps ## synth and test benchmarks
 	scripts/bench.sh
+
+compare: synth ## prod under a 3x step: today's profile (the seed, the library fixture) vs the committed one, minutes overloaded and monthly cost
+	go run ./cmd/simulate compare --profile step:from=90,to=900,at=10 --minutes 40 \
+		today=__tests__/testdata/golden/fixture/prod.tf.json recommended=cdktf.out/stacks/prod
 
 diagrams: synth ## regenerate docs/diagrams and the README diagram from cdktf.out
 	go run ./cmd/review diagrams

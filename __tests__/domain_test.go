@@ -65,7 +65,7 @@ func listenerOnPort(t *testing.T, s *tfjson.Stack, port float64) tfjson.Resource
 
 // TestDomainProperties: alb.domain gives a DNS-validated certificate with one
 // validation record per distinct record, HTTPS on the validated certificate
-// with HTTP redirecting, and an alias record per name to the load balancer.
+// with HTTP redirecting, and alias records per name to the load balancer (A, and AAAA when dual-stack).
 func TestDomainProperties(t *testing.T) {
 	r := domainSynth(t)
 	cases := []struct {
@@ -74,10 +74,11 @@ func TestDomainProperties(t *testing.T) {
 		zone      string   // the zone_id every record names: a literal or a data source address
 		zoneData  string   // the looked-up zone's name; "" when zone_id is given
 		validated []string // the names whose validation records are made
+		types     []string // the alias record types of each name: AAAA too when dual-stack
 	}{
 		{env: "web", names: []string{"app.example.com", "*.app.example.com", "www.example.com"}, zoneData: "example.com",
-			validated: []string{"app.example.com", "www.example.com"}},
-		{env: "api", names: []string{"api.example.org"}, zone: "Z0123456789ABCDEFGHIJ", validated: []string{"api.example.org"}},
+			validated: []string{"app.example.com", "www.example.com"}, types: []string{"A", "AAAA"}},
+		{env: "api", names: []string{"api.example.org"}, zone: "Z0123456789ABCDEFGHIJ", validated: []string{"api.example.org"}, types: []string{"A"}},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {
@@ -207,12 +208,13 @@ func TestDomainProperties(t *testing.T) {
 				t.Errorf("certificate_arn = %v, want the validated %q", got, want)
 			}
 
-			var aliasNames []string
+			aliasNames := map[string][]string{}
 			for _, rec := range alias {
 				n, _ := rec.String("name")
-				aliasNames = append(aliasNames, n)
-				if typ, _ := rec.String("type"); typ != "A" {
-					t.Errorf("%s type = %q, want A (the load balancer is IPv4 only)", rec.Where(), typ)
+				typ, _ := rec.String("type")
+				aliasNames[typ] = append(aliasNames[typ], n)
+				if !slices.Contains(c.types, typ) {
+					t.Errorf("%s type = %q, want one of %q", rec.Where(), typ, c.types)
 				}
 				if e, _ := rec.Bool("alias", "evaluate_target_health"); !e {
 					t.Errorf("%s evaluate_target_health = false, want true", rec.Where())
@@ -227,11 +229,13 @@ func TestDomainProperties(t *testing.T) {
 					t.Errorf("%s allow_overwrite = false, want true (a lost answer's retry takes the record over)", rec.Where())
 				}
 			}
-			sort.Strings(aliasNames)
 			wantAlias := slices.Clone(c.names)
 			sort.Strings(wantAlias)
-			if !slices.Equal(aliasNames, wantAlias) {
-				t.Errorf("alias records for %q, want one per name %q", aliasNames, wantAlias)
+			for _, typ := range c.types {
+				sort.Strings(aliasNames[typ])
+				if !slices.Equal(aliasNames[typ], wantAlias) {
+					t.Errorf("%s alias records for %q, want one per name %q", typ, aliasNames[typ], wantAlias)
+				}
 			}
 		})
 	}

@@ -80,6 +80,11 @@ func TestConstructsValidateProps(t *testing.T) {
 	badScaling := scaling.DefaultProps()
 	badScaling.Policy = config.PolicyRequestCount
 	badScaling.TargetRequestsPerTarget = 0
+	// A dual-stack load balancer on a network without IPv6 (and a bad idle timeout).
+	dualStackOnIPv4 := alb.DefaultProps()
+	dualStackOnIPv4.Name, dualStackOnIPv4.TargetGroupNamePrefix, dualStackOnIPv4.Region = "webtier-x", "x-", "us-east-1"
+	dualStackOnIPv4.AccountID, dualStackOnIPv4.Network = ptr.S("123456789012"), ipv4Network{}
+	dualStackOnIPv4.IPAddressType, dualStackOnIPv4.IdleTimeout = config.IPAddressDualstack, 0
 	// A region left empty: config's message for a missing region.
 	regionMissing := settingsProblems(t, config.ValidateRegionName(""))[0]
 	cases := []struct {
@@ -111,6 +116,9 @@ func TestConstructsValidateProps(t *testing.T) {
 				wiring("network", "is missing; want the VPC and its public subnets, e.g. a *network.Network"),
 				wiring("account_id", "is missing; the access log bucket's policy names the account, needed with alb.access_logs or alb.connection_logs"),
 			})},
+		{"lb-ipv6", func(id string) error { _, err := alb.New(st, id, dualStackOnIPv4); return err },
+			append(settingsProblems(t, dualStackOnIPv4.ALB.Validate("us-east-1")),
+				wiring("network", "has no IPv6 blocks but alb.ip_address_type is dualstack; want a dual-stack network (network.ipv6), or ip_address_type: ipv4"))},
 		{"group", func(id string) error { _, err := compute.NewGroup(st, id, badCompute); return err },
 			[]config.Problem{
 				wiring("compute.min_size", "min_size (3) must be <= max_size (2)"),

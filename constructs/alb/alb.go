@@ -65,6 +65,15 @@ type Network interface {
 	PublicSubnetIDs() []*string
 }
 
+// DualStackNetwork is a Network that says whether its subnets have IPv6
+// blocks (a *network.Network does); a dual-stack load balancer needs one
+// that does.
+type DualStackNetwork interface {
+	Network
+	// IPv6 reports whether the subnets have IPv6 blocks.
+	IPv6() bool
+}
+
 // ALB is what the construct exposes.
 type ALB struct {
 	// Scope holds every load balancer resource.
@@ -158,6 +167,8 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 		problems.Add("network", "is missing; want the VPC and its public subnets, e.g. a *network.Network")
 	} else if subnets = props.Network.PublicSubnetIDs(); len(subnets) < 2 {
 		problems.Add("network", "has %d public subnets; want at least 2 in different AZs", len(subnets))
+	} else if v6, ok := props.Network.(DualStackNetwork); props.IPAddressType.DualStack() && (!ok || !v6.IPv6()) {
+		problems.Add("network", "has no IPv6 blocks but alb.ip_address_type is %s; want a dual-stack network (network.ipv6), or ip_address_type: ipv4", props.IPAddressType)
 	}
 	if (props.AccessLogs || props.ConnectionLogs) && props.AccessLogBucket == "" && props.AccountID == nil {
 		problems.Add("account_id", "is missing; the access log bucket's policy names the account, needed with alb.access_logs or alb.connection_logs")
@@ -188,6 +199,18 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 				ToPort:          ptr.N(port),
 				CidrIpv4:        ptr.S(cidr),
 			})
+			// A dual-stack load balancer open to every IPv4 client is open
+			// to every IPv6 client too (policy rule EWT-SG-3).
+			if cidr == config.AllIPv4 && cfg.IPAddressType.DualStack() {
+				vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, ptr.S(fmt.Sprintf("ingress-%d-ipv6", port)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+					SecurityGroupId: a.securityGroupID,
+					Description:     ptr.S(fmt.Sprintf("Clients to the listener on %d over IPv6", port)),
+					IpProtocol:      ptr.S("tcp"),
+					FromPort:        ptr.N(port),
+					ToPort:          ptr.N(port),
+					CidrIpv6:        ptr.S(config.AllIPv6),
+				})
+			}
 		}
 	}
 
@@ -208,6 +231,9 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 	}
 	if !cfg.HTTP2 {
 		lbConfig.EnableHttp2 = ptr.B(false)
+	}
+	if cfg.IPAddressType != config.IPAddressIPv4 {
+		lbConfig.IpAddressType = ptr.S(cfg.IPAddressType.API())
 	}
 	if cfg.AccessLogs || cfg.ConnectionLogs {
 		// A bucket of the caller's: its policy is the caller's too.

@@ -50,9 +50,10 @@ type certificate struct {
 
 // domain makes the ACM certificate of d with DNS validation in its hosted
 // zone: one validation record per distinct record, the validation that
-// waits until ACM has issued it, and an alias A record to the load balancer
-// for every name. The load balancer is IPv4 only (no ip_address_type
-// dualstack), so no AAAA record is made: it would resolve to nothing.
+// waits until ACM has issued it, and alias records to the load balancer for
+// every name: A while it has public IPv4 addresses, AAAA while it is
+// dual-stack (alb.ip_address_type). A record of a family the load balancer
+// has no address of would resolve to nothing.
 func domain(s constructs.Construct, d *config.Domain, w Props, lbDNSName, lbZoneID *string) certificate {
 	zoneID := ptr.S(d.ZoneID)
 	if d.ZoneName != "" {
@@ -99,21 +100,35 @@ func domain(s constructs.Construct, d *config.Domain, w Props, lbDNSName, lbZone
 		ValidationRecordFqdns: &fqdns,
 	})
 
+	var families []struct{ prefix, typ string }
+	if w.IPAddressType.PublicIPv4() {
+		families = append(families, struct{ prefix, typ string }{"alias-", "A"})
+	}
+	if w.IPAddressType.DualStack() {
+		families = append(families, struct{ prefix, typ string }{"alias-ipv6-", "AAAA"})
+	}
 	for _, name := range d.Names() {
-		route53record.NewRoute53Record(s, ptr.S(recordID("alias-", name)), &route53record.Route53RecordConfig{
-			ZoneId: zoneID,
-			Name:   ptr.S(name),
-			Type:   ptr.S("A"),
-			Alias: &route53record.Route53RecordAlias{
-				Name:                 lbDNSName,
-				ZoneId:               lbZoneID,
-				EvaluateTargetHealth: ptr.B(true),
-			},
-			// The name is this stack's: an A record already there (an apply
-			// whose answer was lost, a name moved from elsewhere) is taken
-			// over instead of failing the apply.
-			AllowOverwrite: ptr.B(true),
-		})
+		for _, f := range families {
+			aliasRecord(s, recordID(f.prefix, name), f.typ, name, zoneID, lbDNSName, lbZoneID)
+		}
 	}
 	return certificate{ARN: validation.CertificateArn()}
+}
+
+// aliasRecord makes the alias record of type typ (A or AAAA) of name to the load balancer.
+func aliasRecord(s constructs.Construct, id, typ, name string, zoneID, lbDNSName, lbZoneID *string) {
+	route53record.NewRoute53Record(s, ptr.S(id), &route53record.Route53RecordConfig{
+		ZoneId: zoneID,
+		Name:   ptr.S(name),
+		Type:   ptr.S(typ),
+		Alias: &route53record.Route53RecordAlias{
+			Name:                 lbDNSName,
+			ZoneId:               lbZoneID,
+			EvaluateTargetHealth: ptr.B(true),
+		},
+		// The name is this stack's: a record already there (an apply
+		// whose answer was lost, a name moved from elsewhere) is taken
+		// over instead of failing the apply.
+		AllowOverwrite: ptr.B(true),
+	})
 }

@@ -91,13 +91,13 @@ func TestAgentUserData(t *testing.T) {
 		cfg  config.Compute
 	}{{"demo app", demo}, {"container", app}} {
 		t.Run(c.name, func(t *testing.T) {
-			plain, err := userData(c.cfg, nil)
+			plain, err := userData(c.cfg, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var shape string
 			for i, ac := range []AgentConfig{benign, hostile} {
-				ud, err := userData(c.cfg, &ac)
+				ud, err := userData(c.cfg, &ac, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -141,7 +141,7 @@ func TestAgentUserData(t *testing.T) {
 		})
 	}
 	t.Run("journal units", func(t *testing.T) {
-		ud, err := userData(demo, &benign)
+		ud, err := userData(demo, &benign, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,7 +178,7 @@ func TestAgentUserData(t *testing.T) {
 	t.Run("user data file", func(t *testing.T) {
 		f := config.DefaultCompute()
 		f.UserData = "#!/bin/bash\necho mine\n"
-		ud, err := userData(f, &benign)
+		ud, err := userData(f, &benign, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -68,6 +68,11 @@ type Props struct {
 	// keeping logs observability.logs.retention_days (30), service-managed
 	// encryption.
 	Agent *Agent
+	// Region and AccountID of the stack: with compute.warm_pool the instance
+	// role may complete the launch hook of its own group only, named by its
+	// ARN in this region and account. Required with compute.warm_pool.
+	Region    string
+	AccountID *string
 }
 
 // Agent is the CloudWatch agent's part of the compute construct: the log
@@ -251,6 +256,15 @@ func validate(scope constructs.Construct, id string, props Props, instance bool)
 	if instance && props.Spot != nil {
 		problems.Add("compute.spot", "is set but NewInstance makes one instance, which has no mixed instances policy, so Spot would be ignored; use NewGroup, or leave Spot nil")
 	}
+	if instance && props.WarmPool != nil {
+		problems.Add("compute.warm_pool", "is set but NewInstance makes one instance, which has no warm pool; use NewGroup, or leave WarmPool nil")
+	}
+	if !instance && props.WarmPool != nil {
+		if props.Region == "" {
+			problems.Add("region", "is missing; with compute.warm_pool the instance role may complete its own group's launch hook only, named by the group's ARN: want the stack's region, e.g. us-east-1")
+		}
+		problems.Require(props.AccountID != nil, "account_id", "the stack's account ID (e.g. data.aws_caller_identity's account_id): the group's ARN in the launch hook permission needs it")
+	}
 	if instance && props.SizesScheduled {
 		problems.Add("sizes_scheduled", "is true but NewInstance makes one instance, which has no sizes to schedule; use NewGroup, or leave it false")
 	}
@@ -277,7 +291,7 @@ func NewInstance(scope constructs.Construct, id string, props Props) (*Instance,
 	if err := validate(scope, id, props, true); err != nil {
 		return nil, err
 	}
-	b, err := newBase(scope, id, props, false)
+	b, err := newBase(scope, id, props, false, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +337,11 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 	if err := validate(scope, id, props, false); err != nil {
 		return nil, err
 	}
-	b, err := newBase(scope, id, props, true)
+	var hook *LaunchHook
+	if wp := props.WarmPool; wp != nil {
+		hook = &LaunchHook{Name: props.Name + "-launch", GroupName: groupName(props.Name), Timeout: wp.HookTimeoutSeconds}
+	}
+	b, err := newBase(scope, id, props, true, hook)
 	if err != nil {
 		return nil, err
 	}
@@ -331,7 +349,7 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 	c := &Group{Base: *b, topics: map[string]bool{}}
 	c.preferences = refreshPreferences(cfg, nil)
 	group := &autoscalinggroup.AutoscalingGroupConfig{
-		Name:                   ptr.S(groupName(w.Name)),
+		Name:                   ptr.S(groupName(w.Name)), // LaunchHook.GroupName
 		MinSize:                ptr.N(cfg.MinSize),
 		MaxSize:                ptr.N(cfg.MaxSize),
 		DesiredCapacity:        ptr.N(cfg.DesiredCapacity),
@@ -366,6 +384,18 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 	}
 	if cfg.MaxInstanceLifetime > 0 {
 		group.MaxInstanceLifetime = ptr.N(cfg.MaxInstanceLifetime)
+	}
+	if wp := cfg.WarmPool; wp != nil {
+		group.WarmPool = warmPool(*wp)
+		// The hook exists before the first instance launches (the provider
+		// creates the group empty, adds it, then sizes the group), so the
+		// pool's first instances stop only once their app answers.
+		group.InitialLifecycleHook = &[]*autoscalinggroup.AutoscalingGroupInitialLifecycleHook{{
+			Name:                ptr.S(hook.Name),
+			LifecycleTransition: ptr.S(LaunchHookTransition),
+			HeartbeatTimeout:    ptr.N(hook.Timeout),
+			DefaultResult:       ptr.S("ABANDON"),
+		}}
 	}
 	if sp := cfg.Spot; sp != nil {
 		overrides := make([]*autoscalinggroup.AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverride, len(sp.InstanceTypes))
@@ -420,7 +450,7 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 // newBase makes what both kinds share: the security group with HTTPS out,
 // the instance role and profile, and the launch template (IMDSv2 required,
 // encrypted gp3 root volume, detailed monitoring, no SSH key).
-func newBase(scope constructs.Construct, id string, props Props, group bool) (*Base, error) {
+func newBase(scope constructs.Construct, id string, props Props, group bool, hook *LaunchHook) (*Base, error) {
 	cfg, w := props.Compute, props
 	var agent *AgentConfig
 	if props.Agent != nil {
@@ -429,7 +459,7 @@ func newBase(scope constructs.Construct, id string, props Props, group bool) (*B
 			agent.Dimension, agent.GroupName = "AutoScalingGroupName", groupName(w.Name)
 		}
 	}
-	ud, err := userData(cfg, agent)
+	ud, err := userData(cfg, agent, hook)
 	if err != nil {
 		return nil, fmt.Errorf("compute user data: %w", err)
 	}
@@ -462,6 +492,18 @@ func newBase(scope constructs.Construct, id string, props Props, group bool) (*B
 		ToPort:          ptr.N(443),
 		CidrIpv4:        ptr.S("0.0.0.0/0"),
 	})
+	// In a dual-stack network the instances have IPv6 addresses and a
+	// route out through the egress-only gateway: HTTPS out over IPv6 too.
+	if v6, ok := w.Network.(interface{ IPv6() bool }); ok && v6.IPv6() {
+		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, ptr.S("egress-https-ipv6"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+			SecurityGroupId: c.securityGroupID,
+			Description:     ptr.S("HTTPS out over IPv6 for the SSM agent and package repositories"),
+			IpProtocol:      ptr.S("tcp"),
+			FromPort:        ptr.N(443),
+			ToPort:          ptr.N(443),
+			CidrIpv6:        ptr.S(config.AllIPv6),
+		})
+	}
 
 	c.Role = iamrole.NewIamRole(s, ptr.S("role"), &iamrole.IamRoleConfig{
 		NamePrefix:       ptr.S(w.Name + "-app-"),
@@ -473,7 +515,7 @@ func newBase(scope constructs.Construct, id string, props Props, group bool) (*B
 	c.RolePolicy = iamrolepolicy.NewIamRolePolicy(s, ptr.S("policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Role:   c.Role.Id(),
 		Name:   ptr.S("instance"),
-		Policy: ptr.S(InstancePolicyWithAgent(cfg.App, logGroupARNs)),
+		Policy: ptr.S(instancePolicy(cfg.App, logGroupARNs, hookStatements(props, hook)...)),
 	})
 	c.Profile = iaminstanceprofile.NewIamInstanceProfile(s, ptr.S("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
 		NamePrefix: ptr.S(w.Name + "-app-"),
@@ -509,6 +551,7 @@ func newBase(scope constructs.Construct, id string, props Props, group bool) (*B
 		UpdateDefaultVersion: ptr.B(true),
 		EbsOptimized:         ptr.S("true"),
 		CreditSpecification:  credits,
+		HibernationOptions:   hibernation(cfg.WarmPool),
 		MetadataOptions: &launchtemplate.LaunchTemplateMetadataOptions{
 			HttpEndpoint:            ptr.S("enabled"),
 			HttpTokens:              ptr.S("required"),
@@ -694,4 +737,39 @@ func upperFirst(s string) string {
 	}
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// warmPool is the group's warm_pool block for wp.
+func warmPool(wp config.WarmPool) *autoscalinggroup.AutoscalingGroupWarmPool {
+	p := &autoscalinggroup.AutoscalingGroupWarmPool{
+		PoolState: ptr.S(string(wp.PoolState)),
+		MinSize:   ptr.N(wp.MinSize),
+		// -1: the group's max_size (the provider's default, written out so
+		// the JSON says what AWS gets).
+		MaxGroupPreparedCapacity: ptr.N(-1),
+		InstanceReusePolicy:      &autoscalinggroup.AutoscalingGroupWarmPoolInstanceReusePolicy{ReuseOnScaleIn: ptr.B(wp.ReuseOnScaleIn)},
+	}
+	if c := wp.MaxGroupPreparedCapacity; c != nil {
+		p.MaxGroupPreparedCapacity = ptr.N(*c)
+	}
+	return p
+}
+
+// hibernation enables hibernation in the launch template for a Hibernated
+// warm pool (AWS hibernates only instances launched with it; the root
+// volume is encrypted already); nil otherwise.
+func hibernation(wp *config.WarmPool) *launchtemplate.LaunchTemplateHibernationOptions {
+	if wp == nil || wp.PoolState != config.WarmPoolHibernated {
+		return nil
+	}
+	return &launchtemplate.LaunchTemplateHibernationOptions{Configured: ptr.B(true)}
+}
+
+// hookStatements is the instance role's permission to complete the launch
+// hook of its own group (none without a hook).
+func hookStatements(props Props, hook *LaunchHook) []policydoc.Statement {
+	if hook == nil {
+		return nil
+	}
+	return []policydoc.Statement{hookStatement(props.Region, *props.AccountID, hook.GroupName)}
 }

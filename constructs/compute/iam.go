@@ -67,6 +67,12 @@ func InstancePolicy(app *config.App) string { return InstancePolicyWithAgent(app
 // creates any log group, publishes to any namespace, reads every EC2 tag
 // and volume and the AmazonCloudWatch-* SSM parameters. None: no agent.
 func InstancePolicyWithAgent(app *config.App, logGroupARNs []string) string {
+	return instancePolicy(app, logGroupARNs)
+}
+
+// instancePolicy is InstancePolicyWithAgent with extra statements last (the
+// launch hook's, with a warm pool).
+func instancePolicy(app *config.App, logGroupARNs []string, extra ...policydoc.Statement) string {
 	sm := policydoc.Allow(SessionManagerActions, "*")
 	sm.Sid = "SessionManager"
 	msgs := policydoc.Allow(AgentMessageActions, "*")
@@ -84,7 +90,7 @@ func InstancePolicyWithAgent(app *config.App, logGroupARNs []string) string {
 	if len(logGroupARNs) > 0 {
 		statements = append(statements, agentStatements(logGroupARNs)...)
 	}
-	return policydoc.Document(statements...)
+	return policydoc.Document(append(statements, extra...)...)
 }
 
 // roleDescription says what the instance role of name may do.

@@ -194,14 +194,23 @@ ThreadingHTTPServer(("0.0.0.0", int(os.environ["APP_PORT"])), Handler).serve_for
 PY
 cat > /etc/systemd/system/webapp.service <<'UNIT'
 {{.Unit}}UNIT
-systemctl daemon-reload
+{{.Ready}}systemctl daemon-reload
 systemctl enable --now webapp.service
+{{- if .Ready}}
+systemctl enable webapp-ready.service
+systemctl start --no-block webapp-ready.service
+{{- end}}
 `))
 
 // UserData renders the demo app's boot script for an app port and health
 // path. The values reach only the unit's Environment= lines (unitEnv); a
 // value systemd could not carry as it is is an error.
 func UserData(appPort int, healthPath string) (string, error) {
+	return demoUserData(appPort, healthPath, nil)
+}
+
+// demoUserData is UserData, completing hook at every boot when it is not nil.
+func demoUserData(appPort int, healthPath string, hook *LaunchHook) (string, error) {
 	unit, err := demoUnit(appPort, healthPath)
 	if err != nil {
 		return "", err
@@ -209,7 +218,11 @@ func UserData(appPort int, healthPath string) (string, error) {
 	if err := checkUnit(unit); err != nil {
 		return "", err
 	}
-	return render(userDataTemplate, struct{ Unit string }{unit})
+	ready, err := readySection(hook, appPort, healthPath)
+	if err != nil {
+		return "", err
+	}
+	return render(userDataTemplate, struct{ Unit, Ready string }{unit, ready})
 }
 
 // containerUnitTemplate runs one container image under systemd with the
@@ -271,14 +284,24 @@ dnf install -y docker
 systemctl enable --now docker.service
 cat > /etc/systemd/system/webapp.service <<'UNIT'
 {{.Unit}}UNIT
-systemctl daemon-reload
+{{.Ready}}systemctl daemon-reload
 systemctl enable --now webapp.service
+{{- if .Ready}}
+systemctl enable webapp-ready.service
+systemctl start --no-block webapp-ready.service
+{{- end}}
 `))
 
 // ContainerUserData renders the boot script that runs image, listening on
 // port, published on the instances' app port. A private ECR image is pulled
 // after a login with the instance role (InstancePolicy grants the pull).
 func ContainerUserData(image string, port, appPort int) (string, error) {
+	return containerUserData(image, port, appPort, "", nil)
+}
+
+// containerUserData is ContainerUserData, completing hook at every boot
+// once healthPath answers on appPort when hook is not nil.
+func containerUserData(image string, port, appPort int, healthPath string, hook *LaunchHook) (string, error) {
 	unit, err := containerUnit(image, port, appPort)
 	if err != nil {
 		return "", err
@@ -286,23 +309,30 @@ func ContainerUserData(image string, port, appPort int) (string, error) {
 	if err := checkUnit(unit); err != nil {
 		return "", err
 	}
-	return render(containerTemplate, struct{ Unit string }{unit})
+	ready, err := readySection(hook, appPort, healthPath)
+	if err != nil {
+		return "", err
+	}
+	return render(containerTemplate, struct{ Unit, Ready string }{unit, ready})
 }
 
 // userData is what the instances of cfg run: the given user data (the
 // contents of compute.user_data_file, read by the YAML reader, as it is),
 // one container (compute.app), or the demo app; the last two followed by
 // the CloudWatch agent's part when agent is not nil.
-func userData(cfg config.Compute, agent *AgentConfig) (string, error) {
+// With a launch hook (compute.warm_pool), the demo app and the container
+// complete it themselves once health_path answers (validation refuses a
+// user data file with a warm pool).
+func userData(cfg config.Compute, agent *AgentConfig, hook *LaunchHook) (string, error) {
 	var ud string
 	var err error
 	switch {
 	case cfg.UserData != "":
 		return cfg.UserData, nil
 	case cfg.App != nil:
-		ud, err = ContainerUserData(cfg.App.Image, cfg.App.Port, cfg.AppPort)
+		ud, err = containerUserData(cfg.App.Image, cfg.App.Port, cfg.AppPort, cfg.HealthPath, hook)
 	default:
-		ud, err = UserData(cfg.AppPort, cfg.HealthPath)
+		ud, err = demoUserData(cfg.AppPort, cfg.HealthPath, hook)
 	}
 	if err != nil || agent == nil {
 		return ud, err

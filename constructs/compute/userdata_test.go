@@ -130,7 +130,7 @@ func TestUserDataChoice(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ud, err := userData(c.cfg, nil)
+			ud, err := userData(c.cfg, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -221,7 +221,7 @@ func TestUserDataShellcheck(t *testing.T) {
 			return ContainerUserData("123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.2", 80, 8080)
 		},
 		func() (string, error) {
-			return userData(config.DefaultCompute(), &AgentConfig{AppLogGroup: "/w-p/app", SystemLogGroup: "/w-p/system", Dimension: "InstanceId"})
+			return userData(config.DefaultCompute(), &AgentConfig{AppLogGroup: "/w-p/app", SystemLogGroup: "/w-p/system", Dimension: "InstanceId"}, nil)
 		},
 	} {
 		ud, err := render()

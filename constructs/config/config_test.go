@@ -147,7 +147,7 @@ environments:
 			IdleTimeout:  60, DeregistrationDelay: 30,
 			AccessLogs: true, AccessLogRetentionDays: 90, WAF: true,
 			Stickiness: config.Stickiness{Duration: 86400}, Algorithm: "round_robin",
-			DesyncMitigationMode: "defensive", HTTP2: true,
+			DesyncMitigationMode: "defensive", HTTP2: true, IPAddressType: "ipv4",
 			HealthCheck: config.HealthCheck{
 				Path: "/health", Matcher: "200", Interval: 15, Timeout: 5,
 				HealthyThreshold: 2, UnhealthyThreshold: 3,

@@ -172,6 +172,8 @@ func TestDocumentedDefaultsApplied(t *testing.T) {
 					inner = reflect.ValueOf(config.DefaultBackend())
 				case reflect.TypeOf(config.Spot{}):
 					inner = reflect.ValueOf(config.DefaultSpot())
+				case reflect.TypeOf(config.AssumeRole{}):
+					inner = reflect.ValueOf(config.DefaultAssumeRole())
 				}
 			case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Struct:
 				inner = reflect.New(fv.Type().Elem()).Elem()

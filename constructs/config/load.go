@@ -309,6 +309,18 @@ func Parse(source string, data []byte) (*File, error) {
 			sp := DefaultSpot()
 			env.Compute.Spot = &sp
 		}
+		if hasPath(v, "compute", "warm_pool") || (defaultsNode != nil && hasPath(defaultsNode, "compute", "warm_pool")) {
+			wp := DefaultWarmPool()
+			env.Compute.WarmPool = &wp
+		}
+		if hasPath(v, "scaling", "predictive") || (defaultsNode != nil && hasPath(defaultsNode, "scaling", "predictive")) {
+			pr := DefaultPredictive()
+			env.Scaling.Predictive = &pr
+		}
+		if hasKey(v, "assume_role") || (defaultsNode != nil && hasKey(defaultsNode, "assume_role")) {
+			ar := DefaultAssumeRole()
+			env.AssumeRole = &ar
+		}
 		// Type problems are reported by checkNode with their field names;
 		// decoding carries on past them so every environment is still
 		// validated. A decoder that gives up (excessive aliasing) leaves the

@@ -70,6 +70,15 @@ type Environment struct {
 	// Budget fails synth (policy rule EWT-COST-1) when the estimated monthly
 	// cost at max capacity exceeds it; absent means no budget. Default: none.
 	Budget *Budget `yaml:"budget"`
+	// AccountID is the 12-digit AWS account the environment deploys into,
+	// written as the provider's allowed_account_ids: credentials of any
+	// other account fail before plan or apply touches a resource. Required
+	// with assume_role. Default: none (any account).
+	AccountID string `yaml:"account_id"`
+	// AssumeRole makes the provider assume a role in account_id before it
+	// does anything, from whatever credentials the shell or the workflow
+	// has. Absent: the credentials are used as they are. Default: absent.
+	AssumeRole *AssumeRole `yaml:"assume_role"`
 }
 
 // Budget is an environment's monthly cost ceiling, checked at synth against
@@ -77,6 +86,23 @@ type Environment struct {
 type Budget struct {
 	// MaxMonthlyUSD is the ceiling in USD a month, above 0. Required in a budget block.
 	MaxMonthlyUSD float64 `yaml:"max_monthly_usd"`
+}
+
+// AssumeRole is the role the AWS provider assumes (STS AssumeRole) for an
+// environment: the provider's assume_role block.
+type AssumeRole struct {
+	// RoleARN of an IAM role in account_id, partition aws:
+	// arn:aws:iam::<account_id>:role/<path/><name>. Required.
+	RoleARN string `yaml:"role_arn"`
+	// SessionName names the session in CloudTrail, 2-64 letters, digits
+	// and + = , . @ _ - (STS RoleSessionName). Default: "" (one the AWS SDK makes).
+	SessionName string `yaml:"session_name"`
+	// ExternalID the role's trust policy requires, 2-1224 letters, digits
+	// and + = , . @ : / _ - (STS ExternalId). Default: "" (none sent).
+	ExternalID string `yaml:"external_id"`
+	// Duration of the assumed role's credentials in seconds, 900-43200
+	// (STS DurationSeconds; at most the role's maximum session duration). Default: 3600.
+	Duration int `yaml:"duration"`
 }
 
 // Network configures the VPC construct.
@@ -106,6 +132,13 @@ type Network struct {
 	// the agent). Required with nat_mode none. About 7.30 USD a month per
 	// endpoint and AZ plus 0.01 USD per GB. Default: false.
 	InterfaceEndpoints bool `yaml:"interface_endpoints"`
+	// IPv6 makes the VPC dual-stack: an Amazon-provided /56 on the VPC, a
+	// /64 per subnet (public subnet i takes /64 number i, private subnet i
+	// number 128+i), ::/0 routes to the internet gateway (public) and to an
+	// egress-only internet gateway (private: out only), and private
+	// subnets that give instances an IPv6 address. Needed by a dual-stack
+	// load balancer (alb.ip_address_type). Default: false.
+	IPv6 bool `yaml:"ipv6"`
 }
 
 // InterfaceEndpointServices are the services network.interface_endpoints
@@ -186,6 +219,11 @@ type Compute struct {
 	// Spot) and capacity rebalancing; asg mode only (with compute_mode ec2
 	// it is an error). Absent: on-demand only. Default: absent.
 	Spot *Spot `yaml:"spot"`
+	// WarmPool keeps pre-initialized instances next to the group so a
+	// scale-out starts them instead of launching cold (asg mode; not with
+	// spot, user_data_file or nat_mode none); see WarmPool. Absent: no warm
+	// pool. Default: absent.
+	WarmPool *WarmPool `yaml:"warm_pool"`
 	// UserDataFile is a regular file inside the environments file's folder,
 	// named relative to it (no absolute path, no way out of the folder, no
 	// device, pipe, socket or /proc file), whose contents become the
@@ -318,6 +356,13 @@ type ALB struct {
 	// access-log bucket under their own prefix (the bucket is made for them
 	// even with access_logs false). Default: false.
 	ConnectionLogs bool `yaml:"connection_logs"`
+	// IPAddressType of the load balancer: ipv4, dualstack (IPv4 and IPv6
+	// addresses; the listeners admit ::/0 wherever ingress_cidrs admits
+	// 0.0.0.0/0, and a domain gets AAAA records beside its A records) or
+	// dualstack_without_public_ipv4 (internet-facing over IPv6 only, no
+	// public IPv4 addresses to pay for; IPv4-only clients cannot reach it).
+	// The dual-stack types need network.ipv6. Default: ipv4.
+	IPAddressType IPAddressType `yaml:"ip_address_type"`
 }
 
 // Domain is the load balancer's own DNS name in a Route53 public hosted zone.
@@ -401,6 +446,9 @@ type Scaling struct {
 	// from min_size, until max_size instances serve (policy rule EWT-SCALE-4,
 	// step policies); 0 checks nothing. Default: 0.
 	MaxMinutesToFull int `yaml:"max_minutes_to_full"`
+	// Predictive adds a predictive scaling policy next to the dynamic one
+	// (see Predictive). Absent: none. Default: absent.
+	Predictive *Predictive `yaml:"predictive"`
 }
 
 // Schedule is one recurring scheduled action (aws_autoscaling_schedule):
@@ -439,6 +487,11 @@ type Rule struct {
 	DatapointsToAlarm int `yaml:"datapoints_to_alarm"`
 	// Adjustment in instances: 1 to 100 to scale out, -1 to -100 to scale in. Default: +1 / -1.
 	Adjustment int `yaml:"adjustment"`
+	// Steps replace Adjustment on scale_out with several CPU intervals, each
+	// adding more instances the larger the breach (see StepInterval): the
+	// first from threshold, contiguous, the last without an upper bound, at
+	// most 20 (AWS). scale_out only. Default: none (one step of Adjustment).
+	Steps []StepInterval `yaml:"steps"`
 }
 
 // Observability configures the observability construct.
@@ -544,6 +597,7 @@ func Builtin() Environment {
 			Algorithm:              AlgorithmRoundRobin,
 			DesyncMitigationMode:   DesyncDefensive,
 			HTTP2:                  true,
+			IPAddressType:          IPAddressIPv4,
 			HealthCheck: HealthCheck{
 				Matcher:            "200",
 				Interval:           15,
@@ -599,6 +653,9 @@ func DefaultObservability() Observability { return Builtin().Observability }
 
 // DefaultBackend returns the settings a backend block starts from.
 func DefaultBackend() Backend { return Backend{Encrypt: true, UseLockfile: true} }
+
+// DefaultAssumeRole returns the settings an assume_role block starts from.
+func DefaultAssumeRole() AssumeRole { return AssumeRole{Duration: 3600} }
 
 // DefaultSpot returns the settings a compute.spot block starts from.
 func DefaultSpot() Spot { return Spot{AllocationStrategy: SpotPriceCapacityOptimized} }

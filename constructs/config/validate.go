@@ -112,8 +112,12 @@ func checkEnv(project string, e *Environment, bad badFunc, n, defaults *yaml.Nod
 	validateObservability(e, bad)
 	validateLogs(e, bad)
 	validateBackend(e, bad)
+	validateIPv6(e, bad)
+	validateAccounts(e, bad)
 	validateTags(e, n, badAt)
 	validateIgnored(e, n, defaults, badAt)
+	validateElasticity(e, bad)
+	validateStepsReplaceAdjustment(e, n, defaults, badAt)
 	if e.Budget != nil && e.Budget.MaxMonthlyUSD <= 0 {
 		bad("budget.max_monthly_usd", "%g is not allowed; want the monthly ceiling in USD, above 0 (e.g. 500), or remove budget", e.Budget.MaxMonthlyUSD)
 	}
@@ -411,6 +415,7 @@ func validateALB(e *Environment, bad badFunc) {
 		bad("alb.access_log_retention_days", "%d is not allowed; want 1 to 3650 days", a.AccessLogRetentionDays)
 	}
 	validateALBOwn(e, bad)
+	validateIPAddressType(e, bad)
 	if a.DeregistrationDelay < 0 || a.DeregistrationDelay > 3600 {
 		bad("alb.deregistration_delay", "%d is not allowed; want 0 to 3600 seconds", a.DeregistrationDelay)
 	}
@@ -497,6 +502,8 @@ func validateScaling(e *Environment, bad badFunc) {
 	if s.WarmupSeconds < 0 || s.WarmupSeconds > 3600 {
 		bad("scaling.warmup_seconds", "%d is not allowed; want 0 to 3600 seconds", s.WarmupSeconds)
 	}
+	validateSteps(s, bad)
+	validatePredictive(s, bad)
 	validateSchedules(e, bad)
 }
 

@@ -67,6 +67,7 @@ func validateComputeLifecycle(e *Environment, bad badFunc) {
 	}
 	validateCPUCredits(cp, bad)
 	validateUserData(e, bad)
+	validateWarmPool(cp, bad)
 }
 
 // validateCPUCredits checks compute.cpu_credits against the instance types

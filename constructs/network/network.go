@@ -3,7 +3,10 @@
 // per AZ), route tables, the default security group adopted with no rules,
 // VPC flow logs to CloudWatch Logs, an optional S3 gateway endpoint and
 // optional interface endpoints (Session Manager and CloudWatch Logs without
-// NAT) behind their own security group.
+// NAT) behind their own security group. With IPv6 the VPC is dual-stack: an
+// Amazon-provided /56, a /64 per subnet and ::/0 routes (to the internet
+// gateway from the public subnets, to an egress-only internet gateway from
+// the private ones).
 package network
 
 import (
@@ -13,6 +16,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/egressonlyinternetgateway"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eip"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/flowlog"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
@@ -99,6 +103,7 @@ type Network struct {
 	InterfaceEndpointIDs []*string
 
 	vpcID         *string
+	ipv6          bool
 	endpointSGID  *string
 	endpoints     constructs.Construct
 	endpointPeers map[string]bool
@@ -106,6 +111,18 @@ type Network struct {
 
 // VPCID returns the VPC's ID.
 func (n *Network) VPCID() *string { return n.vpcID }
+
+// IPv6 reports whether the VPC and its subnets have IPv6 blocks
+// (network.ipv6): a dual-stack load balancer needs them.
+func (n *Network) IPv6() bool { return n.ipv6 }
+
+// IPv6SubnetNewbits is how many bits a subnet's /64 adds to the VPC's /56.
+const IPv6SubnetNewbits = 8
+
+// IPv6PrivateOffset is the /64 number of the first private subnet (public
+// subnet i takes number i, private subnet i number IPv6PrivateOffset+i),
+// the upper half as in the IPv4 layout.
+const IPv6PrivateOffset = 128
 
 // EndpointSecurityGroupID returns the interface endpoints' security group
 // ID (nil without interface endpoints).
@@ -184,16 +201,29 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 		return nil, err
 	}
 	s := constructs.NewConstruct(scope, ptr.S(id))
-	n := &Network{Scope: s, VPCCIDR: cfg.CIDR, endpointPeers: map[string]bool{}}
+	n := &Network{Scope: s, VPCCIDR: cfg.CIDR, ipv6: cfg.IPv6, endpointPeers: map[string]bool{}}
 
-	v := vpc.NewVpc(s, ptr.S("vpc"), &vpc.VpcConfig{
+	vpcConfig := &vpc.VpcConfig{
 		CidrBlock:          ptr.S(cfg.CIDR),
 		EnableDnsSupport:   ptr.B(true),
 		EnableDnsHostnames: ptr.B(true),
 		Tags:               ptr.Name(w.Name),
-	})
+	}
+	if cfg.IPv6 {
+		vpcConfig.AssignGeneratedIpv6CidrBlock = ptr.B(true) // an Amazon-provided /56
+	}
+	v := vpc.NewVpc(s, ptr.S("vpc"), vpcConfig)
 	n.VPC = v
 	n.vpcID = v.Id() // read once: every jsii attribute read is a round trip to the kernel
+	// ipv6Subnet is the /64 number netnum of the VPC's /56, computed by
+	// Terraform (cidrsubnet) once AWS has assigned the /56; nil without IPv6.
+	ipv6Subnet := func(netnum int) *string { return nil }
+	if cfg.IPv6 {
+		block := v.Ipv6CidrBlock()
+		ipv6Subnet = func(netnum int) *string {
+			return cdktf.Fn_Cidrsubnet(block, ptr.N(IPv6SubnetNewbits), ptr.N(netnum))
+		}
+	}
 
 	// Adopt the default security group with no rules, so nothing can use it by accident.
 	defaultsecuritygroup.NewDefaultSecurityGroup(s, ptr.S("default-sg"), &defaultsecuritygroup.DefaultSecurityGroupConfig{
@@ -216,6 +246,20 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 		DestinationCidrBlock: ptr.S("0.0.0.0/0"),
 		GatewayId:            igw.Id(),
 	})
+	var eigwID *string
+	if cfg.IPv6 {
+		route.NewRoute(s, ptr.S("public-default-route-ipv6"), &route.RouteConfig{
+			RouteTableId:             publicRTID,
+			DestinationIpv6CidrBlock: ptr.S(config.AllIPv6),
+			GatewayId:                igw.Id(),
+		})
+		// The private subnets reach IPv6 destinations out only: an
+		// egress-only internet gateway is IPv6's NAT (and has no hourly charge).
+		eigwID = egressonlyinternetgateway.NewEgressOnlyInternetGateway(s, ptr.S("egress-only-igw"), &egressonlyinternetgateway.EgressOnlyInternetGatewayConfig{
+			VpcId: n.vpcID,
+			Tags:  ptr.Name(w.Name),
+		}).Id()
+	}
 
 	for i, az := range w.AvailabilityZones {
 		sfx := azSuffix(az)
@@ -224,6 +268,7 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 			CidrBlock:           ptr.S(public[i]),
 			AvailabilityZone:    ptr.S(az),
 			MapPublicIpOnLaunch: ptr.B(false),
+			Ipv6CidrBlock:       ipv6Subnet(i),
 			Tags:                ptr.Tags(map[string]string{"Name": w.Name + "-public-" + sfx, "Tier": "public"}),
 		})
 		pubID := pub.Id()
@@ -254,12 +299,18 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 	var privateRTs []*string
 	for i, az := range w.AvailabilityZones {
 		sfx := azSuffix(az)
-		priv := subnet.NewSubnet(s, ptr.S("private-"+sfx), &subnet.SubnetConfig{
+		privConfig := &subnet.SubnetConfig{
 			VpcId:            n.vpcID,
 			CidrBlock:        ptr.S(private[i]),
 			AvailabilityZone: ptr.S(az),
 			Tags:             ptr.Tags(map[string]string{"Name": w.Name + "-private-" + sfx, "Tier": "private"}),
-		})
+		}
+		if cfg.IPv6 {
+			privConfig.Ipv6CidrBlock = ipv6Subnet(IPv6PrivateOffset + i)
+			// Instances get an IPv6 address to leave through the egress-only gateway.
+			privConfig.AssignIpv6AddressOnCreation = ptr.B(true)
+		}
+		priv := subnet.NewSubnet(s, ptr.S("private-"+sfx), privConfig)
 		rt := routetable.NewRouteTable(s, ptr.S("private-rt-"+sfx), &routetable.RouteTableConfig{
 			VpcId: n.vpcID,
 			Tags:  ptr.Name(w.Name + "-private-" + sfx),
@@ -274,6 +325,13 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 				RouteTableId:         rtID,
 				DestinationCidrBlock: ptr.S("0.0.0.0/0"),
 				NatGatewayId:         nat,
+			})
+		}
+		if eigwID != nil {
+			route.NewRoute(s, ptr.S("private-default-route-ipv6-"+sfx), &route.RouteConfig{
+				RouteTableId:             rtID,
+				DestinationIpv6CidrBlock: ptr.S(config.AllIPv6),
+				EgressOnlyGatewayId:      eigwID,
 			})
 		}
 		routetableassociation.NewRouteTableAssociation(s, ptr.S("private-rta-"+sfx), &routetableassociation.RouteTableAssociationConfig{

@@ -1,11 +1,12 @@
 // Package scaling is the scaling construct. For a group (New): two
 // CloudWatch alarms on the group's average CPUUtilization drive step scaling
 // policies (scale out above 70% for 2 periods, scale in below 30% for 5
-// periods, by default), or a single target-tracking policy on average CPU,
-// on the requests per target of the load balancer
-// (ALBRequestCountPerTarget) or on the CloudWatch agent's memory metric
-// (CWAgent mem_used_percent), and the scheduled actions
-// (aws_autoscaling_schedule) of scaling.schedules. A single instance does
+// periods, by default; scale_out.steps give the scale-out several CPU
+// intervals), or a single target-tracking policy on average CPU, on the
+// requests per target of the load balancer (ALBRequestCountPerTarget) or on
+// the CloudWatch agent's memory metric (CWAgent mem_used_percent); the
+// scheduled actions (aws_autoscaling_schedule) of scaling.schedules; and a
+// predictive scaling policy (scaling.predictive). A single instance does
 // not scale: NewRecovery gives it an EC2 auto-recovery alarm on
 // StatusCheckFailed_System instead. The settings are config.Scaling.
 package scaling
@@ -67,6 +68,8 @@ type Scaling struct {
 	ScaleOutPolicy, ScaleInPolicy autoscalingpolicy.AutoscalingPolicy
 	// TargetTrackingPolicy scales both ways (target_tracking, request_count).
 	TargetTrackingPolicy autoscalingpolicy.AutoscalingPolicy
+	// PredictivePolicy is the predictive scaling policy (scaling.predictive; else nil).
+	PredictivePolicy autoscalingpolicy.AutoscalingPolicy
 	// Schedules are the scheduled actions, in the order of scaling.schedules.
 	Schedules []autoscalingschedule.AutoscalingSchedule
 
@@ -102,6 +105,9 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 	if props.Policy == config.PolicyMemory && props.Group != nil && props.Group.AppLogGroupName() == nil {
 		problems.Add("group", "runs no CloudWatch agent but the memory policy scales on its metric (CWAgent mem_used_percent): give the compute construct Props.Agent, or choose another policy")
 	}
+	if props.Predictive != nil && props.Predictive.Metric == config.PredictiveRequestCount && props.LoadBalancer == nil {
+		problems.Add("load_balancer", "is missing; predictive scaling on request_count forecasts the requests of a load balancer's target group: want e.g. an *alb.ALB")
+	}
 	if props.Policy == config.PolicyRequestCount && props.LoadBalancer == nil {
 		problems.Add("load_balancer", "is missing; the request_count policy counts the requests of a load balancer's target group: want e.g. an *alb.ALB")
 	}
@@ -114,6 +120,9 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 	sc := &Scaling{Scope: s}
 	for _, sched := range cfg.Schedules {
 		sc.Schedules = append(sc.Schedules, schedule(s, w, sched))
+	}
+	if p := cfg.Predictive; p != nil {
+		sc.PredictivePolicy = predictive(s, w, *p, props.LoadBalancer)
 	}
 	switch cfg.Policy {
 	case config.PolicyTargetTracking:
@@ -166,12 +175,14 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 	// Step scaling: while an alarm stays in ALARM, EC2 Auto Scaling keeps
 	// evaluating it and the warm-up keeps launching instances from being counted
 	// twice; a simple policy would stop reacting for its whole cooldown.
-	sc.ScaleOutPolicy = stepPolicy(s, "scale-out", w.Name+"-scale-out", w.ASGName, cfg.ScaleOut.Adjustment, cfg.WarmupSeconds)
-	sc.ScaleInPolicy = stepPolicy(s, "scale-in", w.Name+"-scale-in", w.ASGName, cfg.ScaleIn.Adjustment, cfg.WarmupSeconds)
+	sc.ScaleOutPolicy = stepPolicy(s, "scale-out", w.Name+"-scale-out", w.ASGName, outSteps(cfg.ScaleOut), cfg.WarmupSeconds)
+	sc.ScaleInPolicy = stepPolicy(s, "scale-in", w.Name+"-scale-in", w.ASGName, []*autoscalingpolicy.AutoscalingPolicyStepAdjustment{
+		{ScalingAdjustment: ptr.N(cfg.ScaleIn.Adjustment), MetricIntervalUpperBound: ptr.S("0")}, // from the threshold downwards
+	}, cfg.WarmupSeconds)
 	sc.scaleOutPolicyARN, sc.scaleInPolicyARN = sc.ScaleOutPolicy.Arn(), sc.ScaleInPolicy.Arn()
 
 	sc.ScaleOutAlarm = cpuAlarm(s, "scale-out-alarm", w, cfg.Period, cfg.ScaleOut, "GreaterThanThreshold", "missing", sc.scaleOutPolicyARN,
-		fmt.Sprintf("Scale out by %d when average CPU > %g%% for %d of %d periods of %ds", cfg.ScaleOut.Adjustment, cfg.ScaleOut.Threshold, cfg.ScaleOut.DatapointsToAlarm, cfg.ScaleOut.EvaluationPeriods, cfg.Period))
+		fmt.Sprintf("Scale out by %s when average CPU > %g%% for %d of %d periods of %ds", outBy(cfg.ScaleOut), cfg.ScaleOut.Threshold, cfg.ScaleOut.DatapointsToAlarm, cfg.ScaleOut.EvaluationPeriods, cfg.Period))
 	sc.scaleOutAlarmARN = sc.ScaleOutAlarm.Arn()
 	// notBreaching: missing CPU data (no instances reporting) never scales in.
 	sc.ScaleInAlarm = cpuAlarm(s, "scale-in-alarm", w, cfg.Period, cfg.ScaleIn, "LessThanThreshold", "notBreaching", sc.scaleInPolicyARN,
@@ -222,13 +233,7 @@ func schedule(scope constructs.Construct, w wiring, sc config.Schedule) autoscal
 	return autoscalingschedule.NewAutoscalingSchedule(scope, ptr.S("schedule-"+sc.Name), c)
 }
 
-func stepPolicy(scope constructs.Construct, id, name string, asg *string, adjustment, warmup int) autoscalingpolicy.AutoscalingPolicy {
-	step := &autoscalingpolicy.AutoscalingPolicyStepAdjustment{ScalingAdjustment: ptr.N(adjustment)}
-	if adjustment > 0 {
-		step.MetricIntervalLowerBound = ptr.S("0") // from the threshold upwards
-	} else {
-		step.MetricIntervalUpperBound = ptr.S("0") // from the threshold downwards
-	}
+func stepPolicy(scope constructs.Construct, id, name string, asg *string, steps []*autoscalingpolicy.AutoscalingPolicyStepAdjustment, warmup int) autoscalingpolicy.AutoscalingPolicy {
 	return autoscalingpolicy.NewAutoscalingPolicy(scope, ptr.S(id), &autoscalingpolicy.AutoscalingPolicyConfig{
 		Name:                    ptr.S(name),
 		AutoscalingGroupName:    asg,
@@ -236,7 +241,7 @@ func stepPolicy(scope constructs.Construct, id, name string, asg *string, adjust
 		AdjustmentType:          ptr.S("ChangeInCapacity"),
 		MetricAggregationType:   ptr.S("Average"),
 		EstimatedInstanceWarmup: ptr.N(warmup),
-		StepAdjustment:          &[]*autoscalingpolicy.AutoscalingPolicyStepAdjustment{step},
+		StepAdjustment:          &steps,
 	})
 }
 

@@ -14,6 +14,8 @@
 package webtier
 
 import (
+	"strconv"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -91,6 +93,34 @@ func New(scope constructs.Construct, id string, props Props) (*WebTier, error) {
 	return build(scope, props.Project, &e)
 }
 
+// providerConfig is the AWS provider of environment e: its region and
+// default tags, and its account guard: with account_id the provider refuses
+// credentials of any other account before it reads or changes a resource
+// (allowed_account_ids), and with assume_role it first assumes that role.
+func providerConfig(e *config.Environment, tags map[string]string) *provider.AwsProviderConfig {
+	pc := &provider.AwsProviderConfig{
+		Region:      ptr.S(e.Region),
+		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: ptr.Tags(tags)}},
+	}
+	if e.AccountID != "" {
+		pc.AllowedAccountIds = ptr.Ss(e.AccountID)
+	}
+	if r := e.AssumeRole; r != nil {
+		ar := &provider.AwsProviderAssumeRole{
+			RoleArn:  ptr.S(r.RoleARN),
+			Duration: ptr.S(strconv.Itoa(r.Duration) + "s"),
+		}
+		if r.SessionName != "" {
+			ar.SessionName = ptr.S(r.SessionName)
+		}
+		if r.ExternalID != "" {
+			ar.ExternalId = ptr.S(r.ExternalID)
+		}
+		pc.AssumeRole = &[]*provider.AwsProviderAssumeRole{ar}
+	}
+	return pc
+}
+
 // instances names the compute construct in the interface endpoints' rule:
 // the rule's id (ingress-https-from-instances) is the stacks' resource
 // address.
@@ -104,10 +134,7 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 	st := cdktf.NewTerraformStack(scope, ptr.S(e.Name))
 	s := &WebTier{Stack: st}
 
-	provider.NewAwsProvider(st, ptr.S("aws"), &provider.AwsProviderConfig{
-		Region:      ptr.S(e.Region),
-		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: ptr.Tags(tags)}},
-	})
+	provider.NewAwsProvider(st, ptr.S("aws"), providerConfig(e, tags))
 	// The binding writes the short source "aws"; OpenTofu resolves that against
 	// its own registry. The fully qualified name means the same to both engines.
 	st.AddOverride(ptr.S("terraform.required_providers.aws.source"), ptr.S("hashicorp/aws"))
@@ -169,6 +196,8 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 		TargetGroup:    s.ALB,
 		LaunchTags:     tags,
 		SizesScheduled: len(e.Scaling.Schedules) > 0,
+		Region:         e.Region,
+		AccountID:      key.AccountID(),
 	}
 	if l := e.Observability.Logs; l.Enabled {
 		cp.Agent = &compute.Agent{RetentionDays: l.RetentionDays, KMSKeyARN: key.ARN()}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
@@ -112,13 +113,17 @@ func (e *Error) Error() string {
 // freeTypes cost nothing by themselves (or only per use, too little to
 // estimate: SNS notifications, IAM, routing, configuration of other resources).
 var freeTypes = map[string]bool{
-	"aws_autoscaling_lifecycle_hook":                     true,
-	"aws_autoscaling_notification":                       true,
-	"aws_autoscaling_policy":                             true,
-	"aws_autoscaling_schedule":                           true, // free; its sizes widen the group's range (compute)
-	"aws_default_network_acl":                            true,
-	"aws_default_route_table":                            true,
-	"aws_default_security_group":                         true,
+	"aws_autoscaling_lifecycle_hook": true,
+	"aws_autoscaling_notification":   true,
+	"aws_autoscaling_policy":         true,
+	"aws_autoscaling_schedule":       true, // free; its sizes widen the group's range (compute)
+	"aws_default_network_acl":        true,
+	"aws_default_route_table":        true,
+	"aws_default_security_group":     true,
+	// network.ipv6: an egress-only internet gateway has no hourly charge
+	// (only data transfer out, NotEstimated), and Amazon-provided IPv6
+	// addresses are free.
+	"aws_egress_only_internet_gateway":                   true,
 	"aws_iam_instance_profile":                           true,
 	"aws_iam_policy":                                     true,
 	"aws_iam_role":                                       true,
@@ -448,6 +453,10 @@ func (x *estimator) compute() {
 			x.addScaled("EC2 detailed monitoring", fmt.Sprintf("EC2 detailed monitoring, %d metrics per instance", DetailedMonitoringMetrics), keyMetric, m)
 		}
 		x.surplusCredits(f)
+		if wp, ok := x.poolOf(f); ok {
+			x.addPool(f, wp)
+			describe[len(describe)-1] += fmt.Sprintf(", warm pool %s/%s/%s %s", num(wp.count[Min]), num(wp.count[Desired]), num(wp.count[Max]), wp.state)
+		}
 	}
 	x.fleets = fleets
 	x.est.Compute = strings.Join(describe, "; ")
@@ -573,7 +582,10 @@ func (x *estimator) loadBalancer() {
 			continue
 		}
 		albs++
-		if internal, _ := lb.Get("internal"); !truthy(internal, true) {
+		// An internet-facing ALB has a public IPv4 address per subnet,
+		// unless it is dual-stack without public IPv4 (IPv6 addresses are free).
+		ipType, _ := lb.String("ip_address_type")
+		if internal, _ := lb.Get("internal"); !truthy(internal, true) && ipType != config.IPAddressDualstackWithoutPublicIPv4.API() {
 			publicIPs += len(lb.List("subnets")) + len(lb.List("subnet_mapping"))
 		}
 		if truthy(lb.Get("access_logs", "enabled")) {

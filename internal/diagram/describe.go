@@ -99,6 +99,8 @@ func (b *builder) describe(n *Node) []string {
 		return compact("NAT gateway", id)
 	case "aws_internet_gateway":
 		return []string{"Internet gateway"}
+	case "aws_egress_only_internet_gateway":
+		return []string{"Egress-only internet gateway", "IPv6 out only"}
 	case "aws_vpc_endpoint":
 		svc := str(r, "service_name")
 		if i := strings.LastIndex(svc, "."); i >= 0 {
@@ -124,11 +126,27 @@ func (b *builder) describe(n *Node) []string {
 			}
 			return compact("target tracking", fmt.Sprintf("average CPU %s%%", num(r, "target_tracking_configuration", "target_value")))
 		}
-		adj := num(r, "step_adjustment", "scaling_adjustment")
-		if !strings.HasPrefix(adj, "-") {
-			adj = "+" + adj
+		if str(r, "policy_type") == "PredictiveScaling" {
+			c := []any{"predictive_scaling_configuration"}
+			what := fmt.Sprintf("CPU target %s%%", num(r, append(c, "metric_specification", "target_value")...))
+			if str(r, append(c, "metric_specification", "predefined_metric_pair_specification", "predefined_metric_type")...) == "ALBRequestCount" {
+				what = fmt.Sprintf("%s requests per instance per minute", num(r, append(c, "metric_specification", "target_value")...))
+			}
+			return compact("predictive "+str(r, append(c, "mode")...), what)
 		}
-		lines := []string{fmt.Sprintf("%s %s", id, adj)}
+		// One step's adjustment, or each step's (+1/+3/+6).
+		var adjs []string
+		for i := range r.List("step_adjustment") {
+			adj := num(r, "step_adjustment", i, "scaling_adjustment")
+			if !strings.HasPrefix(adj, "-") {
+				adj = "+" + adj
+			}
+			adjs = append(adjs, adj)
+		}
+		if len(adjs) == 0 {
+			adjs = []string{"?"}
+		}
+		lines := []string{fmt.Sprintf("%s %s", id, strings.Join(adjs, "/"))}
 		for _, al := range b.folded(n, "aws_cloudwatch_metric_alarm") {
 			lines = append(lines, review.AlarmLine(al, true))
 		}

@@ -52,11 +52,15 @@ type AWS struct {
 
 // NewAWS returns clients for region at endpoint.
 func NewAWS(endpoint, region string) *AWS {
-	cfg := aws.Config{
+	return newAWS(aws.Config{
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(fakeKeyID, fakeSecret, ""),
 		BaseEndpoint: aws.String(endpoint),
-	}
+	})
+}
+
+// newAWS returns the clients of cfg.
+func newAWS(cfg aws.Config) *AWS {
 	return &AWS{
 		EC2:  ec2.NewFromConfig(cfg),
 		ELB:  elbv2.NewFromConfig(cfg),

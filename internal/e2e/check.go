@@ -72,6 +72,8 @@ type Expect struct {
 	// LogGroups are the stack's CloudWatch log groups (the flow logs', the
 	// CloudWatch agent's), sorted by name.
 	LogGroups []LogGroup
+	// Elastic is the group's warm pool, launch hook and predictive policy.
+	Elastic ElasticExpect
 }
 
 // ExpectFrom reads the expectations from the synthesized stack.
@@ -101,6 +103,7 @@ func ExpectFrom(s *tfjson.Stack) (Expect, error) {
 			hb, _ := h.Number("heartbeat_timeout")
 			e.DrainSeconds = int(hb)
 		}
+		e.Elastic = elasticFrom(s, g[0])
 		e.Policy = "step"
 		for _, p := range s.OfType("aws_autoscaling_policy") {
 			if t, _ := p.String("policy_type"); t == "TargetTrackingScaling" {
@@ -218,8 +221,9 @@ func checkInstanceRole(ctx context.Context, a *AWS, exp Expect, ltID string, p *
 			p.addf("inline policy %s of instance role %s reads every SSM parameter: %s", n, role, strings.Join(reads, "; "))
 		}
 	}
-	if len(docs) != 1 || !sameJSON(docs[0], exp.InstancePolicy) {
-		p.addf("instance role %s has inline policies %v, want only the stack's %s", role, docs, exp.InstancePolicy)
+	want := withAccount(exp.InstancePolicy, aws.ToString(profile.InstanceProfile.Roles[0].Arn))
+	if len(docs) != 1 || !sameJSON(docs[0], want) {
+		p.addf("instance role %s has inline policies %v, want only the stack's %s", role, docs, want)
 	}
 }
 
@@ -582,6 +586,7 @@ func CheckContract(ctx context.Context, a *AWS, exp Expect, o Outputs) ([]string
 				p.addf("group %s has no termination hook of %d s with default result CONTINUE (%v)", asgName, exp.DrainSeconds, apiErr(err))
 			}
 		}
+		checkElastic(ctx, a, exp.Elastic, asgName, &p)
 		if exp.Policy == "step" {
 			names := []string{o.String(outputs.ScaleOutAlarmARN), o.String(outputs.ScaleInAlarmARN)}
 			found := 0

@@ -160,14 +160,26 @@ func ParseSetting(s string) (Setting, error) {
 // records, HTTPS and the alias records; the committed file has no real zone.
 // prod gets the fleet settings the committed file leaves at AWS's defaults
 // (a drain hook, a termination policy, an instance lifetime, a default
-// warm-up, and Spot capacity above one on-demand instance), so the
-// emulator holds and reads them back.
+// warm-up), so the emulator holds and reads them back; it deploys its warm
+// pool, launch hook, scale-out steps and predictive policy as committed.
+// Stage gets Spot capacity above one on-demand instance (AWS refuses a
+// warm pool next to a mixed instances policy, so not prod). dev is
+// dual-stack (network.ipv6, alb.ip_address_type dualstack), so its domain
+// gets AAAA records beside the A records and its load balancer ::/0 rules.
+// The account guard: prod names the harness's own account (account_id), so
+// a deploy with another account's credentials is refused first; stage
+// deploys into RoleAccount through assume_role, and the harness's checks
+// act as that role.
 var DefaultSettings = []string{
+	"dev.network.ipv6=true", "dev.alb.ip_address_type=dualstack",
+	"prod.account_id=" + HarnessAccount,
+	"stage.account_id=" + RoleAccount, "stage.assume_role.role_arn=arn:aws:iam::" + RoleAccount + ":role/webtier-deploy",
+	"stage.assume_role.session_name=webtier-stage-e2e",
 	"stage.network.nat_mode=none", "stage.network.interface_endpoints=true",
 	"dev.alb.domain.name=app.dev.example.com", "dev.alb.domain.zone_name=example.com",
 	"prod.compute.drain_seconds=60", "prod.compute.termination_policies=[OldestLaunchTemplate]",
 	"prod.compute.max_instance_lifetime=604800", "prod.compute.default_instance_warmup=120",
-	"prod.compute.spot.instance_types=[t3.small]", "prod.compute.spot.on_demand_base_capacity=1",
+	"stage.compute.spot.instance_types=[t3.micro]", "stage.compute.spot.on_demand_base_capacity=1",
 }
 
 // errNoEnv: the file has no such environment.

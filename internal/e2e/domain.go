@@ -23,6 +23,9 @@ type Domain struct {
 	Names []string
 	// Zone is the hosted zone's name (the stack looks it up by name).
 	Zone string
+	// AliasTypes are the alias record types each name has: A, and AAAA
+	// with a dual-stack load balancer (only AAAA without public IPv4).
+	AliasTypes []string
 }
 
 // DomainFrom reads the domain of a synthesized stack: nil without a
@@ -37,7 +40,7 @@ func DomainFrom(s *tfjson.Stack) (*Domain, error) {
 	if len(certs) > 1 {
 		return nil, fmt.Errorf("stack %s: %d aws_acm_certificate resources, want at most 1", s.Name, len(certs))
 	}
-	d := &Domain{}
+	d := &Domain{AliasTypes: aliasTypesFrom(s)}
 	name, _ := certs[0].String("domain_name")
 	d.Names = append(d.Names, name)
 	for _, san := range certs[0].List("subject_alternative_names") {
@@ -118,8 +121,8 @@ func CheckURL(ctx context.Context, a *AWS, d *Domain, o Outputs) error {
 
 // CheckDomain checks a domain stack against the emulator: the certificate is
 // issued for every name, the HTTPS listener serves it and HTTP redirects, and
-// the zone holds each validation record and an alias A record per name to
-// the load balancer, evaluating target health. It returns a summary cell.
+// the zone holds each validation record and an alias record of each of
+// d.AliasTypes per name to the load balancer, evaluating target health. It returns a summary cell.
 func CheckDomain(ctx context.Context, a *AWS, d *Domain, o Outputs) (string, error) {
 	var p Problems
 	certARN := o.String(outputs.CertificateARN)
@@ -199,18 +202,23 @@ func CheckDomain(ctx context.Context, a *AWS, d *Domain, o Outputs) (string, err
 	}
 	albDNS := dnsName(o.String(outputs.ALBDNSName))
 	for _, n := range d.Names {
-		rr, ok := records[key{n, "A"}]
-		switch {
-		case !ok:
-			p.addf("zone %s has no A record %s", d.Zone, n)
-		case rr.AliasTarget == nil || dnsName(aws.ToString(rr.AliasTarget.DNSName)) != albDNS:
-			p.addf("A record %s is %+v, want an alias to the load balancer %s", n, rr.AliasTarget, albDNS)
-		case !rr.AliasTarget.EvaluateTargetHealth:
-			p.addf("alias %s does not evaluate target health", n)
+		for _, typ := range d.AliasTypes {
+			rr, ok := records[key{n, typ}]
+			switch {
+			case !ok:
+				p.addf("zone %s has no %s record %s", d.Zone, typ, n)
+			case rr.AliasTarget == nil || dnsName(aws.ToString(rr.AliasTarget.DNSName)) != albDNS:
+				p.addf("%s record %s is %+v, want an alias to the load balancer %s", typ, n, rr.AliasTarget, albDNS)
+			case !rr.AliasTarget.EvaluateTargetHealth:
+				p.addf("alias %s %s does not evaluate target health", typ, n)
+			}
 		}
+	}
+	if len(d.AliasTypes) == 0 {
+		p.addf("the stack has no alias record for %v", d.Names)
 	}
 	if err := p.Err(); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("certificate ISSUED for %d names, %d validation + %d alias records", len(d.Names), len(validation), len(d.Names)), nil
+	return fmt.Sprintf("certificate ISSUED for %d names, %d validation + %d alias records (%s)", len(d.Names), len(validation), len(d.Names)*len(d.AliasTypes), strings.Join(d.AliasTypes, ", ")), nil
 }

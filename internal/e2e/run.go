@@ -39,6 +39,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
 	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 	"github.com/platformstarter/elastic-web-tier/internal/tfvalidate"
@@ -328,13 +330,17 @@ type envRun struct {
 	out      string // --output directory
 	envFile  string
 	emu      *Emulator
-	aws      *AWS
-	backend  string // tfbackend file when the S3 backend is on
+	aws      *AWS // the stack's account: the provider's assume_role when it has one
+	base     *AWS // the harness's own credentials, which the engine and its state backend use
+	guard    AccountGuard
+	assumed  *aws.Credentials // the role's credentials when the stack assumes one
+	backend  string           // tfbackend file when the S3 backend is on
 	bucket   string
 	stateKey string
 	res      *EnvResult
 	exp      Expect
 	domain   *Domain // alb.domain, nil without
+	ipType   string  // the load balancer's ip_address_type, "" for ipv4
 	outputs  Outputs
 }
 
@@ -410,9 +416,17 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 	}
 	h.logf(r.name, "emulator on %s", r.emu.URL)
 	r.aws = NewAWS(r.emu.URL, r.region)
+	r.base = r.aws
+	r.guard = AccountGuardFrom(s)
+	if line, err := r.harnessAs(ctx, r.guard); err != nil {
+		return fail(StepSetup, err)
+	} else if line != "" {
+		h.logf(r.name, "%s", line)
+	}
 	if r.domain, err = DomainFrom(s); err != nil {
 		return fail(StepSetup, err)
 	}
+	r.ipType = IPAddressTypeFrom(s)
 	if r.domain != nil {
 		h.logf(r.name, "hosted zone %s made in the emulator for %s", r.domain.Zone, strings.Join(r.domain.Names, ", "))
 		if err := r.aws.createZone(ctx, r.domain.Zone, r.name); err != nil {
@@ -435,6 +449,20 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 			defer cancel()
 			go r.holdLockCheck(lctx, lock)
 		}
+		// 0. the account guard: another account's credentials are refused
+		// before anything is made (not with assume_role: the emulator does not
+		// judge a role's trust policy, so any account may assume it there; not
+		// with the S3 backend, whose bucket the other account cannot read).
+		guardCell := ""
+		if len(r.guard.Allowed) > 0 && r.guard.RoleARN == "" && r.backend == "" {
+			r.h.logf(r.name, "deploy with account %s's credentials, which allowed_account_ids %v must refuse", OtherAccount, r.guard.Allowed)
+			cell, err := r.refuseOtherAccount(ctx, r.guard)
+			if err != nil {
+				return StepDeploy, err
+			}
+			guardCell = "; " + cell
+			r.h.logf(r.name, "%s", cell)
+		}
 		r.h.logf(r.name, "deploy (%s deploy %s)", r.h.cliName(), r.name)
 		d, err := r.deploy(ctx, StepDeploy)
 		deployed = true // even a failed apply may have created resources
@@ -446,7 +474,7 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 			return StepDeploy, err
 		}
 		r.res.Resources = len(r.stack.Resources)
-		r.res.Cells[StepDeploy] = fmt.Sprintf("%.0fs, %d resources", d.Seconds(), r.res.Resources)
+		r.res.Cells[StepDeploy] = fmt.Sprintf("%.0fs, %d resources", d.Seconds(), r.res.Resources) + guardCell
 		h.logf(r.name, "deployed %d resources in %.0fs", r.res.Resources, d.Seconds())
 		if lock != nil {
 			if err := r.checkState(ctx, <-lock); err != nil {
@@ -468,6 +496,14 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 				return StepCheck, err
 			}
 			r.res.Cells[StepCheck] += "; " + cell
+		}
+		if r.ipType != "" {
+			cell, err := CheckDualStack(ctx, r.aws, r.ipType, r.outputs)
+			if err != nil {
+				return StepCheck, err
+			}
+			r.res.Cells[StepCheck] += "; " + cell
+			h.logf(r.name, "load balancer %s", cell)
 		}
 		h.logf(r.name, "outputs contract holds")
 		if n := len(r.exp.Endpoints); n > 0 {

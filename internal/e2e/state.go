@@ -19,7 +19,7 @@ import (
 func (r *envRun) setupBackend(ctx context.Context) error {
 	r.bucket = "e2e-tfstate-" + r.name
 	r.stateKey = "webtier/" + r.name + "/terraform.tfstate"
-	if _, err := r.aws.S3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(r.bucket)}); err != nil {
+	if _, err := r.base.S3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(r.bucket)}); err != nil {
 		return fmt.Errorf("CreateBucket %s: %s", r.bucket, apiErr(err))
 	}
 	if err := editEnvFile(r.envFile, r.name, []string{"backend"}, map[string]any{"bucket": r.bucket, "key": r.stateKey}); err != nil {
@@ -60,7 +60,7 @@ func (r *envRun) holdLockCheck(ctx context.Context, out chan<- string) {
 			return
 		case <-time.After(300 * time.Millisecond):
 		}
-		if _, err := r.aws.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(r.bucket), Key: aws.String(lockKey)}); err != nil {
+		if _, err := r.base.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(r.bucket), Key: aws.String(lockKey)}); err != nil {
 			continue
 		}
 		r.h.logf(r.name, "team state: lock file s3://%s/%s held by the deploy; starting a second apply", r.bucket, lockKey)
@@ -86,7 +86,7 @@ func (r *envRun) checkState(ctx context.Context, lockProblem string) error {
 	if lockProblem != "" {
 		p.addf("%s", lockProblem)
 	}
-	head, err := r.aws.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(r.bucket), Key: aws.String(r.stateKey)})
+	head, err := r.base.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(r.bucket), Key: aws.String(r.stateKey)})
 	switch {
 	case err != nil:
 		p.addf("state object s3://%s/%s: %s", r.bucket, r.stateKey, apiErr(err))

@@ -126,7 +126,7 @@ func (r *envRun) scale(ctx context.Context) (string, error) {
 	stressCmd := exec.CommandContext(ctx, r.h.stress, "-t", "8s", "-q", "20", "-c", "2", "-json", "-no-progress",
 		"-watch", "-watch-interval", "500ms", "-aws-endpoint", r.emu.URL, "-region", r.region,
 		"-asg", name, "-target-group", tg, backend.URL+"/")
-	stressCmd.Env = r.env()
+	stressCmd.Env = r.checkEnv() // it watches the group where the stack deployed it
 	report, err := os.Create(reportFile)
 	if err != nil {
 		return "", err
@@ -149,7 +149,7 @@ func (r *envRun) scale(ctx context.Context) (string, error) {
 	case err := <-done:
 		return "", fmt.Errorf("cmd/stress ended early: %v (%s)", err, tail(r.logPath(StepScale), 3))
 	}
-	how, err := r.executeScaleOut(ctx, name)
+	how, want, err := r.executeScaleOut(ctx, name, before)
 	if err != nil {
 		_ = stressCmd.Process.Kill()
 		<-done
@@ -194,8 +194,8 @@ func (r *envRun) scale(ctx context.Context) (string, error) {
 		}
 	}
 	var p Problems
-	if toN <= fromN {
-		p.addf("desired capacity %d -> %d after the scale-out policy (%s)", fromN, toN, how)
+	if toN <= fromN || toN != want {
+		p.addf("desired capacity %d -> %d after the scale-out policy (%s), want %d", fromN, toN, how, want)
 	}
 	if activities == 0 {
 		p.addf("cmd/stress --watch saw no scaling activity")
@@ -221,20 +221,24 @@ func (r *envRun) scale(ctx context.Context) (string, error) {
 // executeScaleOut makes the scale-out policy act: ExecutePolicy with a metric
 // value above the alarm's threshold for step policies; for target tracking
 // (which ExecutePolicy does not take) what the policy would do, one more instance.
-func (r *envRun) executeScaleOut(ctx context.Context, group string) (string, error) {
+// It returns what it did and the desired capacity that must follow: the
+// group's before, plus the adjustment of the step whose interval holds the
+// metric (of several, when the policy has them), within max_size.
+func (r *envRun) executeScaleOut(ctx context.Context, group string, before *groupView) (string, int, error) {
+	from, maxSize := int(aws.ToInt32(before.DesiredCapacity)), int(aws.ToInt32(before.MaxSize))
 	if r.exp.Policy != "step" {
 		g, err := r.group(ctx, group)
 		if err != nil {
-			return "", err
+			return "", 0, err
 		}
 		_, err = r.aws.ASG.SetDesiredCapacity(ctx, &autoscaling.SetDesiredCapacityInput{
 			AutoScalingGroupName: aws.String(group), DesiredCapacity: aws.Int32(aws.ToInt32(g.DesiredCapacity) + 1)})
-		return "target tracking: one instance more", err
+		return "target tracking: one instance more", min(from+1, maxSize), err
 	}
 	alarmARN := r.outputs.String(outputs.ScaleOutAlarmARN)
 	al, err := r.aws.CW.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{})
 	if err != nil {
-		return "", fmt.Errorf("DescribeAlarms: %s", apiErr(err))
+		return "", 0, fmt.Errorf("DescribeAlarms: %s", apiErr(err))
 	}
 	threshold := -1.0
 	for _, m := range al.MetricAlarms {
@@ -243,17 +247,21 @@ func (r *envRun) executeScaleOut(ctx context.Context, group string) (string, err
 		}
 	}
 	if threshold < 0 {
-		return "", fmt.Errorf("scale-out alarm %s not found", alarmARN)
+		return "", 0, fmt.Errorf("scale-out alarm %s not found", alarmARN)
 	}
 	policy := r.outputs.String(outputs.ScaleOutPolicyARN)
 	metric := threshold + 15
+	adj, interval, steps, err := r.stepFor(ctx, group, policy, metric-threshold)
+	if err != nil {
+		return "", 0, err
+	}
 	if _, err := r.aws.ASG.ExecutePolicy(ctx, &autoscaling.ExecutePolicyInput{
 		AutoScalingGroupName: aws.String(group), PolicyName: aws.String(policy),
 		MetricValue: aws.Float64(metric), BreachThreshold: aws.Float64(threshold), HonorCooldown: aws.Bool(false),
 	}); err != nil {
-		return "", fmt.Errorf("ExecutePolicy %s: %s", policy, apiErr(err))
+		return "", 0, fmt.Errorf("ExecutePolicy %s: %s", policy, apiErr(err))
 	}
-	return fmt.Sprintf("ExecutePolicy scale-out at CPU %.0f%% (threshold %.0f%%)", metric, threshold), nil
+	return fmt.Sprintf("ExecutePolicy scale-out at CPU %.0f%% (threshold %.0f%%): step %s of [%s], %+d", metric, threshold, interval, steps, adj), min(from+adj, maxSize), nil
 }
 
 // update changes instance_type, asserts the plan, deploys and re-plans.
@@ -431,6 +439,14 @@ func (r *envRun) destroy(ctx context.Context) (string, error) {
 	}
 	if len(left) > 0 {
 		return "", fmt.Errorf("%d resources left in the emulator after destroy: %s", len(left), strings.Join(left, ", "))
+	}
+	if r.base != nil && r.base != r.aws { // through assume_role: nothing was made with the engine's own account either
+		if left, err = r.base.Leftovers(ctx, keep...); err != nil {
+			return "", err
+		}
+		if len(left) > 0 {
+			return "", fmt.Errorf("%d resources in the engine's own account, not the assumed role's, after destroy: %s", len(left), strings.Join(left, ", "))
+		}
 	}
 	r.h.logf(r.name, "destroyed in %.0fs: nothing left", res.Elapsed.Seconds())
 	return "clean" + note, nil

@@ -167,6 +167,16 @@ func TestEachRuleBreaksAndPasses(t *testing.T) {
 			addResource(d, "aws_security_group", "bastion", map[string]any{
 				"ingress": []any{map[string]any{"protocol": "tcp", "from_port": 22, "to_port": 22, "ipv6_cidr_blocks": []any{"::/0"}}}})
 		}, 1},
+		{"EWT-SG-3", "dev", func(t *testing.T, d map[string]any) { // dual-stack, the listener rule from 0.0.0.0/0 has no ::/0 twin
+			each(d, "aws_lb")[0]["ip_address_type"] = "dualstack"
+		}, 1},
+		{"EWT-SG-3", "prod", func(t *testing.T, d map[string]any) { // without public IPv4, ::/0 on 80 only: 443 is missing
+			each(d, "aws_lb")[0]["ip_address_type"] = "dualstack-without-public-ipv4"
+			addResource(d, "aws_vpc_security_group_ingress_rule", "v6on80", map[string]any{
+				"security_group_id": sgRef(t, d, "/alb/"), "ip_protocol": "tcp", "from_port": 80, "to_port": 80, "cidr_ipv6": "::/0"})
+			addResource(d, "aws_vpc_security_group_ingress_rule", "v4on443", map[string]any{
+				"security_group_id": sgRef(t, d, "/alb/"), "ip_protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_ipv4": "0.0.0.0/0"})
+		}, 1},
 		{"EWT-SG-2", "stage", func(t *testing.T, d map[string]any) {
 			addResource(d, "aws_vpc_security_group_ingress_rule", "vpcwide", map[string]any{
 				"security_group_id": sgRef(t, d, "/compute/"), "ip_protocol": "tcp", "from_port": 8080, "to_port": 8080, "cidr_ipv4": "10.0.0.0/8"})
@@ -344,8 +354,8 @@ func TestRulesAreDocumented(t *testing.T) {
 		}
 		seen[r.ID] = true
 	}
-	if len(seen) != 23 {
-		t.Errorf("got %d rules, want 23: the first 10, the 5 across settings, EWT-ALB-4, the 5 production safeguards of production.go, EWT-IAM-2 (no role reads every SSM parameter) and EWT-LOGS-1 (log groups encrypted and expiring)", len(seen))
+	if len(seen) != 24 {
+		t.Errorf("got %d rules, want 24: the first 10, the 5 across settings, EWT-ALB-4, the 5 production safeguards of production.go, EWT-IAM-2 (no role reads every SSM parameter), EWT-LOGS-1 (log groups encrypted and expiring) and EWT-SG-3 (dual-stack ::/0)", len(seen))
 	}
 }
 
@@ -398,5 +408,24 @@ func TestParameterReads(t *testing.T) {
 		if got := readsAllParameters(arn); got != want {
 			t.Errorf("readsAllParameters(%s) = %v, want %v", arn, got, want)
 		}
+	}
+}
+
+// TestDualStackWithIPv6RulesPasses: a dual-stack load balancer whose group
+// admits ::/0 on every port it admits 0.0.0.0/0 passes EWT-SG-3; one whose
+// ipv4 type is unchanged is not judged.
+func TestDualStackWithIPv6RulesPasses(t *testing.T) {
+	doc := golden(t, "dev")
+	each(doc, "aws_lb")[0]["ip_address_type"] = "dualstack"
+	addResource(doc, "aws_vpc_security_group_ingress_rule", "v6on80", map[string]any{
+		"security_group_id": sgRef(t, doc, "/alb/"), "ip_protocol": "tcp", "from_port": 80, "to_port": 80, "cidr_ipv6": "::/0"})
+	res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, "dev", doc)})
+	if len(res.Violations) != 0 {
+		t.Errorf("violations = %v, want none", res.Violations)
+	}
+	each(doc, "aws_lb")[0]["ip_address_type"] = "ipv4"
+	delete(doc["resource"].(map[string]any)["aws_vpc_security_group_ingress_rule"].(map[string]any), "v6on80")
+	if res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, "dev", doc)}); len(res.Violations) != 0 {
+		t.Errorf("ipv4 load balancer: violations = %v, want none", res.Violations)
 	}
 }

@@ -22,7 +22,7 @@ var IDs = []string{
 	"EWT-LOGS-1",
 	"EWT-OBS-1",
 	"EWT-SCALE-1", "EWT-SCALE-2", "EWT-SCALE-3", "EWT-SCALE-4",
-	"EWT-SG-1", "EWT-SG-2",
+	"EWT-SG-1", "EWT-SG-2", "EWT-SG-3",
 	"EWT-STATE-1",
 	"EWT-VPC-1",
 }

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // Exit codes of Main.
@@ -20,7 +18,8 @@ const (
 	ExitUsage = 2 // bad flags
 )
 
-const usage = `Usage: go run ./cmd/simulate --stack DIR --profile SPEC [--minutes N] [--launch-delay D] [--start TIME] [--refresh-at MINUTE] [--json] [--svg FILE]
+const usage = `Usage: go run ./cmd/simulate --stack DIR --profile SPEC [--minutes N] [--launch-delay D] [--warm-start D] [--start TIME] [--refresh-at MINUTE] [--json] [--svg FILE]
+       go run ./cmd/simulate compare --profile SPEC [--minutes N] NAME=STACK...
 
 Simulates what the Auto Scaling Group, the CloudWatch alarms and the scaling
 policies of a synthesized stack (cdktf.out/stacks/<env>) do when the load changes.
@@ -41,6 +40,15 @@ Profiles (minutes are whole, loads >= 0):
   FILE                               CSV of minute,load lines; each load holds
                                      until the next line; the first minute is 0
 
+A warm pool (warm_pool) starts its instances in --warm-start instead of the
+launch delay; a predictive policy forecasts each hour from the same hour of
+up to 14 previous days of the profile (none on the first day) and, with
+ForecastAndScale, raises the capacity scheduling_buffer_time ahead.
+
+  go run ./cmd/simulate compare --profile SPEC [--minutes N] NAME=STACK...
+prints minutes overloaded and the monthly cost at desired capacity of each
+stack side by side (STACK: a stack directory or a .tf.json file).
+
 Scheduled actions (aws_autoscaling_schedule) run by the simulated clock:
 minute 0 is --start (default ` + DefaultStart + `, a Monday).
 
@@ -57,17 +65,22 @@ Flags:
 // Main runs the simulate command: flags, then the simulation, then the text
 // report (or --json) on stdout and the chart in --svg. It returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "compare" {
+		return Compare(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
 	}
-	stack := fs.String("stack", "", "synthesized stack `DIR`, e.g. cdktf.out/stacks/prod (required)")
+	stack := fs.String("stack", "", "synthesized stack `DIR` (e.g. cdktf.out/stacks/prod) or .tf.json file (required)")
 	profile := fs.String("profile", "", "load profile `SPEC`: a built-in shape or a CSV file (required)")
 	minutes := fs.Int("minutes", 60, "`N` minutes to simulate (1.."+strconv.Itoa(MaxMinutes)+")")
 	var delay delayFlag
 	fs.Var(&delay, "launch-delay", "time from launch until an instance serves load, `D` as 90s, 2m or seconds (default: the group's health_check_grace_period)")
+	var warm delayFlag
+	fs.Var(&warm, "warm-start", "time from leaving the warm pool until an instance serves, `D` as 45s, 1m or seconds (default: the assumption for the pool's state, docs/elasticity.md)")
 	asJSON := fs.Bool("json", false, "print one JSON object (model, events, timeline, summary) instead of text")
 	svg := fs.String("svg", "", "also draw capacity, CPU and thresholds over time into `FILE` (SVG)")
 	refreshAt := fs.Int("refresh-at", -1, "start an instance refresh at `MINUTE` (needs the group's instance_refresh block)")
@@ -115,7 +128,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "simulate:", err)
 		return ExitUsage
 	}
-	st, err := tfjson.LoadDir(*stack)
+	st, err := loadStack(*stack)
 	if err != nil {
 		fmt.Fprintf(stderr, "simulate: --stack %s: %v\n", *stack, err)
 		return ExitError
@@ -128,6 +141,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	opts := Options{Minutes: *minutes, LaunchDelay: -1, Start: start, Refresh: refreshSet, RefreshAt: *refreshAt}
 	if delay.set {
 		opts.LaunchDelay = delay.seconds
+	}
+	if warm.set {
+		if warm.seconds == 0 {
+			fmt.Fprintln(stderr, "simulate: --warm-start = 0: want at least 1 second (leave it out for the assumption)")
+			return ExitUsage
+		}
+		opts.WarmStart = warm.seconds
 	}
 	res, err := Run(model, prof, opts)
 	if errors.Is(err, ErrNoInstanceRefresh) || errors.Is(err, ErrBadInstanceRefresh) {

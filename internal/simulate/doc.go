@@ -53,6 +53,27 @@
 //     when the metric has stayed well below the target.
 //     https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
 //
+// Warm pools and predictive scaling (docs/elasticity.md has the table of
+// assumed timings):
+//   - A scale-out takes instances from the warm pool first; each serves the
+//     warm start after it leaves (config.WarmStart by pool state, or
+//     --warm-start), or once its own initialization ends if that is later.
+//     The pool holds max_group_prepared_capacity (else max_size) minus the
+//     desired capacity, at least min_size; missing instances launch cold
+//     into it, and with reuse_on_scale_in scaled-in ones return to it once
+//     drained.
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html
+//   - Predictive scaling forecasts each hour from up to 14 days of history;
+//     the model takes the same hour of the profile's previous days (at most
+//     14, none on the first day, where AWS needs 24 hours of data too),
+//     averages the load over them and the hour, and sizes the group to
+//     ceil(load / target). With ForecastAndScale, scheduling_buffer_time
+//     ahead of the hour the forecast becomes a floor of the capacity
+//     (dynamic scale-in stops there), capped by max_size with
+//     HonorMaxCapacity or raising max_size to the forecast plus
+//     max_capacity_buffer percent with IncreaseMaxCapacity.
+//     https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-predictive-scaling.html
+//
 // Request-count target tracking (ALBRequestCountPerTarget):
 //   - The metric is the target group's requests per target per minute; the
 //     load profile is then requests per minute and each serving target gets

@@ -32,7 +32,7 @@ func TestReadmeChartIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("docs/simulate/prod-step.svg is stale: rerun\n  go run ./cmd/simulate --stack cdktf.out/stacks/prod --profile step:from=90,to=900,at=10 --minutes 40 --svg docs/simulate/prod-step.svg")
+		t.Errorf("docs/simulate/prod-step.svg is stale: rerun\n  go run ./cmd/simulate --stack __tests__/testdata/golden/fixture/prod.tf.json --profile step:from=90,to=900,at=10 --minutes 40 --svg docs/simulate/prod-step.svg")
 	}
 }
 

@@ -78,6 +78,8 @@ type Model struct {
 	Policies []Policy `json:"policies"`
 	// Schedules are the group's scheduled actions, by name.
 	Schedules []Schedule `json:"schedules,omitempty"`
+	// Predictive is the group's predictive scaling policy (nil when absent).
+	Predictive *Predictive `json:"predictive,omitempty"`
 	// Refresh is the group's instance_refresh block (nil when absent).
 	Refresh *Refresh `json:"instance_refresh,omitempty"`
 	// refreshErr holds the block's problems, reported when a refresh is replayed.
@@ -116,6 +118,8 @@ type Group struct {
 	// DetailedMonitoring reports whether the launch template enables 1-minute
 	// EC2 metrics.
 	DetailedMonitoring bool `json:"detailed_monitoring"`
+	// WarmPool is the group's warm pool (nil when absent).
+	WarmPool *WarmPool `json:"warm_pool,omitempty"`
 }
 
 // Alarm is one CloudWatch metric alarm on the group's CPU that invokes
@@ -247,6 +251,7 @@ func FromStack(s *tfjson.Stack) (*Model, error) {
 	r.policies(m)
 	r.alarms(m)
 	r.oneMetric(m)
+	r.checkPredictive(m)
 	// Scale-out (high) alarms first, then by name: the order of report columns.
 	sort.SliceStable(m.Alarms, func(i, j int) bool {
 		if hi, hj := above(m.Alarms[i].Operator), above(m.Alarms[j].Operator); hi != hj {
@@ -383,11 +388,10 @@ func (r *reader) group(res tfjson.Resource) Group {
 	if v, ok := r.integer(res, "default_instance_warmup"); ok && v >= 0 {
 		g.DefaultInstanceWarmup = v
 	}
-	for _, k := range []string{"mixed_instances_policy", "warm_pool"} {
-		if _, ok := res.Get(k); ok {
-			r.fail(res, "%s is set: the simulator models identical instances launched on demand, not %s", k, k)
-		}
+	if _, ok := res.Get("mixed_instances_policy"); ok {
+		r.fail(res, "mixed_instances_policy is set: the simulator models identical instances launched on demand, not mixed_instances_policy")
 	}
+	r.warmPool(res, &g)
 	g.DetailedMonitoring = r.detailedMonitoring(res)
 	g.DeregistrationDelay = r.deregistrationDelay(res)
 	g.TerminationHook = r.terminationHook(res)
@@ -478,6 +482,9 @@ func (r *reader) policies(m *Model) {
 			r.simplePolicy(res, &p, m.Group)
 		case TargetTrackingScaling:
 			r.targetTracking(res, &p, m.Group)
+		case PredictiveScaling:
+			r.predictive(res, m)
+			continue
 		default:
 			r.fail(res, "policy_type = %q: the simulator supports StepScaling, SimpleScaling and TargetTrackingScaling", p.Type)
 			continue

@@ -189,8 +189,22 @@ func TestFromStackRejectsUnsupportedShapes(t *testing.T) {
 		{"anomaly band operator", func(r res) {
 			r["aws_cloudwatch_metric_alarm"][highAlarm]["comparison_operator"] = "LessThanLowerOrGreaterThanUpperThreshold"
 		}, []string{`comparison_operator = "LessThanLowerOrGreaterThanUpperThreshold"`}},
-		{"predictive policy", func(r res) { r["aws_autoscaling_policy"][outPolicy]["policy_type"] = "PredictiveScaling" },
-			[]string{`policy_type = "PredictiveScaling"`, "supports StepScaling, SimpleScaling and TargetTrackingScaling"}},
+		{"predictive policy without a metric", func(r res) { r["aws_autoscaling_policy"][outPolicy]["policy_type"] = "PredictiveScaling" },
+			[]string{`predefined_metric_type = ""`, "ASGCPUUtilization and ALBRequestCount (no customized metrics)", "target_value = 0: must be above 0"}},
+		{"predictive policy on requests with a CPU load", func(r res) {
+			r["aws_autoscaling_policy"]["p"] = map[string]any{"name": "p", "policy_type": "PredictiveScaling", "autoscaling_group_name": "${aws_autoscaling_group." + asgName + ".name}",
+				"predictive_scaling_configuration": map[string]any{"mode": "ForecastAndScale", "metric_specification": map[string]any{"target_value": 1000,
+					"predefined_metric_pair_specification": map[string]any{"predefined_metric_type": "ALBRequestCount"}}}}
+		}, []string{"forecasts ALBRequestCountPerTarget but the group's load is CPUUtilization"}},
+		{"predictive mode", func(r res) {
+			r["aws_autoscaling_policy"]["p"] = map[string]any{"name": "p", "policy_type": "PredictiveScaling", "autoscaling_group_name": "${aws_autoscaling_group." + asgName + ".name}",
+				"predictive_scaling_configuration": map[string]any{"mode": "ScaleOnly", "metric_specification": map[string]any{"target_value": 50,
+					"predefined_metric_pair_specification": map[string]any{"predefined_metric_type": "ASGCPUUtilization"}}}}
+		}, []string{`mode = "ScaleOnly": want ForecastOnly or ForecastAndScale`}},
+		{"warm pool state", func(r res) { r["aws_autoscaling_group"][asgName]["warm_pool"] = map[string]any{"pool_state": "Frozen"} },
+			[]string{`warm_pool.pool_state = "Frozen": want Stopped, Hibernated or Running`}},
+		{"mixed instances", func(r res) { r["aws_autoscaling_group"][asgName]["mixed_instances_policy"] = map[string]any{} },
+			[]string{"mixed_instances_policy is set"}},
 		{"no adjustment type", func(r res) { delete(r["aws_autoscaling_policy"][outPolicy], "adjustment_type") },
 			[]string{"adjustment_type is missing"}},
 		{"gap between steps", func(r res) {

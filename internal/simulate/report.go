@@ -87,6 +87,12 @@ func WriteText(w io.Writer, r *Result) error {
 		hook = fmt.Sprintf(" and waits %ds in its termination hook (both at once)", g.TerminationHook)
 	}
 	fmt.Fprintf(tw, "  launch\tan instance serves %ds after launch (%s); a removed one drains for %ds (deregistration_delay)%s\n", r.LaunchDelay, r.LaunchDelaySource, g.DeregistrationDelay, hook)
+	if wp := g.WarmPool; wp != nil {
+		fmt.Fprintf(tw, "  warm pool\t%s\n", wp.Describe(r.WarmStart, r.WarmStartSource))
+	}
+	if p := m.Predictive; p != nil {
+		fmt.Fprintf(tw, "  predictive\t%s: %s\n", p.Name, p.Describe())
+	}
 	unit := "load in percent of one instance's CPU"
 	switch m.Metric {
 	case MetricRequests:
@@ -155,6 +161,12 @@ func WriteText(w io.Writer, r *Result) error {
 	if r.Refresh != nil {
 		head += "old/new\t"
 	}
+	if g.WarmPool != nil {
+		head += "pool\t"
+	}
+	if m.Predictive != nil {
+		head += "forecast\t"
+	}
 	fmt.Fprintln(tw, head)
 	for _, row := range r.Timeline {
 		cpu := "-"
@@ -175,6 +187,16 @@ func WriteText(w io.Writer, r *Result) error {
 		if r.Refresh != nil {
 			if row.Refresh != nil {
 				line += fmt.Sprintf("%d/%d\t", row.Refresh.Old, row.Refresh.New)
+			} else {
+				line += "-\t"
+			}
+		}
+		if g.WarmPool != nil {
+			line += fmt.Sprintf("%d\t", deref0(row.Pool))
+		}
+		if m.Predictive != nil {
+			if row.Forecast != nil {
+				line += strconv.Itoa(*row.Forecast) + "\t"
 			} else {
 				line += "-\t"
 			}
@@ -242,6 +264,9 @@ func WriteText(w io.Writer, r *Result) error {
 		fmt.Fprintf(tw, "  minutes overloaded\t%d (load above 100%% of every serving instance)\n", s.MinutesOverloaded)
 	}
 	fmt.Fprintf(tw, "  scale-outs, scale-ins\t%d, %d; reversals (flapping) %d\n", s.ScaleOuts, s.ScaleIns, s.Reversals)
+	if g.WarmPool != nil {
+		fmt.Fprintf(tw, "  warm starts\t%d instances came from the warm pool\n", s.WarmStarts)
+	}
 	fmt.Fprintf(tw, "  final capacity\t%d desired, %d in service\n", s.FinalCapacity, s.FinalInService)
 	if err := tw.Flush(); err != nil {
 		return err
@@ -315,4 +340,40 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func deref0(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// Describe renders a warm pool with its warm start, e.g. "Stopped, min 0,
+// prepared up to max_size, no reuse on scale-in; an instance from it serves
+// 60s after it leaves (assumed for a Stopped pool (docs/elasticity.md))".
+func (wp WarmPool) Describe(warm int, source string) string {
+	prepared := "up to max_size"
+	if wp.MaxPrepared >= 0 {
+		prepared = fmt.Sprintf("up to %d with the group", wp.MaxPrepared)
+	}
+	reuse := "no reuse on scale-in"
+	if wp.Reuse {
+		reuse = "scaled-in instances return to it"
+	}
+	return fmt.Sprintf("%s, min %d, prepared %s, %s; an instance from it serves %ds after it leaves (%s)", wp.State, wp.MinSize, prepared, reuse, warm, source)
+}
+
+// Describe renders a predictive policy, e.g. "ForecastOnly, CPU target 50,
+// buffer 300s, HonorMaxCapacity".
+func (p Predictive) Describe() string {
+	what := "CPU target " + num(p.Target) + "%"
+	if p.Metric == MetricRequests {
+		what = "ALBRequestCount target " + num(p.Target) + " requests per instance per minute"
+	}
+	breach := p.Breach
+	if p.Breach == "IncreaseMaxCapacity" {
+		breach += fmt.Sprintf(" (+%d%%)", p.MaxBuffer)
+	}
+	return fmt.Sprintf("%s, %s, scheduling buffer %ds, %s; forecast from the same hour of up to %d previous days", p.Mode, what, p.Buffer, breach, forecastDays)
 }

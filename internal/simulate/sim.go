@@ -29,6 +29,10 @@ type Options struct {
 	// with the group's instance_refresh preferences) from minute RefreshAt.
 	Refresh   bool
 	RefreshAt int
+	// WarmStart is the time in seconds from leaving the warm pool until an
+	// instance serves; 0 means the assumption for the pool's state
+	// (config.WarmStart).
+	WarmStart int
 }
 
 // Result is a run's outcome.
@@ -44,6 +48,11 @@ type Result struct {
 	// LaunchDelay in seconds and where it came from.
 	LaunchDelay       int    `json:"launch_delay_seconds"`
 	LaunchDelaySource string `json:"launch_delay_source"`
+	// WarmStart in seconds and where it came from (with a warm pool).
+	WarmStart       int    `json:"warm_start_seconds,omitempty"`
+	WarmStartSource string `json:"warm_start_source,omitempty"`
+	// Forecasts are the predictive policy's forecasts, in order.
+	Forecasts []Forecast `json:"forecasts,omitempty"`
 	// Events are the scaling activities of the dynamic policies in order.
 	Events []Event `json:"events"`
 	// Scheduled are the runs of scheduled actions in order.
@@ -103,6 +112,19 @@ type Row struct {
 	Alarms map[string]string `json:"alarms"`
 	// Refresh counts instances by launch template from the refresh's start on.
 	Refresh *RowRefresh `json:"refresh,omitempty"`
+	// Pool counts the warm pool's instances (with a warm pool).
+	Pool *int `json:"warm_pool,omitempty"`
+	// Forecast is the capacity the latest forecast gives for this minute's
+	// hour (with a predictive policy, once it has forecast that hour).
+	Forecast *int `json:"forecast_capacity,omitempty"`
+}
+
+// Forecast is one forecast of the predictive policy: at Minute, the
+// capacity for the hour starting at minute 60 x Hour.
+type Forecast struct {
+	Minute   int `json:"minute"`
+	Hour     int `json:"hour"`
+	Capacity int `json:"capacity"`
 }
 
 // RowRefresh is one minute of an instance refresh.
@@ -147,6 +169,8 @@ type Summary struct {
 	// FinalCapacity and FinalInService at the last minute.
 	FinalCapacity  int `json:"final_capacity"`
 	FinalInService int `json:"final_in_service"`
+	// WarmStarts counts instances that came from the warm pool.
+	WarmStarts int `json:"warm_starts,omitempty"`
 }
 
 type instance struct {
@@ -197,28 +221,40 @@ func Run(m *Model, p Profile, o Options) (*Result, error) {
 	}
 	e := &engine{m: m, res: res, delay: res.LaunchDelay, simpleUntil: math.MinInt, firstServe: -1,
 		start: start, due: scheduleAt(m, start, o.Minutes), min: m.Group.Min, max: m.Group.Max, refresh: rf}
+	if wp := m.Group.WarmPool; wp != nil {
+		if o.WarmStart > 24*3600 {
+			return nil, fmt.Errorf("warm start = %ds: must be at most one day", o.WarmStart)
+		}
+		e.warmDelay, res.WarmStartSource = warmStart(wp, o.WarmStart)
+		res.WarmStart = e.warmDelay
+	}
 	e.run(p)
 	return res, nil
 }
 
 type engine struct {
-	m           *Model
-	res         *Result
-	delay       int
-	insts       []instance // in launch order
-	desired     int
-	hist        [][]datapoint // per alarm
-	state       []string      // per alarm
-	metric      []float64     // per minute: the metric of a reporting instance (CPU or requests)
-	reporters   []int         // per minute: instances in the metric
-	terminating []int         // per removed instance: second its termination completes
-	simpleUntil int           // second until which simple policies are in cooldown
-	firstServe  int           // second the first scaled-out instance serves (-1 = none)
-	start       time.Time     // wall-clock time of minute 0
-	due         map[int][]int // per minute: indexes of the scheduled actions that run
-	min, max    int           // the group's current min_size and max_size
-	refresh     *refresher    // the instance refresh being replayed, or nil
-	gen         int           // the launch template generation new instances get
+	m            *Model
+	res          *Result
+	delay        int
+	insts        []instance // in launch order
+	desired      int
+	hist         [][]datapoint // per alarm
+	state        []string      // per alarm
+	metric       []float64     // per minute: the metric of a reporting instance (CPU or requests)
+	reporters    []int         // per minute: instances in the metric
+	terminating  []int         // per removed instance: second its termination completes
+	simpleUntil  int           // second until which simple policies are in cooldown
+	firstServe   int           // second the first scaled-out instance serves (-1 = none)
+	start        time.Time     // wall-clock time of minute 0
+	due          map[int][]int // per minute: indexes of the scheduled actions that run
+	min, max     int           // the group's current min_size and max_size
+	refresh      *refresher    // the instance refresh being replayed, or nil
+	gen          int           // the launch template generation new instances get
+	pool         []int         // warm pool: per instance, the second its initialization ends
+	warmDelay    int           // seconds from leaving the warm pool until serving
+	warmStarts   int           // instances taken from the warm pool
+	predFloor    int           // the capacity the latest forecast holds the group at (ForecastAndScale)
+	forecastFrom []forecastAt  // the forecasts made, in order
 }
 
 func (e *engine) run(p Profile) {
@@ -228,6 +264,12 @@ func (e *engine) run(p Profile) {
 		e.insts = append(e.insts, instance{serves: never, warm: never, ready: never})
 	}
 	e.desired = g.Desired
+	if g.WarmPool != nil {
+		// The pool is initialized before minute 0.
+		for range e.poolTarget() {
+			e.pool = append(e.pool, never)
+		}
+	}
 	e.res.Timeline = make([]Row, 0, e.res.Minutes)
 	e.metric = make([]float64, 0, e.res.Minutes)
 	e.reporters = make([]int, 0, e.res.Minutes)
@@ -256,6 +298,7 @@ func (e *engine) run(p Profile) {
 			}
 		}
 		e.runSchedules(minute)
+		e.predictiveStep(minute, p)
 		e.act(minute)
 		e.refreshStep(minute)
 		e.record(minute, p.Load(minute))
@@ -398,7 +441,7 @@ func (e *engine) act(minute int) {
 	if best == nil {
 		return
 	}
-	target := min(max(best.target, e.min), e.max)
+	target := min(max(best.target, e.min, e.predFloor), e.max)
 	if target == e.desired {
 		return
 	}
@@ -407,11 +450,8 @@ func (e *engine) act(minute int) {
 	ev.Kind = ScaleIn
 	if target > e.desired {
 		ev.Kind = ScaleOut
-		if e.firstServe < 0 {
-			e.firstServe = t + e.delay
-		}
 	}
-	e.resize(target, t, pol.Warmup)
+	e.scaleOutTo(target, t, pol.Warmup)
 	if pol.Type == SimpleScaling {
 		e.simpleUntil = t + pol.Cooldown
 	}
@@ -422,18 +462,25 @@ func (e *engine) act(minute int) {
 // the launch delay and warm up for warm seconds; removed ones are the newest
 // (they stop serving at once and drain for the deregistration delay).
 func (e *engine) resize(target, t, warm int) {
+	var returned []int
 	if target > e.desired {
 		for i := e.desired; i < target; i++ {
-			e.insts = append(e.insts, instance{serves: t + e.delay, warm: t + warm, ready: t + e.delay, gen: e.gen})
+			e.insts = append(e.insts, e.launchOne(t, warm))
 		}
 	} else {
 		for range e.desired - target {
 			// It goes when both the target group's draining and the termination hook are over.
-			e.terminating = append(e.terminating, t+max(e.m.Group.DeregistrationDelay, e.m.Group.TerminationHook))
+			done := t + max(e.m.Group.DeregistrationDelay, e.m.Group.TerminationHook)
+			if wp := e.m.Group.WarmPool; wp != nil && wp.Reuse {
+				returned = append(returned, done) // back to the pool once drained
+				continue
+			}
+			e.terminating = append(e.terminating, done)
 		}
 		e.insts = e.insts[:len(e.insts)-(e.desired-target)]
 	}
 	e.desired = target
+	e.refillPool(t, returned)
 }
 
 // launchWarmup is the warm-up of an instance no scaling policy launched (a
@@ -598,6 +645,14 @@ func (e *engine) record(minute int, load float64) {
 	for i, a := range e.m.Alarms {
 		row.Alarms[a.Name] = e.state[i]
 	}
+	if e.m.Group.WarmPool != nil {
+		row.Pool = intp(len(e.pool))
+	}
+	for _, f := range e.forecastFrom {
+		if f.minute <= minute && f.hour == minute/60 {
+			row.Forecast = intp(f.capacity)
+		}
+	}
 	if e.refresh != nil && minute >= e.refresh.at {
 		row.Refresh = &RowRefresh{}
 		for _, in := range e.insts {
@@ -744,6 +799,10 @@ func (e *engine) summarize() {
 	}
 	last := e.res.Timeline[len(e.res.Timeline)-1]
 	s.FinalCapacity, s.FinalInService = last.Desired, last.InService
+	s.WarmStarts = e.warmStarts
+	for _, f := range e.forecastFrom {
+		e.res.Forecasts = append(e.res.Forecasts, Forecast{Minute: f.minute, Hour: f.hour, Capacity: f.capacity})
+	}
 }
 
 func intp(v int) *int { return &v }

@@ -58,7 +58,17 @@ var credentialSources = []string{
 	"profile", "shared_config_files", "shared_credentials_files", "token",
 }
 
-// credentialBlocks are nested blocks that make the provider call STS.
+// accountGuards are provider arguments that compare the credentials'
+// account with a list: with skip_requesting_account_id the provider knows no
+// account and refuses every list ("AWS account ID not allowed: "), so the
+// override blanks them (make e2e proves the guard against the emulator's STS).
+var accountGuards = []string{"allowed_account_ids", "forbidden_account_ids"}
+
+// credentialBlocks are nested blocks that make the provider call STS. An
+// override replaces a nested block only with a block of the same type (an
+// empty list replaces nothing), so assume_role becomes one block with an
+// empty role_arn: the provider then assumes no role (and warns that role_arn
+// will be required; Result.add turns that into a note).
 var credentialBlocks = []string{"assume_role", "assume_role_with_web_identity"}
 
 // ProviderOverride returns the override file for a stack: every aws provider
@@ -102,9 +112,18 @@ func ProviderOverride(s *tfjson.Stack, endpoints []string) ([]byte, []string, er
 				notes = append(notes, fmt.Sprintf("provider %s: %s blanked", name, k))
 			}
 		}
+		for _, k := range accountGuards {
+			if _, ok := p[k]; ok {
+				b[k] = nil
+				notes = append(notes, fmt.Sprintf("provider %s: %s blanked (offline there is no account to compare)", name, k))
+			}
+		}
 		for _, k := range credentialBlocks {
 			if _, ok := p[k]; ok {
 				b[k] = []any{}
+				if k == "assume_role" { // the provider skips an assume_role without role_arn
+					b[k] = []any{map[string]any{"role_arn": ""}}
+				}
 				notes = append(notes, fmt.Sprintf("provider %s: %s removed", name, k))
 			}
 		}

@@ -60,6 +60,10 @@ var setupDiagnostics = map[string]string{
 	"AWS account ID not found for provider": "the provider did not look its account ID up (skip_requesting_account_id); the plan shows ARNs that contain it as known after apply",
 }
 
+// assumeRoleNote explains the provider's warning about the override's
+// assume_role block without a role ARN.
+const assumeRoleNote = "assume_role is replaced by a block with an empty role_arn: offline the provider assumes no role (it warns that role_arn will be required)"
+
 // unknownSummaries are Terraform's summaries for an argument or block the
 // schema does not have (JSON syntax, as CDKTF writes; then native syntax).
 var unknownSummaries = map[string]bool{
@@ -339,6 +343,14 @@ func countOverridden(answers []Answer) int {
 // and dropping duplicates.
 func (r *Result) add(ds []Diagnostic) {
 	for _, d := range ds {
+		if d.Severity == "warning" && d.Summary == "Missing required argument" && strings.Contains(d.Detail, `"role_arn"`) {
+			// The assume_role block the override writes with an empty role_arn
+			// (ProviderOverride): the provider warns and assumes no role.
+			if !contains(r.Notes, assumeRoleNote) {
+				r.Notes = append(r.Notes, assumeRoleNote)
+			}
+			continue
+		}
 		if note, ok := setupDiagnostics[d.Summary]; ok && d.Severity == "warning" {
 			if note != "" && !contains(r.Notes, note) {
 				r.Notes = append(r.Notes, note)

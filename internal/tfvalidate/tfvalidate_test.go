@@ -161,7 +161,7 @@ func TestProviderOverrideFixture(t *testing.T) {
 func TestProviderOverrideAliasesAndCredentialSources(t *testing.T) {
 	s := stack(t, `{"provider": {"aws": [
 		{"region": "eu-west-1", "profile": "prod"},
-		{"alias": "use1", "assume_role": [{"role_arn": "arn:aws:iam::1:role/x"}]}
+		{"alias": "use1", "assume_role": [{"role_arn": "arn:aws:iam::1:role/x"}], "allowed_account_ids": ["111122223333"]}
 	]}}`)
 	b, notes, err := ProviderOverride(s, []string{"ec2"})
 	if err != nil {
@@ -180,14 +180,20 @@ func TestProviderOverrideAliasesAndCredentialSources(t *testing.T) {
 	if alias["alias"] != "use1" {
 		t.Errorf("alias block lost its alias: %v", alias)
 	}
-	if ar, ok := alias["assume_role"].([]any); !ok || len(ar) != 0 {
-		t.Errorf("assume_role should be overridden with no blocks, got %v", alias["assume_role"])
+	if ar, ok := alias["assume_role"].([]any); !ok || len(ar) != 1 || ar[0].(map[string]any)["role_arn"] != "" {
+		t.Errorf("assume_role should be overridden with one block with an empty role_arn (an empty list replaces nothing), got %v", alias["assume_role"])
+	}
+	if v, ok := alias["allowed_account_ids"]; !ok || v != nil {
+		t.Errorf("allowed_account_ids should be overridden with null (offline the provider knows no account and would refuse it), got %v (present %v)", v, ok)
+	}
+	if _, ok := def["allowed_account_ids"]; ok {
+		t.Errorf("allowed_account_ids written for a block that has none: %v", def)
 	}
 	if alias["region"] != "us-east-1" {
 		t.Errorf("an aliased block without region should get us-east-1, got %v", alias["region"])
 	}
 	joined := strings.Join(notes, "\n")
-	for _, want := range []string{"profile blanked", "aws.use1: assume_role removed", "aws.use1 sets no region"} {
+	for _, want := range []string{"profile blanked", "aws.use1: assume_role removed", "aws.use1: allowed_account_ids blanked", "aws.use1 sets no region"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("notes lack %q: %v", want, notes)
 		}
@@ -487,5 +493,22 @@ func TestTableAndDetails(t *testing.T) {
 	}
 	if gap := VersionGap(res); len(gap) != 1 || !strings.HasPrefix(gap[0], "prod: Extraneous JSON object property") {
 		t.Errorf("version gap %v", gap)
+	}
+}
+
+// TestAssumeRoleWarningIsANote: the provider's warning about the
+// override's assume_role without role_arn becomes a note; the same summary
+// about another argument stays a warning.
+func TestAssumeRoleWarningIsANote(t *testing.T) {
+	var r Result
+	r.add([]Diagnostic{
+		{Severity: "warning", Summary: "Missing required argument", Detail: `The argument "role_arn" is required, but no definition was found.`},
+		{Severity: "warning", Summary: "Missing required argument", Detail: `The argument "region" is required, but no definition was found.`},
+	})
+	if len(r.Notes) != 1 || r.Notes[0] != assumeRoleNote {
+		t.Errorf("notes = %q, want [%q]", r.Notes, assumeRoleNote)
+	}
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0].Detail, `"region"`) {
+		t.Errorf("warnings = %+v, want only the one about region", r.Warnings)
 	}
 }

@@ -983,6 +983,113 @@ for _fn in (put_notification_configuration, describe_notification_configurations
     PATCHES.append(_fn.__name__)
 
 
+# --- Auto Scaling: launch hooks at creation, warm pools, predictive policies --
+# moto 5.2.1 implements PutWarmPool, DescribeWarmPool and DeleteWarmPool (the
+# group's DescribeAutoScalingGroups answer carries WarmPoolConfiguration) and
+# stores a predictive policy's PredictiveScalingConfiguration as given; it
+# drops the lifecycle hooks a group is created with.
+
+@patch(asg_responses.AutoScalingResponse, "create_auto_scaling_group")
+def create_group_lifecycle_hooks(orig, self):
+    """Auto Scaling CreateAutoScalingGroup: LifecycleHookSpecificationList,
+    "One or more lifecycle hooks to add to the Auto Scaling group before
+    instances are launched"; each hook then answers DescribeLifecycleHooks
+    like one PutLifecycleHook made (no RoleARN or notification target unless
+    given).
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LifecycleHookSpecification.html
+    (moto drops the list: the group has no hooks.)"""
+    result = orig(self)
+    group = self._get_param("AutoScalingGroupName")
+    for spec in self._get_params().get("LifecycleHookSpecificationList") or []:
+        timeout = spec.get("HeartbeatTimeout")
+        hook = self.autoscaling_backend.create_lifecycle_hook(
+            name=spec.get("LifecycleHookName"), as_name=group, transition=spec.get("LifecycleTransition"),
+            timeout=int(timeout) if timeout is not None else None, result=spec.get("DefaultResult"))
+        hook.role_arn = spec.get("RoleARN")
+        hook.notification_target_arn = spec.get("NotificationTargetARN")
+        hook.notification_metadata = spec.get("NotificationMetadata")
+    return result
+
+
+# --- Dual-stack: IPv6 subnets and load balancers (network.ipv6, alb.ip_address_type)
+
+from moto.ec2.models import subnets as ec2_subnets  # noqa: E402
+
+
+def _subnet_ipv6_associations(self):
+    """DescribeSubnets, Ipv6CidrBlockAssociationSet: each
+    SubnetIpv6CidrBlockAssociation has Ipv6CidrBlockState, a SubnetCidrBlockState
+    whose State is "associating | associated | disassociating | disassociated |
+    failing | failed".
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SubnetCidrBlockState.html
+    (moto 5.2.1 nests its whole state dict inside State, answering
+    "{'State': 'associated'}", so the provider waits for "associated" until it
+    times out.)"""
+    return [
+        {
+            "ipv6CidrBlock": a["ipv6CidrBlock"],
+            "associationId": a["associationId"],
+            "ipv6CidrBlockState": {"state": a["ipv6CidrBlockState"]["State"]},
+        }
+        for a in self.ipv6_cidr_block_associations.values()
+        if a["ipv6CidrBlockState"]["State"] == "associated"
+    ]
+
+
+if not isinstance(getattr(ec2_subnets.Subnet, "ipv6_cidr_block_association_set", None), property):
+    fail("Subnet.ipv6_cidr_block_association_set is no longer a property in moto %s: the shim %s needs updating"
+         % (moto.__version__, _subnet_ipv6_associations.__name__))
+ec2_subnets.Subnet.ipv6_cidr_block_association_set = property(_subnet_ipv6_associations)
+PATCHES.append(_subnet_ipv6_associations.__name__)
+
+
+# ELBv2 CreateLoadBalancer / SetIpAddressType, IpAddressType: "Valid Values:
+# ipv4 | dualstack | dualstack-without-public-ipv4". "[Application Load
+# Balancers] The possible values are ipv4 (IPv4 addresses), dualstack (IPv4
+# and IPv6 addresses), and dualstack-without-public-ipv4 (public IPv6
+# addresses and private IPv4 addresses)." "Internal load balancers must use
+# ipv4."
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetIpAddressType.html
+# moto 5.2.1 takes ipv4 and dualstack only (a ValidationError otherwise).
+NO_PUBLIC_IPV4 = "dualstack-without-public-ipv4"
+
+
+def _refuse_no_public_ipv4(scheme, lb_type):
+    from moto.elbv2.exceptions import ValidationError
+
+    if (scheme or "internet-facing") != "internet-facing" or (lb_type or "application") != "application":
+        raise ValidationError(
+            "IP address type '%s' is only for internet-facing Application Load Balancers" % NO_PUBLIC_IPV4)
+
+
+@patch(elbv2_models.ELBv2Backend, "create_load_balancer")
+def create_load_balancer_no_public_ipv4(orig, self, *args, **kwargs):
+    """CreateLoadBalancer with IpAddressType dualstack-without-public-ipv4: an
+    internet-facing ALB is made as dualstack (addresses are not modelled)
+    and keeps the type it was asked for."""
+    if kwargs.get("ip_address_type") != NO_PUBLIC_IPV4:
+        return orig(self, *args, **kwargs)
+    _refuse_no_public_ipv4(kwargs.get("scheme"), kwargs.get("loadbalancer_type"))
+    lb = orig(self, *args, **dict(kwargs, ip_address_type="dualstack"))
+    lb.ip_address_type = NO_PUBLIC_IPV4
+    return lb
+
+
+@patch(elbv2_models.ELBv2Backend, "set_ip_address_type")
+def set_ip_address_type_no_public_ipv4(orig, self, arn, ip_type):
+    """SetIpAddressType to dualstack-without-public-ipv4 (internet-facing
+    ALBs only), as CreateLoadBalancer."""
+    if ip_type != NO_PUBLIC_IPV4:
+        return orig(self, arn, ip_type)
+    lb = self.load_balancers.get(arn)
+    if lb is not None:
+        _refuse_no_public_ipv4(lb.scheme, lb.type)
+    orig(self, arn, "dualstack")
+    self.load_balancers[arn].ip_address_type = NO_PUBLIC_IPV4
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
