@@ -52,7 +52,7 @@ scan: synth ## scan every synthesized stack with KICS
 validate: synth ## terraform (ENGINE=tofu: tofu) validate + plan every stack offline with the real AWS provider
 	scripts/validate.sh
 
-e2e: deps ## deploy, check, scale, update and destroy every environment against a local AWS emulator (ENGINE=tofu: with OpenTofu)
+e2e: deps ## deploy, check, scale, update, roll back, roll out and destroy every environment against a local AWS emulator (ENGINE=tofu: with OpenTofu)
 	scripts/e2e.sh
 
 cdktn: deps ## CDK Terrain's CLI (cdktn-cli) synthesizes the same bytes as cdktf; CDKTN_E2E=1 also deploys dev through it against the emulator

@@ -141,10 +141,11 @@ func TestComputeProperties(t *testing.T) {
 					t.Errorf("instance refresh min_healthy_percentage = %v, want 90", p)
 				}
 				// Scaling owns desired_capacity; stage's scheduled actions
-				// own min_size and max_size too (TestScheduledActions).
-				want := "[desired_capacity]"
+				// own min_size and max_size too (TestScheduledActions); the
+				// rollout owns the launch template version.
+				want := "[desired_capacity launch_template[0].version]"
 				if len(s.OfType("aws_autoscaling_schedule")) > 0 {
-					want = "[desired_capacity min_size max_size]"
+					want = "[desired_capacity min_size max_size launch_template[0].version]"
 				}
 				if ign := asg.List("lifecycle", "ignore_changes"); fmt.Sprint(ign) != want {
 					t.Errorf("ASG ignore_changes = %v, want %s", ign, want)

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -9,16 +10,30 @@ import (
 )
 
 // TestRefreshGatedAndNotified: in the fixture's asg environments (stage,
-// prod) the instance refresh rolls back by itself, skips matching instances
-// and is gated on the stack's own ALB 5xx, unhealthy-hosts and p95-latency
-// alarms; the group's launch and terminate events (and their errors) go to
-// the alarm topic, whose key lets Auto Scaling publish. dev (ec2) has none of it.
+// prod) the instance refresh (the rollout command's: the group has no
+// instance_refresh block, Terraform never moves its template version, and
+// the output instance_refresh_preferences holds the refresh's preferences)
+// rolls back by itself, skips matching instances and is gated on the stack's
+// own ALB 5xx, unhealthy-hosts and p95-latency alarms; the group's launch and
+// terminate events (and their errors) go to the alarm topic, whose key lets
+// Auto Scaling publish. dev (ec2) has none of it.
 func TestRefreshGatedAndNotified(t *testing.T) {
 	r := fixtureSynth(t)
 	for _, env := range []string{"stage", "prod"} {
 		t.Run(env, func(t *testing.T) {
 			s := r.stacks[env]
 			asg := mustOne(t, s, "aws_autoscaling_group")
+			if !asg.RolloutRefresh() {
+				t.Errorf("group has an instance_refresh block, want none (the provider would move the group to the new version before the refresh, so that a rollback restores the new version)")
+			}
+			if ign := fmt.Sprint(asg.List("lifecycle", "ignore_changes")); !strings.HasSuffix(ign, " launch_template[0].version]") {
+				t.Errorf("ignore_changes = %s, want launch_template[0].version in it (the rollout moves the version)", ign)
+			}
+			lt := mustOne(t, s, "aws_launch_template")
+			// The contract's type is string; the provider's latest_version is a number.
+			if v, want := s.Outputs["launch_template_version"].Value, "${tostring("+strings.Trim(ref(lt, "latest_version"), "${}")+")}"; v != want {
+				t.Errorf("output launch_template_version = %v, want %s", v, want)
+			}
 			pref := func(k string) any { v, _ := asg.Get("instance_refresh", "preferences", k); return v }
 			for k, want := range map[string]any{"auto_rollback": true, "skip_matching": true, "min_healthy_percentage": 90.0, "max_healthy_percentage": 100.0} {
 				if got := pref(k); got != want {
@@ -27,7 +42,10 @@ func TestRefreshGatedAndNotified(t *testing.T) {
 			}
 			var want []any
 			for _, name := range []string{"alb-5xx", "unhealthy-hosts", "latency-p95"} {
-				want = append(want, ref(findByName(t, s, "aws_cloudwatch_metric_alarm", "alarm_name", "webtier-"+env+"-"+name), "alarm_name"))
+				// The alarm's own name, as StartInstanceRefresh takes it.
+				a := findByName(t, s, "aws_cloudwatch_metric_alarm", "alarm_name", "webtier-"+env+"-"+name)
+				n, _ := a.String("alarm_name")
+				want = append(want, n)
 			}
 			if got := asg.List("instance_refresh", "preferences", "alarm_specification", "alarms"); !reflect.DeepEqual(got, want) {
 				t.Errorf("alarm_specification.alarms = %v, want %v", got, want)

@@ -213,11 +213,11 @@ func TestScheduledActions(t *testing.T) {
 	ignored := func(s *tfjson.Stack) []any {
 		return mustOne(t, s, "aws_autoscaling_group").List("lifecycle", "ignore_changes")
 	}
-	if got := fmt.Sprint(ignored(s)); got != "[desired_capacity min_size max_size]" {
-		t.Errorf("stage ignore_changes = %s, want [desired_capacity min_size max_size]", got)
+	if got := fmt.Sprint(ignored(s)); got != "[desired_capacity min_size max_size launch_template[0].version]" {
+		t.Errorf("stage ignore_changes = %s, want [desired_capacity min_size max_size launch_template[0].version]", got)
 	}
-	if got := fmt.Sprint(ignored(r.stacks["prod"])); got != "[desired_capacity]" {
-		t.Errorf("prod (no schedules) ignore_changes = %s, want [desired_capacity]", got)
+	if got := fmt.Sprint(ignored(r.stacks["prod"])); got != "[desired_capacity launch_template[0].version]" {
+		t.Errorf("prod (no schedules) ignore_changes = %s, want [desired_capacity launch_template[0].version]", got)
 	}
 	m, err := simulate.FromStack(s)
 	if err != nil {

@@ -2,7 +2,7 @@
 # `make e2e`: deploy every environment for real against a local AWS emulator
 # (moto with the shims of internal/e2e/motoshim), through the real cdktf CLI
 # path and the real AWS provider, then check, re-plan, drift, scale, update,
-# destroy; one environment keeps its state in the emulator's S3 with locking.
+# rollback, rollout, destroy; one environment keeps its state in the emulator's S3 with locking.
 # First the harness's own tests (broken stacks must fail naming the step).
 #
 # Environment:

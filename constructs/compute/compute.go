@@ -8,9 +8,9 @@ package compute
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"unicode"
 	"unicode/utf8"
 
@@ -130,6 +130,8 @@ type Compute interface {
 	SecurityGroupID() *string
 	// LaunchTemplateID the instances launch from.
 	LaunchTemplateID() *string
+	// LaunchTemplateVersion is the template's latest version.
+	LaunchTemplateVersion() *string
 	// InstanceIDs: the instance, or the group's instances in service when
 	// apply finished.
 	InstanceIDs() *[]*string
@@ -221,9 +223,10 @@ type Group struct {
 	// DrainHook is the termination lifecycle hook (nil with drain_seconds 0).
 	DrainHook autoscalinglifecyclehook.AutoscalingLifecycleHook
 
-	name   *string
-	ids    *[]*string
-	topics map[string]bool
+	name        *string
+	ids         *[]*string
+	topics      map[string]bool
+	preferences RefreshPreferences
 }
 
 // GroupName returns the group's name.
@@ -344,6 +347,7 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 	}
 	cfg, w, s := props.Compute, props, b.Scope
 	c := &Group{Base: *b, topics: map[string]bool{}}
+	c.preferences = refreshPreferences(cfg, nil)
 	group := &autoscalinggroup.AutoscalingGroupConfig{
 		Name:                   ptr.S(groupName(w.Name)), // LaunchHook.GroupName
 		MinSize:                ptr.N(cfg.MinSize),
@@ -356,15 +360,21 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 		// On creation, wait until min_size instances are healthy in the target group.
 		MinElbCapacity:         ptr.N(cfg.MinSize),
 		WaitForCapacityTimeout: ptr.S("10m"),
-		InstanceRefresh:        refresh(cfg, nil),
-		EnabledMetrics:         ptr.Ss("GroupDesiredCapacity", "GroupInServiceInstances", "GroupMinSize", "GroupMaxSize", "GroupPendingInstances", "GroupTerminatingInstances"),
-		MetricsGranularity:     ptr.S("1Minute"),
+		// No instance_refresh block: the provider would move the group to the
+		// new template version and then start the refresh, so AWS's rollback
+		// would restore the new version (hashicorp/terraform-provider-aws#34189).
+		// The rollout command (internal/rollout) starts it with a desired
+		// configuration instead, while the group still holds the old version.
+		EnabledMetrics:     ptr.Ss("GroupDesiredCapacity", "GroupInServiceInstances", "GroupMinSize", "GroupMaxSize", "GroupPendingInstances", "GroupTerminatingInstances"),
+		MetricsGranularity: ptr.S("1Minute"),
 		Tag: &[]*autoscalinggroup.AutoscalingGroupTag{
 			{Key: ptr.S("Name"), Value: ptr.S(w.Name + "-app"), PropagateAtLaunch: ptr.B(true)},
 		},
 		// Scaling policies own desired_capacity once the group exists (and
 		// scheduled actions min_size and max_size): a deploy must not undo them.
-		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: ignoreSizes(w.SizesScheduled)},
+		// The launch template version is the rollout's: Terraform creates the
+		// group at the template's latest version and never moves it after.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: ignoreChanges(w.SizesScheduled, cfg.Spot != nil)},
 	}
 	if cfg.DefaultInstanceWarmup != nil {
 		group.DefaultInstanceWarmup = ptr.N(*cfg.DefaultInstanceWarmup)
@@ -576,44 +586,74 @@ func newBase(scope constructs.Construct, id string, props Props, group bool, hoo
 // groupName is the Auto Scaling group's name for the name prefix name.
 func groupName(name string) string { return name + "-asg" }
 
-// refresh is the group's instance refresh: Rolling, with the preferences of
-// cfg, gated on the alarms named (none: no alarm specification).
-func refresh(cfg config.Compute, alarms []*string) *autoscalinggroup.AutoscalingGroupInstanceRefresh {
-	r := cfg.InstanceRefresh
-	p := &autoscalinggroup.AutoscalingGroupInstanceRefreshPreferences{
-		MinHealthyPercentage: ptr.N(cfg.MinHealthyPercentage),
-		MaxHealthyPercentage: ptr.N(r.MaxHealthyPercentage),
-		AutoRollback:         ptr.B(r.AutoRollback),
-		SkipMatching:         ptr.B(r.SkipMatching),
-	}
-	if len(r.Checkpoints) > 0 {
-		cps := make([]*float64, len(r.Checkpoints))
-		for i, v := range r.Checkpoints {
-			cps[i] = ptr.N(v)
-		}
-		p.CheckpointPercentages = &cps
-	}
-	// The provider types these two as nullable numbers written as strings.
-	if r.CheckpointDelay != nil {
-		p.CheckpointDelay = ptr.S(strconv.Itoa(*r.CheckpointDelay))
-	}
-	if r.InstanceWarmup != nil {
-		p.InstanceWarmup = ptr.S(strconv.Itoa(*r.InstanceWarmup))
-	}
-	if len(alarms) > 0 {
-		p.AlarmSpecification = &autoscalinggroup.AutoscalingGroupInstanceRefreshPreferencesAlarmSpecification{Alarms: &alarms}
-	}
-	return &autoscalinggroup.AutoscalingGroupInstanceRefresh{Strategy: ptr.S("Rolling"), Preferences: p}
+// RefreshPreferences are the preferences of the rollout's
+// StartInstanceRefresh, in the AWS API's shape and names (the JSON of
+// RefreshPreferences, the rollout command decodes it into
+// types.RefreshPreferences).
+// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html
+type RefreshPreferences struct {
+	AlarmSpecification    *AlarmSpecification `json:",omitempty"`
+	AutoRollback          bool
+	CheckpointDelay       *int  `json:",omitempty"`
+	CheckpointPercentages []int `json:",omitempty"`
+	InstanceWarmup        *int  `json:",omitempty"`
+	MaxHealthyPercentage  int
+	MinHealthyPercentage  int
+	SkipMatching          bool
 }
 
-// GateRefreshOn names alarms in the group's instance refresh: one in ALARM
-// fails the refresh (and rolls it back with auto_rollback). It does nothing
-// when compute.instance_refresh.gate_on_alarms is false.
-func (g *Group) GateRefreshOn(alarmNames []*string) {
+// AlarmSpecification names the alarms that fail the refresh when in ALARM.
+type AlarmSpecification struct {
+	Alarms []string
+}
+
+// refreshPreferences are the rollout's preferences from cfg, gated on the
+// alarms named (none: no alarm specification).
+func refreshPreferences(cfg config.Compute, alarms []string) RefreshPreferences {
+	r := cfg.InstanceRefresh
+	p := RefreshPreferences{
+		AutoRollback:          r.AutoRollback,
+		CheckpointDelay:       r.CheckpointDelay,
+		CheckpointPercentages: r.Checkpoints,
+		InstanceWarmup:        r.InstanceWarmup,
+		MaxHealthyPercentage:  r.MaxHealthyPercentage,
+		MinHealthyPercentage:  cfg.MinHealthyPercentage,
+		SkipMatching:          r.SkipMatching,
+	}
+	if len(alarms) > 0 {
+		p.AlarmSpecification = &AlarmSpecification{Alarms: append([]string(nil), alarms...)}
+	}
+	return p
+}
+
+// RefreshPreferences are the preferences the rollout command starts the
+// group's instance refresh with (compute.instance_refresh and
+// min_healthy_percentage, and the gate alarms of GateRefreshOn).
+func (g *Group) RefreshPreferences() RefreshPreferences { return g.preferences }
+
+// RefreshPreferencesJSON is RefreshPreferences as JSON (the stack output
+// instance_refresh_preferences).
+func (g *Group) RefreshPreferencesJSON() string {
+	b, err := json.Marshal(g.preferences)
+	if err != nil { // plain ints, bools and strings: cannot happen
+		panic(err)
+	}
+	return string(b)
+}
+
+// LaunchTemplateVersion is the launch template's latest version: the one a
+// new group starts at and the rollout command rolls the group to.
+func (b *Base) LaunchTemplateVersion() *string { return b.version }
+
+// GateRefreshOn names alarms (their alarm names, known at synth) in the
+// rollout's alarm specification: one in ALARM fails the refresh (and rolls
+// it back with auto_rollback). It does nothing when
+// compute.instance_refresh.gate_on_alarms is false.
+func (g *Group) GateRefreshOn(alarmNames []string) {
 	if !g.cfg.InstanceRefresh.GateOnAlarms || len(alarmNames) == 0 {
 		return
 	}
-	g.AutoScalingGroup.PutInstanceRefresh(refresh(g.cfg, alarmNames))
+	g.preferences = refreshPreferences(g.cfg, alarmNames)
 }
 
 // Topic is an SNS topic the group's events go to.
@@ -645,12 +685,19 @@ func (g *Group) NotifyTo(topic Topic) {
 	})
 }
 
-// ignoreSizes lists the group's sizes that scaling owns once it exists.
-func ignoreSizes(scheduled bool) *[]*string {
+// ignoreChanges lists what others own once the group exists: the sizes
+// scaling sets, and the launch template version the rollout moves.
+func ignoreChanges(scheduled, spot bool) *[]*string {
+	keys := []string{"desired_capacity"}
 	if scheduled {
-		return ptr.Ss("desired_capacity", "min_size", "max_size")
+		keys = append(keys, "min_size", "max_size")
 	}
-	return ptr.Ss("desired_capacity")
+	if spot {
+		keys = append(keys, "mixed_instances_policy[0].launch_template[0].launch_template_specification[0].version")
+	} else {
+		keys = append(keys, "launch_template[0].version")
+	}
+	return ptr.Ss(keys...)
 }
 
 // AllowFrom opens the app port on the instances to the peer's security

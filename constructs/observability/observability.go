@@ -112,6 +112,10 @@ type Observability struct {
 	// HealthAlarmNames are the alarm names of the health alarms, in the
 	// order of HealthAlarms (references, so what names them depends on them).
 	HealthAlarmNames []*string
+	// GateAlarmNames are the same alarm names as plain strings (known at
+	// synth), for what reads them outside Terraform: the rollout's alarm
+	// specification (compute's GateRefreshOn).
+	GateAlarmNames []string
 
 	id       string
 	topicARN *string
@@ -233,6 +237,7 @@ func New(scope constructs.Construct, id string, props Props) (*Observability, er
 		o.Alarms[a.id] = alarm
 		o.AlarmARNs[a.id] = alarm.Arn()
 		o.HealthAlarmNames = append(o.HealthAlarmNames, alarm.AlarmName())
+		o.GateAlarmNames = append(o.GateAlarmNames, w.Name+a.name)
 	}
 
 	if cfg.Logs.Enabled {

@@ -235,7 +235,7 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 	if asg {
 		// A refresh that sets off a health alarm fails (and rolls back); the
 		// group's launches and terminations go to the alarm topic.
-		s.Group.GateRefreshOn(s.Observability.HealthAlarmNames)
+		s.Group.GateRefreshOn(s.Observability.GateAlarmNames)
 		s.Group.NotifyTo(s.Observability)
 		// The request_count policy counts the requests of this target group.
 		s.Scaling, err = scaling.New(st, "scaling", scaling.Props{
@@ -266,8 +266,10 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 		return v
 	}
 	asgName, scaleOutAlarm, scaleInAlarm, scaleOutPolicy, scaleInPolicy := ptr.S(""), ptr.S(""), ptr.S(""), ptr.S(""), ptr.S("")
+	refreshPreferences := ""
 	if asg {
 		asgName = s.Group.GroupName()
+		refreshPreferences = s.Group.RefreshPreferencesJSON()
 		scaleOutAlarm, scaleInAlarm = empty(s.Scaling.ScaleOutAlarmARN()), empty(s.Scaling.ScaleInAlarmARN())
 		scaleOutPolicy, scaleInPolicy = s.Scaling.ScaleOutPolicyARN(), s.Scaling.ScaleInPolicyARN()
 	}
@@ -283,6 +285,8 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 		outputs.InstanceSecurityGroupID: s.Compute.SecurityGroupID(),
 		outputs.SecurityGroupIDs:        []*string{s.ALB.SecurityGroupID(), s.Compute.SecurityGroupID()},
 		outputs.LaunchTemplateID:        s.Compute.LaunchTemplateID(),
+		outputs.LaunchTemplateVersion:   cdktf.Fn_Tostring(s.Compute.LaunchTemplateVersion()), // a number in the provider
+		outputs.RefreshPreferences:      refreshPreferences,
 		outputs.InstanceIDs:             s.Compute.InstanceIDs(),
 		outputs.ASGName:                 asgName,
 		outputs.ComputeMode:             string(e.ComputeMode),

@@ -70,6 +70,7 @@ func NewStack(scope constructs.Construct, id string, group bool) (cdktf.Terrafor
 	var (
 		instances                    compute.Compute
 		groupName, scaleOut, scaleIn any = "", "", ""
+		mode, refreshPreferences     any = "ec2", ""
 	)
 	if group {
 		g, err := compute.NewGroup(st, "compute", cp)
@@ -85,6 +86,8 @@ func NewStack(scope constructs.Construct, id string, group bool) (cdktf.Terrafor
 			return nil, err
 		}
 		instances, groupName = g, g.GroupName()
+		// cmd/rollout rolls the group to the template's latest version with these.
+		mode, refreshPreferences = "asg", g.RefreshPreferencesJSON()
 		scaleOut, scaleIn = sc.ScaleOutAlarmARN(), sc.ScaleInAlarmARN()
 	} else {
 		i, err := compute.NewInstance(st, "compute", cp)
@@ -113,6 +116,10 @@ func NewStack(scope constructs.Construct, id string, group bool) (cdktf.Terrafor
 		{"instance_security_group_id", instances.SecurityGroupID()},
 		{"instance_ids", instances.InstanceIDs()},
 		{"asg_name", groupName},
+		{"compute_mode", mode},
+		{"launch_template_id", instances.LaunchTemplateID()},
+		{"launch_template_version", cdktf.Fn_Tostring(instances.LaunchTemplateVersion())},
+		{"instance_refresh_preferences", refreshPreferences},
 		{"scale_out_alarm_arn", scaleOut},
 		{"scale_in_alarm_arn", scaleIn},
 	} {

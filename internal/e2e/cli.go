@@ -32,13 +32,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Terraform, "terraform", "", "Terraform CLI: terraform or tofu (default $"+EnvEngineBinary+", else terraform)")
 	timeout := fs.Duration("timeout", 30*time.Minute, "limit for the whole run")
 	settings := fs.String("set", strings.Join(DefaultSettings, ","), "comma-separated ENV.KEY[.KEY...]=VALUE changes to a copy of the environments file before synth (\"\" for none)")
-	steps := fs.String("steps", "", "comma-separated steps after deploy and check (re-plan,drift,scale,update; default all); destroy always runs")
+	steps := fs.String("steps", "", "comma-separated steps after deploy and check (re-plan,drift,scale,update,rollback,rollout; default all); destroy always runs")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: e2e -provider-dir DIR [flags]
 
 Deploys every environment with the cdktf CLI and the real AWS provider
 against a local AWS emulator (moto with shims), checks the outputs contract,
-re-plans, drifts, scales, updates, destroys, and keeps one environment's
+re-plans, drifts, scales, updates, rolls back and out, destroys, and keeps one environment's
 state in the emulator's S3 with locking. Prints a table per environment and
 e2e: N of N environments deployed, checked and destroyed.
 

@@ -127,14 +127,14 @@ func TestCheckUpdatePlan(t *testing.T) {
 		changes []PlanChange
 		wantErr string // "" : passes
 	}{
-		{"asg rolls", "asg", []PlanChange{group, lt}, ""},
-		{"asg without group update", "asg", []PlanChange{lt}, "the Auto Scaling group is not updated"},
-		{"asg replaces a security group", "asg", []PlanChange{group, lt, sg}, "aws_security_group.s: replace"},
-		{"template replaced", "asg", []PlanChange{group, ltReplaced}, "launch template aws_launch_template.lt: replace, want update in place"},
+		{"asg: the template only", "asg", []PlanChange{lt}, ""},
+		{"asg: the group moved by Terraform", "asg", []PlanChange{group, lt}, "aws_autoscaling_group.g: update; want the group left alone"},
+		{"asg replaces a security group", "asg", []PlanChange{lt, sg}, "aws_security_group.s: replace"},
+		{"template replaced", "asg", []PlanChange{ltReplaced}, "launch template aws_launch_template.lt: replace, want update in place"},
 		{"nothing", "asg", nil, "the launch template is not updated"},
 		{"ec2 replaces instance and attachment", "ec2", []PlanChange{att, inst, lt, alarm}, ""},
 		{"ec2 without the attachment", "ec2", []PlanChange{inst, lt}, "want exactly the instance and its target-group attachment"},
-		{"ec2 instance replaced in asg mode", "asg", []PlanChange{group, lt, inst}, "aws_instance.i: replace"},
+		{"ec2 instance replaced in asg mode", "asg", []PlanChange{lt, inst}, "aws_instance.i: replace"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,8 @@ var columns = []struct{ title, step string }{
 	{"drift check", StepDrift},
 	{"scaling seen", StepScale},
 	{"update plan", StepUpdate},
+	{"rollback", StepRollback},
+	{"rollout", StepRollout},
 	{"destroy", StepDestroy},
 	{"team state", StepState},
 }

@@ -14,8 +14,12 @@
 //  6. change instance_type, re-synthesize, assert the plan (launch template
 //     updated in place; asg: nothing replaced; ec2: exactly the instance and
 //     its attachment replaced), deploy, plan again: no changes;
-//  7. destroy, and ask the emulator that nothing of the environment is left;
-//  8. for one environment, team state: an S3 backend in the emulator's S3,
+//  7. asg: rollback: the rollout command's refresh to the new version rolls
+//     back when a gate alarm goes to ALARM (group and instances on the old
+//     version, a healthy target throughout, empty plan); rollout: it rolls
+//     out (all on the new version, no resource changes in the plan);
+//  8. destroy, and ask the emulator that nothing of the environment is left;
+//  9. for one environment, team state: an S3 backend in the emulator's S3,
 //     the state object encrypted, a second apply refused while the lock is held.
 //
 // cmd/e2e is the command; `make e2e` runs it.
@@ -44,15 +48,20 @@ import (
 
 // Step names, as failures report them.
 const (
-	StepSetup   = "setup"
-	StepDeploy  = "deploy"
-	StepCheck   = "check"
-	StepReplan  = "re-plan"
-	StepDrift   = "drift"
-	StepScale   = "scale"
-	StepUpdate  = "update"
-	StepDestroy = "destroy"
-	StepState   = "team state"
+	StepSetup  = "setup"
+	StepDeploy = "deploy"
+	StepCheck  = "check"
+	StepReplan = "re-plan"
+	StepDrift  = "drift"
+	StepScale  = "scale"
+	StepUpdate = "update"
+	// StepRollback and StepRollout (asg): after update deployed a new
+	// template version, the rollout rolls back on a gate alarm, then rolls
+	// out (rollout_steps.go).
+	StepRollback = "rollback"
+	StepRollout  = "rollout"
+	StepDestroy  = "destroy"
+	StepState    = "team state"
 )
 
 // Options configure a run.
@@ -529,6 +538,20 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 				return StepUpdate, err
 			}
 			r.res.Cells[StepUpdate] = cell
+		}
+		if r.want(StepRollback) {
+			cell, err := r.rollback(ctx)
+			if err != nil {
+				return StepRollback, err
+			}
+			r.res.Cells[StepRollback] = cell
+		}
+		if r.want(StepRollout) {
+			cell, err := r.rolloutStep(ctx)
+			if err != nil {
+				return StepRollout, err
+			}
+			r.res.Cells[StepRollout] = cell
 		}
 		return "", nil
 	}

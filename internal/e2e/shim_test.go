@@ -386,13 +386,19 @@ func TestShims(t *testing.T) {
 		if err != nil {
 			t.Fatalf("StartInstanceRefresh: %v", err)
 		}
-		d2, err := a.ASG.DescribeInstanceRefreshes(ctx, &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String("shim")})
-		if err != nil {
-			t.Fatal(err)
+		// Each DescribeInstanceRefreshes is a tick: one batch, or a wait.
+		var d2 *autoscaling.DescribeInstanceRefreshesOutput
+		for range 20 {
+			if d2, err = a.ASG.DescribeInstanceRefreshes(ctx, &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String("shim")}); err != nil {
+				t.Fatal(err)
+			}
+			if len(d2.InstanceRefreshes) > 0 && d2.InstanceRefreshes[0].Status == asgtypes.InstanceRefreshStatusSuccessful {
+				break
+			}
 		}
 		if len(d2.InstanceRefreshes) != 1 || aws.ToString(d2.InstanceRefreshes[0].InstanceRefreshId) != aws.ToString(ref.InstanceRefreshId) ||
 			d2.InstanceRefreshes[0].Status != asgtypes.InstanceRefreshStatusSuccessful {
-			t.Errorf("DescribeInstanceRefreshes = %+v, want the one refresh, Successful", d2.InstanceRefreshes)
+			t.Errorf("DescribeInstanceRefreshes = %+v, want the one refresh, Successful within 20 ticks", d2.InstanceRefreshes)
 		}
 		g2, err := a.ASG.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{"shim"}})
 		if err != nil {

@@ -348,8 +348,9 @@ func (r *envRun) update(ctx context.Context) (string, error) {
 
 // CheckUpdatePlan asserts the plan of an instance_type change: the launch
 // template is updated in place; in asg mode nothing is replaced, created or
-// deleted; in ec2 mode exactly the instance and its target-group attachment
-// are replaced. It returns a one-line summary.
+// deleted, and the group is not updated (its template version is the
+// rollout's); in ec2 mode exactly the instance and its target-group
+// attachment are replaced. It returns a one-line summary.
 func CheckUpdatePlan(mode string, changes []PlanChange) (string, error) {
 	var p Problems
 	ltUpdated := false
@@ -367,7 +368,7 @@ func CheckUpdatePlan(mode string, changes []PlanChange) (string, error) {
 			replaced = append(replaced, c.Type)
 		default:
 			p.addf("%s: %s (only the launch template%s may change)", c.Address, v,
-				map[string]string{"ec2": ", the instance and its attachment", "asg": " and the group"}[mode])
+				map[string]string{"ec2": ", the instance and its attachment", "asg": ""}[mode])
 		}
 	}
 	if !ltUpdated {
@@ -380,12 +381,10 @@ func CheckUpdatePlan(mode string, changes []PlanChange) (string, error) {
 		}
 	}
 	if mode == "asg" {
-		hasGroup := false
 		for _, u := range updated {
-			hasGroup = hasGroup || strings.HasPrefix(u, "aws_autoscaling_group.")
-		}
-		if !hasGroup {
-			p.addf("the Auto Scaling group is not updated (it rolls to the new template version)")
+			if strings.HasPrefix(u, "aws_autoscaling_group.") {
+				p.addf("%s: update; want the group left alone: the rollout command (cmd/rollout) moves it to the new template version, so that a rollback restores the old one", u)
+			}
 		}
 	}
 	if err := p.Err(); err != nil {

@@ -21,6 +21,8 @@ const (
 	InstanceSecurityGroupID = "instance_security_group_id"
 	SecurityGroupIDs        = "security_group_ids"
 	LaunchTemplateID        = "launch_template_id"
+	LaunchTemplateVersion   = "launch_template_version"
+	RefreshPreferences      = "instance_refresh_preferences"
 	InstanceIDs             = "instance_ids"
 	ASGName                 = "asg_name"
 	ComputeMode             = "compute_mode"
@@ -59,6 +61,8 @@ var Contract = []Spec{
 	{InstanceSecurityGroupID, "string", "ID of the instances' security group (app port from the ALB only).", "both"},
 	{SecurityGroupIDs, "list(string)", "IDs of all security groups of the stack: [alb, instance].", "both"},
 	{LaunchTemplateID, "string", "ID of the launch template shared by both compute modes.", "both"},
+	{LaunchTemplateVersion, "string", "Latest version of the launch template: what the instance runs in ec2 mode; what the rollout command (cmd/rollout) rolls the group to in asg mode (Terraform creates the group at it and never moves it after).", "both"},
+	{RefreshPreferences, "string", "JSON of the AWS RefreshPreferences the rollout command starts the group's instance refresh with (compute.instance_refresh, min_healthy_percentage, the gate alarms); empty string in ec2 mode.", "asg"},
 	{InstanceIDs, "list(string)", "IDs of the instances: the single instance in ec2 mode; the instances in service when apply finished in asg mode.", "both"},
 	{ASGName, "string", "Name of the Auto Scaling Group; empty string in ec2 mode.", "asg"},
 	{ComputeMode, "string", "Compute mode of the stack: ec2 or asg.", "both"},

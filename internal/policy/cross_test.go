@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -199,7 +200,18 @@ func TestSubnetCapacity(t *testing.T) {
 		asg := each(doc, "aws_autoscaling_group")[0]
 		asg["max_size"] = maxSize
 		if maxHealthy > 0 {
-			asg["instance_refresh"].(map[string]any)["preferences"].(map[string]any)["max_healthy_percentage"] = maxHealthy
+			// The refresh is the rollout's: its preferences are the output's JSON.
+			out := doc["output"].(map[string]any)["instance_refresh_preferences"].(map[string]any)
+			var prefs map[string]any
+			if err := json.Unmarshal([]byte(out["value"].(string)), &prefs); err != nil {
+				t.Fatal(err)
+			}
+			prefs["MaxHealthyPercentage"] = maxHealthy
+			b, err := json.Marshal(prefs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out["value"] = string(b)
 		}
 		return doc
 	}

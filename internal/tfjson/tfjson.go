@@ -200,6 +200,7 @@ func Parse(name string, data []byte) (*Stack, error) {
 			}
 		}
 	}
+	s.foldRollout()
 	return s, nil
 }
 

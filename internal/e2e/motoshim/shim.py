@@ -512,79 +512,402 @@ def describe_scaling_activities(orig, self):
     return ActionResult({"Activities": acts})
 
 
+def _group_version(group):
+    """The number of the template version the group launches from."""
+    if group.ec2_launch_template is None:
+        return None
+    return str(group.ec2_launch_template.get_version(group.launch_template_version).number)
+
+
+@patch(asg_models.FakeAutoScalingGroup, "replace_autoscaling_group_instances")
+def group_launch_version(orig, self, count_needed, propagated_tags):
+    """EC2 Auto Scaling launches from the group's launch template version, and
+    the instance records it: DescribeAutoScalingGroups' Instance.LaunchTemplate
+    is "The launch template for the instance", and EC2 tags the instance
+    aws:ec2launchtemplate:version with the version it was launched from.
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Instance.html
+    (moto launches from the group's version but tags the template's default
+    version, and answers the template's default version for every instance:
+    an instance refresh could not be told from its result.)"""
+    before = {s.instance.id for s in self.instance_states}
+    orig(self, count_needed, propagated_tags)
+    version = _group_version(self)
+    if version is None:
+        return
+    for st in self.instance_states:
+        if st.instance.id not in before:
+            self.autoscaling_backend.ec2_backend.create_tags([st.instance.id], {"aws:ec2launchtemplate:version": version})
+            st._shim_version = version
+
+
+def instance_state_launch_template(self):
+    """See group_launch_version."""
+    group = self.auto_scaling_group
+    if group is None or group.ec2_launch_template is None:
+        return None
+    version = getattr(self, "_shim_version", None) or _group_version(group)
+    return {"LaunchTemplateId": group.ec2_launch_template.id, "LaunchTemplateName": group.ec2_launch_template.name,
+            "Version": version}
+
+
+if not isinstance(getattr(asg_models.InstanceState, "launch_template", None), property):
+    fail("moto %s: InstanceState.launch_template is no longer a property: the shim needs updating" % moto.__version__)
+asg_models.InstanceState.launch_template = property(instance_state_launch_template)
+PATCHES.append("instance_state_launch_template")
+
+
+# Instance refresh: a refresh advances one tick on each DescribeInstanceRefreshes
+# of its group (the emulator has no clock of its own; the rollout command
+# polls, and tests get the same steps every run). A tick is one batch of
+# replacements, or one warm-up or checkpoint wait (whatever its length in
+# seconds), and the gate alarms are read on every tick.
+ACTIVE = ("Pending", "InProgress", "RollbackInProgress", "Cancelling")
+
+
+def _truthy(v):
+    return v is True or str(v).lower() == "true"
+
+
+def _int(v, default):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return default
+
+
+def _spec_of(cfg):
+    """(template id, version) of a LaunchTemplate / MixedInstancesPolicy configuration."""
+    if not cfg:
+        return None
+    lt = cfg.get("LaunchTemplate")
+    if not lt and cfg.get("MixedInstancesPolicy"):
+        lt = (cfg["MixedInstancesPolicy"].get("LaunchTemplate") or {}).get("LaunchTemplateSpecification")
+    if not lt:
+        return None
+    return lt.get("LaunchTemplateId") or lt.get("LaunchTemplateName"), str(lt.get("Version") or "$Default")
+
+
+def _saved_config(group):
+    """The configuration saved on the group, as a DesiredConfiguration."""
+    if group.ec2_launch_template is None:
+        return None
+    spec = {"LaunchTemplateId": group.ec2_launch_template.id, "Version": str(group.launch_template_version)}
+    if group.mixed_instances_policy:
+        import copy
+
+        policy = copy.deepcopy(group.mixed_instances_policy)
+        policy["LaunchTemplate"]["LaunchTemplateSpecification"] = spec
+        return {"MixedInstancesPolicy": policy}
+    return {"LaunchTemplate": spec}
+
+
+def _set_config(group, cfg):
+    """Make cfg (a DesiredConfiguration) the group's launch template."""
+    tid, version = _spec_of(cfg)
+    ec2 = group.autoscaling_backend.ec2_backend
+    group.ec2_launch_template = ec2.get_launch_template(tid) if tid.startswith("lt-") else ec2.get_launch_template_by_name(tid)
+    group.launch_template_version = version
+    if hasattr(group, "provided_launch_template_version"):  # a group with a launch template, not a mixed policy
+        group.provided_launch_template_version = version
+    if group.mixed_instances_policy:
+        spec = group.mixed_instances_policy["LaunchTemplate"]["LaunchTemplateSpecification"]
+        spec["LaunchTemplateId"] = group.ec2_launch_template.id
+        spec["Version"] = version
+
+
+def _version_number(group, cfg):
+    tid, version = _spec_of(cfg)
+    ec2 = group.autoscaling_backend.ec2_backend
+    t = ec2.get_launch_template(tid) if tid.startswith("lt-") else ec2.get_launch_template_by_name(tid)
+    return str(t.get_version(version).number)
+
+
+def _replace(group, victims, cfg, cause):
+    """Launch len(victims) instances from cfg, register them, then terminate
+    the victims: the group never has fewer than desired instances in service."""
+    backend = group.autoscaling_backend
+    saved = (group.ec2_launch_template, group.launch_template_version, getattr(group, "provided_launch_template_version", None),
+             _spec_of(_saved_config(group)))
+    before = {s.instance.id for s in group.instance_states}
+    _set_config(group, cfg)
+    try:
+        group.replace_autoscaling_group_instances(len(victims), group.get_propagated_tags())
+    finally:
+        group.ec2_launch_template, group.launch_template_version = saved[:2]
+        if hasattr(group, "provided_launch_template_version"):
+            group.provided_launch_template_version = saved[2]
+        if group.mixed_instances_policy:
+            spec = group.mixed_instances_policy["LaunchTemplate"]["LaunchTemplateSpecification"]
+            spec["LaunchTemplateId"], spec["Version"] = saved[3]
+    new = sorted(s.instance.id for s in group.instance_states if s.instance.id not in before)
+    backend.update_attached_target_groups(group.name)
+    # The group deregisters an instance from its target groups before it
+    # terminates it (the target drains); moto deregisters only on the EC2
+    # TerminateInstances API, so a backend termination left it healthy.
+    from moto.elbv2.models import elbv2_backends
+
+    elbv2_backends[backend.account_id][backend.region_name].notify_terminate_instances(victims)
+    backend.ec2_backend.terminate_instances(victims)
+    group.instance_states = [s for s in group.instance_states if s.instance.id not in victims]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    stamp = now.strftime("At %Y-%m-%dT%H:%M:%SZ ")
+    acts = getattr(group, "_shim_activities", [])
+    for iid in new:
+        acts.append(asg_models.Activity("Launching a new EC2 instance: %s" % iid, stamp + cause, group,
+                                        start_time=now, end_time=now, status_code="Successful"))
+    for iid in victims:
+        acts.append(asg_models.Activity("Terminating EC2 instance: %s" % iid, stamp + cause, group,
+                                        start_time=now, end_time=now, status_code="Successful"))
+    for a in acts:
+        a.progress = 100
+    group._shim_activities = acts
+    return new
+
+
+def _batch(group, prefs):
+    """Instances replaced at once: as many as keep MinHealthyPercentage of the
+    desired capacity in service while at most MaxHealthyPercentage of it is
+    in service or pending; at least one."""
+    import math
+
+    desired = group.desired_capacity or len(group.instance_states)
+    min_healthy = _int(prefs.get("MinHealthyPercentage"), 90)
+    max_healthy = _int(prefs.get("MaxHealthyPercentage"), 100)
+    keep = math.ceil(desired * min_healthy / 100.0)
+    return max(1, desired * max_healthy // 100 - keep)
+
+
+def _alarm_in_alarm(group, prefs):
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    names = ((prefs.get("AlarmSpecification") or {}).get("Alarms")) or []
+    backend = group.autoscaling_backend
+    cw = cloudwatch_backends[backend.account_id][backend.region_name]
+    for name in names:
+        alarm = cw.alarms.get(name)
+        if alarm is not None and alarm.state_value == "ALARM":
+            return name
+    return None
+
+
+def _finish(r, status, reason):
+    r["status"], r["reason"] = status, reason
+    r["end"] = datetime.datetime.now(datetime.timezone.utc)
+
+
+def _tick(group, r):
+    """One tick of refresh r (see ACTIVE)."""
+    prefs = r["preferences"]
+    if r["status"] == "Pending":
+        r["status"] = "InProgress"
+        return
+    if r["status"] == "Cancelling":
+        _finish(r, "Cancelled", "The instance refresh was cancelled.")
+        return
+    live = {s.instance.id for s in group.instance_states}
+    if r["status"] == "InProgress":
+        alarm = _alarm_in_alarm(group, prefs)
+        if alarm:
+            why = "An alarm (%s) in the alarm specification is in the ALARM state." % alarm
+            if _truthy(prefs.get("AutoRollback")) and r["desired"]:
+                _start_rollback(r, why)
+            else:
+                _finish(r, "Failed", why)
+            return
+        if r["wait"]:
+            r["wait"] -= 1
+            return
+        todo = [i for i in r["old"] if i in live]
+        if not todo:
+            if r["desired"]:
+                _set_config(group, r["desired"])
+            r["percent"] = 100
+            _finish(r, "Successful", "")
+            return
+        victims = todo[:_batch(group, prefs)]
+        r["new"].extend(_replace(group, victims, r["target"], "an instance refresh replaced the instance"))
+        r["done"] += len(victims)
+        r["percent"] = r["done"] * 100 // max(1, r["total"])
+        warmup = prefs.get("InstanceWarmup")
+        if warmup is None:
+            warmup = getattr(group, "default_instance_warmup", None) or group.health_check_grace_period
+        r["wait"] = 1 if _int(warmup, 0) > 0 else 0
+        for cp in prefs.get("CheckpointPercentages") or []:
+            if r["percent"] >= _int(cp, 101) and _int(cp, 101) not in r["checkpoints"]:
+                r["checkpoints"].append(_int(cp, 101))
+                r["wait"] += 1
+        return
+    # RollbackInProgress: the new instances make way for ones from the saved configuration.
+    todo = [i for i in r["new"] if i in live]
+    if not todo:
+        _set_config(group, r["saved"])
+        r["rollback"]["PercentageCompleteOnRollback"] = 100
+        _finish(r, "RollbackSuccessful", r["rollback"]["RollbackReason"])
+        return
+    victims = todo[:_batch(group, prefs)]
+    _replace(group, victims, r["saved"], "an instance refresh rollback replaced the instance")
+    r["rolled"] += len(victims)
+    r["rollback"]["PercentageCompleteOnRollback"] = r["rolled"] * 100 // max(1, r["rolled"] + len(todo) - len(victims))
+    r["rollback"]["InstancesToUpdateOnRollback"] = len(todo) - len(victims)
+
+
+def _start_rollback(r, why):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    r["status"], r["reason"] = "RollbackInProgress", why
+    r["rollback"] = {"RollbackReason": why, "RollbackStartTime": now, "PercentageCompleteOnRollback": 0,
+                     "InstancesToUpdateOnRollback": len(r["new"])}
+
+
 def _refresh_result(r):
-    return {
+    out = {
         "InstanceRefreshId": r["id"], "AutoScalingGroupName": r["group"], "Status": r["status"],
         "StatusReason": r.get("reason", ""), "StartTime": r["start"], "EndTime": r.get("end"),
-        "PercentageComplete": r["percent"], "InstancesToUpdate": 0, "Preferences": r["preferences"],
+        "PercentageComplete": r["percent"], "InstancesToUpdate": max(0, r["total"] - r["done"]),
+        "Preferences": r["preferences"],
     }
+    if r["desired"]:
+        out["DesiredConfiguration"] = r["desired"]
+    if r.get("rollback"):
+        out["RollbackDetails"] = r["rollback"]
+    return out
+
+
+def _asg_error(code, msg):
+    from moto.core.exceptions import ServiceException
+
+    class ShimError(ServiceException):
+        pass
+
+    ShimError.code = code
+    return ShimError(msg)
+
+
+def _group_of(self):
+    from moto.autoscaling.exceptions import ValidationError
+
+    name = self._get_param("AutoScalingGroupName")
+    group = self.autoscaling_backend.autoscaling_groups.get(name)
+    if group is None:
+        raise ValidationError("AutoScalingGroup name not found - %s" % name)
+    return group
+
+
+def _active(group):
+    for r in getattr(group, "_shim_refreshes", []):
+        if r["status"] in ACTIVE:
+            return r
+    return None
 
 
 def start_instance_refresh(self):
-    """Auto Scaling StartInstanceRefresh: "Starts an instance refresh": the
-    group replaces its instances (those not on the desired configuration when
-    SkipMatching) with instances from its current launch template, answering
-    the refresh's InstanceRefreshId; one refresh at a time, else
-    InstanceRefreshInProgress. DescribeInstanceRefreshes lists them, newest
-    first. The emulator has no boot time, so the replacement completes at once
-    (status Successful, 100 %); each termination and launch is an activity.
+    """Auto Scaling StartInstanceRefresh: "Starts an instance refresh ... This
+    operation is part of the instance refresh feature in Amazon EC2 Auto
+    Scaling, which helps you update instances in your Auto Scaling group";
+    one at a time ("InstanceRefreshInProgress: The request failed because an
+    active instance refresh ... already exists"). "If you specify a desired
+    configuration ... After the instance refresh succeeds, Amazon EC2 Auto
+    Scaling updates the settings of the Auto Scaling group to reflect the new
+    desired configuration"; without one, the group's own configuration is the
+    target. With SkipMatching, instances already on the target are not
+    replaced. Instances are replaced in batches that keep MinHealthyPercentage
+    of the desired capacity in service and at most MaxHealthyPercentage in
+    service or pending, waiting InstanceWarmup after each batch and pausing at
+    each of CheckpointPercentages. A gate alarm (AlarmSpecification) in ALARM
+    fails the refresh, and with AutoRollback rolls it back: "When rolling back,
+    Amazon EC2 Auto Scaling replaces the instances that have been deployed so
+    far. The new instances match the configuration that you last saved on the
+    Auto Scaling group before starting the instance refresh" (recorded here at
+    start). "A rollback is not supported ... [when] There is no desired
+    configuration specified for the instance refresh" or "The Auto Scaling
+    group uses the launch template's $Latest or $Default version."
     https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StartInstanceRefresh.html
-    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeInstanceRefreshes.html
-    (moto does not implement it; the provider retries it until its timeout.)"""
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html
+    https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html
+    Ticks: see ACTIVE. (moto does not implement it; the provider retries it
+    until its timeout.)"""
     import uuid
 
-    name = self._get_param("AutoScalingGroupName")
-    backend = self.autoscaling_backend
-    group = backend.autoscaling_groups.get(name)
-    if group is None:
-        from moto.autoscaling.exceptions import ValidationError
+    from moto.autoscaling.exceptions import ValidationError
 
-        raise ValidationError("AutoScalingGroup name not found - %s" % name)
-    refreshes = getattr(group, "_shim_refreshes", [])
+    group = _group_of(self)
+    if _active(group):
+        raise _asg_error("InstanceRefreshInProgress", "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.")
+    prefs = self._get_param("Preferences") or {}
+    desired = self._get_param("DesiredConfiguration") or None
+    saved = _saved_config(group)
+    if _truthy(prefs.get("AutoRollback")):
+        if not desired:
+            raise ValidationError("AutoRollback requires a desired configuration (DesiredConfiguration) for the instance refresh.")
+        if saved and _spec_of(saved)[1] in ("$Latest", "$Default"):
+            raise ValidationError("AutoRollback is not supported when the Auto Scaling group uses the launch template's $Latest or $Default version.")
+    target = desired or saved
+    want = _version_number(group, target) if target else None
+    skip = _truthy(prefs.get("SkipMatching"))
+    old = sorted(s.instance.id for s in group.instance_states
+                 if not (skip and s.launch_template and s.launch_template.get("Version") == want))
     now = datetime.datetime.now(datetime.timezone.utc)
-    old = sorted(s.instance.id for s in group.instance_states)
-    stamp = now.strftime("At %Y-%m-%dT%H:%M:%SZ ")
-    cause = "an instance refresh replaced the instance"
-    if old:
-        backend.ec2_backend.terminate_instances(old)
-        group.instance_states = []
-        acts = getattr(group, "_shim_activities", [])
-        for iid in old:
-            acts.append(asg_models.Activity("Terminating EC2 instance: %s" % iid, stamp + cause, group,
-                                            start_time=now, end_time=now, status_code="Successful"))
-        group._shim_activities = acts
-    _with_cause(group, cause, lambda: backend.set_desired_capacity(name, group.desired_capacity))
-    backend.update_attached_target_groups(name)
-    r = {"id": str(uuid.uuid4()), "group": name, "status": "Successful", "start": now, "end": now,
-         "percent": 100, "preferences": self._get_param("Preferences") or {}}
+    r = {"id": str(uuid.uuid4()), "group": group.name, "status": "Pending", "start": now, "end": None,
+         "percent": 0, "preferences": prefs, "desired": desired, "saved": saved, "target": target,
+         "old": old, "new": [], "total": len(old), "done": 0, "rolled": 0, "wait": 0, "checkpoints": []}
+    refreshes = getattr(group, "_shim_refreshes", [])
     refreshes.insert(0, r)
     group._shim_refreshes = refreshes
     return ActionResult({"InstanceRefreshId": r["id"]})
 
 
 def describe_instance_refreshes(self):
-    """See start_instance_refresh."""
-    name = self._get_param("AutoScalingGroupName")
-    group = self.autoscaling_backend.autoscaling_groups.get(name)
+    """Auto Scaling DescribeInstanceRefreshes: the group's refreshes, newest
+    first, with "Status", "PercentageComplete", "InstancesToUpdate",
+    "DesiredConfiguration" and "RollbackDetails". Each call is a tick of the
+    group's active refresh (see ACTIVE).
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeInstanceRefreshes.html"""
+    group = _group_of(self)
+    r = _active(group)
+    if r is not None:
+        _tick(group, r)
     ids = self._get_param("InstanceRefreshIds") or []
     out = [r for r in getattr(group, "_shim_refreshes", []) if not ids or r["id"] in ids]
     return ActionResult({"InstanceRefreshes": [_refresh_result(r) for r in out]})
 
 
 def cancel_instance_refresh(self):
-    """Auto Scaling CancelInstanceRefresh: without a refresh in progress it
-    fails with ActiveInstanceRefreshNotFound (refreshes here complete at once).
+    """Auto Scaling CancelInstanceRefresh: "Cancels an instance refresh ...
+    that is in progress"; "This operation is part of the instance refresh
+    feature ... When you cancel an instance refresh, this does not roll back
+    any changes that it made"; without one in progress it fails with
+    ActiveInstanceRefreshNotFound. The refresh is Cancelling, and Cancelled
+    on the next tick.
     https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CancelInstanceRefresh.html"""
-    from moto.core.exceptions import ServiceException
+    group = _group_of(self)
+    r = _active(group)
+    if r is None or r["status"] not in ("Pending", "InProgress"):
+        raise _asg_error("ActiveInstanceRefreshNotFound", "No in progress or pending Instance Refresh found for Auto Scaling group %s" % group.name)
+    r["status"] = "Cancelling"
+    return ActionResult({"InstanceRefreshId": r["id"]})
 
-    class ActiveInstanceRefreshNotFound(ServiceException):
-        code = "ActiveInstanceRefreshNotFound"
 
-    raise ActiveInstanceRefreshNotFound("No in progress or pending Instance Refresh found for Auto Scaling group %s"
-                                        % self._get_param("AutoScalingGroupName"))
+def rollback_instance_refresh(self):
+    """Auto Scaling RollbackInstanceRefresh: "Cancels an instance refresh that
+    is in progress and rolls back any changes that it made. Amazon EC2 Auto
+    Scaling replaces any instances that were replaced during the instance
+    refresh. This restores your Auto Scaling group to the configuration that
+    it was using before the start of the instance refresh." Without a refresh
+    in progress: ActiveInstanceRefreshNotFound; without a desired
+    configuration: IrreversibleInstanceRefresh ("The request failed because a
+    desired configuration was not found or an incompatible launch template
+    ... was found").
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RollbackInstanceRefresh.html"""
+    group = _group_of(self)
+    r = _active(group)
+    if r is None or r["status"] not in ("Pending", "InProgress"):
+        raise _asg_error("ActiveInstanceRefreshNotFound", "No in progress or pending Instance Refresh found for Auto Scaling group %s" % group.name)
+    if not r["desired"]:
+        raise _asg_error("IrreversibleInstanceRefresh", "The request failed because a desired configuration was not found for the instance refresh.")
+    _start_rollback(r, "The rollback was started by user request (RollbackInstanceRefresh).")
+    return ActionResult({"InstanceRefreshId": r["id"]})
 
 
-for _fn in (start_instance_refresh, describe_instance_refreshes, cancel_instance_refresh):
+for _fn in (start_instance_refresh, describe_instance_refreshes, cancel_instance_refresh, rollback_instance_refresh):
     if hasattr(asg_responses.AutoScalingResponse, _fn.__name__):
         fail("moto %s now has AutoScalingResponse.%s: the shim needs updating" % (moto.__version__, _fn.__name__))
     setattr(asg_responses.AutoScalingResponse, _fn.__name__, _fn)
