@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // TestContainerApp synthesizes the fixture testdata/app: a private ECR
@@ -16,7 +16,7 @@ import (
 // unit quoted for systemd (% doubled) and the target group as written.
 func TestContainerApp(t *testing.T) {
 	r := synthFile(t, filepath.Join(repoRoot, "__tests__", "testdata", "app", "environments.yaml"))
-	userData := func(t *testing.T, s *tfjson.Stack) string {
+	userData := func(t *testing.T, s *stackjson.Stack) string {
 		t.Helper()
 		enc, _ := mustOne(t, s, "aws_launch_template").String("user_data")
 		b, err := base64.StdEncoding.DecodeString(enc)
@@ -42,7 +42,7 @@ func TestContainerApp(t *testing.T) {
 		if got := instancePolicy(t, s); !reflect.DeepEqual(got, want) {
 			t.Errorf("instance policy:\n%s\nwant:\n%s", show(got), show(want))
 		}
-		role, ok := s.Find(tfjson.Refs(mustOne(t, s, "aws_iam_instance_profile").Attrs["role"])[0].Address)
+		role, ok := s.Find(stackjson.Refs(mustOne(t, s, "aws_iam_instance_profile").Attrs["role"])[0].Address)
 		if d, _ := role.String("description"); !ok || d != "Instances of webtier-ecr: Session Manager, the CloudWatch agent's logs and metrics and pulls from ECR repository web only" {
 			t.Errorf("instance role description = %q (found %v)", d, ok)
 		}

@@ -4,10 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/platformstarter/elastic-web-tier/constructs/alb"
 	"github.com/platformstarter/elastic-web-tier/constructs/network"
-	"github.com/platformstarter/elastic-web-tier/internal/ptr"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // TestALBTakesYourBucketAndWebACL: given an access-log bucket and a web ACL
@@ -34,7 +34,7 @@ func TestALBTakesYourBucketAndWebACL(t *testing.T) {
 		if own {
 			p.AccessLogBucket, p.WAFWebACLARN = bucket, acl // no AccountID: no bucket policy to name it in
 		} else {
-			p.AccountID = ptr.S("123456789012")
+			p.AccountID = jsii.String("123456789012")
 		}
 		if _, err := alb.New(st, id, p); err != nil {
 			t.Fatal(err)
@@ -44,8 +44,8 @@ func TestALBTakesYourBucketAndWebACL(t *testing.T) {
 	mk("made", "made-", false)
 	s := synthStack(t, st, "byo")
 
-	under := func(id, typ string) []tfjson.Resource {
-		var out []tfjson.Resource
+	under := func(id, typ string) []stackjson.Resource {
+		var out []stackjson.Resource
 		for _, r := range s.OfType(typ) {
 			if strings.HasPrefix(r.Path, "byo/"+id+"/") {
 				out = append(out, r)

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestComputeProperties checks the launch template and the instance security
@@ -82,7 +82,7 @@ func TestComputeProperties(t *testing.T) {
 				t.Fatalf("instance SG has %d ingress rules, want 1:\n%s", len(ingress), show(ingress))
 			}
 			in := ingress[0]
-			if !tfjson.RefTo(in.Attrs["referenced_security_group_id"], albSG.Address()) {
+			if !stackjson.RefTo(in.Attrs["referenced_security_group_id"], albSG.Address()) {
 				t.Errorf("instance ingress source = %v, want the ALB security group %s", in.Attrs["referenced_security_group_id"], albSG.Address())
 			}
 			if _, hasCIDR := in.Attrs["cidr_ipv4"]; hasCIDR {
@@ -105,15 +105,15 @@ func TestComputeProperties(t *testing.T) {
 				if len(s.OfType("aws_autoscaling_group")) != 0 {
 					t.Errorf("ec2 mode has an ASG")
 				}
-				if !tfjson.RefTo(inst.Attrs["launch_template"].(map[string]any)["id"], lt.Address()) {
+				if !stackjson.RefTo(inst.Attrs["launch_template"].(map[string]any)["id"], lt.Address()) {
 					t.Errorf("instance does not use the launch template:\n%s", show(inst.Attrs))
 				}
-				subnet, _ := s.Find(tfjson.Refs(inst.Attrs["subnet_id"])[0].Address)
+				subnet, _ := s.Find(stackjson.Refs(inst.Attrs["subnet_id"])[0].Address)
 				if tier, _ := subnet.String("tags", "Tier"); tier != "private" {
 					t.Errorf("instance subnet tier = %q, want private", tier)
 				}
 				att := mustOne(t, s, "aws_lb_target_group_attachment")
-				if !tfjson.RefTo(att.Attrs["target_group_arn"], tg.Address()) || !tfjson.RefTo(att.Attrs["target_id"], inst.Address()) {
+				if !stackjson.RefTo(att.Attrs["target_group_arn"], tg.Address()) || !stackjson.RefTo(att.Attrs["target_id"], inst.Address()) {
 					t.Errorf("instance is not attached to the target group:\n%s", show(att.Attrs))
 				}
 			default:
@@ -121,11 +121,11 @@ func TestComputeProperties(t *testing.T) {
 				if len(s.OfType("aws_instance")) != 0 {
 					t.Errorf("asg mode has a standalone instance")
 				}
-				if !tfjson.RefTo(asg.Attrs["launch_template"].(map[string]any)["id"], lt.Address()) {
+				if !stackjson.RefTo(asg.Attrs["launch_template"].(map[string]any)["id"], lt.Address()) {
 					t.Errorf("ASG does not use the launch template")
 				}
 				tgs := asg.List("target_group_arns")
-				if len(tgs) != 1 || !tfjson.RefTo(tgs[0], tg.Address()) {
+				if len(tgs) != 1 || !stackjson.RefTo(tgs[0], tg.Address()) {
 					t.Errorf("ASG target_group_arns = %v, want [%s]", tgs, ref(tg, "arn"))
 				}
 				if hc, _ := asg.String("health_check_type"); hc != "ELB" {
@@ -153,7 +153,7 @@ func TestComputeProperties(t *testing.T) {
 				zones := asg.List("vpc_zone_identifier")
 				azs := map[string]bool{}
 				for _, z := range zones {
-					sn, _ := s.Find(tfjson.Refs(z)[0].Address)
+					sn, _ := s.Find(stackjson.Refs(z)[0].Address)
 					if tier, _ := sn.String("tags", "Tier"); tier != "private" {
 						t.Errorf("ASG subnet %s is %q, want private", sn.Where(), tier)
 					}
@@ -169,7 +169,7 @@ func TestComputeProperties(t *testing.T) {
 }
 
 // securityGroups returns the ALB and instance security groups.
-func securityGroups(t *testing.T, s *tfjson.Stack) (albSG, appSG tfjson.Resource) {
+func securityGroups(t *testing.T, s *stackjson.Stack) (albSG, appSG stackjson.Resource) {
 	t.Helper()
 	for _, sg := range s.OfType("aws_security_group") {
 		switch {
@@ -185,10 +185,10 @@ func securityGroups(t *testing.T, s *tfjson.Stack) (albSG, appSG tfjson.Resource
 	return albSG, appSG
 }
 
-func rulesOf(s *tfjson.Stack, typ, sg string) []tfjson.Resource {
-	var out []tfjson.Resource
+func rulesOf(s *stackjson.Stack, typ, sg string) []stackjson.Resource {
+	var out []stackjson.Resource
 	for _, r := range s.OfType(typ) {
-		if tfjson.RefTo(r.Attrs["security_group_id"], sg) {
+		if stackjson.RefTo(r.Attrs["security_group_id"], sg) {
 			out = append(out, r)
 		}
 	}
@@ -216,10 +216,10 @@ func TestALBProperties(t *testing.T) {
 			if typ, _ := l.String("default_action", "type"); typ != "forward" {
 				t.Errorf("%s listener action = %q, want forward", env, typ)
 			}
-			if a, _ := l.Get("default_action", "target_group_arn"); !tfjson.RefTo(a, tg.Address()) {
+			if a, _ := l.Get("default_action", "target_group_arn"); !stackjson.RefTo(a, tg.Address()) {
 				t.Errorf("%s listener forwards to %v, want %s", env, a, ref(tg, "arn"))
 			}
-			if got := s.Outputs[outputs.ListenerARN].Value; !tfjson.RefTo(got, l.Address()) {
+			if got := s.Outputs[outputs.ListenerARN].Value; !stackjson.RefTo(got, l.Address()) {
 				t.Errorf("%s listener_arn output = %v, want %s", env, got, ref(l, "arn"))
 			}
 			lb := mustOne(t, s, "aws_lb")
@@ -227,7 +227,7 @@ func TestALBProperties(t *testing.T) {
 				t.Errorf("%s ALB drop_invalid_header_fields = false", env)
 			}
 			for _, sn := range lb.List("subnets") {
-				subnet, _ := s.Find(tfjson.Refs(sn)[0].Address)
+				subnet, _ := s.Find(stackjson.Refs(sn)[0].Address)
 				if tier, _ := subnet.String("tags", "Tier"); tier != "public" {
 					t.Errorf("%s ALB subnet %s is %q, want public", env, subnet.Where(), tier)
 				}
@@ -250,7 +250,7 @@ func TestALBProperties(t *testing.T) {
 	t.Run("https redirects", func(t *testing.T) {
 		s := https.stacks["prod"]
 		tg := mustOne(t, s, "aws_lb_target_group")
-		var httpsL, httpL tfjson.Resource
+		var httpsL, httpL stackjson.Resource
 		for _, l := range s.OfType("aws_lb_listener") {
 			switch p, _ := l.Number("port"); p {
 			case 443:
@@ -265,7 +265,7 @@ func TestALBProperties(t *testing.T) {
 		if pol, _ := httpsL.String("ssl_policy"); !strings.HasPrefix(pol, "ELBSecurityPolicy-TLS13") {
 			t.Errorf("ssl_policy = %q, want a TLS 1.3 policy", pol)
 		}
-		if a, _ := httpsL.Get("default_action", "target_group_arn"); !tfjson.RefTo(a, tg.Address()) {
+		if a, _ := httpsL.Get("default_action", "target_group_arn"); !stackjson.RefTo(a, tg.Address()) {
 			t.Errorf("HTTPS listener forwards to %v, want the target group", a)
 		}
 		if typ, _ := httpL.String("default_action", "type"); typ != "redirect" {
@@ -274,7 +274,7 @@ func TestALBProperties(t *testing.T) {
 		if p, _ := httpL.String("default_action", "redirect", "protocol"); p != "HTTPS" {
 			t.Errorf("HTTP redirect protocol = %q, want HTTPS", p)
 		}
-		if got := s.Outputs[outputs.ListenerARN].Value; !tfjson.RefTo(got, httpsL.Address()) {
+		if got := s.Outputs[outputs.ListenerARN].Value; !stackjson.RefTo(got, httpsL.Address()) {
 			t.Errorf("listener_arn = %v, want the HTTPS listener", got)
 		}
 		if got, want := s.Outputs[outputs.URL].Value, "https://"+ref(mustOne(t, s, "aws_lb"), "dns_name"); got != want {
@@ -320,7 +320,7 @@ func TestOutputsContract(t *testing.T) {
 		asgName := s.Outputs[outputs.ASGName].Value
 		if mode := s.Outputs[outputs.ComputeMode].Value; mode == "ec2" && asgName != "" {
 			t.Errorf("%s: asg_name = %v in ec2 mode, want empty string", env, asgName)
-		} else if mode == "asg" && !tfjson.RefTo(asgName, mustOne(t, s, "aws_autoscaling_group").Address()) {
+		} else if mode == "asg" && !stackjson.RefTo(asgName, mustOne(t, s, "aws_autoscaling_group").Address()) {
 			t.Errorf("%s: asg_name = %v, want the group's name", env, asgName)
 		}
 	}
@@ -336,16 +336,16 @@ type policyStatement struct {
 
 // instancePolicy returns the statements of the one inline policy of the
 // instance role (the role of the launch template's instance profile).
-func instancePolicy(t *testing.T, s *tfjson.Stack) []policyStatement {
+func instancePolicy(t *testing.T, s *stackjson.Stack) []policyStatement {
 	t.Helper()
 	profile := mustOne(t, s, "aws_iam_instance_profile")
-	roles := tfjson.Refs(profile.Attrs["role"])
+	roles := stackjson.Refs(profile.Attrs["role"])
 	if len(roles) != 1 {
 		t.Fatalf("instance profile role = %v, want one role", profile.Attrs["role"])
 	}
 	var docs []string
 	for _, p := range s.OfType("aws_iam_role_policy") {
-		if tfjson.RefTo(p.Attrs["role"], roles[0].Address) {
+		if stackjson.RefTo(p.Attrs["role"], roles[0].Address) {
 			doc, _ := p.String("policy")
 			docs = append(docs, doc)
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/platformstarter/elastic-web-tier/internal/diagram"
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
 	"github.com/platformstarter/elastic-web-tier/internal/review"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // domainFixture is the environments file with custom domains (a fixture the
@@ -52,7 +52,7 @@ func TestDomainGolden(t *testing.T) {
 }
 
 // listenerOnPort returns the stack's listener on port.
-func listenerOnPort(t *testing.T, s *tfjson.Stack, port float64) tfjson.Resource {
+func listenerOnPort(t *testing.T, s *stackjson.Stack, port float64) stackjson.Resource {
 	t.Helper()
 	for _, l := range s.OfType("aws_lb_listener") {
 		if p, _ := l.Number("port"); p == port {
@@ -60,7 +60,7 @@ func listenerOnPort(t *testing.T, s *tfjson.Stack, port float64) tfjson.Resource
 		}
 	}
 	t.Fatalf("%s: no listener on port %v in %s", s.Name, port, show(s.OfType("aws_lb_listener")))
-	return tfjson.Resource{}
+	return stackjson.Resource{}
 }
 
 // TestDomainProperties: alb.domain gives a DNS-validated certificate with one
@@ -98,7 +98,7 @@ func TestDomainProperties(t *testing.T) {
 				if p, ok := zones[0].Bool("private_zone"); !ok || p {
 					t.Errorf("zone private_zone = %v (set %v), want false: the records are public", p, ok)
 				}
-				wantZone = func(v any) bool { return tfjson.RefTo(v, zones[0].Address()) }
+				wantZone = func(v any) bool { return stackjson.RefTo(v, zones[0].Address()) }
 			} else if len(zones) != 0 {
 				t.Errorf("got %d data.aws_route53_zone with zone_id given, want none", len(zones))
 			}
@@ -121,7 +121,7 @@ func TestDomainProperties(t *testing.T) {
 				t.Errorf("subject_alternative_names written with no alternative names: %s", show(cert.Attrs))
 			}
 
-			var validation, alias []tfjson.Resource
+			var validation, alias []stackjson.Resource
 			for _, rec := range s.OfType("aws_route53_record") {
 				if !wantZone(mustGet(t, rec, "zone_id")) {
 					t.Errorf("%s zone_id = %v, want %s", rec.Where(), mustGet(t, rec, "zone_id"), c.zone+c.zoneData)
@@ -172,7 +172,7 @@ func TestDomainProperties(t *testing.T) {
 			}
 
 			v := mustOne(t, s, "aws_acm_certificate_validation")
-			if a, _ := v.Get("certificate_arn"); !tfjson.RefTo(a, cert.Address()) {
+			if a, _ := v.Get("certificate_arn"); !stackjson.RefTo(a, cert.Address()) {
 				t.Errorf("validation certificate_arn = %v, want %s", a, ref(cert, "arn"))
 			}
 			var fqdns, wantFQDNs []string
@@ -253,7 +253,7 @@ func optionOf(expr, cert string) (string, bool) {
 }
 
 // mustGet returns an attribute that must be there.
-func mustGet(t *testing.T, r tfjson.Resource, path ...any) any {
+func mustGet(t *testing.T, r stackjson.Resource, path ...any) any {
 	t.Helper()
 	v, ok := r.Get(path...)
 	if !ok {
@@ -272,7 +272,7 @@ func TestALBKnobs(t *testing.T) {
 	bucket := mustOne(t, web, "aws_s3_bucket")
 	checks := []struct {
 		what string
-		r    tfjson.Resource
+		r    stackjson.Resource
 		path []any
 		want any
 	}{
@@ -401,11 +401,11 @@ func TestDomainReview(t *testing.T) {
 			t.Errorf("%s CertificateLine = %q, want %q", c.env, got, c.cert)
 		}
 	}
-	if got, want := review.RoutingLine(&[]tfjson.Resource{mustOne(t, web, "aws_lb_target_group")}[0]), "least_outstanding_requests, lb_cookie stickiness 86400s, slow start 60s"; got != want {
+	if got, want := review.RoutingLine(&[]stackjson.Resource{mustOne(t, web, "aws_lb_target_group")}[0]), "least_outstanding_requests, lb_cookie stickiness 86400s, slow start 60s"; got != want {
 		t.Errorf("RoutingLine = %q, want %q", got, want)
 	}
 	var b strings.Builder
-	if err := review.WriteSummary(&b, []*tfjson.Stack{web, r.stacks["api"]}, nil); err != nil {
+	if err := review.WriteSummary(&b, []*stackjson.Stack{web, r.stacks["api"]}, nil); err != nil {
 		t.Fatal(err)
 	}
 	rows := map[string]string{}

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/internal/diagram"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestElasticitySynth: the fixture's prod with a Hibernated warm pool,
@@ -38,7 +38,7 @@ func TestElasticitySynth(t *testing.T) {
 	if got, _ := lt.Get("hibernation_options", "configured"); got != true {
 		t.Errorf("launch template hibernation_options.configured = %v, want true for a Hibernated pool", got)
 	}
-	var role tfjson.Resource
+	var role stackjson.Resource
 	for _, p := range s.OfType("aws_iam_role_policy") {
 		if strings.HasPrefix(p.Where(), "prod/compute/") {
 			role = p
@@ -67,7 +67,7 @@ func TestElasticitySynth(t *testing.T) {
 			}
 		}
 	}
-	byName := map[string]tfjson.Resource{}
+	byName := map[string]stackjson.Resource{}
 	for _, p := range s.OfType("aws_autoscaling_policy") {
 		name, _ := p.String("name")
 		byName[name] = p

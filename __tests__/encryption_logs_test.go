@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // TestEncryptionAccessLogsWAF: the alarm topic and flow log group are
@@ -28,21 +28,21 @@ func TestEncryptionAccessLogsWAF(t *testing.T) {
 		if strings.Contains(pol, `"kms:*"`) {
 			t.Errorf("%s: key policy grants kms:*", env)
 		}
-		if v := mustOne(t, s, "aws_sns_topic").Attrs["kms_master_key_id"]; !tfjson.RefTo(v, key.Address()) {
+		if v := mustOne(t, s, "aws_sns_topic").Attrs["kms_master_key_id"]; !stackjson.RefTo(v, key.Address()) {
 			t.Errorf("%s: alarm topic kms_master_key_id = %v, want the key", env, v)
 		}
 		if lgs := s.OfType("aws_cloudwatch_log_group"); len(lgs) != 3 {
 			t.Errorf("%s: %d log groups, want 3 (flow logs, the agent's app and system)", env, len(lgs))
 		}
 		for _, lg := range s.OfType("aws_cloudwatch_log_group") {
-			if v := lg.Attrs["kms_key_id"]; !tfjson.RefTo(v, key.Address()) {
+			if v := lg.Attrs["kms_key_id"]; !stackjson.RefTo(v, key.Address()) {
 				t.Errorf("%s: log group %s kms_key_id = %v, want the key", env, lg.Where(), v)
 			}
 		}
 
 		lb := mustOne(t, s, "aws_lb")
 		bucket := mustOne(t, s, "aws_s3_bucket")
-		if on, _ := lb.Bool("access_logs", "enabled"); !on || !tfjson.RefTo(lb.Attrs["access_logs"].(map[string]any)["bucket"], bucket.Address()) {
+		if on, _ := lb.Bool("access_logs", "enabled"); !on || !stackjson.RefTo(lb.Attrs["access_logs"].(map[string]any)["bucket"], bucket.Address()) {
 			t.Errorf("%s: ALB access logs not on to the bucket:\n%s", env, show(lb.Attrs["access_logs"]))
 		}
 		pab := mustOne(t, s, "aws_s3_bucket_public_access_block")
@@ -67,7 +67,7 @@ func TestEncryptionAccessLogsWAF(t *testing.T) {
 			t.Errorf("%s: web ACL scope %q with %d rules, want REGIONAL with 3", env, scope, len(acl.List("rule")))
 		}
 		assoc := mustOne(t, s, "aws_wafv2_web_acl_association")
-		if !tfjson.RefTo(assoc.Attrs["resource_arn"], lb.Address()) || !tfjson.RefTo(assoc.Attrs["web_acl_arn"], acl.Address()) {
+		if !stackjson.RefTo(assoc.Attrs["resource_arn"], lb.Address()) || !stackjson.RefTo(assoc.Attrs["web_acl_arn"], acl.Address()) {
 			t.Errorf("%s: WAF association = %s, want the ACL on the ALB", env, show(assoc.Attrs))
 		}
 	}

@@ -6,14 +6,14 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/ptr"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // recordTypesByName lists the alias record types of each name of the
 // stack, sorted.
-func recordTypesByName(s *tfjson.Stack) map[string][]string {
+func recordTypesByName(s *stackjson.Stack) map[string][]string {
 	out := map[string][]string{}
 	for _, r := range s.OfType("aws_route53_record") {
 		if _, alias := r.Get("alias"); !alias {
@@ -31,7 +31,7 @@ func recordTypesByName(s *tfjson.Stack) map[string][]string {
 
 // openRules lists "<port>/<cidr>" of the ingress rules of the load
 // balancer's security group that admit every address of a family.
-func openRules(t *testing.T, s *tfjson.Stack) []string {
+func openRules(t *testing.T, s *stackjson.Stack) []string {
 	t.Helper()
 	lb := mustOne(t, s, "aws_lb")
 	groups := lb.List("security_groups")
@@ -173,20 +173,20 @@ func TestAccountGuardAndIPv6Only(t *testing.T) {
 		testfixture.Set("environments.web.alb.ip_address_type", "dualstack_without_public_ipv4"),
 	))
 	web, api := r.stacks["web"], r.stacks["api"]
-	p, ok := tfjson.Walk(web.Raw, "provider", "aws", 0)
+	p, ok := stackjson.Walk(web.Raw, "provider", "aws", 0)
 	if !ok {
 		t.Fatalf("web: no provider.aws[0] in %s", show(web.Raw["provider"]))
 	}
-	if got, _ := tfjson.Walk(p, "allowed_account_ids"); show(got) != show([]any{"111122223333"}) {
+	if got, _ := stackjson.Walk(p, "allowed_account_ids"); show(got) != show([]any{"111122223333"}) {
 		t.Errorf("web: provider allowed_account_ids = %s, want [\"111122223333\"]", show(got))
 	}
 	wantRole := []any{map[string]any{"role_arn": "arn:aws:iam::111122223333:role/deploy", "session_name": "webtier-web", "duration": "900s"}}
-	if got, _ := tfjson.Walk(p, "assume_role"); show(got) != show(wantRole) {
+	if got, _ := stackjson.Walk(p, "assume_role"); show(got) != show(wantRole) {
 		t.Errorf("web: provider assume_role = %s, want %s", show(got), show(wantRole))
 	}
-	ap, _ := tfjson.Walk(api.Raw, "provider", "aws", 0)
+	ap, _ := stackjson.Walk(api.Raw, "provider", "aws", 0)
 	for _, k := range []string{"allowed_account_ids", "assume_role"} {
-		if v, ok := tfjson.Walk(ap, k); ok {
+		if v, ok := stackjson.Walk(ap, k); ok {
 			t.Errorf("api: provider %s = %s, want none without account_id/assume_role", k, show(v))
 		}
 	}
@@ -213,7 +213,7 @@ func mustRead(t *testing.T, path string) []byte {
 // has no IPv6 method, as a network of another library might not).
 type ipv4Network struct{}
 
-func (ipv4Network) VPCID() *string { return ptr.S("vpc-0123456789abcdef0") }
+func (ipv4Network) VPCID() *string { return jsii.String("vpc-0123456789abcdef0") }
 func (ipv4Network) PublicSubnetIDs() []*string {
-	return []*string{ptr.S("subnet-0a"), ptr.S("subnet-0b")}
+	return []*string{jsii.String("subnet-0a"), jsii.String("subnet-0b")}
 }

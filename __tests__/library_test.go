@@ -9,6 +9,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -20,25 +21,24 @@ import (
 	"github.com/platformstarter/elastic-web-tier/constructs/observability"
 	"github.com/platformstarter/elastic-web-tier/constructs/scaling"
 	"github.com/platformstarter/elastic-web-tier/constructs/webtier"
-	"github.com/platformstarter/elastic-web-tier/internal/ptr"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // libStack is a stack with the AWS provider for the library tests.
 func libStack(t *testing.T, name string) (cdktf.App, cdktf.TerraformStack) {
 	t.Helper()
-	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: ptr.S(t.TempDir())})
-	st := cdktf.NewTerraformStack(app, ptr.S(name))
-	provider.NewAwsProvider(st, ptr.S("aws"), &provider.AwsProviderConfig{Region: ptr.S("eu-west-2")})
+	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: jsii.String(t.TempDir())})
+	st := cdktf.NewTerraformStack(app, jsii.String(name))
+	provider.NewAwsProvider(st, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-2")})
 	return app, st
 }
 
 // synthStack synthesizes st and reads it back.
-func synthStack(t *testing.T, st cdktf.TerraformStack, name string) *tfjson.Stack {
+func synthStack(t *testing.T, st cdktf.TerraformStack, name string) *stackjson.Stack {
 	t.Helper()
 	outdir := cdktf.Testing_FullSynth(st)
 	t.Cleanup(func() { os.RemoveAll(*outdir) })
-	s, err := tfjson.LoadDir(filepath.Join(*outdir, "stacks", name))
+	s, err := stackjson.LoadDir(filepath.Join(*outdir, "stacks", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestConstructsValidateProps(t *testing.T) {
 	// A dual-stack load balancer on a network without IPv6 (and a bad idle timeout).
 	dualStackOnIPv4 := alb.DefaultProps()
 	dualStackOnIPv4.Name, dualStackOnIPv4.TargetGroupNamePrefix, dualStackOnIPv4.Region = "webtier-x", "x-", "us-east-1"
-	dualStackOnIPv4.AccountID, dualStackOnIPv4.Network = ptr.S("123456789012"), ipv4Network{}
+	dualStackOnIPv4.AccountID, dualStackOnIPv4.Network = jsii.String("123456789012"), ipv4Network{}
 	dualStackOnIPv4.IPAddressType, dualStackOnIPv4.IdleTimeout = config.IPAddressDualstack, 0
 	// A region left empty: config's message for a missing region.
 	regionMissing := settingsProblems(t, config.ValidateRegionName(""))[0]
@@ -172,7 +172,7 @@ func TestConstructsValidateProps(t *testing.T) {
 			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("problems:\ngot  %q\nwant %q", got, c.want)
 			}
-			if child := st.Node().TryFindChild(ptr.S(c.id)); child != nil {
+			if child := st.Node().TryFindChild(jsii.String(c.id)); child != nil {
 				t.Errorf("New failed but made %s", *child.Node().Path())
 			}
 		})
@@ -183,7 +183,7 @@ func TestConstructsValidateProps(t *testing.T) {
 // refuses in an environment, with its messages (Environment.Validate), and
 // makes no stack.
 func TestWebTierValidatesProps(t *testing.T) {
-	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: ptr.S(t.TempDir())})
+	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: jsii.String(t.TempDir())})
 	p := webtier.DefaultProps()
 	p.Name = "other"
 	_, err := webtier.New(app, "prod", p)
@@ -199,7 +199,7 @@ func TestWebTierValidatesProps(t *testing.T) {
 	if len(want) < 3 {
 		t.Errorf("want lists %d problems; the defaults miss region, zones and cidr", len(want))
 	}
-	if child := app.Node().TryFindChild(ptr.S("prod")); child != nil {
+	if child := app.Node().TryFindChild(jsii.String("prod")); child != nil {
 		t.Errorf("New failed but made the stack %s", *child.Node().Path())
 	}
 }
@@ -207,7 +207,7 @@ func TestWebTierValidatesProps(t *testing.T) {
 // TestWebTierInAnApp: a user's app gets a whole web tier from
 // DefaultProps and three settings, and reaches its parts.
 func TestWebTierInAnApp(t *testing.T) {
-	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: ptr.S(t.TempDir())})
+	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: jsii.String(t.TempDir())})
 	p := webtier.DefaultProps()
 	p.Region, p.AvailabilityZones = "eu-west-2", []string{"eu-west-2a", "eu-west-2b"}
 	p.Network.CIDR = "10.20.0.0/16"
@@ -218,7 +218,7 @@ func TestWebTierInAnApp(t *testing.T) {
 	if tier.Group == nil || tier.Scaling == nil || tier.Instance != nil || tier.Recovery != nil {
 		t.Fatalf("asg by default: got group %v, scaling %v, instance %v, recovery %v", tier.Group != nil, tier.Scaling != nil, tier.Instance != nil, tier.Recovery != nil)
 	}
-	tier.Group.AutoScalingGroup.AddOverride(ptr.S("max_instance_lifetime"), 604800)
+	tier.Group.AutoScalingGroup.AddOverride(jsii.String("max_instance_lifetime"), 604800)
 	s := synthStack(t, tier.Stack, "shop")
 	asg := mustOne(t, s, "aws_autoscaling_group")
 	if got, _ := asg.Number("max_instance_lifetime"); got != 604800 {
@@ -318,7 +318,7 @@ func TestVerbsTakeSeveralPeers(t *testing.T) {
 			if got, _ := r.String("description"); got != "App port from the load balancer" {
 				t.Errorf("%s description = %q, want App port from the load balancer", r.Where(), got)
 			}
-			if !tfjson.RefTo(r.Attrs["referenced_security_group_id"], mustAt(t, s, "lib/internal/sg").Address()) {
+			if !stackjson.RefTo(r.Attrs["referenced_security_group_id"], mustAt(t, s, "lib/internal/sg").Address()) {
 				t.Errorf("%s does not reference the internal load balancer's group: %s", r.Where(), show(r.Attrs))
 			}
 		}
@@ -355,7 +355,7 @@ func TestInstanceRecovers(t *testing.T) {
 	}
 	s := synthStack(t, st, "one")
 	alarm := mustOne(t, s, "aws_cloudwatch_metric_alarm")
-	if got, _ := alarm.Get("dimensions", "InstanceId"); !tfjson.RefTo(got, mustOne(t, s, "aws_instance").Address()) {
+	if got, _ := alarm.Get("dimensions", "InstanceId"); !stackjson.RefTo(got, mustOne(t, s, "aws_instance").Address()) {
 		t.Errorf("recovery alarm does not watch the instance: %s", show(alarm.Attrs))
 	}
 	if got := alarm.List("alarm_actions"); len(got) != 1 || got[0] != "arn:aws:automate:eu-west-2:ec2:recover" {
@@ -367,7 +367,7 @@ func TestInstanceRecovers(t *testing.T) {
 }
 
 // mustAt finds the resource at a construct path.
-func mustAt(t *testing.T, s *tfjson.Stack, path string) tfjson.Resource {
+func mustAt(t *testing.T, s *stackjson.Stack, path string) stackjson.Resource {
 	t.Helper()
 	for _, r := range s.Resources {
 		if r.Path == path {
@@ -375,5 +375,5 @@ func mustAt(t *testing.T, s *tfjson.Stack, path string) tfjson.Resource {
 		}
 	}
 	t.Fatalf("no resource at %s", path)
-	return tfjson.Resource{}
+	return stackjson.Resource{}
 }

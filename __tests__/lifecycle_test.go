@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/internal/simulate"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // TestComputeLifecycle synthesizes the fixture testdata/lifecycle (every
@@ -19,7 +19,7 @@ import (
 func TestComputeLifecycle(t *testing.T) {
 	dir := filepath.Join(repoRoot, "__tests__", "testdata", "lifecycle")
 	r := synthFile(t, filepath.Join(dir, "environments.yaml"))
-	userData := func(t *testing.T, s *tfjson.Stack) string {
+	userData := func(t *testing.T, s *stackjson.Stack) string {
 		t.Helper()
 		enc, _ := mustOne(t, s, "aws_launch_template").String("user_data")
 		b, err := base64.StdEncoding.DecodeString(enc)

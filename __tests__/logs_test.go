@@ -9,13 +9,13 @@ import (
 	"github.com/platformstarter/elastic-web-tier/constructs/compute"
 	"github.com/platformstarter/elastic-web-tier/internal/cost"
 	"github.com/platformstarter/elastic-web-tier/internal/simulate"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // agentLogGroup returns the CloudWatch agent's log group of s at
 // <env>/compute/<id> (app-logs, system-logs).
-func agentLogGroup(t *testing.T, s *tfjson.Stack, env, id string) tfjson.Resource {
+func agentLogGroup(t *testing.T, s *stackjson.Stack, env, id string) stackjson.Resource {
 	t.Helper()
 	for _, lg := range s.OfType("aws_cloudwatch_log_group") {
 		if lg.Path == env+"/compute/"+id {
@@ -23,12 +23,12 @@ func agentLogGroup(t *testing.T, s *tfjson.Stack, env, id string) tfjson.Resourc
 		}
 	}
 	t.Fatalf("%s: no log group at %s/compute/%s", env, env, id)
-	return tfjson.Resource{}
+	return stackjson.Resource{}
 }
 
 // agentStatements are the instance policy's statements for the agent of s
 // (what compute.InstancePolicyWithAgent writes, less the condition).
-func agentStatements(t *testing.T, s *tfjson.Stack, env string) []policyStatement {
+func agentStatements(t *testing.T, s *stackjson.Stack, env string) []policyStatement {
 	app, sys := ref(agentLogGroup(t, s, env, "app-logs"), "arn"), ref(agentLogGroup(t, s, env, "system-logs"), "arn")
 	return []policyStatement{
 		{"CloudWatchAgentLogs", "Allow", []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}, []string{app, app + ":*", sys, sys + ":*"}},
@@ -59,7 +59,7 @@ func TestAgentLogsAndMetrics(t *testing.T) {
 				if got, _ := lg.Number("retention_in_days"); got != c.retention {
 					t.Errorf("%s retention_in_days = %v, want %v", lg.Where(), got, c.retention)
 				}
-				if !tfjson.RefTo(lg.Attrs["kms_key_id"], key.Address()) {
+				if !stackjson.RefTo(lg.Attrs["kms_key_id"], key.Address()) {
 					t.Errorf("%s kms_key_id = %v, want the environment's key %s", lg.Where(), lg.Attrs["kms_key_id"], key.Address())
 				}
 			}
@@ -134,7 +134,7 @@ func TestAgentLogsAndMetrics(t *testing.T) {
 				t.Errorf("user data does not start the agent")
 			}
 			// The memory alarm and the error filter.
-			var memory tfjson.Resource
+			var memory stackjson.Resource
 			for _, a := range s.OfType("aws_cloudwatch_metric_alarm") {
 				if a.Path == c.env+"/observability/memory" {
 					memory = a
@@ -147,7 +147,7 @@ func TestAgentLogsAndMetrics(t *testing.T) {
 				t.Errorf("memory alarm = %s, want CWAgent mem_used_percent > 90 on %s", show(memory.Attrs), c.dim)
 			}
 			filter := mustOne(t, s, "aws_cloudwatch_log_metric_filter")
-			if !tfjson.RefTo(filter.Attrs["log_group_name"], agentLogGroup(t, s, c.env, "app-logs").Address()) {
+			if !stackjson.RefTo(filter.Attrs["log_group_name"], agentLogGroup(t, s, c.env, "app-logs").Address()) {
 				t.Errorf("error filter on %v, want the app's log group", filter.Attrs["log_group_name"])
 			}
 			// The dashboard.
@@ -211,7 +211,7 @@ func TestMemoryPolicy(t *testing.T) {
 	tv, _ := p.Number("target_tracking_configuration", "target_value")
 	dims, _ := m["metric_dimension"].([]any)
 	if tv != 60 || m["namespace"] != "CWAgent" || m["metric_name"] != "mem_used_percent" || m["statistic"] != "Average" || len(dims) != 1 ||
-		!tfjson.RefTo(dims[0].(map[string]any)["value"], asg.Address()) {
+		!stackjson.RefTo(dims[0].(map[string]any)["value"], asg.Address()) {
 		t.Errorf("memory policy = %s, want target 60 on CWAgent mem_used_percent Average of %s", show(p.Attrs), asg.Address())
 	}
 	for _, a := range s.OfType("aws_cloudwatch_metric_alarm") {

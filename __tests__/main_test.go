@@ -27,9 +27,9 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/internal/jsiienv"
 	"github.com/platformstarter/elastic-web-tier/internal/lazyjsii"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 var update = flag.Bool("update", false, "rewrite the snapshots of environments.yaml and the golden files of the test fixtures in testdata/golden")
@@ -55,7 +55,7 @@ func TestMain(m *testing.M) {
 // synthResult is one synthesized app: the output directory and its stacks by name.
 type synthResult struct {
 	dir    string
-	stacks map[string]*tfjson.Stack
+	stacks map[string]*stackjson.Stack
 	raw    map[string][]byte
 }
 
@@ -82,14 +82,14 @@ func load(t testing.TB, out string) *synthResult {
 }
 
 func loadDir(out string) (*synthResult, error) {
-	stacks, err := tfjson.LoadAll(out)
+	stacks, err := stackjson.LoadAll(out)
 	if err != nil {
 		return nil, err
 	}
-	r := &synthResult{dir: out, stacks: map[string]*tfjson.Stack{}, raw: map[string][]byte{}}
+	r := &synthResult{dir: out, stacks: map[string]*stackjson.Stack{}, raw: map[string][]byte{}}
 	for _, s := range stacks {
 		r.stacks[s.Name] = s
-		b, err := os.ReadFile(filepath.Join(out, "stacks", s.Name, tfjson.FileName))
+		b, err := os.ReadFile(filepath.Join(out, "stacks", s.Name, stackjson.FileName))
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +165,7 @@ func show(v any) string {
 	return string(b)
 }
 
-func mustOne(t *testing.T, s *tfjson.Stack, typ string) tfjson.Resource {
+func mustOne(t *testing.T, s *stackjson.Stack, typ string) stackjson.Resource {
 	t.Helper()
 	rs := s.OfType(typ)
 	if len(rs) != 1 {
@@ -174,6 +174,6 @@ func mustOne(t *testing.T, s *tfjson.Stack, typ string) tfjson.Resource {
 	return rs[0]
 }
 
-func ref(r tfjson.Resource, attr string) string {
+func ref(r stackjson.Resource, attr string) string {
 	return fmt.Sprintf("${%s.%s}", r.Address(), attr)
 }

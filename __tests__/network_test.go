@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/internal/cost"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestNetworkProperties checks the network construct in every environment and
@@ -21,7 +21,7 @@ func TestNetworkProperties(t *testing.T) {
 	none := fixtureVariant(t, testfixture.Set("environments.dev.network.nat_mode", "none"), testfixture.Set("environments.dev.network.interface_endpoints", true))
 	cases := []struct {
 		name     string
-		stack    *tfjson.Stack
+		stack    *stackjson.Stack
 		azs      int
 		wantNATs int
 	}{
@@ -48,7 +48,7 @@ func TestNetworkProperties(t *testing.T) {
 					t.Errorf("two %s subnets in %s", tier, az)
 				}
 				subnets[tier][az] = true
-				if !tfjson.RefTo(sn.Attrs["vpc_id"], vpc.Address()) {
+				if !stackjson.RefTo(sn.Attrs["vpc_id"], vpc.Address()) {
 					t.Errorf("%s vpc_id = %v, want a reference to %s", sn.Where(), sn.Attrs["vpc_id"], vpc.Address())
 				}
 				if pub, _ := sn.Bool("map_public_ip_on_launch"); pub {
@@ -71,7 +71,7 @@ func TestNetworkProperties(t *testing.T) {
 			// Route tables by the tier of the subnets associated with them.
 			tierOfRT := map[string]string{}
 			for _, a := range s.OfType("aws_route_table_association") {
-				refs := tfjson.Refs(a.Attrs)
+				refs := stackjson.Refs(a.Attrs)
 				var rt, tier string
 				for _, r := range refs {
 					if r.Address[:len("aws_route_table.")] == "aws_route_table." {
@@ -92,18 +92,18 @@ func TestNetworkProperties(t *testing.T) {
 					continue
 				}
 				var rt string
-				for _, x := range tfjson.Refs(r.Attrs["route_table_id"]) {
+				for _, x := range stackjson.Refs(r.Attrs["route_table_id"]) {
 					rt = x.Address
 				}
 				switch tierOfRT[rt] {
 				case "public":
-					if !tfjson.RefTo(r.Attrs["gateway_id"], igw.Address()) {
+					if !stackjson.RefTo(r.Attrs["gateway_id"], igw.Address()) {
 						t.Errorf("public default route %s goes to %v, want the internet gateway", r.Where(), r.Attrs)
 					}
 				case "private":
 					privateDefaults++
 					nat := r.Attrs["nat_gateway_id"]
-					if len(tfjson.Refs(nat)) != 1 || tfjson.Refs(nat)[0].Address[:len("aws_nat_gateway.")] != "aws_nat_gateway." {
+					if len(stackjson.Refs(nat)) != 1 || stackjson.Refs(nat)[0].Address[:len("aws_nat_gateway.")] != "aws_nat_gateway." {
 						t.Errorf("private default route %s goes to %v, want a NAT gateway", r.Where(), show(r.Attrs))
 					}
 					if _, hasIGW := r.Attrs["gateway_id"]; hasIGW {
@@ -127,7 +127,7 @@ func TestNetworkProperties(t *testing.T) {
 				}
 			}
 			fl := mustOne(t, s, "aws_flow_log")
-			if tt, _ := fl.String("traffic_type"); tt != "ALL" || !tfjson.RefTo(fl.Attrs["vpc_id"], vpc.Address()) {
+			if tt, _ := fl.String("traffic_type"); tt != "ALL" || !stackjson.RefTo(fl.Attrs["vpc_id"], vpc.Address()) {
 				t.Errorf("flow log does not capture ALL traffic of the VPC:\n%s", show(fl.Attrs))
 			}
 			for _, name := range []string{"vpc_id", "public_subnet_ids", "private_subnet_ids"} {

@@ -7,16 +7,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/constructs/nag"
 	"github.com/platformstarter/elastic-web-tier/constructs/webtier"
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
-	"github.com/platformstarter/elastic-web-tier/internal/ptr"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestPolicyFailsSynth: a production environment without deletion protection
@@ -58,7 +58,7 @@ func TestCodeSuppression(t *testing.T) {
 		t.Fatalf("the fixture's third environment is %s, want prod", prod.Name)
 	}
 	prod.ALB.DeletionProtection = false
-	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: ptr.S(t.TempDir())})
+	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: jsii.String(t.TempDir())})
 	st, err := webtier.New(app, prod.Name, synth.Props(f, prod))
 	if err != nil {
 		t.Fatal(err)
@@ -72,11 +72,11 @@ func TestCodeSuppression(t *testing.T) {
 	}
 	outdir := cdktf.Testing_FullSynth(st.Stack)
 	t.Cleanup(func() { os.RemoveAll(*outdir) })
-	s, err := tfjson.LoadDir(filepath.Join(*outdir, "stacks", "prod"))
+	s, err := stackjson.LoadDir(filepath.Join(*outdir, "stacks", "prod"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := policy.Evaluate(f, []*tfjson.Stack{s})
+	res := policy.Evaluate(f, []*stackjson.Stack{s})
 	var code []policy.Suppression
 	for _, sp := range res.Suppressed {
 		if sp.Rule == "EWT-ALB-2" {

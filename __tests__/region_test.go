@@ -6,12 +6,12 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/alb"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // logWriterPrincipal returns the Principal of the access-log bucket policy's
 // statement that lets the load balancer write its logs.
-func logWriterPrincipal(t *testing.T, s *tfjson.Stack) map[string]any {
+func logWriterPrincipal(t *testing.T, s *stackjson.Stack) map[string]any {
 	t.Helper()
 	text, _ := mustOne(t, s, "aws_s3_bucket_policy").String("policy")
 	var doc struct {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // TestRefreshGatedAndNotified: in the fixture's asg environments (stage,
@@ -56,7 +56,7 @@ func TestRefreshGatedAndNotified(t *testing.T) {
 			}
 			n := mustOne(t, s, "aws_autoscaling_notification")
 			groups := n.List("group_names")
-			if len(groups) != 1 || !tfjson.RefTo(groups[0], asg.Address()) {
+			if len(groups) != 1 || !stackjson.RefTo(groups[0], asg.Address()) {
 				t.Errorf("notification group_names = %v, want [%s]", groups, ref(asg, "name"))
 			}
 			topic := mustOne(t, s, "aws_sns_topic")

@@ -8,8 +8,8 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
 	"github.com/platformstarter/elastic-web-tier/internal/simulate"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestScalingAlarms asserts the exact alarm settings and the policies they drive.
@@ -20,7 +20,7 @@ func TestScalingAlarms(t *testing.T) {
 			s := r.stacks[env]
 			asg := mustOne(t, s, "aws_autoscaling_group")
 			topic := mustOne(t, s, "aws_sns_topic")
-			policies := map[string]tfjson.Resource{}
+			policies := map[string]stackjson.Resource{}
 			for _, p := range s.OfType("aws_autoscaling_policy") {
 				name, _ := p.String("name")
 				policies[name[strings.LastIndex(name, "-scale-")+1:]] = p
@@ -46,7 +46,7 @@ func TestScalingAlarms(t *testing.T) {
 						t.Errorf("%s %s = %v, want %v", c.alarm, k, alarm.Attrs[k], v)
 					}
 				}
-				if d, _ := alarm.Get("dimensions", "AutoScalingGroupName"); !tfjson.RefTo(d, asg.Address()) {
+				if d, _ := alarm.Get("dimensions", "AutoScalingGroupName"); !stackjson.RefTo(d, asg.Address()) {
 					t.Errorf("%s dimension = %v, want %s", c.alarm, d, ref(asg, "name"))
 				}
 				p, ok := policies[c.policy]
@@ -54,7 +54,7 @@ func TestScalingAlarms(t *testing.T) {
 					t.Fatalf("no %s policy; got %v", c.policy, keys(policies))
 				}
 				actions := alarm.List("alarm_actions")
-				if len(actions) != 2 || !tfjson.RefTo(actions[0], p.Address()) || !tfjson.RefTo(actions[1], topic.Address()) {
+				if len(actions) != 2 || !stackjson.RefTo(actions[0], p.Address()) || !stackjson.RefTo(actions[1], topic.Address()) {
 					t.Errorf("%s alarm_actions = %v, want [%s, %s]", c.alarm, actions, ref(p, "arn"), ref(topic, "arn"))
 				}
 				if typ, _ := p.String("policy_type"); typ != "StepScaling" {
@@ -66,11 +66,11 @@ func TestScalingAlarms(t *testing.T) {
 				if b, _ := p.String("step_adjustment", c.boundKey); b != "0" {
 					t.Errorf("%s %s = %q, want \"0\"", c.policy, c.boundKey, b)
 				}
-				if !tfjson.RefTo(p.Attrs["autoscaling_group_name"], asg.Address()) {
+				if !stackjson.RefTo(p.Attrs["autoscaling_group_name"], asg.Address()) {
 					t.Errorf("%s scales %v, want %s", c.policy, p.Attrs["autoscaling_group_name"], asg.Address())
 				}
 				outAlarm := map[string]string{"cpu-high": outputs.ScaleOutAlarmARN, "cpu-low": outputs.ScaleInAlarmARN}[c.alarm]
-				if !tfjson.RefTo(s.Outputs[outAlarm].Value, alarm.Address()) {
+				if !stackjson.RefTo(s.Outputs[outAlarm].Value, alarm.Address()) {
 					t.Errorf("output %s = %v, want %s", outAlarm, s.Outputs[outAlarm].Value, ref(alarm, "arn"))
 				}
 			}
@@ -128,7 +128,7 @@ func TestRequestCountScaling(t *testing.T) {
 					t.Errorf("%s = %v, want %v", k, p.Attrs[k], v)
 				}
 			}
-			if !tfjson.RefTo(p.Attrs["autoscaling_group_name"], asg.Address()) {
+			if !stackjson.RefTo(p.Attrs["autoscaling_group_name"], asg.Address()) {
 				t.Errorf("autoscaling_group_name = %v, want %s", p.Attrs["autoscaling_group_name"], ref(asg, "name"))
 			}
 			if v, _ := p.Number("target_tracking_configuration", "target_value"); v != target {
@@ -147,7 +147,7 @@ func TestRequestCountScaling(t *testing.T) {
 				}
 			}
 			for _, name := range []string{outputs.ScaleOutPolicyARN, outputs.ScaleInPolicyARN} {
-				if !tfjson.RefTo(s.Outputs[name].Value, p.Address()) {
+				if !stackjson.RefTo(s.Outputs[name].Value, p.Address()) {
 					t.Errorf("output %s = %v, want %s", name, s.Outputs[name].Value, ref(p, "arn"))
 				}
 			}
@@ -206,11 +206,11 @@ func TestScheduledActions(t *testing.T) {
 				t.Errorf("%s %s = %v, want it absent", name, k, v)
 			}
 		}
-		if !tfjson.RefTo(sa.Attrs["autoscaling_group_name"], asg.Address()) {
+		if !stackjson.RefTo(sa.Attrs["autoscaling_group_name"], asg.Address()) {
 			t.Errorf("%s autoscaling_group_name = %v, want %s", name, sa.Attrs["autoscaling_group_name"], ref(asg, "name"))
 		}
 	}
-	ignored := func(s *tfjson.Stack) []any {
+	ignored := func(s *stackjson.Stack) []any {
 		return mustOne(t, s, "aws_autoscaling_group").List("lifecycle", "ignore_changes")
 	}
 	if got := fmt.Sprint(ignored(s)); got != "[desired_capacity min_size max_size launch_template[0].version]" {
@@ -272,7 +272,7 @@ func TestDashboard(t *testing.T) {
 	}
 }
 
-func findByName(t *testing.T, s *tfjson.Stack, typ, key, name string) tfjson.Resource {
+func findByName(t *testing.T, s *stackjson.Stack, typ, key, name string) stackjson.Resource {
 	t.Helper()
 	var names []string
 	for _, r := range s.OfType(typ) {
@@ -283,5 +283,5 @@ func findByName(t *testing.T, s *tfjson.Stack, typ, key, name string) tfjson.Res
 		names = append(names, n)
 	}
 	t.Fatalf("%s: no %s with %s %q; have %v", s.Name, typ, key, name, names)
-	return tfjson.Resource{}
+	return stackjson.Resource{}
 }

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestZeroIsAValue: a zero that validation allows reaches the JSON. The
@@ -44,7 +44,7 @@ func TestZeroIsAValue(t *testing.T) {
 		}
 	}
 	for _, s := range []struct {
-		stack *tfjson.Stack
+		stack *stackjson.Stack
 		want  float64
 	}{{def, 120}, {z, 0}} {
 		policies := s.stack.OfType("aws_autoscaling_policy")

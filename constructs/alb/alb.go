@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
@@ -180,7 +181,7 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 	vpcID := props.Network.VPCID()
 	https := cfg.HTTPS || cfg.Domain != nil // the domain's certificate serves HTTPS (config sets https too)
 
-	s := constructs.NewConstruct(scope, ptr.S(id))
+	s := constructs.NewConstruct(scope, jsii.String(id))
 	a := &ALB{Scope: s, id: id, https: https}
 
 	a.SecurityGroup = secgroup.New(s, w.Name, "alb", "Load balancer of "+w.Name+": listeners from the allowed CIDRs, app port to the instances", vpcID)
@@ -191,53 +192,53 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 	}
 	for _, port := range ports {
 		for i, cidr := range cfg.IngressCIDRs {
-			vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, ptr.S(fmt.Sprintf("ingress-%d-%d", port, i)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+			vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, jsii.String(fmt.Sprintf("ingress-%d-%d", port, i)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 				SecurityGroupId: a.securityGroupID,
-				Description:     ptr.S(fmt.Sprintf("Clients to the listener on %d", port)),
-				IpProtocol:      ptr.S("tcp"),
-				FromPort:        ptr.N(port),
-				ToPort:          ptr.N(port),
-				CidrIpv4:        ptr.S(cidr),
+				Description:     jsii.String(fmt.Sprintf("Clients to the listener on %d", port)),
+				IpProtocol:      jsii.String("tcp"),
+				FromPort:        jsii.Number(port),
+				ToPort:          jsii.Number(port),
+				CidrIpv4:        jsii.String(cidr),
 			})
 			// A dual-stack load balancer open to every IPv4 client is open
 			// to every IPv6 client too (policy rule EWT-SG-3).
 			if cidr == config.AllIPv4 && cfg.IPAddressType.DualStack() {
-				vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, ptr.S(fmt.Sprintf("ingress-%d-ipv6", port)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+				vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, jsii.String(fmt.Sprintf("ingress-%d-ipv6", port)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 					SecurityGroupId: a.securityGroupID,
-					Description:     ptr.S(fmt.Sprintf("Clients to the listener on %d over IPv6", port)),
-					IpProtocol:      ptr.S("tcp"),
-					FromPort:        ptr.N(port),
-					ToPort:          ptr.N(port),
-					CidrIpv6:        ptr.S(config.AllIPv6),
+					Description:     jsii.String(fmt.Sprintf("Clients to the listener on %d over IPv6", port)),
+					IpProtocol:      jsii.String("tcp"),
+					FromPort:        jsii.Number(port),
+					ToPort:          jsii.Number(port),
+					CidrIpv6:        jsii.String(config.AllIPv6),
 				})
 			}
 		}
 	}
 
 	lbConfig := &lb.LbConfig{
-		Name:                     ptr.S(w.Name),
-		Internal:                 ptr.B(false),
-		LoadBalancerType:         ptr.S("application"),
+		Name:                     jsii.String(w.Name),
+		Internal:                 jsii.Bool(false),
+		LoadBalancerType:         jsii.String("application"),
 		SecurityGroups:           ptr.L(a.securityGroupID),
 		Subnets:                  ptr.L(subnets...),
-		DropInvalidHeaderFields:  ptr.B(true),
-		EnableDeletionProtection: ptr.B(cfg.DeletionProtection),
-		IdleTimeout:              ptr.N(cfg.IdleTimeout),
+		DropInvalidHeaderFields:  jsii.Bool(true),
+		EnableDeletionProtection: jsii.Bool(cfg.DeletionProtection),
+		IdleTimeout:              jsii.Number(cfg.IdleTimeout),
 		Tags:                     ptr.Name(w.Name),
 	}
 	// Knobs left at AWS's defaults are not written, so the JSON says only what differs.
 	if cfg.DesyncMitigationMode != config.DesyncDefensive {
-		lbConfig.DesyncMitigationMode = ptr.S(string(cfg.DesyncMitigationMode))
+		lbConfig.DesyncMitigationMode = jsii.String(string(cfg.DesyncMitigationMode))
 	}
 	if !cfg.HTTP2 {
-		lbConfig.EnableHttp2 = ptr.B(false)
+		lbConfig.EnableHttp2 = jsii.Bool(false)
 	}
 	if cfg.IPAddressType != config.IPAddressIPv4 {
-		lbConfig.IpAddressType = ptr.S(cfg.IPAddressType.API())
+		lbConfig.IpAddressType = jsii.String(cfg.IPAddressType.API())
 	}
 	if cfg.AccessLogs || cfg.ConnectionLogs {
 		// A bucket of the caller's: its policy is the caller's too.
-		bucket := ptr.S(cfg.AccessLogBucket)
+		bucket := jsii.String(cfg.AccessLogBucket)
 		if cfg.AccessLogBucket == "" {
 			var policy s3bucketpolicy.S3BucketPolicy
 			bucket, policy = accessLogBucket(s, cfg, w)
@@ -245,22 +246,22 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 			lbConfig.DependsOn = &[]cdktf.ITerraformDependable{policy}
 		}
 		if cfg.AccessLogs {
-			lbConfig.AccessLogs = &lb.LbAccessLogs{Bucket: bucket, Prefix: ptr.S(AccessLogPrefix), Enabled: ptr.B(true)}
+			lbConfig.AccessLogs = &lb.LbAccessLogs{Bucket: bucket, Prefix: jsii.String(AccessLogPrefix), Enabled: jsii.Bool(true)}
 		}
 		if cfg.ConnectionLogs {
-			lbConfig.ConnectionLogs = &lb.LbConnectionLogs{Bucket: bucket, Prefix: ptr.S(ConnectionLogPrefix), Enabled: ptr.B(true)}
+			lbConfig.ConnectionLogs = &lb.LbConnectionLogs{Bucket: bucket, Prefix: jsii.String(ConnectionLogPrefix), Enabled: jsii.Bool(true)}
 		}
 	}
-	balancer := lb.NewLb(s, ptr.S("lb"), lbConfig)
+	balancer := lb.NewLb(s, jsii.String("lb"), lbConfig)
 	a.LoadBalancer = balancer
 	a.arn, a.arnSuffix, a.dnsName = balancer.Arn(), balancer.ArnSuffix(), balancer.DnsName()
-	a.url, a.certificateARN = ptr.S("http://"+*a.dnsName), ptr.S("")
+	a.url, a.certificateARN = jsii.String("http://"+*a.dnsName), jsii.String("")
 	if https {
-		a.url, a.certificateARN = ptr.S("https://"+*a.dnsName), ptr.S(cfg.CertificateARN)
+		a.url, a.certificateARN = jsii.String("https://"+*a.dnsName), jsii.String(cfg.CertificateARN)
 	}
 	if cfg.Domain != nil {
 		a.certificateARN = domain(s, cfg.Domain, w, a.dnsName, balancer.ZoneId()).ARN
-		a.url = ptr.S("https://" + cfg.Domain.Name)
+		a.url = jsii.String("https://" + cfg.Domain.Name)
 	}
 	if cfg.WAF {
 		webACL(s, w, a.arn)
@@ -271,38 +272,38 @@ func New(scope constructs.Construct, id string, props Props) (*ALB, error) {
 	a.TargetGroup = tg
 	a.targetGroupARN, a.targetGroupARNSuffix = tg.Arn(), tg.ArnSuffix()
 
-	forward := &[]*lblistener.LbListenerDefaultAction{{Type: ptr.S("forward"), TargetGroupArn: a.targetGroupARN}}
+	forward := &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: a.targetGroupARN}}
 	if !https {
-		l := lblistener.NewLbListener(s, ptr.S("http"), &lblistener.LbListenerConfig{
+		l := lblistener.NewLbListener(s, jsii.String("http"), &lblistener.LbListenerConfig{
 			LoadBalancerArn: a.arn,
-			Port:            ptr.N(80),
-			Protocol:        ptr.S("HTTP"),
+			Port:            jsii.Number(80),
+			Protocol:        jsii.String("HTTP"),
 			DefaultAction:   forward,
 			Tags:            ptr.Name(w.Name + "-http"),
 		})
 		a.Listener, a.listenerARN = l, l.Arn()
 		return a, nil
 	}
-	l := lblistener.NewLbListener(s, ptr.S("https"), &lblistener.LbListenerConfig{
+	l := lblistener.NewLbListener(s, jsii.String("https"), &lblistener.LbListenerConfig{
 		LoadBalancerArn: a.arn,
-		Port:            ptr.N(443),
-		Protocol:        ptr.S("HTTPS"),
-		SslPolicy:       ptr.S(cfg.SSLPolicy),
+		Port:            jsii.Number(443),
+		Protocol:        jsii.String("HTTPS"),
+		SslPolicy:       jsii.String(cfg.SSLPolicy),
 		CertificateArn:  a.certificateARN,
 		DefaultAction:   forward,
 		Tags:            ptr.Name(w.Name + "-https"),
 	})
 	a.Listener, a.listenerARN = l, l.Arn()
-	a.RedirectListener = lblistener.NewLbListener(s, ptr.S("http-redirect"), &lblistener.LbListenerConfig{
+	a.RedirectListener = lblistener.NewLbListener(s, jsii.String("http-redirect"), &lblistener.LbListenerConfig{
 		LoadBalancerArn: a.arn,
-		Port:            ptr.N(80),
-		Protocol:        ptr.S("HTTP"),
+		Port:            jsii.Number(80),
+		Protocol:        jsii.String("HTTP"),
 		DefaultAction: &[]*lblistener.LbListenerDefaultAction{{
-			Type: ptr.S("redirect"),
+			Type: jsii.String("redirect"),
 			Redirect: &lblistener.LbListenerDefaultActionRedirect{
-				Protocol:   ptr.S("HTTPS"),
-				Port:       ptr.S("443"),
-				StatusCode: ptr.S("HTTP_301"),
+				Protocol:   jsii.String("HTTPS"),
+				Port:       jsii.String("443"),
+				StatusCode: jsii.String("HTTP_301"),
 			},
 		}},
 		Tags: ptr.Name(w.Name + "-http-redirect"),
@@ -317,39 +318,39 @@ func (a *ALB) newTargetGroup(id, prefix string, port int, name string) lbtargetg
 	cfg := a.cfg
 	hc := cfg.HealthCheck
 	tgConfig := &lbtargetgroup.LbTargetGroupConfig{
-		NamePrefix:          ptr.S(prefix),
-		Port:                ptr.N(port),
-		Protocol:            ptr.S("HTTP"),
-		TargetType:          ptr.S("instance"),
+		NamePrefix:          jsii.String(prefix),
+		Port:                jsii.Number(port),
+		Protocol:            jsii.String("HTTP"),
+		TargetType:          jsii.String("instance"),
 		VpcId:               a.vpcID,
-		DeregistrationDelay: ptr.S(fmt.Sprint(cfg.DeregistrationDelay)),
+		DeregistrationDelay: jsii.String(fmt.Sprint(cfg.DeregistrationDelay)),
 		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
-			Enabled:            ptr.B(true),
-			Protocol:           ptr.S("HTTP"),
-			Port:               ptr.S("traffic-port"),
-			Path:               ptr.S(hc.Path),
-			Matcher:            ptr.S(hc.Matcher),
-			Interval:           ptr.N(hc.Interval),
-			Timeout:            ptr.N(hc.Timeout),
-			HealthyThreshold:   ptr.N(hc.HealthyThreshold),
-			UnhealthyThreshold: ptr.N(hc.UnhealthyThreshold),
+			Enabled:            jsii.Bool(true),
+			Protocol:           jsii.String("HTTP"),
+			Port:               jsii.String("traffic-port"),
+			Path:               jsii.String(hc.Path),
+			Matcher:            jsii.String(hc.Matcher),
+			Interval:           jsii.Number(hc.Interval),
+			Timeout:            jsii.Number(hc.Timeout),
+			HealthyThreshold:   jsii.Number(hc.HealthyThreshold),
+			UnhealthyThreshold: jsii.Number(hc.UnhealthyThreshold),
 		},
 		Tags: ptr.Name(name),
 		// A new target group (new name from the prefix) is attached before the old one goes.
-		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
 	}
 	if cfg.SlowStart != nil { // 0 too: the file said so
-		tgConfig.SlowStart = ptr.N(*cfg.SlowStart)
+		tgConfig.SlowStart = jsii.Number(*cfg.SlowStart)
 	}
 	if cfg.Algorithm != config.AlgorithmRoundRobin {
-		tgConfig.LoadBalancingAlgorithmType = ptr.S(string(cfg.Algorithm))
+		tgConfig.LoadBalancingAlgorithmType = jsii.String(string(cfg.Algorithm))
 	}
 	if cfg.Stickiness.Type != config.StickinessNone {
 		tgConfig.Stickiness = &lbtargetgroup.LbTargetGroupStickiness{
-			Enabled:        ptr.B(true),
-			Type:           ptr.S(string(cfg.Stickiness.Type)),
-			CookieDuration: ptr.N(cfg.Stickiness.Duration),
+			Enabled:        jsii.Bool(true),
+			Type:           jsii.String(string(cfg.Stickiness.Type)),
+			CookieDuration: jsii.Number(cfg.Stickiness.Duration),
 		}
 	}
-	return lbtargetgroup.NewLbTargetGroup(a.Scope, ptr.S(id), tgConfig)
+	return lbtargetgroup.NewLbTargetGroup(a.Scope, jsii.String(id), tgConfig)
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/acmcertificate"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/acmcertificatevalidation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsroute53zone"
@@ -55,47 +56,47 @@ type certificate struct {
 // dual-stack (alb.ip_address_type). A record of a family the load balancer
 // has no address of would resolve to nothing.
 func domain(s constructs.Construct, d *config.Domain, w Props, lbDNSName, lbZoneID *string) certificate {
-	zoneID := ptr.S(d.ZoneID)
+	zoneID := jsii.String(d.ZoneID)
 	if d.ZoneName != "" {
-		zone := dataawsroute53zone.NewDataAwsRoute53Zone(s, ptr.S("zone"), &dataawsroute53zone.DataAwsRoute53ZoneConfig{
-			Name:        ptr.S(d.ZoneName),
-			PrivateZone: ptr.B(false),
+		zone := dataawsroute53zone.NewDataAwsRoute53Zone(s, jsii.String("zone"), &dataawsroute53zone.DataAwsRoute53ZoneConfig{
+			Name:        jsii.String(d.ZoneName),
+			PrivateZone: jsii.Bool(false),
 		})
 		zoneID = zone.ZoneId()
 	}
 	certConfig := &acmcertificate.AcmCertificateConfig{
-		DomainName:       ptr.S(d.Name),
-		ValidationMethod: ptr.S("DNS"),
+		DomainName:       jsii.String(d.Name),
+		ValidationMethod: jsii.String("DNS"),
 		Tags:             ptr.Name(w.Name),
 		// A changed name makes a new certificate; the listener moves to it before the old one goes.
-		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
 	}
 	if len(d.AlternativeNames) > 0 {
-		certConfig.SubjectAlternativeNames = ptr.Ss(d.AlternativeNames...)
+		certConfig.SubjectAlternativeNames = jsii.Strings(d.AlternativeNames...)
 	}
-	cert := acmcertificate.NewAcmCertificate(s, ptr.S("certificate"), certConfig)
+	cert := acmcertificate.NewAcmCertificate(s, jsii.String("certificate"), certConfig)
 
 	// domain_validation_options is a set: a map by domain name reads one
 	// option by the name it validates, with keys known at plan time.
 	options := cdktf.TerraformIterator_FromList(cert.DomainValidationOptions())
-	byName := options.ForExpressionForMap(ptr.S("val.domain_name"), ptr.S("val"))
+	byName := options.ForExpressionForMap(jsii.String("val.domain_name"), jsii.String("val"))
 	option := func(name, attr string) *string {
-		return cdktf.Token_AsString(cdktf.Fn_LookupNested(byName, &[]any{ptr.S(name), ptr.S(attr)}), nil)
+		return cdktf.Token_AsString(cdktf.Fn_LookupNested(byName, &[]any{jsii.String(name), jsii.String(attr)}), nil)
 	}
 	var fqdns []*string
 	for _, name := range validationNames(d) {
-		r := route53record.NewRoute53Record(s, ptr.S(recordID("validation-", name)), &route53record.Route53RecordConfig{
+		r := route53record.NewRoute53Record(s, jsii.String(recordID("validation-", name)), &route53record.Route53RecordConfig{
 			ZoneId:  zoneID,
 			Name:    option(name, "resource_record_name"),
 			Type:    option(name, "resource_record_type"),
 			Records: ptr.L(option(name, "resource_record_value")),
-			Ttl:     ptr.N(ValidationRecordTTL),
+			Ttl:     jsii.Number(ValidationRecordTTL),
 			// A record left by an earlier certificate of the same name is taken over.
-			AllowOverwrite: ptr.B(true),
+			AllowOverwrite: jsii.Bool(true),
 		})
 		fqdns = append(fqdns, r.Fqdn())
 	}
-	validation := acmcertificatevalidation.NewAcmCertificateValidation(s, ptr.S("certificate-validation"), &acmcertificatevalidation.AcmCertificateValidationConfig{
+	validation := acmcertificatevalidation.NewAcmCertificateValidation(s, jsii.String("certificate-validation"), &acmcertificatevalidation.AcmCertificateValidationConfig{
 		CertificateArn:        cert.Arn(),
 		ValidationRecordFqdns: &fqdns,
 	})
@@ -117,18 +118,18 @@ func domain(s constructs.Construct, d *config.Domain, w Props, lbDNSName, lbZone
 
 // aliasRecord makes the alias record of type typ (A or AAAA) of name to the load balancer.
 func aliasRecord(s constructs.Construct, id, typ, name string, zoneID, lbDNSName, lbZoneID *string) {
-	route53record.NewRoute53Record(s, ptr.S(id), &route53record.Route53RecordConfig{
+	route53record.NewRoute53Record(s, jsii.String(id), &route53record.Route53RecordConfig{
 		ZoneId: zoneID,
-		Name:   ptr.S(name),
-		Type:   ptr.S(typ),
+		Name:   jsii.String(name),
+		Type:   jsii.String(typ),
 		Alias: &route53record.Route53RecordAlias{
 			Name:                 lbDNSName,
 			ZoneId:               lbZoneID,
-			EvaluateTargetHealth: ptr.B(true),
+			EvaluateTargetHealth: jsii.Bool(true),
 		},
 		// The name is this stack's: a record already there (an apply
 		// whose answer was lost, a name moved from elsewhere) is taken
 		// over instead of failing the apply.
-		AllowOverwrite: ptr.B(true),
+		AllowOverwrite: jsii.Bool(true),
 	})
 }

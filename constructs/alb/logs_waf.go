@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawselbserviceaccount"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
@@ -53,7 +54,7 @@ var ELBAccountRegions = []string{
 // source) where there is one, else the log delivery service principal.
 func logWriter(s constructs.Construct, region string) map[string]string {
 	if slices.Contains(ELBAccountRegions, region) {
-		elb := dataawselbserviceaccount.NewDataAwsElbServiceAccount(s, ptr.S("elb-account"), &dataawselbserviceaccount.DataAwsElbServiceAccountConfig{})
+		elb := dataawselbserviceaccount.NewDataAwsElbServiceAccount(s, jsii.String("elb-account"), &dataawselbserviceaccount.DataAwsElbServiceAccountConfig{})
 		return map[string]string{"AWS": *elb.Arn()}
 	}
 	return map[string]string{"Service": LogDeliveryPrincipal}
@@ -64,42 +65,42 @@ func logWriter(s constructs.Construct, region string) map[string]string {
 // Balancing write there (over TLS only; see logWriter). It returns the
 // bucket name and the policy, which the load balancer must depend on.
 func accessLogBucket(s constructs.Construct, cfg config.ALB, w Props) (*string, s3bucketpolicy.S3BucketPolicy) {
-	b := s3bucket.NewS3Bucket(s, ptr.S("access-logs"), &s3bucket.S3BucketConfig{
-		BucketPrefix: ptr.S(w.Name + "-alb-logs-"),
-		ForceDestroy: ptr.B(!cfg.DeletionProtection),
+	b := s3bucket.NewS3Bucket(s, jsii.String("access-logs"), &s3bucket.S3BucketConfig{
+		BucketPrefix: jsii.String(w.Name + "-alb-logs-"),
+		ForceDestroy: jsii.Bool(!cfg.DeletionProtection),
 		Tags:         ptr.Name(w.Name + "-alb-logs"),
 	})
 	bucketID := b.Id()
-	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(s, ptr.S("access-logs-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
+	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(s, jsii.String("access-logs-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
 		Bucket:                bucketID,
-		BlockPublicAcls:       ptr.B(true),
-		BlockPublicPolicy:     ptr.B(true),
-		IgnorePublicAcls:      ptr.B(true),
-		RestrictPublicBuckets: ptr.B(true),
+		BlockPublicAcls:       jsii.Bool(true),
+		BlockPublicPolicy:     jsii.Bool(true),
+		IgnorePublicAcls:      jsii.Bool(true),
+		RestrictPublicBuckets: jsii.Bool(true),
 	})
-	s3bucketownershipcontrols.NewS3BucketOwnershipControls(s, ptr.S("access-logs-ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
+	s3bucketownershipcontrols.NewS3BucketOwnershipControls(s, jsii.String("access-logs-ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
 		Bucket: bucketID,
-		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: ptr.S("BucketOwnerEnforced")},
+		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
 	})
 	// ALB access logs support only SSE-S3 (AES256), not KMS.
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(s, ptr.S("access-logs-encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
+	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(s, jsii.String("access-logs-encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
 		Bucket: bucketID,
 		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
-			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{SseAlgorithm: ptr.S("AES256")},
+			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{SseAlgorithm: jsii.String("AES256")},
 		}},
 	})
-	s3bucketversioning.NewS3BucketVersioningA(s, ptr.S("access-logs-versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
+	s3bucketversioning.NewS3BucketVersioningA(s, jsii.String("access-logs-versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
 		Bucket:                  bucketID,
-		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: ptr.S("Enabled")},
+		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
 	})
-	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(s, ptr.S("access-logs-lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
+	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(s, jsii.String("access-logs-lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
 		Bucket: bucketID,
 		Rule: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
-			Id:                          ptr.S("expire-access-logs"),
-			Status:                      ptr.S("Enabled"),
-			Filter:                      &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{{Prefix: ptr.S("")}},
-			Expiration:                  &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{{Days: ptr.N(cfg.AccessLogRetentionDays)}},
-			NoncurrentVersionExpiration: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration{{NoncurrentDays: ptr.N(30)}},
+			Id:                          jsii.String("expire-access-logs"),
+			Status:                      jsii.String("Enabled"),
+			Filter:                      &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{{Prefix: jsii.String("")}},
+			Expiration:                  &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{{Days: jsii.Number(cfg.AccessLogRetentionDays)}},
+			NoncurrentVersionExpiration: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration{{NoncurrentDays: jsii.Number(30)}},
 		}},
 	})
 	writer := logWriter(s, w.Region)
@@ -111,9 +112,9 @@ func accessLogBucket(s constructs.Construct, cfg config.ALB, w Props) (*string, 
 	if cfg.ConnectionLogs {
 		writes = append(writes, bucketARN+"/"+ConnectionLogPrefix+"/AWSLogs/"+*w.AccountID+"/*")
 	}
-	policy := s3bucketpolicy.NewS3BucketPolicy(s, ptr.S("access-logs-policy"), &s3bucketpolicy.S3BucketPolicyConfig{
+	policy := s3bucketpolicy.NewS3BucketPolicy(s, jsii.String("access-logs-policy"), &s3bucketpolicy.S3BucketPolicyConfig{
 		Bucket: bucketID,
-		Policy: ptr.S(policydoc.Document(
+		Policy: jsii.String(policydoc.Document(
 			policydoc.Statement{
 				Sid: "LoadBalancerWritesAccessLogs", Effect: "Allow", Principal: writer,
 				Action:   []string{"s3:PutObject"},
@@ -136,11 +137,11 @@ var managedRuleGroups = []string{"AWSManagedRulesAmazonIpReputationList", "AWSMa
 // webACL puts a regional WAF web ACL with AWS managed rule groups in front
 // of the load balancer, or the caller's web ACL (alb.waf_web_acl_arn).
 func webACL(s constructs.Construct, w Props, lbARN *string) {
-	aclARN := ptr.S(w.WAFWebACLARN)
+	aclARN := jsii.String(w.WAFWebACLARN)
 	if w.WAFWebACLARN == "" {
 		aclARN = managedWebACL(s, w)
 	}
-	wafv2webaclassociation.NewWafv2WebAclAssociation(s, ptr.S("waf-association"), &wafv2webaclassociation.Wafv2WebAclAssociationConfigA{
+	wafv2webaclassociation.NewWafv2WebAclAssociation(s, jsii.String("waf-association"), &wafv2webaclassociation.Wafv2WebAclAssociationConfigA{
 		ResourceArn: lbARN,
 		WebAclArn:   aclARN,
 	})
@@ -153,29 +154,29 @@ func managedWebACL(s constructs.Construct, w Props) *string {
 		// The bindings type a rule's statement as interface{} (its schema is
 		// recursive), so it is written in Terraform's own snake_case shape.
 		rules = append(rules, &wafv2webacl.Wafv2WebAclRule{
-			Name:           ptr.S(group),
-			Priority:       ptr.N(i + 1),
+			Name:           jsii.String(group),
+			Priority:       jsii.Number(i + 1),
 			OverrideAction: &wafv2webacl.Wafv2WebAclRuleOverrideAction{None: &wafv2webacl.Wafv2WebAclRuleOverrideActionNone{}},
 			Statement: map[string]any{
 				"managed_rule_group_statement": map[string]any{"name": group, "vendor_name": "AWS"},
 			},
 			VisibilityConfig: &wafv2webacl.Wafv2WebAclRuleVisibilityConfig{
-				CloudwatchMetricsEnabled: ptr.B(true),
-				MetricName:               ptr.S(fmt.Sprintf("%s-%s", w.Name, group)),
-				SampledRequestsEnabled:   ptr.B(true),
+				CloudwatchMetricsEnabled: jsii.Bool(true),
+				MetricName:               jsii.String(fmt.Sprintf("%s-%s", w.Name, group)),
+				SampledRequestsEnabled:   jsii.Bool(true),
 			},
 		})
 	}
-	acl := wafv2webacl.NewWafv2WebAcl(s, ptr.S("waf"), &wafv2webacl.Wafv2WebAclConfig{
-		Name:          ptr.S(w.Name),
-		Description:   ptr.S("AWS managed protections for the load balancer of " + w.Name),
-		Scope:         ptr.S("REGIONAL"),
+	acl := wafv2webacl.NewWafv2WebAcl(s, jsii.String("waf"), &wafv2webacl.Wafv2WebAclConfig{
+		Name:          jsii.String(w.Name),
+		Description:   jsii.String("AWS managed protections for the load balancer of " + w.Name),
+		Scope:         jsii.String("REGIONAL"),
 		DefaultAction: &wafv2webacl.Wafv2WebAclDefaultAction{Allow: &wafv2webacl.Wafv2WebAclDefaultActionAllow{}},
 		Rule:          &rules,
 		VisibilityConfig: &wafv2webacl.Wafv2WebAclVisibilityConfig{
-			CloudwatchMetricsEnabled: ptr.B(true),
-			MetricName:               ptr.S(w.Name),
-			SampledRequestsEnabled:   ptr.B(true),
+			CloudwatchMetricsEnabled: jsii.Bool(true),
+			MetricName:               jsii.String(w.Name),
+			SampledRequestsEnabled:   jsii.Bool(true),
 		},
 		Tags: ptr.Name(w.Name),
 	})

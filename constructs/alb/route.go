@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistenerrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 
@@ -124,10 +125,10 @@ func (a *ALB) AddRoute(id string, props RouteProps) (*Route, error) {
 			HostHeader: &lblistenerrule.LbListenerRuleConditionHostHeader{Values: ptr.L(strs(props.HostHeaders)...)},
 		})
 	}
-	r.Rule = lblistenerrule.NewLbListenerRule(a.Scope, ptr.S("route-"+id), &lblistenerrule.LbListenerRuleConfig{
+	r.Rule = lblistenerrule.NewLbListenerRule(a.Scope, jsii.String("route-"+id), &lblistenerrule.LbListenerRuleConfig{
 		ListenerArn: a.listenerARN,
-		Priority:    ptr.N(props.Priority),
-		Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: ptr.S("forward"), TargetGroupArn: r.arn}},
+		Priority:    jsii.Number(props.Priority),
+		Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: r.arn}},
 		Condition:   &conditions,
 		Tags:        ptr.Name(a.name + "-" + id),
 	})
@@ -138,7 +139,7 @@ func (a *ALB) AddRoute(id string, props RouteProps) (*Route, error) {
 func strs(values []string) []*string {
 	out := make([]*string, len(values))
 	for i, v := range values {
-		out[i] = ptr.S(v)
+		out[i] = jsii.String(v)
 	}
 	return out
 }

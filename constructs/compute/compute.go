@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalinggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalinglifecyclehook"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingnotification"
@@ -297,35 +298,35 @@ func NewInstance(scope constructs.Construct, id string, props Props) (*Instance,
 	}
 	cfg := props.Compute
 	i := &Instance{Base: *b}
-	i.Instance = instance.NewInstance(b.Scope, ptr.S("instance"), &instance.InstanceConfig{
+	i.Instance = instance.NewInstance(b.Scope, jsii.String("instance"), &instance.InstanceConfig{
 		LaunchTemplate: &instance.InstanceLaunchTemplate{Id: b.launchTemplateID, Version: b.version},
 		SubnetId:       props.Network.PrivateSubnetIDs()[0],
 		// Private subnet, and explicitly no public address.
-		AssociatePublicIpAddress: ptr.B(false),
-		Monitoring:               ptr.B(true),
-		EbsOptimized:             ptr.B(true),
+		AssociatePublicIpAddress: jsii.Bool(false),
+		Monitoring:               jsii.Bool(true),
+		EbsOptimized:             jsii.Bool(true),
 		MetadataOptions: &instance.InstanceMetadataOptions{
-			HttpEndpoint:            ptr.S("enabled"),
-			HttpTokens:              ptr.S("required"),
-			HttpPutResponseHopLimit: ptr.N(1),
+			HttpEndpoint:            jsii.String("enabled"),
+			HttpTokens:              jsii.String("required"),
+			HttpPutResponseHopLimit: jsii.Number(1),
 		},
 		RootBlockDevice: &instance.InstanceRootBlockDevice{
-			Encrypted:  ptr.B(true),
-			VolumeType: ptr.S("gp3"),
-			VolumeSize: ptr.N(cfg.RootVolumeGiB),
+			Encrypted:  jsii.Bool(true),
+			VolumeType: jsii.String("gp3"),
+			VolumeSize: jsii.Number(cfg.RootVolumeGiB),
 		},
 		Tags: ptr.Name(props.Name + "-app"),
 		// The user data is the launch template's (a new template version
 		// replaces the instance). The provider reads it back as a hash and
 		// hashes that hash again on every plan, a perpetual in-place update
 		// on AWS too (hashicorp/terraform-provider-aws#30825); make e2e found it.
-		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.S("user_data")}},
+		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("user_data")}},
 	})
 	i.instanceID = i.Instance.Id()
-	i.Attachment = lbtargetgroupattachment.NewLbTargetGroupAttachment(b.Scope, ptr.S("target"), &lbtargetgroupattachment.LbTargetGroupAttachmentConfig{
+	i.Attachment = lbtargetgroupattachment.NewLbTargetGroupAttachment(b.Scope, jsii.String("target"), &lbtargetgroupattachment.LbTargetGroupAttachmentConfig{
 		TargetGroupArn: props.TargetGroup.TargetGroupARN(),
 		TargetId:       i.instanceID,
-		Port:           ptr.N(cfg.AppPort),
+		Port:           jsii.Number(cfg.AppPort),
 	})
 	return i, nil
 }
@@ -349,26 +350,26 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 	c := &Group{Base: *b, topics: map[string]bool{}}
 	c.preferences = refreshPreferences(cfg, nil)
 	group := &autoscalinggroup.AutoscalingGroupConfig{
-		Name:                   ptr.S(groupName(w.Name)), // LaunchHook.GroupName
-		MinSize:                ptr.N(cfg.MinSize),
-		MaxSize:                ptr.N(cfg.MaxSize),
-		DesiredCapacity:        ptr.N(cfg.DesiredCapacity),
+		Name:                   jsii.String(groupName(w.Name)), // LaunchHook.GroupName
+		MinSize:                jsii.Number(cfg.MinSize),
+		MaxSize:                jsii.Number(cfg.MaxSize),
+		DesiredCapacity:        jsii.Number(cfg.DesiredCapacity),
 		VpcZoneIdentifier:      ptr.L(w.Network.PrivateSubnetIDs()...),
 		TargetGroupArns:        ptr.L(w.TargetGroup.TargetGroupARN()),
-		HealthCheckType:        ptr.S("ELB"),
-		HealthCheckGracePeriod: ptr.N(cfg.HealthCheckGracePeriod),
+		HealthCheckType:        jsii.String("ELB"),
+		HealthCheckGracePeriod: jsii.Number(cfg.HealthCheckGracePeriod),
 		// On creation, wait until min_size instances are healthy in the target group.
-		MinElbCapacity:         ptr.N(cfg.MinSize),
-		WaitForCapacityTimeout: ptr.S("10m"),
+		MinElbCapacity:         jsii.Number(cfg.MinSize),
+		WaitForCapacityTimeout: jsii.String("10m"),
 		// No instance_refresh block: the provider would move the group to the
 		// new template version and then start the refresh, so AWS's rollback
 		// would restore the new version (hashicorp/terraform-provider-aws#34189).
 		// The rollout command (internal/rollout) starts it with a desired
 		// configuration instead, while the group still holds the old version.
-		EnabledMetrics:     ptr.Ss("GroupDesiredCapacity", "GroupInServiceInstances", "GroupMinSize", "GroupMaxSize", "GroupPendingInstances", "GroupTerminatingInstances"),
-		MetricsGranularity: ptr.S("1Minute"),
+		EnabledMetrics:     jsii.Strings("GroupDesiredCapacity", "GroupInServiceInstances", "GroupMinSize", "GroupMaxSize", "GroupPendingInstances", "GroupTerminatingInstances"),
+		MetricsGranularity: jsii.String("1Minute"),
 		Tag: &[]*autoscalinggroup.AutoscalingGroupTag{
-			{Key: ptr.S("Name"), Value: ptr.S(w.Name + "-app"), PropagateAtLaunch: ptr.B(true)},
+			{Key: jsii.String("Name"), Value: jsii.String(w.Name + "-app"), PropagateAtLaunch: jsii.Bool(true)},
 		},
 		// Scaling policies own desired_capacity once the group exists (and
 		// scheduled actions min_size and max_size): a deploy must not undo them.
@@ -377,13 +378,13 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: ignoreChanges(w.SizesScheduled, cfg.Spot != nil)},
 	}
 	if cfg.DefaultInstanceWarmup != nil {
-		group.DefaultInstanceWarmup = ptr.N(*cfg.DefaultInstanceWarmup)
+		group.DefaultInstanceWarmup = jsii.Number(*cfg.DefaultInstanceWarmup)
 	}
 	if len(cfg.TerminationPolicies) > 0 {
-		group.TerminationPolicies = ptr.Ss(cfg.TerminationPolicies...)
+		group.TerminationPolicies = jsii.Strings(cfg.TerminationPolicies...)
 	}
 	if cfg.MaxInstanceLifetime > 0 {
-		group.MaxInstanceLifetime = ptr.N(cfg.MaxInstanceLifetime)
+		group.MaxInstanceLifetime = jsii.Number(cfg.MaxInstanceLifetime)
 	}
 	if wp := cfg.WarmPool; wp != nil {
 		group.WarmPool = warmPool(*wp)
@@ -391,16 +392,16 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 		// creates the group empty, adds it, then sizes the group), so the
 		// pool's first instances stop only once their app answers.
 		group.InitialLifecycleHook = &[]*autoscalinggroup.AutoscalingGroupInitialLifecycleHook{{
-			Name:                ptr.S(hook.Name),
-			LifecycleTransition: ptr.S(LaunchHookTransition),
-			HeartbeatTimeout:    ptr.N(hook.Timeout),
-			DefaultResult:       ptr.S("ABANDON"),
+			Name:                jsii.String(hook.Name),
+			LifecycleTransition: jsii.String(LaunchHookTransition),
+			HeartbeatTimeout:    jsii.Number(hook.Timeout),
+			DefaultResult:       jsii.String("ABANDON"),
 		}}
 	}
 	if sp := cfg.Spot; sp != nil {
 		overrides := make([]*autoscalinggroup.AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverride, len(sp.InstanceTypes))
 		for i, t := range sp.InstanceTypes {
-			overrides[i] = &autoscalinggroup.AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverride{InstanceType: ptr.S(t)}
+			overrides[i] = &autoscalinggroup.AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverride{InstanceType: jsii.String(t)}
 		}
 		group.MixedInstancesPolicy = &autoscalinggroup.AutoscalingGroupMixedInstancesPolicy{
 			LaunchTemplate: &autoscalinggroup.AutoscalingGroupMixedInstancesPolicyLaunchTemplate{
@@ -411,24 +412,24 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 				Override: &overrides,
 			},
 			InstancesDistribution: &autoscalinggroup.AutoscalingGroupMixedInstancesPolicyInstancesDistribution{
-				OnDemandBaseCapacity:                ptr.N(sp.OnDemandBaseCapacity),
-				OnDemandPercentageAboveBaseCapacity: ptr.N(sp.OnDemandPercentageAboveBase),
-				SpotAllocationStrategy:              ptr.S(string(sp.AllocationStrategy)),
+				OnDemandBaseCapacity:                jsii.Number(sp.OnDemandBaseCapacity),
+				OnDemandPercentageAboveBaseCapacity: jsii.Number(sp.OnDemandPercentageAboveBase),
+				SpotAllocationStrategy:              jsii.String(string(sp.AllocationStrategy)),
 			},
 		}
 		// Replace a Spot instance EC2 warns of an interruption before it goes.
-		group.CapacityRebalance = ptr.B(true)
+		group.CapacityRebalance = jsii.Bool(true)
 	} else {
 		group.LaunchTemplate = &autoscalinggroup.AutoscalingGroupLaunchTemplate{Id: b.launchTemplateID, Version: b.version}
 	}
-	asg := autoscalinggroup.NewAutoscalingGroup(s, ptr.S("asg"), group)
+	asg := autoscalinggroup.NewAutoscalingGroup(s, jsii.String("asg"), group)
 	c.AutoScalingGroup = asg
 	c.name = asg.Name()
 	// The instances in service when apply finished: read after the group (and
 	// its min_elb_capacity wait) completes, by the tag EC2 Auto Scaling puts on them.
-	c.InService = dataawsinstances.NewDataAwsInstances(s, ptr.S("in-service"), &dataawsinstances.DataAwsInstancesConfig{
+	c.InService = dataawsinstances.NewDataAwsInstances(s, jsii.String("in-service"), &dataawsinstances.DataAwsInstancesConfig{
 		InstanceTags:       &map[string]*string{"aws:autoscaling:groupName": c.name},
-		InstanceStateNames: ptr.Ss("running"),
+		InstanceStateNames: jsii.Strings("running"),
 		DependsOn:          &[]cdktf.ITerraformDependable{asg},
 	})
 	c.ids = c.InService.Ids()
@@ -436,12 +437,12 @@ func NewGroup(scope constructs.Construct, id string, props Props) (*Group, error
 		// In-flight work finishes before the instance goes: it waits in
 		// Terminating:Wait for the heartbeat timeout (or until the app
 		// completes the lifecycle action), while the target group drains it.
-		c.DrainHook = autoscalinglifecyclehook.NewAutoscalingLifecycleHook(s, ptr.S("drain"), &autoscalinglifecyclehook.AutoscalingLifecycleHookConfig{
-			Name:                 ptr.S(w.Name + "-drain"),
+		c.DrainHook = autoscalinglifecyclehook.NewAutoscalingLifecycleHook(s, jsii.String("drain"), &autoscalinglifecyclehook.AutoscalingLifecycleHookConfig{
+			Name:                 jsii.String(w.Name + "-drain"),
 			AutoscalingGroupName: c.name,
-			LifecycleTransition:  ptr.S("autoscaling:EC2_INSTANCE_TERMINATING"),
-			HeartbeatTimeout:     ptr.N(cfg.DrainSeconds),
-			DefaultResult:        ptr.S("CONTINUE"),
+			LifecycleTransition:  jsii.String("autoscaling:EC2_INSTANCE_TERMINATING"),
+			HeartbeatTimeout:     jsii.Number(cfg.DrainSeconds),
+			DefaultResult:        jsii.String("CONTINUE"),
 		})
 	}
 	return c, nil
@@ -463,15 +464,15 @@ func newBase(scope constructs.Construct, id string, props Props, group bool, hoo
 	if err != nil {
 		return nil, fmt.Errorf("compute user data: %w", err)
 	}
-	s := constructs.NewConstruct(scope, ptr.S(id))
+	s := constructs.NewConstruct(scope, jsii.String(id))
 	c := &Base{Scope: s, id: id, cfg: cfg, peers: map[string]bool{}}
 	var logGroupARNs []string
 	if agent != nil {
 		// Encrypted with the environment's key; retention from observability.logs.
 		mk := func(lid, name string) cloudwatchloggroup.CloudwatchLogGroup {
-			return cloudwatchloggroup.NewCloudwatchLogGroup(s, ptr.S(lid), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-				Name:            ptr.S(name),
-				RetentionInDays: ptr.N(props.Agent.RetentionDays),
+			return cloudwatchloggroup.NewCloudwatchLogGroup(s, jsii.String(lid), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+				Name:            jsii.String(name),
+				RetentionInDays: jsii.Number(props.Agent.RetentionDays),
 				KmsKeyId:        props.Agent.KMSKeyARN,
 			})
 		}
@@ -484,48 +485,48 @@ func newBase(scope constructs.Construct, id string, props Props, group bool, hoo
 	c.SecurityGroup = secgroup.New(s, w.Name, "app", "Instances of "+w.Name+": app port from the load balancer only, HTTPS out", w.Network.VPCID())
 	c.securityGroupID = c.SecurityGroup.Id()
 	// Egress: HTTPS only (SSM agent, package repositories). Nothing else leaves.
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, ptr.S("egress-https"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("egress-https"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 		SecurityGroupId: c.securityGroupID,
-		Description:     ptr.S("HTTPS out for the SSM agent and package repositories"),
-		IpProtocol:      ptr.S("tcp"),
-		FromPort:        ptr.N(443),
-		ToPort:          ptr.N(443),
-		CidrIpv4:        ptr.S("0.0.0.0/0"),
+		Description:     jsii.String("HTTPS out for the SSM agent and package repositories"),
+		IpProtocol:      jsii.String("tcp"),
+		FromPort:        jsii.Number(443),
+		ToPort:          jsii.Number(443),
+		CidrIpv4:        jsii.String("0.0.0.0/0"),
 	})
 	// In a dual-stack network the instances have IPv6 addresses and a
 	// route out through the egress-only gateway: HTTPS out over IPv6 too.
 	if v6, ok := w.Network.(interface{ IPv6() bool }); ok && v6.IPv6() {
-		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, ptr.S("egress-https-ipv6"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("egress-https-ipv6"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 			SecurityGroupId: c.securityGroupID,
-			Description:     ptr.S("HTTPS out over IPv6 for the SSM agent and package repositories"),
-			IpProtocol:      ptr.S("tcp"),
-			FromPort:        ptr.N(443),
-			ToPort:          ptr.N(443),
-			CidrIpv6:        ptr.S(config.AllIPv6),
+			Description:     jsii.String("HTTPS out over IPv6 for the SSM agent and package repositories"),
+			IpProtocol:      jsii.String("tcp"),
+			FromPort:        jsii.Number(443),
+			ToPort:          jsii.Number(443),
+			CidrIpv6:        jsii.String(config.AllIPv6),
 		})
 	}
 
-	c.Role = iamrole.NewIamRole(s, ptr.S("role"), &iamrole.IamRoleConfig{
-		NamePrefix:       ptr.S(w.Name + "-app-"),
-		Description:      ptr.S(roleDescription(w.Name, cfg.App, agent != nil)),
-		AssumeRolePolicy: ptr.S(policydoc.Trust("ec2.amazonaws.com")),
+	c.Role = iamrole.NewIamRole(s, jsii.String("role"), &iamrole.IamRoleConfig{
+		NamePrefix:       jsii.String(w.Name + "-app-"),
+		Description:      jsii.String(roleDescription(w.Name, cfg.App, agent != nil)),
+		AssumeRolePolicy: jsii.String(policydoc.Trust("ec2.amazonaws.com")),
 	})
 	c.role = c.Role.Name()
 	// The role's only permissions: no managed policy (see InstancePolicy).
-	c.RolePolicy = iamrolepolicy.NewIamRolePolicy(s, ptr.S("policy"), &iamrolepolicy.IamRolePolicyConfig{
+	c.RolePolicy = iamrolepolicy.NewIamRolePolicy(s, jsii.String("policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Role:   c.Role.Id(),
-		Name:   ptr.S("instance"),
-		Policy: ptr.S(instancePolicy(cfg.App, logGroupARNs, hookStatements(props, hook)...)),
+		Name:   jsii.String("instance"),
+		Policy: jsii.String(instancePolicy(cfg.App, logGroupARNs, hookStatements(props, hook)...)),
 	})
-	c.Profile = iaminstanceprofile.NewIamInstanceProfile(s, ptr.S("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
-		NamePrefix: ptr.S(w.Name + "-app-"),
+	c.Profile = iaminstanceprofile.NewIamInstanceProfile(s, jsii.String("profile"), &iaminstanceprofile.IamInstanceProfileConfig{
+		NamePrefix: jsii.String(w.Name + "-app-"),
 		Role:       c.role,
 	})
 
-	image := ptr.S(cfg.AMIID)
+	image := jsii.String(cfg.AMIID)
 	if cfg.AMIID == "" {
-		ami := dataawsssmparameter.NewDataAwsSsmParameter(s, ptr.S("ami"), &dataawsssmparameter.DataAwsSsmParameterConfig{
-			Name: ptr.S(cfg.AMISSMParameter),
+		ami := dataawsssmparameter.NewDataAwsSsmParameter(s, jsii.String("ami"), &dataawsssmparameter.DataAwsSsmParameterConfig{
+			Name: jsii.String(cfg.AMISSMParameter),
 		})
 		image = ami.InsecureValue()
 	}
@@ -538,42 +539,42 @@ func newBase(scope constructs.Construct, id string, props Props, group bool, hoo
 	// the group launches all burstable or none); other types have no credits.
 	var credits *launchtemplate.LaunchTemplateCreditSpecification
 	if config.Burstable(cfg.InstanceType) {
-		credits = &launchtemplate.LaunchTemplateCreditSpecification{CpuCredits: ptr.S(string(cfg.CPUCredits))}
+		credits = &launchtemplate.LaunchTemplateCreditSpecification{CpuCredits: jsii.String(string(cfg.CPUCredits))}
 	}
-	c.LaunchTemplate = launchtemplate.NewLaunchTemplate(s, ptr.S("launch-template"), &launchtemplate.LaunchTemplateConfig{
-		NamePrefix:           ptr.S(w.Name + "-app-"),
-		Description:          ptr.S("Web app instances of " + w.Name),
+	c.LaunchTemplate = launchtemplate.NewLaunchTemplate(s, jsii.String("launch-template"), &launchtemplate.LaunchTemplateConfig{
+		NamePrefix:           jsii.String(w.Name + "-app-"),
+		Description:          jsii.String("Web app instances of " + w.Name),
 		ImageId:              image,
-		InstanceType:         ptr.S(cfg.InstanceType),
+		InstanceType:         jsii.String(cfg.InstanceType),
 		VpcSecurityGroupIds:  ptr.L(c.securityGroupID),
 		IamInstanceProfile:   &launchtemplate.LaunchTemplateIamInstanceProfile{Arn: c.Profile.Arn()},
-		UserData:             ptr.S(base64.StdEncoding.EncodeToString([]byte(ud))),
-		UpdateDefaultVersion: ptr.B(true),
-		EbsOptimized:         ptr.S("true"),
+		UserData:             jsii.String(base64.StdEncoding.EncodeToString([]byte(ud))),
+		UpdateDefaultVersion: jsii.Bool(true),
+		EbsOptimized:         jsii.String("true"),
 		CreditSpecification:  credits,
 		HibernationOptions:   hibernation(cfg.WarmPool),
 		MetadataOptions: &launchtemplate.LaunchTemplateMetadataOptions{
-			HttpEndpoint:            ptr.S("enabled"),
-			HttpTokens:              ptr.S("required"),
-			HttpPutResponseHopLimit: ptr.N(1),
-			InstanceMetadataTags:    ptr.S("disabled"),
+			HttpEndpoint:            jsii.String("enabled"),
+			HttpTokens:              jsii.String("required"),
+			HttpPutResponseHopLimit: jsii.Number(1),
+			InstanceMetadataTags:    jsii.String("disabled"),
 		},
-		Monitoring: &launchtemplate.LaunchTemplateMonitoring{Enabled: ptr.B(true)},
+		Monitoring: &launchtemplate.LaunchTemplateMonitoring{Enabled: jsii.Bool(true)},
 		BlockDeviceMappings: &[]*launchtemplate.LaunchTemplateBlockDeviceMappings{{
-			DeviceName: ptr.S("/dev/xvda"),
+			DeviceName: jsii.String("/dev/xvda"),
 			Ebs: &launchtemplate.LaunchTemplateBlockDeviceMappingsEbs{
-				VolumeSize:          ptr.N(cfg.RootVolumeGiB),
-				VolumeType:          ptr.S("gp3"),
-				Encrypted:           ptr.S("true"),
-				DeleteOnTermination: ptr.S("true"),
+				VolumeSize:          jsii.Number(cfg.RootVolumeGiB),
+				VolumeType:          jsii.String("gp3"),
+				Encrypted:           jsii.String("true"),
+				DeleteOnTermination: jsii.String("true"),
 			},
 		}},
 		TagSpecifications: &[]*launchtemplate.LaunchTemplateTagSpecifications{
-			{ResourceType: ptr.S("instance"), Tags: specTags},
-			{ResourceType: ptr.S("volume"), Tags: specTags},
+			{ResourceType: jsii.String("instance"), Tags: specTags},
+			{ResourceType: jsii.String("volume"), Tags: specTags},
 		},
 		Tags:      ptr.Name(w.Name + "-app"),
-		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
 		// No instance boots before its role may do what its boot does (the
 		// ECR login, the SSM agent's registration).
 		DependsOn: &[]cdktf.ITerraformDependable{c.RolePolicy},
@@ -678,9 +679,9 @@ func (g *Group) NotifyTo(topic Topic) {
 		id += "-" + topic.PeerID()
 	}
 	g.topics[topic.PeerID()] = true
-	autoscalingnotification.NewAutoscalingNotification(g.Scope, ptr.S(id), &autoscalingnotification.AutoscalingNotificationConfig{
+	autoscalingnotification.NewAutoscalingNotification(g.Scope, jsii.String(id), &autoscalingnotification.AutoscalingNotificationConfig{
 		GroupNames:    ptr.L(g.name),
-		Notifications: ptr.Ss(Notifications...),
+		Notifications: jsii.Strings(Notifications...),
 		TopicArn:      topic.TopicARN(),
 	})
 }
@@ -697,7 +698,7 @@ func ignoreChanges(scheduled, spot bool) *[]*string {
 	} else {
 		keys = append(keys, "launch_template[0].version")
 	}
-	return ptr.Ss(keys...)
+	return jsii.Strings(keys...)
 }
 
 // AllowFrom opens the app port on the instances to the peer's security
@@ -710,20 +711,20 @@ func (b *Base) AllowFrom(peer Peer) {
 		return
 	}
 	b.peers[pid] = true
-	port := ptr.N(b.cfg.AppPort)
+	port := jsii.Number(b.cfg.AppPort)
 	peerSG, desc := peer.SecurityGroupID(), peer.PeerDescription()
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(b.Scope, ptr.S("ingress-app-from-"+pid), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(b.Scope, jsii.String("ingress-app-from-"+pid), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 		SecurityGroupId:           b.securityGroupID,
-		Description:               ptr.S("App port from the " + desc),
-		IpProtocol:                ptr.S("tcp"),
+		Description:               jsii.String("App port from the " + desc),
+		IpProtocol:                jsii.String("tcp"),
 		FromPort:                  port,
 		ToPort:                    port,
 		ReferencedSecurityGroupId: peerSG,
 	})
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(b.Scope, ptr.S("egress-"+pid+"-to-app"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(b.Scope, jsii.String("egress-"+pid+"-to-app"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 		SecurityGroupId:           peerSG,
-		Description:               ptr.S(upperFirst(desc) + " to the app port of the instances"),
-		IpProtocol:                ptr.S("tcp"),
+		Description:               jsii.String(upperFirst(desc) + " to the app port of the instances"),
+		IpProtocol:                jsii.String("tcp"),
 		FromPort:                  port,
 		ToPort:                    port,
 		ReferencedSecurityGroupId: b.securityGroupID,
@@ -742,15 +743,15 @@ func upperFirst(s string) string {
 // warmPool is the group's warm_pool block for wp.
 func warmPool(wp config.WarmPool) *autoscalinggroup.AutoscalingGroupWarmPool {
 	p := &autoscalinggroup.AutoscalingGroupWarmPool{
-		PoolState: ptr.S(string(wp.PoolState)),
-		MinSize:   ptr.N(wp.MinSize),
+		PoolState: jsii.String(string(wp.PoolState)),
+		MinSize:   jsii.Number(wp.MinSize),
 		// -1: the group's max_size (the provider's default, written out so
 		// the JSON says what AWS gets).
-		MaxGroupPreparedCapacity: ptr.N(-1),
-		InstanceReusePolicy:      &autoscalinggroup.AutoscalingGroupWarmPoolInstanceReusePolicy{ReuseOnScaleIn: ptr.B(wp.ReuseOnScaleIn)},
+		MaxGroupPreparedCapacity: jsii.Number(-1),
+		InstanceReusePolicy:      &autoscalinggroup.AutoscalingGroupWarmPoolInstanceReusePolicy{ReuseOnScaleIn: jsii.Bool(wp.ReuseOnScaleIn)},
 	}
 	if c := wp.MaxGroupPreparedCapacity; c != nil {
-		p.MaxGroupPreparedCapacity = ptr.N(*c)
+		p.MaxGroupPreparedCapacity = jsii.Number(*c)
 	}
 	return p
 }
@@ -762,7 +763,7 @@ func hibernation(wp *config.WarmPool) *launchtemplate.LaunchTemplateHibernationO
 	if wp == nil || wp.PoolState != config.WarmPoolHibernated {
 		return nil
 	}
-	return &launchtemplate.LaunchTemplateHibernationOptions{Configured: ptr.B(true)}
+	return &launchtemplate.LaunchTemplateHibernationOptions{Configured: jsii.Bool(true)}
 }
 
 // hookStatements is the instance role's permission to complete the launch

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
@@ -73,8 +74,8 @@ func New(scope constructs.Construct, id string, props Props) (*Key, error) {
 	if err := problems.Err(scope, id); err != nil {
 		return nil, err
 	}
-	s := constructs.NewConstruct(scope, ptr.S(id))
-	accountID := dataawscalleridentity.NewDataAwsCallerIdentity(s, ptr.S("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
+	s := constructs.NewConstruct(scope, jsii.String(id))
+	accountID := dataawscalleridentity.NewDataAwsCallerIdentity(s, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
 	account := *accountID
 	root := "arn:" + config.Partition + ":iam::" + account + ":root"
 	logGroups := fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/%s/*", config.Partition, cfg.Region, account, cfg.Name)
@@ -105,16 +106,16 @@ func New(scope constructs.Construct, id string, props Props) (*Key, error) {
 		})
 	}
 	policy := policydoc.Document(statements...)
-	key := kmskey.NewKmsKey(s, ptr.S("key"), &kmskey.KmsKeyConfig{
-		Description:          ptr.S("Alarm topic and flow logs of " + cfg.Name),
-		EnableKeyRotation:    ptr.B(true),
-		DeletionWindowInDays: ptr.N(DeletionWindowDays),
-		Policy:               ptr.S(policy),
+	key := kmskey.NewKmsKey(s, jsii.String("key"), &kmskey.KmsKeyConfig{
+		Description:          jsii.String("Alarm topic and flow logs of " + cfg.Name),
+		EnableKeyRotation:    jsii.Bool(true),
+		DeletionWindowInDays: jsii.Number(DeletionWindowDays),
+		Policy:               jsii.String(policy),
 		Tags:                 ptr.Name(cfg.Name),
 	})
 	k := &Key{Scope: s, Key: key, arn: key.Arn(), Alias: "alias/" + cfg.Name, accountID: accountID}
-	kmsalias.NewKmsAlias(s, ptr.S("alias"), &kmsalias.KmsAliasConfig{
-		Name:        ptr.S(k.Alias),
+	kmsalias.NewKmsAlias(s, jsii.String("alias"), &kmsalias.KmsAliasConfig{
+		Name:        jsii.String(k.Alias),
 		TargetKeyId: key.KeyId(),
 	})
 	return k, nil

@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/platformstarter/elastic-web-tier/internal/policyid"
-	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
 // Suppression silences one policy rule on the resource it is recorded on.
@@ -36,6 +36,6 @@ func Suppress(r cdktf.TerraformResource, suppressions ...Suppression) error {
 		}
 		list = append(list, map[string]string{"rule": s.Rule, "reason": s.Reason})
 	}
-	r.AddOverride(ptr.S("//."+policyid.SuppressionKey), list)
+	r.AddOverride(jsii.String("//."+policyid.SuppressionKey), list)
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/egressonlyinternetgateway"
@@ -150,12 +151,12 @@ func (n *Network) AllowEndpointsFrom(peer Peer) {
 		return
 	}
 	n.endpointPeers[peer.PeerID()] = true
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(n.endpoints, ptr.S("ingress-https-from-"+peer.PeerID()), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(n.endpoints, jsii.String("ingress-https-from-"+peer.PeerID()), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 		SecurityGroupId:           n.endpointSGID,
-		Description:               ptr.S("HTTPS from the " + peer.PeerDescription() + " to the interface endpoints"),
-		IpProtocol:                ptr.S("tcp"),
-		FromPort:                  ptr.N(443),
-		ToPort:                    ptr.N(443),
+		Description:               jsii.String("HTTPS from the " + peer.PeerDescription() + " to the interface endpoints"),
+		IpProtocol:                jsii.String("tcp"),
+		FromPort:                  jsii.Number(443),
+		ToPort:                    jsii.Number(443),
 		ReferencedSecurityGroupId: peer.SecurityGroupID(),
 	})
 }
@@ -200,19 +201,19 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := constructs.NewConstruct(scope, ptr.S(id))
+	s := constructs.NewConstruct(scope, jsii.String(id))
 	n := &Network{Scope: s, VPCCIDR: cfg.CIDR, ipv6: cfg.IPv6, endpointPeers: map[string]bool{}}
 
 	vpcConfig := &vpc.VpcConfig{
-		CidrBlock:          ptr.S(cfg.CIDR),
-		EnableDnsSupport:   ptr.B(true),
-		EnableDnsHostnames: ptr.B(true),
+		CidrBlock:          jsii.String(cfg.CIDR),
+		EnableDnsSupport:   jsii.Bool(true),
+		EnableDnsHostnames: jsii.Bool(true),
 		Tags:               ptr.Name(w.Name),
 	}
 	if cfg.IPv6 {
-		vpcConfig.AssignGeneratedIpv6CidrBlock = ptr.B(true) // an Amazon-provided /56
+		vpcConfig.AssignGeneratedIpv6CidrBlock = jsii.Bool(true) // an Amazon-provided /56
 	}
-	v := vpc.NewVpc(s, ptr.S("vpc"), vpcConfig)
+	v := vpc.NewVpc(s, jsii.String("vpc"), vpcConfig)
 	n.VPC = v
 	n.vpcID = v.Id() // read once: every jsii attribute read is a round trip to the kernel
 	// ipv6Subnet is the /64 number netnum of the VPC's /56, computed by
@@ -221,41 +222,41 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 	if cfg.IPv6 {
 		block := v.Ipv6CidrBlock()
 		ipv6Subnet = func(netnum int) *string {
-			return cdktf.Fn_Cidrsubnet(block, ptr.N(IPv6SubnetNewbits), ptr.N(netnum))
+			return cdktf.Fn_Cidrsubnet(block, jsii.Number(IPv6SubnetNewbits), jsii.Number(netnum))
 		}
 	}
 
 	// Adopt the default security group with no rules, so nothing can use it by accident.
-	defaultsecuritygroup.NewDefaultSecurityGroup(s, ptr.S("default-sg"), &defaultsecuritygroup.DefaultSecurityGroupConfig{
+	defaultsecuritygroup.NewDefaultSecurityGroup(s, jsii.String("default-sg"), &defaultsecuritygroup.DefaultSecurityGroupConfig{
 		VpcId: n.vpcID,
 		Tags:  ptr.Name(w.Name + "-default-unused"),
 	})
 
-	igw := internetgateway.NewInternetGateway(s, ptr.S("igw"), &internetgateway.InternetGatewayConfig{
+	igw := internetgateway.NewInternetGateway(s, jsii.String("igw"), &internetgateway.InternetGatewayConfig{
 		VpcId: n.vpcID,
 		Tags:  ptr.Name(w.Name),
 	})
 
-	publicRT := routetable.NewRouteTable(s, ptr.S("public-rt"), &routetable.RouteTableConfig{
+	publicRT := routetable.NewRouteTable(s, jsii.String("public-rt"), &routetable.RouteTableConfig{
 		VpcId: n.vpcID,
 		Tags:  ptr.Name(w.Name + "-public"),
 	})
 	publicRTID := publicRT.Id()
-	route.NewRoute(s, ptr.S("public-default-route"), &route.RouteConfig{
+	route.NewRoute(s, jsii.String("public-default-route"), &route.RouteConfig{
 		RouteTableId:         publicRTID,
-		DestinationCidrBlock: ptr.S("0.0.0.0/0"),
+		DestinationCidrBlock: jsii.String("0.0.0.0/0"),
 		GatewayId:            igw.Id(),
 	})
 	var eigwID *string
 	if cfg.IPv6 {
-		route.NewRoute(s, ptr.S("public-default-route-ipv6"), &route.RouteConfig{
+		route.NewRoute(s, jsii.String("public-default-route-ipv6"), &route.RouteConfig{
 			RouteTableId:             publicRTID,
-			DestinationIpv6CidrBlock: ptr.S(config.AllIPv6),
+			DestinationIpv6CidrBlock: jsii.String(config.AllIPv6),
 			GatewayId:                igw.Id(),
 		})
 		// The private subnets reach IPv6 destinations out only: an
 		// egress-only internet gateway is IPv6's NAT (and has no hourly charge).
-		eigwID = egressonlyinternetgateway.NewEgressOnlyInternetGateway(s, ptr.S("egress-only-igw"), &egressonlyinternetgateway.EgressOnlyInternetGatewayConfig{
+		eigwID = egressonlyinternetgateway.NewEgressOnlyInternetGateway(s, jsii.String("egress-only-igw"), &egressonlyinternetgateway.EgressOnlyInternetGatewayConfig{
 			VpcId: n.vpcID,
 			Tags:  ptr.Name(w.Name),
 		}).Id()
@@ -263,16 +264,16 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 
 	for i, az := range w.AvailabilityZones {
 		sfx := azSuffix(az)
-		pub := subnet.NewSubnet(s, ptr.S("public-"+sfx), &subnet.SubnetConfig{
+		pub := subnet.NewSubnet(s, jsii.String("public-"+sfx), &subnet.SubnetConfig{
 			VpcId:               n.vpcID,
-			CidrBlock:           ptr.S(public[i]),
-			AvailabilityZone:    ptr.S(az),
-			MapPublicIpOnLaunch: ptr.B(false),
+			CidrBlock:           jsii.String(public[i]),
+			AvailabilityZone:    jsii.String(az),
+			MapPublicIpOnLaunch: jsii.Bool(false),
 			Ipv6CidrBlock:       ipv6Subnet(i),
 			Tags:                ptr.Tags(map[string]string{"Name": w.Name + "-public-" + sfx, "Tier": "public"}),
 		})
 		pubID := pub.Id()
-		routetableassociation.NewRouteTableAssociation(s, ptr.S("public-rta-"+sfx), &routetableassociation.RouteTableAssociationConfig{
+		routetableassociation.NewRouteTableAssociation(s, jsii.String("public-rta-"+sfx), &routetableassociation.RouteTableAssociationConfig{
 			SubnetId:     pubID,
 			RouteTableId: publicRTID,
 		})
@@ -283,11 +284,11 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 	natCount := map[config.NATMode]int{config.NATNone: 0, config.NATSingle: 1, config.NATPerAZ: len(w.AvailabilityZones)}[cfg.NATMode]
 	for i := 0; i < natCount; i++ {
 		sfx := azSuffix(w.AvailabilityZones[i])
-		ip := eip.NewEip(s, ptr.S("nat-eip-"+sfx), &eip.EipConfig{
-			Domain: ptr.S("vpc"),
+		ip := eip.NewEip(s, jsii.String("nat-eip-"+sfx), &eip.EipConfig{
+			Domain: jsii.String("vpc"),
 			Tags:   ptr.Name(w.Name + "-nat-" + sfx),
 		})
-		nat := natgateway.NewNatGateway(s, ptr.S("nat-"+sfx), &natgateway.NatGatewayConfig{
+		nat := natgateway.NewNatGateway(s, jsii.String("nat-"+sfx), &natgateway.NatGatewayConfig{
 			AllocationId: ip.AllocationId(),
 			SubnetId:     n.Public[i].ID,
 			Tags:         ptr.Name(w.Name + "-nat-" + sfx),
@@ -301,17 +302,17 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 		sfx := azSuffix(az)
 		privConfig := &subnet.SubnetConfig{
 			VpcId:            n.vpcID,
-			CidrBlock:        ptr.S(private[i]),
-			AvailabilityZone: ptr.S(az),
+			CidrBlock:        jsii.String(private[i]),
+			AvailabilityZone: jsii.String(az),
 			Tags:             ptr.Tags(map[string]string{"Name": w.Name + "-private-" + sfx, "Tier": "private"}),
 		}
 		if cfg.IPv6 {
 			privConfig.Ipv6CidrBlock = ipv6Subnet(IPv6PrivateOffset + i)
 			// Instances get an IPv6 address to leave through the egress-only gateway.
-			privConfig.AssignIpv6AddressOnCreation = ptr.B(true)
+			privConfig.AssignIpv6AddressOnCreation = jsii.Bool(true)
 		}
-		priv := subnet.NewSubnet(s, ptr.S("private-"+sfx), privConfig)
-		rt := routetable.NewRouteTable(s, ptr.S("private-rt-"+sfx), &routetable.RouteTableConfig{
+		priv := subnet.NewSubnet(s, jsii.String("private-"+sfx), privConfig)
+		rt := routetable.NewRouteTable(s, jsii.String("private-rt-"+sfx), &routetable.RouteTableConfig{
 			VpcId: n.vpcID,
 			Tags:  ptr.Name(w.Name + "-private-" + sfx),
 		})
@@ -321,20 +322,20 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 			if cfg.NATMode == config.NATPerAZ {
 				nat = n.NATGatewayIDs[i]
 			}
-			route.NewRoute(s, ptr.S("private-default-route-"+sfx), &route.RouteConfig{
+			route.NewRoute(s, jsii.String("private-default-route-"+sfx), &route.RouteConfig{
 				RouteTableId:         rtID,
-				DestinationCidrBlock: ptr.S("0.0.0.0/0"),
+				DestinationCidrBlock: jsii.String("0.0.0.0/0"),
 				NatGatewayId:         nat,
 			})
 		}
 		if eigwID != nil {
-			route.NewRoute(s, ptr.S("private-default-route-ipv6-"+sfx), &route.RouteConfig{
+			route.NewRoute(s, jsii.String("private-default-route-ipv6-"+sfx), &route.RouteConfig{
 				RouteTableId:             rtID,
-				DestinationIpv6CidrBlock: ptr.S(config.AllIPv6),
+				DestinationIpv6CidrBlock: jsii.String(config.AllIPv6),
 				EgressOnlyGatewayId:      eigwID,
 			})
 		}
-		routetableassociation.NewRouteTableAssociation(s, ptr.S("private-rta-"+sfx), &routetableassociation.RouteTableAssociationConfig{
+		routetableassociation.NewRouteTableAssociation(s, jsii.String("private-rta-"+sfx), &routetableassociation.RouteTableAssociationConfig{
 			SubnetId:     privID,
 			RouteTableId: rtID,
 		})
@@ -343,10 +344,10 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 	}
 
 	if cfg.S3GatewayEndpoint {
-		vpcendpoint.NewVpcEndpoint(s, ptr.S("s3-endpoint"), &vpcendpoint.VpcEndpointConfig{
+		vpcendpoint.NewVpcEndpoint(s, jsii.String("s3-endpoint"), &vpcendpoint.VpcEndpointConfig{
 			VpcId:           n.vpcID,
-			ServiceName:     ptr.S("com.amazonaws." + w.Region + ".s3"),
-			VpcEndpointType: ptr.S("Gateway"),
+			ServiceName:     jsii.String("com.amazonaws." + w.Region + ".s3"),
+			VpcEndpointType: jsii.String("Gateway"),
 			RouteTableIds:   ptr.L(privateRTs...),
 			Tags:            ptr.Name(w.Name + "-s3"),
 		})
@@ -357,7 +358,7 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 		// reached through the private subnets: an ENI per subnet, and private
 		// DNS so the service's usual name resolves to it.
 		// https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
-		n.endpoints = constructs.NewConstruct(s, ptr.S("endpoints"))
+		n.endpoints = constructs.NewConstruct(s, jsii.String("endpoints"))
 		n.EndpointSecurityGroup = secgroup.New(n.endpoints, w.Name, "endpoints", "Interface endpoints of "+w.Name+": HTTPS from the instances only", n.vpcID)
 		n.endpointSGID = n.EndpointSecurityGroup.Id()
 		subnets := ptr.L(n.PrivateSubnetIDs()...)
@@ -366,13 +367,13 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 			services = append(slices.Clip(services), config.MonitoringEndpointService)
 		}
 		for _, svc := range services {
-			ep := vpcendpoint.NewVpcEndpoint(n.endpoints, ptr.S(svc), &vpcendpoint.VpcEndpointConfig{
+			ep := vpcendpoint.NewVpcEndpoint(n.endpoints, jsii.String(svc), &vpcendpoint.VpcEndpointConfig{
 				VpcId:             n.vpcID,
-				ServiceName:       ptr.S("com.amazonaws." + w.Region + "." + svc),
-				VpcEndpointType:   ptr.S("Interface"),
+				ServiceName:       jsii.String("com.amazonaws." + w.Region + "." + svc),
+				VpcEndpointType:   jsii.String("Interface"),
 				SubnetIds:         subnets,
 				SecurityGroupIds:  ptr.L(n.endpointSGID),
-				PrivateDnsEnabled: ptr.B(true),
+				PrivateDnsEnabled: jsii.Bool(true),
 				Tags:              ptr.Name(w.Name + "-" + svc),
 			})
 			n.InterfaceEndpointIDs = append(n.InterfaceEndpointIDs, ep.Id())
@@ -381,28 +382,28 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 
 	if cfg.FlowLogs {
 		n.FlowLogGroupName = "/" + w.Name + "/vpc-flow-logs"
-		group := cloudwatchloggroup.NewCloudwatchLogGroup(s, ptr.S("flow-log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-			Name:            ptr.S(n.FlowLogGroupName),
-			RetentionInDays: ptr.N(cfg.FlowLogRetentionDays),
+		group := cloudwatchloggroup.NewCloudwatchLogGroup(s, jsii.String("flow-log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+			Name:            jsii.String(n.FlowLogGroupName),
+			RetentionInDays: jsii.Number(cfg.FlowLogRetentionDays),
 			KmsKeyId:        w.FlowLogKMSKeyARN,
 		})
 		groupARN := group.Arn()
-		role := iamrole.NewIamRole(s, ptr.S("flow-log-role"), &iamrole.IamRoleConfig{
-			NamePrefix:       ptr.S(w.Name + "-flow-logs-"),
-			AssumeRolePolicy: ptr.S(policydoc.Trust("vpc-flow-logs.amazonaws.com")),
+		role := iamrole.NewIamRole(s, jsii.String("flow-log-role"), &iamrole.IamRoleConfig{
+			NamePrefix:       jsii.String(w.Name + "-flow-logs-"),
+			AssumeRolePolicy: jsii.String(policydoc.Trust("vpc-flow-logs.amazonaws.com")),
 		})
 		// Least privilege: write to this one log group only.
-		iamrolepolicy.NewIamRolePolicy(s, ptr.S("flow-log-policy"), &iamrolepolicy.IamRolePolicyConfig{
+		iamrolepolicy.NewIamRolePolicy(s, jsii.String("flow-log-policy"), &iamrolepolicy.IamRolePolicyConfig{
 			Role: role.Id(),
-			Name: ptr.S("write-flow-logs"),
-			Policy: ptr.S(policydoc.Document(policydoc.Allow(
+			Name: jsii.String("write-flow-logs"),
+			Policy: jsii.String(policydoc.Document(policydoc.Allow(
 				[]string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
 				*groupARN, *groupARN+":*"))),
 		})
-		flowlog.NewFlowLog(s, ptr.S("flow-log"), &flowlog.FlowLogConfig{
+		flowlog.NewFlowLog(s, jsii.String("flow-log"), &flowlog.FlowLogConfig{
 			VpcId:              n.vpcID,
-			TrafficType:        ptr.S("ALL"),
-			LogDestinationType: ptr.S("cloud-watch-logs"),
+			TrafficType:        jsii.String("ALL"),
+			LogDestinationType: jsii.String("cloud-watch-logs"),
 			LogDestination:     groupARN,
 			IamRoleArn:         role.Arn(),
 			Tags:               ptr.Name(w.Name),

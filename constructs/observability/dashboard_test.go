@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
-	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
 // TestScalingThresholds: the CPU widget shows where the policy acts on CPU,
@@ -52,7 +52,7 @@ func TestDashboardCPUWidget(t *testing.T) {
 		{"instance, lines given", "InstanceId", []Threshold{{Label: "watch", Value: 90}}, "Average CPU with scaling thresholds", []hline{{Label: "watch", Value: 90}}},
 	}
 	for _, c := range cases {
-		w := wiring{Name: "n", Region: "eu-west-1", ALBARNSuffix: ptr.S("lb"), TargetGroupARNSuffix: ptr.S("tg"), Dimension: c.dimension, DimensionValue: ptr.S("x")}
+		w := wiring{Name: "n", Region: "eu-west-1", ALBARNSuffix: jsii.String("lb"), TargetGroupARNSuffix: jsii.String("tg"), Dimension: c.dimension, DimensionValue: jsii.String("x")}
 		body, err := dashboardBody(w, c.thresholds)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchdashboard"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchlogmetricfilter"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
@@ -180,20 +181,20 @@ func New(scope constructs.Construct, id string, props Props) (*Observability, er
 	cfg := props.Observability
 	w := wiring{Name: props.Name, Region: props.Region, ALBARNSuffix: props.LoadBalancer.ARNSuffix(), TargetGroupARNSuffix: props.LoadBalancer.TargetGroupARNSuffix()}
 	w.Dimension, w.DimensionValue = props.Compute.MetricDimension()
-	s := constructs.NewConstruct(scope, ptr.S(id))
+	s := constructs.NewConstruct(scope, jsii.String(id))
 	o := &Observability{Scope: s, id: id, DashboardName: w.Name, AlarmARNs: map[string]*string{}, Alarms: map[string]cloudwatchmetricalarm.CloudwatchMetricAlarm{}}
 
-	topic := snstopic.NewSnsTopic(s, ptr.S("alarm-topic"), &snstopic.SnsTopicConfig{
-		Name:           ptr.S(w.Name + "-alarms"),
+	topic := snstopic.NewSnsTopic(s, jsii.String("alarm-topic"), &snstopic.SnsTopicConfig{
+		Name:           jsii.String(w.Name + "-alarms"),
 		KmsMasterKeyId: props.TopicKMSKeyARN,
 	})
 	o.Topic = topic
 	o.topicARN = topic.Arn()
 	if cfg.AlarmEmail != "" {
-		snstopicsubscription.NewSnsTopicSubscription(s, ptr.S("alarm-email"), &snstopicsubscription.SnsTopicSubscriptionConfig{
+		snstopicsubscription.NewSnsTopicSubscription(s, jsii.String("alarm-email"), &snstopicsubscription.SnsTopicSubscriptionConfig{
 			TopicArn: o.topicARN,
-			Protocol: ptr.S("email"),
-			Endpoint: ptr.S(cfg.AlarmEmail),
+			Protocol: jsii.String("email"),
+			Endpoint: jsii.String(cfg.AlarmEmail),
 		})
 	}
 
@@ -214,26 +215,26 @@ func New(scope constructs.Construct, id string, props Props) (*Observability, er
 	}
 	for _, a := range alarms {
 		c := &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-			AlarmName:          ptr.S(w.Name + a.name),
-			AlarmDescription:   ptr.S(a.desc),
-			Namespace:          ptr.S("AWS/ApplicationELB"),
-			MetricName:         ptr.S(a.metric),
+			AlarmName:          jsii.String(w.Name + a.name),
+			AlarmDescription:   jsii.String(a.desc),
+			Namespace:          jsii.String("AWS/ApplicationELB"),
+			MetricName:         jsii.String(a.metric),
 			Dimensions:         a.dims,
-			Period:             ptr.N(60),
-			EvaluationPeriods:  ptr.N(a.periods),
-			DatapointsToAlarm:  ptr.N(a.periods),
-			ComparisonOperator: ptr.S(a.op),
-			Threshold:          ptr.N(a.threshold),
-			TreatMissingData:   ptr.S("notBreaching"),
+			Period:             jsii.Number(60),
+			EvaluationPeriods:  jsii.Number(a.periods),
+			DatapointsToAlarm:  jsii.Number(a.periods),
+			ComparisonOperator: jsii.String(a.op),
+			Threshold:          jsii.Number(a.threshold),
+			TreatMissingData:   jsii.String("notBreaching"),
 			AlarmActions:       ptr.L(o.topicARN),
 			OkActions:          ptr.L(o.topicARN),
 		}
 		if a.ext != "" {
-			c.ExtendedStatistic = ptr.S(a.ext)
+			c.ExtendedStatistic = jsii.String(a.ext)
 		} else {
-			c.Statistic = ptr.S(a.stat)
+			c.Statistic = jsii.String(a.stat)
 		}
-		alarm := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S(a.id), c)
+		alarm := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, jsii.String(a.id), c)
 		o.Alarms[a.id] = alarm
 		o.AlarmARNs[a.id] = alarm.Arn()
 		o.HealthAlarmNames = append(o.HealthAlarmNames, alarm.AlarmName())
@@ -242,19 +243,19 @@ func New(scope constructs.Construct, id string, props Props) (*Observability, er
 
 	if cfg.Logs.Enabled {
 		w.AppLogGroup = props.Compute.AppLogGroupName()
-		memory := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S("memory"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-			AlarmName:          ptr.S(w.Name + "-memory"),
-			AlarmDescription:   ptr.S(fmt.Sprintf("Average memory used above %g%% for 5 minutes (CloudWatch agent)", cfg.Logs.MemoryAlarmPercent)),
-			Namespace:          ptr.S(compute.AgentNamespace),
-			MetricName:         ptr.S(compute.AgentMemoryMetric),
+		memory := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, jsii.String("memory"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+			AlarmName:          jsii.String(w.Name + "-memory"),
+			AlarmDescription:   jsii.String(fmt.Sprintf("Average memory used above %g%% for 5 minutes (CloudWatch agent)", cfg.Logs.MemoryAlarmPercent)),
+			Namespace:          jsii.String(compute.AgentNamespace),
+			MetricName:         jsii.String(compute.AgentMemoryMetric),
 			Dimensions:         &map[string]*string{w.Dimension: w.DimensionValue},
-			Statistic:          ptr.S("Average"),
-			Period:             ptr.N(60),
-			EvaluationPeriods:  ptr.N(5),
-			DatapointsToAlarm:  ptr.N(5),
-			ComparisonOperator: ptr.S("GreaterThanThreshold"),
-			Threshold:          ptr.N(cfg.Logs.MemoryAlarmPercent),
-			TreatMissingData:   ptr.S("notBreaching"),
+			Statistic:          jsii.String("Average"),
+			Period:             jsii.Number(60),
+			EvaluationPeriods:  jsii.Number(5),
+			DatapointsToAlarm:  jsii.Number(5),
+			ComparisonOperator: jsii.String("GreaterThanThreshold"),
+			Threshold:          jsii.Number(cfg.Logs.MemoryAlarmPercent),
+			TreatMissingData:   jsii.String("notBreaching"),
 			AlarmActions:       ptr.L(o.topicARN),
 			OkActions:          ptr.L(o.topicARN),
 		})
@@ -262,15 +263,15 @@ func New(scope constructs.Construct, id string, props Props) (*Observability, er
 		o.AlarmARNs["memory"] = memory.Arn()
 		// One per error line of the app; 0 in minutes with lines and none
 		// of them errors.
-		o.ErrorFilter = cloudwatchlogmetricfilter.NewCloudwatchLogMetricFilter(s, ptr.S("app-errors"), &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterConfig{
-			Name:         ptr.S(w.Name + "-app-errors"),
+		o.ErrorFilter = cloudwatchlogmetricfilter.NewCloudwatchLogMetricFilter(s, jsii.String("app-errors"), &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterConfig{
+			Name:         jsii.String(w.Name + "-app-errors"),
 			LogGroupName: w.AppLogGroup,
-			Pattern:      ptr.S(ErrorFilterPattern),
+			Pattern:      jsii.String(ErrorFilterPattern),
 			MetricTransformation: &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterMetricTransformation{
-				Name:         ptr.S(ErrorMetric),
-				Namespace:    ptr.S(ErrorNamespace(w.Name)),
-				Value:        ptr.S("1"),
-				DefaultValue: ptr.S("0"),
+				Name:         jsii.String(ErrorMetric),
+				Namespace:    jsii.String(ErrorNamespace(w.Name)),
+				Value:        jsii.String("1"),
+				DefaultValue: jsii.String("0"),
 			},
 		})
 	}
@@ -279,9 +280,9 @@ func New(scope constructs.Construct, id string, props Props) (*Observability, er
 	if err != nil {
 		return nil, err
 	}
-	o.Dashboard = cloudwatchdashboard.NewCloudwatchDashboard(s, ptr.S("dashboard"), &cloudwatchdashboard.CloudwatchDashboardConfig{
-		DashboardName: ptr.S(o.DashboardName),
-		DashboardBody: ptr.S(body),
+	o.Dashboard = cloudwatchdashboard.NewCloudwatchDashboard(s, jsii.String("dashboard"), &cloudwatchdashboard.CloudwatchDashboardConfig{
+		DashboardName: jsii.String(o.DashboardName),
+		DashboardBody: jsii.String(body),
 	})
 	return o, nil
 }

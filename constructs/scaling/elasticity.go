@@ -6,16 +6,16 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingpolicy"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
-	"github.com/platformstarter/elastic-web-tier/internal/ptr"
 )
 
 // bound renders a step bound relative to the alarm threshold, as the
 // provider takes it (a string).
 func bound(cpu, threshold float64) *string {
-	return ptr.S(strconv.FormatFloat(cpu-threshold, 'f', -1, 64))
+	return jsii.String(strconv.FormatFloat(cpu-threshold, 'f', -1, 64))
 }
 
 // outSteps are the scale-out policy's step adjustments: one from the
@@ -25,11 +25,11 @@ func bound(cpu, threshold float64) *string {
 // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StepAdjustment.html
 func outSteps(r config.Rule) []*autoscalingpolicy.AutoscalingPolicyStepAdjustment {
 	if len(r.Steps) == 0 {
-		return []*autoscalingpolicy.AutoscalingPolicyStepAdjustment{{ScalingAdjustment: ptr.N(r.Adjustment), MetricIntervalLowerBound: ptr.S("0")}}
+		return []*autoscalingpolicy.AutoscalingPolicyStepAdjustment{{ScalingAdjustment: jsii.Number(r.Adjustment), MetricIntervalLowerBound: jsii.String("0")}}
 	}
 	steps := make([]*autoscalingpolicy.AutoscalingPolicyStepAdjustment, len(r.Steps))
 	for i, st := range r.Steps {
-		steps[i] = &autoscalingpolicy.AutoscalingPolicyStepAdjustment{ScalingAdjustment: ptr.N(st.Adjustment), MetricIntervalLowerBound: bound(st.From, r.Threshold)}
+		steps[i] = &autoscalingpolicy.AutoscalingPolicyStepAdjustment{ScalingAdjustment: jsii.Number(st.Adjustment), MetricIntervalLowerBound: bound(st.From, r.Threshold)}
 		if st.To != nil {
 			steps[i].MetricIntervalUpperBound = bound(*st.To, r.Threshold)
 		}
@@ -62,28 +62,28 @@ func outBy(r config.Rule) string {
 // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredictiveScalingConfiguration.html
 func predictive(s constructs.Construct, w wiring, p config.Predictive, lb LoadBalancer) autoscalingpolicy.AutoscalingPolicy {
 	pair := &autoscalingpolicy.AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationPredefinedMetricPairSpecification{
-		PredefinedMetricType: ptr.S("ASGCPUUtilization"),
+		PredefinedMetricType: jsii.String("ASGCPUUtilization"),
 	}
 	if p.Metric == config.PredictiveRequestCount {
-		pair.PredefinedMetricType = ptr.S("ALBRequestCount")
-		pair.ResourceLabel = ptr.S(*lb.ARNSuffix() + "/" + *lb.TargetGroupARNSuffix())
+		pair.PredefinedMetricType = jsii.String("ALBRequestCount")
+		pair.ResourceLabel = jsii.String(*lb.ARNSuffix() + "/" + *lb.TargetGroupARNSuffix())
 	}
 	c := &autoscalingpolicy.AutoscalingPolicyPredictiveScalingConfiguration{
-		Mode:                      ptr.S(string(p.Mode)),
-		SchedulingBufferTime:      ptr.S(strconv.Itoa(p.SchedulingBufferSeconds)),
-		MaxCapacityBreachBehavior: ptr.S(string(p.MaxCapacityBreach)),
+		Mode:                      jsii.String(string(p.Mode)),
+		SchedulingBufferTime:      jsii.String(strconv.Itoa(p.SchedulingBufferSeconds)),
+		MaxCapacityBreachBehavior: jsii.String(string(p.MaxCapacityBreach)),
 		MetricSpecification: &autoscalingpolicy.AutoscalingPolicyPredictiveScalingConfigurationMetricSpecification{
-			TargetValue:                       ptr.N(p.Target),
+			TargetValue:                       jsii.Number(p.Target),
 			PredefinedMetricPairSpecification: pair,
 		},
 	}
 	if p.MaxCapacityBreach == config.IncreaseMaxCapacity {
-		c.MaxCapacityBuffer = ptr.S(strconv.Itoa(p.MaxCapacityBuffer))
+		c.MaxCapacityBuffer = jsii.String(strconv.Itoa(p.MaxCapacityBuffer))
 	}
-	return autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S("predictive"), &autoscalingpolicy.AutoscalingPolicyConfig{
-		Name:                           ptr.S(w.Name + "-predictive"),
+	return autoscalingpolicy.NewAutoscalingPolicy(s, jsii.String("predictive"), &autoscalingpolicy.AutoscalingPolicyConfig{
+		Name:                           jsii.String(w.Name + "-predictive"),
 		AutoscalingGroupName:           w.ASGName,
-		PolicyType:                     ptr.S("PredictiveScaling"),
+		PolicyType:                     jsii.String("PredictiveScaling"),
 		PredictiveScalingConfiguration: c,
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/autoscalingschedule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
@@ -116,7 +117,7 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 	}
 	cfg := props.Scaling
 	w := wiring{Name: props.Name, ASGName: props.Group.GroupName(), NotifyARNs: props.NotifyARNs}
-	s := constructs.NewConstruct(scope, ptr.S(id))
+	s := constructs.NewConstruct(scope, jsii.String(id))
 	sc := &Scaling{Scope: s}
 	for _, sched := range cfg.Schedules {
 		sc.Schedules = append(sc.Schedules, schedule(s, w, sched))
@@ -128,7 +129,7 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 	case config.PolicyTargetTracking:
 		sc.TargetTrackingPolicy = targetTracking(s, w, "target-tracking", "-cpu-target", cfg.TargetCPU,
 			&autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
-				PredefinedMetricType: ptr.S("ASGAverageCPUUtilization"),
+				PredefinedMetricType: jsii.String("ASGAverageCPUUtilization"),
 			})
 		sc.scaleOutPolicyARN = sc.TargetTrackingPolicy.Arn()
 		sc.scaleInPolicyARN = sc.scaleOutPolicyARN
@@ -140,8 +141,8 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 		// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredefinedMetricSpecification.html
 		sc.TargetTrackingPolicy = targetTracking(s, w, "request-count", "-requests-target", float64(cfg.TargetRequestsPerTarget),
 			&autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification{
-				PredefinedMetricType: ptr.S("ALBRequestCountPerTarget"),
-				ResourceLabel:        ptr.S(*props.LoadBalancer.ARNSuffix() + "/" + *props.LoadBalancer.TargetGroupARNSuffix()),
+				PredefinedMetricType: jsii.String("ALBRequestCountPerTarget"),
+				ResourceLabel:        jsii.String(*props.LoadBalancer.ARNSuffix() + "/" + *props.LoadBalancer.TargetGroupARNSuffix()),
 			})
 		sc.scaleOutPolicyARN = sc.TargetTrackingPolicy.Arn()
 		sc.scaleInPolicyARN = sc.scaleOutPolicyARN
@@ -151,18 +152,18 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 		// publishes mem_used_percent with the group's name as its dimension,
 		// and the average over them is the group's.
 		// https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-target-tracking-metric-math.html
-		sc.TargetTrackingPolicy = autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S("memory"), &autoscalingpolicy.AutoscalingPolicyConfig{
-			Name:                 ptr.S(w.Name + "-memory-target"),
+		sc.TargetTrackingPolicy = autoscalingpolicy.NewAutoscalingPolicy(s, jsii.String("memory"), &autoscalingpolicy.AutoscalingPolicyConfig{
+			Name:                 jsii.String(w.Name + "-memory-target"),
 			AutoscalingGroupName: w.ASGName,
-			PolicyType:           ptr.S("TargetTrackingScaling"),
+			PolicyType:           jsii.String("TargetTrackingScaling"),
 			TargetTrackingConfiguration: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfiguration{
-				TargetValue: ptr.N(cfg.TargetMemory),
+				TargetValue: jsii.Number(cfg.TargetMemory),
 				CustomizedMetricSpecification: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecification{
-					Namespace:  ptr.S(compute.AgentNamespace),
-					MetricName: ptr.S(compute.AgentMemoryMetric),
-					Statistic:  ptr.S("Average"),
+					Namespace:  jsii.String(compute.AgentNamespace),
+					MetricName: jsii.String(compute.AgentMemoryMetric),
+					Statistic:  jsii.String("Average"),
 					MetricDimension: &[]*autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricDimension{
-						{Name: ptr.S("AutoScalingGroupName"), Value: w.ASGName},
+						{Name: jsii.String("AutoScalingGroupName"), Value: w.ASGName},
 					},
 				},
 			},
@@ -177,7 +178,7 @@ func New(scope constructs.Construct, id string, props Props) (*Scaling, error) {
 	// twice; a simple policy would stop reacting for its whole cooldown.
 	sc.ScaleOutPolicy = stepPolicy(s, "scale-out", w.Name+"-scale-out", w.ASGName, outSteps(cfg.ScaleOut), cfg.WarmupSeconds)
 	sc.ScaleInPolicy = stepPolicy(s, "scale-in", w.Name+"-scale-in", w.ASGName, []*autoscalingpolicy.AutoscalingPolicyStepAdjustment{
-		{ScalingAdjustment: ptr.N(cfg.ScaleIn.Adjustment), MetricIntervalUpperBound: ptr.S("0")}, // from the threshold downwards
+		{ScalingAdjustment: jsii.Number(cfg.ScaleIn.Adjustment), MetricIntervalUpperBound: jsii.String("0")}, // from the threshold downwards
 	}, cfg.WarmupSeconds)
 	sc.scaleOutPolicyARN, sc.scaleInPolicyARN = sc.ScaleOutPolicy.Arn(), sc.ScaleInPolicy.Arn()
 
@@ -206,21 +207,21 @@ const scheduleTimeLayout = "2006-01-02T15:04:05Z"
 func schedule(scope constructs.Construct, w wiring, sc config.Schedule) autoscalingschedule.AutoscalingSchedule {
 	size := func(v *int) *float64 {
 		if v == nil {
-			return ptr.N(-1)
+			return jsii.Number(-1)
 		}
-		return ptr.N(*v)
+		return jsii.Number(*v)
 	}
 	at := func(v string) *string {
 		if v == "" {
 			return nil
 		}
 		t, _ := time.Parse(time.RFC3339, v) // validated (config.Scaling.Validate)
-		return ptr.S(t.UTC().Format(scheduleTimeLayout))
+		return jsii.String(t.UTC().Format(scheduleTimeLayout))
 	}
 	c := &autoscalingschedule.AutoscalingScheduleConfig{
 		AutoscalingGroupName: w.ASGName,
-		ScheduledActionName:  ptr.S(w.Name + "-" + sc.Name),
-		Recurrence:           ptr.S(sc.Cron),
+		ScheduledActionName:  jsii.String(w.Name + "-" + sc.Name),
+		Recurrence:           jsii.String(sc.Cron),
 		MinSize:              size(sc.MinSize),
 		MaxSize:              size(sc.MaxSize),
 		DesiredCapacity:      size(sc.DesiredCapacity),
@@ -228,38 +229,38 @@ func schedule(scope constructs.Construct, w wiring, sc config.Schedule) autoscal
 		EndTime:              at(sc.End),
 	}
 	if sc.TimeZone != "" {
-		c.TimeZone = ptr.S(sc.TimeZone)
+		c.TimeZone = jsii.String(sc.TimeZone)
 	}
-	return autoscalingschedule.NewAutoscalingSchedule(scope, ptr.S("schedule-"+sc.Name), c)
+	return autoscalingschedule.NewAutoscalingSchedule(scope, jsii.String("schedule-"+sc.Name), c)
 }
 
 func stepPolicy(scope constructs.Construct, id, name string, asg *string, steps []*autoscalingpolicy.AutoscalingPolicyStepAdjustment, warmup int) autoscalingpolicy.AutoscalingPolicy {
-	return autoscalingpolicy.NewAutoscalingPolicy(scope, ptr.S(id), &autoscalingpolicy.AutoscalingPolicyConfig{
-		Name:                    ptr.S(name),
+	return autoscalingpolicy.NewAutoscalingPolicy(scope, jsii.String(id), &autoscalingpolicy.AutoscalingPolicyConfig{
+		Name:                    jsii.String(name),
 		AutoscalingGroupName:    asg,
-		PolicyType:              ptr.S("StepScaling"),
-		AdjustmentType:          ptr.S("ChangeInCapacity"),
-		MetricAggregationType:   ptr.S("Average"),
-		EstimatedInstanceWarmup: ptr.N(warmup),
+		PolicyType:              jsii.String("StepScaling"),
+		AdjustmentType:          jsii.String("ChangeInCapacity"),
+		MetricAggregationType:   jsii.String("Average"),
+		EstimatedInstanceWarmup: jsii.Number(warmup),
 		StepAdjustment:          &steps,
 	})
 }
 
 func cpuAlarm(scope constructs.Construct, id string, w wiring, period int, r config.Rule, op, missing string, policyARN *string, desc string) cloudwatchmetricalarm.CloudwatchMetricAlarm {
 	suffix := map[string]string{"GreaterThanThreshold": "-cpu-high", "LessThanThreshold": "-cpu-low"}[op]
-	return cloudwatchmetricalarm.NewCloudwatchMetricAlarm(scope, ptr.S(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-		AlarmName:          ptr.S(w.Name + suffix),
-		AlarmDescription:   ptr.S(desc),
-		Namespace:          ptr.S("AWS/EC2"),
-		MetricName:         ptr.S("CPUUtilization"),
+	return cloudwatchmetricalarm.NewCloudwatchMetricAlarm(scope, jsii.String(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+		AlarmName:          jsii.String(w.Name + suffix),
+		AlarmDescription:   jsii.String(desc),
+		Namespace:          jsii.String("AWS/EC2"),
+		MetricName:         jsii.String("CPUUtilization"),
 		Dimensions:         &map[string]*string{"AutoScalingGroupName": w.ASGName},
-		Statistic:          ptr.S("Average"),
-		Period:             ptr.N(period),
-		EvaluationPeriods:  ptr.N(r.EvaluationPeriods),
-		DatapointsToAlarm:  ptr.N(r.DatapointsToAlarm),
-		ComparisonOperator: ptr.S(op),
-		Threshold:          ptr.N(r.Threshold),
-		TreatMissingData:   ptr.S(missing),
+		Statistic:          jsii.String("Average"),
+		Period:             jsii.Number(period),
+		EvaluationPeriods:  jsii.Number(r.EvaluationPeriods),
+		DatapointsToAlarm:  jsii.Number(r.DatapointsToAlarm),
+		ComparisonOperator: jsii.String(op),
+		Threshold:          jsii.Number(r.Threshold),
+		TreatMissingData:   jsii.String(missing),
 		AlarmActions:       ptr.L(append([]*string{policyARN}, w.NotifyARNs...)...),
 	})
 }
@@ -267,12 +268,12 @@ func cpuAlarm(scope constructs.Construct, id string, w wiring, period int, r con
 // targetTracking makes the group's one target-tracking policy (it scales
 // both out and in) on a predefined metric.
 func targetTracking(s constructs.Construct, w wiring, id, nameSuffix string, target float64, metric *autoscalingpolicy.AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification) autoscalingpolicy.AutoscalingPolicy {
-	return autoscalingpolicy.NewAutoscalingPolicy(s, ptr.S(id), &autoscalingpolicy.AutoscalingPolicyConfig{
-		Name:                 ptr.S(w.Name + nameSuffix),
+	return autoscalingpolicy.NewAutoscalingPolicy(s, jsii.String(id), &autoscalingpolicy.AutoscalingPolicyConfig{
+		Name:                 jsii.String(w.Name + nameSuffix),
 		AutoscalingGroupName: w.ASGName,
-		PolicyType:           ptr.S("TargetTrackingScaling"),
+		PolicyType:           jsii.String("TargetTrackingScaling"),
 		TargetTrackingConfiguration: &autoscalingpolicy.AutoscalingPolicyTargetTrackingConfiguration{
-			TargetValue:                   ptr.N(target),
+			TargetValue:                   jsii.Number(target),
 			PredefinedMetricSpecification: metric,
 		},
 	})
@@ -321,22 +322,22 @@ func NewRecovery(scope constructs.Construct, id string, props RecoveryProps) (*R
 	if err := problems.Err(scope, id); err != nil {
 		return nil, err
 	}
-	s := constructs.NewConstruct(scope, ptr.S(id))
+	s := constructs.NewConstruct(scope, jsii.String(id))
 	r := &Recovery{Scope: s}
-	r.Alarm = cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, ptr.S("recover"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-		AlarmName:          ptr.S(props.Name + "-auto-recover"),
-		AlarmDescription:   ptr.S("Recover the instance onto healthy hardware when the system status check fails"),
-		Namespace:          ptr.S("AWS/EC2"),
-		MetricName:         ptr.S("StatusCheckFailed_System"),
+	r.Alarm = cloudwatchmetricalarm.NewCloudwatchMetricAlarm(s, jsii.String("recover"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+		AlarmName:          jsii.String(props.Name + "-auto-recover"),
+		AlarmDescription:   jsii.String("Recover the instance onto healthy hardware when the system status check fails"),
+		Namespace:          jsii.String("AWS/EC2"),
+		MetricName:         jsii.String("StatusCheckFailed_System"),
 		Dimensions:         &map[string]*string{"InstanceId": props.Instance.InstanceID()},
-		Statistic:          ptr.S("Maximum"),
-		Period:             ptr.N(60),
-		EvaluationPeriods:  ptr.N(2),
-		DatapointsToAlarm:  ptr.N(2),
-		ComparisonOperator: ptr.S("GreaterThanThreshold"),
-		Threshold:          ptr.N(0),
-		TreatMissingData:   ptr.S("missing"),
-		AlarmActions:       ptr.L(append([]*string{ptr.S("arn:" + config.Partition + ":automate:" + props.Region + ":ec2:recover")}, props.NotifyARNs...)...),
+		Statistic:          jsii.String("Maximum"),
+		Period:             jsii.Number(60),
+		EvaluationPeriods:  jsii.Number(2),
+		DatapointsToAlarm:  jsii.Number(2),
+		ComparisonOperator: jsii.String("GreaterThanThreshold"),
+		Threshold:          jsii.Number(0),
+		TreatMissingData:   jsii.String("missing"),
+		AlarmActions:       ptr.L(append([]*string{jsii.String("arn:" + config.Partition + ":automate:" + props.Region + ":ec2:recover")}, props.NotifyARNs...)...),
 	})
 	r.alarmARN = r.Alarm.Arn()
 	return r, nil

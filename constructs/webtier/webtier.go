@@ -17,6 +17,7 @@ import (
 	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -99,22 +100,22 @@ func New(scope constructs.Construct, id string, props Props) (*WebTier, error) {
 // (allowed_account_ids), and with assume_role it first assumes that role.
 func providerConfig(e *config.Environment, tags map[string]string) *provider.AwsProviderConfig {
 	pc := &provider.AwsProviderConfig{
-		Region:      ptr.S(e.Region),
+		Region:      jsii.String(e.Region),
 		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: ptr.Tags(tags)}},
 	}
 	if e.AccountID != "" {
-		pc.AllowedAccountIds = ptr.Ss(e.AccountID)
+		pc.AllowedAccountIds = jsii.Strings(e.AccountID)
 	}
 	if r := e.AssumeRole; r != nil {
 		ar := &provider.AwsProviderAssumeRole{
-			RoleArn:  ptr.S(r.RoleARN),
-			Duration: ptr.S(strconv.Itoa(r.Duration) + "s"),
+			RoleArn:  jsii.String(r.RoleARN),
+			Duration: jsii.String(strconv.Itoa(r.Duration) + "s"),
 		}
 		if r.SessionName != "" {
-			ar.SessionName = ptr.S(r.SessionName)
+			ar.SessionName = jsii.String(r.SessionName)
 		}
 		if r.ExternalID != "" {
-			ar.ExternalId = ptr.S(r.ExternalID)
+			ar.ExternalId = jsii.String(r.ExternalID)
 		}
 		pc.AssumeRole = &[]*provider.AwsProviderAssumeRole{ar}
 	}
@@ -131,27 +132,27 @@ func (instances) PeerID() string { return "instances" }
 func build(scope constructs.Construct, project string, e *config.Environment) (*WebTier, error) {
 	name := e.NamePrefix(project)
 	tags := e.DefaultTags(project)
-	st := cdktf.NewTerraformStack(scope, ptr.S(e.Name))
+	st := cdktf.NewTerraformStack(scope, jsii.String(e.Name))
 	s := &WebTier{Stack: st}
 
-	provider.NewAwsProvider(st, ptr.S("aws"), providerConfig(e, tags))
+	provider.NewAwsProvider(st, jsii.String("aws"), providerConfig(e, tags))
 	// The binding writes the short source "aws"; OpenTofu resolves that against
 	// its own registry. The fully qualified name means the same to both engines.
-	st.AddOverride(ptr.S("terraform.required_providers.aws.source"), ptr.S("hashicorp/aws"))
+	st.AddOverride(jsii.String("terraform.required_providers.aws.source"), jsii.String("hashicorp/aws"))
 	if b := e.Backend; b != nil {
 		cdktf.NewS3Backend(st, &cdktf.S3BackendConfig{
-			Bucket:  ptr.S(b.Bucket),
-			Key:     ptr.S(b.Key),
-			Region:  ptr.S(b.Region),
-			Encrypt: ptr.B(b.Encrypt),
+			Bucket:  jsii.String(b.Bucket),
+			Key:     jsii.String(b.Key),
+			Region:  jsii.String(b.Region),
+			Encrypt: jsii.Bool(b.Encrypt),
 		})
 		// S3-native locking (Terraform >= 1.10); the cdktf 0.21 binding has no field for it.
-		st.AddOverride(ptr.S("terraform.backend.s3.use_lockfile"), b.UseLockfile)
+		st.AddOverride(jsii.String("terraform.backend.s3.use_lockfile"), b.UseLockfile)
 	} else {
 		// Relative to the stack's working directory (cdktf.out/stacks/<env>), so
 		// the state sits at the project root and synth output does not depend on
 		// where the checkout lives.
-		cdktf.NewLocalBackend(st, &cdktf.LocalBackendConfig{Path: ptr.S("../../../terraform." + e.Name + ".tfstate")})
+		cdktf.NewLocalBackend(st, &cdktf.LocalBackendConfig{Path: jsii.String("../../../terraform." + e.Name + ".tfstate")})
 	}
 
 	asg := e.ComputeMode == config.ComputeASG
@@ -261,11 +262,11 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 	// where one does not apply.
 	empty := func(v *string) *string {
 		if v == nil {
-			return ptr.S("")
+			return jsii.String("")
 		}
 		return v
 	}
-	asgName, scaleOutAlarm, scaleInAlarm, scaleOutPolicy, scaleInPolicy := ptr.S(""), ptr.S(""), ptr.S(""), ptr.S(""), ptr.S("")
+	asgName, scaleOutAlarm, scaleInAlarm, scaleOutPolicy, scaleInPolicy := jsii.String(""), jsii.String(""), jsii.String(""), jsii.String(""), jsii.String("")
 	refreshPreferences := ""
 	if asg {
 		asgName = s.Group.GroupName()
@@ -300,10 +301,10 @@ func build(scope constructs.Construct, project string, e *config.Environment) (*
 		outputs.CertificateARN:          s.ALB.CertificateARN(),
 	}
 	for _, spec := range outputs.Contract {
-		cdktf.NewTerraformOutput(st, ptr.S(spec.Name), &cdktf.TerraformOutputConfig{
+		cdktf.NewTerraformOutput(st, jsii.String(spec.Name), &cdktf.TerraformOutputConfig{
 			Value:       values[spec.Name],
-			Description: ptr.S(spec.Description),
-			StaticId:    ptr.B(true),
+			Description: jsii.String(spec.Description),
+			StaticId:    jsii.Bool(true),
 		})
 	}
 	return s, nil

@@ -3,7 +3,7 @@ package cost
 import (
 	"fmt"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // AgentMetrics is how many metric series the CloudWatch agent of
@@ -22,19 +22,19 @@ func (x *estimator) agent() map[string]bool {
 	groups := map[string]bool{}
 	instanceRoles := map[string]bool{}
 	for _, ip := range x.s.OfType("aws_iam_instance_profile") {
-		for _, ref := range tfjson.Refs(ip.Attrs["role"]) {
+		for _, ref := range stackjson.Refs(ip.Attrs["role"]) {
 			instanceRoles[ref.Address] = true
 		}
 	}
 	for _, p := range x.s.OfType("aws_iam_role_policy") {
 		instance := false
-		for _, ref := range tfjson.Refs(p.Attrs["role"]) {
+		for _, ref := range stackjson.Refs(p.Attrs["role"]) {
 			instance = instance || instanceRoles[ref.Address]
 		}
 		if !instance {
 			continue
 		}
-		for _, ref := range tfjson.Refs(p.Attrs["policy"]) {
+		for _, ref := range stackjson.Refs(p.Attrs["policy"]) {
 			if lg, ok := x.s.Find(ref.Address); ok && lg.Type == "aws_cloudwatch_log_group" {
 				groups[lg.Address()] = true
 			}

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Usage is the help of `go run ./cmd/review cost`.
@@ -173,12 +173,12 @@ func defaultOutdir() string {
 // load reads the named stacks (all when names is empty), in the order of the
 // environments file when it loads (dev, stage, prod), else by name. Every
 // missing name is reported with the stacks there are.
-func load(outdir string, names []string) ([]*tfjson.Stack, error) {
+func load(outdir string, names []string) ([]*stackjson.Stack, error) {
 	dir := filepath.Join(outdir, "stacks")
 	entries, err := os.ReadDir(dir)
 	var have []string
 	for _, e := range entries {
-		if _, statErr := os.Stat(filepath.Join(dir, e.Name(), tfjson.FileName)); e.IsDir() && statErr == nil {
+		if _, statErr := os.Stat(filepath.Join(dir, e.Name(), stackjson.FileName)); e.IsDir() && statErr == nil {
 			have = append(have, e.Name())
 		}
 	}
@@ -192,13 +192,13 @@ func load(outdir string, names []string) ([]*tfjson.Stack, error) {
 		}
 	}
 	var missing []string
-	var out []*tfjson.Stack
+	var out []*stackjson.Stack
 	for _, n := range names {
 		if !contains(have, n) {
 			missing = append(missing, n)
 			continue
 		}
-		s, err := tfjson.LoadDir(filepath.Join(dir, n))
+		s, err := stackjson.LoadDir(filepath.Join(dir, n))
 		if err != nil {
 			return nil, err
 		}
@@ -254,7 +254,7 @@ func sortedKeys(m map[string][]string) []string {
 	return out
 }
 
-func hasStack(stacks []*tfjson.Stack, name string) bool {
+func hasStack(stacks []*stackjson.Stack, name string) bool {
 	for _, s := range stacks {
 		if s.Name == name {
 			return true
@@ -263,7 +263,7 @@ func hasStack(stacks []*tfjson.Stack, name string) bool {
 	return false
 }
 
-func stackNames(stacks []*tfjson.Stack) string {
+func stackNames(stacks []*stackjson.Stack) string {
 	var out []string
 	for _, s := range stacks {
 		out = append(out, s.Name)

@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Burstable is one burstable instance type of AWS's credit table.
@@ -79,7 +79,7 @@ func defaultCredits(typ string) string {
 // its type; the second result says where it came from.
 func (x *estimator) creditMode(f fleet) (mode, from string) {
 	for _, r := range []struct {
-		res tfjson.Resource
+		res stackjson.Resource
 		ok  bool
 	}{{f.res, f.res.Type == "aws_instance"}, {f.lt, f.hasLT}} {
 		if !r.ok {
@@ -107,7 +107,7 @@ func (x *estimator) cpuLevel(f fleet) (float64, string) {
 	}
 	g := f.res
 	name, _ := g.String("name")
-	ofGroup := func(v any) bool { return tfjson.RefTo(v, g.Address()) || (name != "" && v == name) }
+	ofGroup := func(v any) bool { return stackjson.RefTo(v, g.Address()) || (name != "" && v == name) }
 	policies := map[string]bool{}
 	level, why := 100.0, "no CPU scaling: an upper bound"
 	for _, p := range x.s.OfType("aws_autoscaling_policy") {
@@ -131,7 +131,7 @@ func (x *estimator) cpuLevel(f fleet) (float64, string) {
 			continue
 		}
 		scales := false
-		for _, ref := range tfjson.Refs(get(al, "alarm_actions")) {
+		for _, ref := range stackjson.Refs(get(al, "alarm_actions")) {
 			scales = scales || policies[ref.Address]
 		}
 		if !scales {
@@ -145,7 +145,7 @@ func (x *estimator) cpuLevel(f fleet) (float64, string) {
 }
 
 // nameOf is a resource's literal name attribute, else its address.
-func nameOf(r tfjson.Resource, attr string) string {
+func nameOf(r stackjson.Resource, attr string) string {
 	if n, ok := r.String(attr); ok && !strings.Contains(n, "${") {
 		return n
 	}

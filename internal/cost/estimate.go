@@ -1,5 +1,5 @@
 // Package cost estimates what each environment costs a month, from the
-// synthesized Terraform JSON (internal/tfjson), a price table with the source
+// synthesized Terraform JSON (internal/stackjson), a price table with the source
 // and date of every price (prices.go) and stated usage assumptions
 // (assumptions.go). It backs `go run ./cmd/review cost`, the cost line of the
 // synth summary and the budget gate of the policy checks. Plain Go, no jsii.
@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Capacity selects the instance count of an estimate.
@@ -193,7 +193,7 @@ const NotEstimated = "Not estimated: data transfer out to the internet and betwe
 
 type estimator struct {
 	fleets   []fleet
-	s        *tfjson.Stack
+	s        *stackjson.Stack
 	a        Assumptions
 	region   string
 	est      *Estimate
@@ -226,7 +226,7 @@ func (x *estimator) addScaled(kind, name, key string, count [3]float64) {
 // (a region, instance type or other price missing from the table, a resource
 // type the model does not know, a value that is not a literal) is reported at
 // once as an *Error; nothing is ever priced at zero silently.
-func EstimateStack(s *tfjson.Stack, a Assumptions) (*Estimate, error) {
+func EstimateStack(s *stackjson.Stack, a Assumptions) (*Estimate, error) {
 	x := &estimator{s: s, a: a, est: &Estimate{Env: s.Name, Assumptions: a}}
 	x.region = s.Region()
 	x.est.Region = x.region
@@ -260,19 +260,19 @@ func EstimateStack(s *tfjson.Stack, a Assumptions) (*Estimate, error) {
 }
 
 // literal reads a number (JSON number or numeric string) at path.
-func (x *estimator) literal(r tfjson.Resource, path ...any) (float64, bool) {
+func (x *estimator) literal(r stackjson.Resource, path ...any) (float64, bool) {
 	v, ok := r.Get(path...)
 	if !ok || v == nil {
 		return 0, false
 	}
-	if f, ok := tfjson.Literal(v); ok {
+	if f, ok := stackjson.Literal(v); ok {
 		return f, true
 	}
 	x.fail("%s: %s = %v is not a literal number; the cost model needs one", r.Where(), joinPath(path), v)
 	return 0, false
 }
 
-func (x *estimator) literalString(r tfjson.Resource, path ...any) (string, bool) {
+func (x *estimator) literalString(r stackjson.Resource, path ...any) (string, bool) {
 	v, ok := r.Get(path...)
 	if !ok || v == nil {
 		return "", false
@@ -285,7 +285,7 @@ func (x *estimator) literalString(r tfjson.Resource, path ...any) (string, bool)
 	return s, true
 }
 
-func get(r tfjson.Resource, path ...any) any {
+func get(r stackjson.Resource, path ...any) any {
 	v, _ := r.Get(path...)
 	return v
 }
@@ -301,13 +301,13 @@ func joinPath(path []any) string {
 }
 
 // refOfType returns the first resource of type typ that v references.
-func refOfType(s *tfjson.Stack, v any, typ string) (tfjson.Resource, bool) {
-	for _, ref := range tfjson.Refs(v) {
+func refOfType(s *stackjson.Stack, v any, typ string) (stackjson.Resource, bool) {
+	for _, ref := range stackjson.Refs(v) {
 		if r, ok := s.Find(ref.Address); ok && r.Type == typ {
 			return r, true
 		}
 	}
-	return tfjson.Resource{}, false
+	return stackjson.Resource{}, false
 }
 
 // volume is one EBS volume per instance.
@@ -318,8 +318,8 @@ type volume struct {
 
 // fleet is a set of identical instances.
 type fleet struct {
-	res       tfjson.Resource
-	lt        tfjson.Resource // the launch template, when hasLT
+	res       stackjson.Resource
+	lt        stackjson.Resource // the launch template, when hasLT
 	hasLT     bool
 	typ       string
 	types     []string // every type it may launch: typ, or a mixed instances policy's overrides
@@ -336,12 +336,12 @@ type fleet struct {
 // smallest min_size and the largest max_size any of them sets (-1 leaves
 // a size unchanged), so the budget at max capacity counts the largest
 // group a schedule allows.
-func (x *estimator) scheduledSizes(g tfjson.Resource, lo, hi float64) (float64, float64, bool) {
+func (x *estimator) scheduledSizes(g stackjson.Resource, lo, hi float64) (float64, float64, bool) {
 	name, _ := g.String("name")
 	widened := false
 	for _, sa := range x.s.OfType("aws_autoscaling_schedule") {
 		v := get(sa, "autoscaling_group_name")
-		if !tfjson.RefTo(v, g.Address()) && (name == "" || v != name) {
+		if !stackjson.RefTo(v, g.Address()) && (name == "" || v != name) {
 			continue
 		}
 		if m, ok := x.literal(sa, "min_size"); ok && m != -1 && m < lo {
@@ -469,7 +469,7 @@ func (x *estimator) compute() {
 // overrides with the highest on-demand price: Spot prices move, so every
 // instance of the group is priced as that type on demand, an upper bound
 // (what a budget needs). "" when an override cannot be priced (reported).
-func (x *estimator) dearestOverride(g tfjson.Resource) string {
+func (x *estimator) dearestOverride(g stackjson.Resource) string {
 	overrides := g.List("mixed_instances_policy", "launch_template", "override")
 	if len(overrides) == 0 {
 		x.fail("%s: mixed_instances_policy has no launch_template.override instance types to price", g.Where())
@@ -496,7 +496,7 @@ func (x *estimator) dearestOverride(g tfjson.Resource) string {
 
 // overrideTypes are the literal instance types of a mixed instances
 // policy's overrides (dearestOverride reports the others).
-func (x *estimator) overrideTypes(g tfjson.Resource) []string {
+func (x *estimator) overrideTypes(g stackjson.Resource) []string {
 	var out []string
 	for i := range g.List("mixed_instances_policy", "launch_template", "override") {
 		if t, ok := g.String("mixed_instances_policy", "launch_template", "override", i, "instance_type"); ok {
@@ -507,7 +507,7 @@ func (x *estimator) overrideTypes(g tfjson.Resource) []string {
 }
 
 // templateVolumes reads the EBS block device mappings of a launch template.
-func (x *estimator) templateVolumes(lt tfjson.Resource) []volume {
+func (x *estimator) templateVolumes(lt stackjson.Resource) []volume {
 	var out []volume
 	for i := range lt.List("block_device_mappings") {
 		if _, ok := lt.Get("block_device_mappings", i, "ebs"); !ok {
@@ -610,9 +610,9 @@ func (x *estimator) loadBalancer() {
 // that expires the logs: stored GB = monthly GB x days / 30. A bucket named
 // by a literal (alb.access_log_bucket) belongs to another stack, which
 // pays for its storage: 0 here.
-func (x *estimator) expirationDays(lb tfjson.Resource) float64 {
+func (x *estimator) expirationDays(lb stackjson.Resource) float64 {
 	bucketRef, _ := lb.Get("access_logs", "bucket")
-	if name, ok := bucketRef.(string); ok && name != "" && len(tfjson.Refs(name)) == 0 && !strings.Contains(name, "${") {
+	if name, ok := bucketRef.(string); ok && name != "" && len(stackjson.Refs(name)) == 0 && !strings.Contains(name, "${") {
 		return 0
 	}
 	bucket, ok := refOfType(x.s, bucketRef, "aws_s3_bucket")
@@ -621,7 +621,7 @@ func (x *estimator) expirationDays(lb tfjson.Resource) float64 {
 		return 0
 	}
 	for _, lc := range x.s.OfType("aws_s3_bucket_lifecycle_configuration") {
-		if !tfjson.RefTo(lc.Attrs["bucket"], bucket.Address()) {
+		if !stackjson.RefTo(lc.Attrs["bucket"], bucket.Address()) {
 			continue
 		}
 		for i := range lc.List("rule") {
@@ -730,7 +730,7 @@ func (x *estimator) observability() {
 		for _, lb := range x.s.OfType("aws_lb") {
 			access, _ := lb.Get("access_logs", "bucket")
 			connections, _ := lb.Get("connection_logs", "bucket") // storage not estimated
-			used = used || tfjson.RefTo(access, b.Address()) || tfjson.RefTo(connections, b.Address())
+			used = used || stackjson.RefTo(access, b.Address()) || stackjson.RefTo(connections, b.Address())
 		}
 		if !used {
 			x.fail("%s: an S3 bucket that holds no ALB access or connection logs; the cost model has no volume assumption for it", b.Where())

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // The reviewed golden stacks of the library's fixture (internal/testfixture:
@@ -31,20 +31,20 @@ func goldenDoc(t testing.TB, env string) map[string]any {
 	return doc
 }
 
-func stackOf(t testing.TB, env string, doc map[string]any) *tfjson.Stack {
+func stackOf(t testing.TB, env string, doc map[string]any) *stackjson.Stack {
 	t.Helper()
 	b, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := tfjson.Parse(env, b)
+	s, err := stackjson.Parse(env, b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func golden(t testing.TB, env string) *tfjson.Stack { return stackOf(t, env, goldenDoc(t, env)) }
+func golden(t testing.TB, env string) *stackjson.Stack { return stackOf(t, env, goldenDoc(t, env)) }
 
 // resources returns the bodies of one resource type of a raw document.
 func resources(doc map[string]any, typ string) map[string]any {
@@ -63,7 +63,7 @@ func addResource(doc map[string]any, typ, name string, body map[string]any) {
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
-func mustEstimate(t *testing.T, s *tfjson.Stack, a Assumptions) *Estimate {
+func mustEstimate(t *testing.T, s *stackjson.Stack, a Assumptions) *Estimate {
 	t.Helper()
 	e, err := EstimateStack(s, a)
 	if err != nil {
@@ -493,7 +493,7 @@ func TestSummaryLines(t *testing.T) {
 	bad := goldenDoc(t, "stage")
 	bad["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)["region"] = "ap-south-2"
 	var b strings.Builder
-	SummaryLines(&b, []*tfjson.Stack{golden(t, "dev"), stackOf(t, "stage", bad), golden(t, "prod")})
+	SummaryLines(&b, []*stackjson.Stack{golden(t, "dev"), stackOf(t, "stage", bad), golden(t, "prod")})
 	want := "estimated USD a month at min/desired/max capacity (list prices, default usage; go run ./cmd/review cost):\n" +
 		"  dev    100.44 / 100.44 / 100.44  (1/1/1 instances)\n" +
 		"  stage  no estimate: region ap-south-2 is not in the price table (internal/cost/prices.go); it has: us-east-1\n" +

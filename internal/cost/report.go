@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // usd formats dollars with cents.
@@ -266,7 +266,7 @@ func signed(v float64) string {
 // SummaryLines writes the cost lines of the synth summary: one per stack,
 // USD a month at min, desired and max capacity with the default assumptions,
 // or why there is no estimate.
-func SummaryLines(w io.Writer, stacks []*tfjson.Stack) {
+func SummaryLines(w io.Writer, stacks []*stackjson.Stack) {
 	fmt.Fprintln(w, "estimated USD a month at min/desired/max capacity (list prices, default usage; go run ./cmd/review cost):")
 	width := 0
 	for _, s := range stacks {

@@ -6,13 +6,13 @@ import (
 	"strings"
 
 	"github.com/platformstarter/elastic-web-tier/internal/review"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // describe returns the label lines of a node from its own resource and what
 // is folded into it.
 func (b *builder) describe(n *Node) []string {
-	var own []*tfjson.Resource
+	var own []*stackjson.Resource
 	for _, a := range n.Resources {
 		if b.root(a) == a {
 			own = append(own, b.res[a])
@@ -23,8 +23,8 @@ func (b *builder) describe(n *Node) []string {
 	}
 	r := own[0]
 	id := path.Base(b.localPath(r))
-	str := func(r *tfjson.Resource, p ...any) string { s, _ := r.String(p...); return s }
-	num := func(r *tfjson.Resource, p ...any) string {
+	str := func(r *stackjson.Resource, p ...any) string { s, _ := r.String(p...); return s }
+	num := func(r *stackjson.Resource, p ...any) string {
 		if v, ok := r.Number(p...); ok {
 			return fmt.Sprintf("%g", v)
 		}
@@ -218,7 +218,7 @@ func (b *builder) describe(n *Node) []string {
 // bucketLines describes a bucket from its configuration resources: "ALB
 // access logs" when a load balancer writes its access logs there, then
 // "versioned · SSE-S3" and "expires after 90 days".
-func (b *builder) bucketLines(n *Node, r *tfjson.Resource) []string {
+func (b *builder) bucketLines(n *Node, r *stackjson.Resource) []string {
 	title := "S3 bucket"
 	name := stringOf(r, "bucket")
 	for _, ref := range b.referrers[r.Address()] {
@@ -279,7 +279,7 @@ func (b *builder) bucketLines(n *Node, r *tfjson.Resource) []string {
 
 // listenerLine describes a listener folded into its load balancer:
 // "HTTP :80 redirects to HTTPS :443".
-func listenerLine(r *tfjson.Resource) string {
+func listenerLine(r *stackjson.Resource) string {
 	line := fmt.Sprintf("%s :%s", stringOf(r, "protocol"), numberOf(r, "port"))
 	switch t := stringOf(r, "default_action", "type"); t {
 	case "redirect":
@@ -303,8 +303,8 @@ func compact(lines ...string) []string {
 }
 
 // folded returns the resources of type typ folded into n.
-func (b *builder) folded(n *Node, typ string) []*tfjson.Resource {
-	var out []*tfjson.Resource
+func (b *builder) folded(n *Node, typ string) []*stackjson.Resource {
+	var out []*stackjson.Resource
 	for _, a := range n.Resources {
 		if b.root(a) != a && b.res[a].Type == typ {
 			out = append(out, b.res[a])
@@ -323,7 +323,7 @@ func (b *builder) instanceType(n *Node) string {
 	return ""
 }
 
-func healthLine(r *tfjson.Resource) string {
+func healthLine(r *stackjson.Resource) string {
 	p, ok := r.String("health_check", "path")
 	if !ok {
 		return ""
@@ -335,11 +335,11 @@ func healthLine(r *tfjson.Resource) string {
 	return line
 }
 
-func stringOf(r *tfjson.Resource, p ...any) string { s, _ := r.String(p...); return s }
+func stringOf(r *stackjson.Resource, p ...any) string { s, _ := r.String(p...); return s }
 
 // scheduleLine describes a scheduled action: when, and the sizes it sets
 // ("-" for one it leaves unchanged).
-func scheduleLine(r *tfjson.Resource) string {
+func scheduleLine(r *stackjson.Resource) string {
 	size := func(k string) string {
 		if v, ok := r.Number(k); ok && v == -1 {
 			return "-"
@@ -353,7 +353,7 @@ func scheduleLine(r *tfjson.Resource) string {
 	return fmt.Sprintf("%s: %s..%s, desired %s", when, size("min_size"), size("max_size"), size("desired_capacity"))
 }
 
-func numberOf(r *tfjson.Resource, p ...any) string {
+func numberOf(r *stackjson.Resource, p ...any) string {
 	if v, ok := r.Number(p...); ok {
 		return fmt.Sprintf("%g", v)
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/platformstarter/elastic-web-tier/internal/review"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // README markers: the text between them is generated (READMEBlock).
@@ -22,7 +22,7 @@ const (
 const RegenerateCommand = "go run ./cmd/review diagrams"
 
 // Caption is the title line of a stack's diagram.
-func Caption(s *tfjson.Stack) string {
+func Caption(s *stackjson.Stack) string {
 	return fmt.Sprintf("%s: %s, %s, compute mode %s", s.Name, plural(len(s.Resources), "resource"), plural(len(s.Data), "data source"), review.ComputeMode(s))
 }
 
@@ -34,18 +34,18 @@ func plural(n int, noun string) string {
 }
 
 // MermaidFile is the content of docs/diagrams/<stack>.mmd.
-func MermaidFile(s *tfjson.Stack) string { return mermaidFile(s, Build(s)) }
+func MermaidFile(s *stackjson.Stack) string { return mermaidFile(s, Build(s)) }
 
-func mermaidFile(s *tfjson.Stack, d *Diagram) string {
+func mermaidFile(s *stackjson.Stack, d *Diagram) string {
 	return fmt.Sprintf("%%%% %s: generated from the synthesized stack by `%s`; do not edit\n", s.Name, RegenerateCommand) +
 		Mermaid(d)
 }
 
 // MarkdownFile is the content of docs/diagrams/<stack>.md: the caption and
 // the Mermaid diagram in a fence, which GitHub and most Markdown viewers draw.
-func MarkdownFile(s *tfjson.Stack) string { return markdownFile(s, Build(s)) }
+func MarkdownFile(s *stackjson.Stack) string { return markdownFile(s, Build(s)) }
 
-func markdownFile(s *tfjson.Stack, d *Diagram) string {
+func markdownFile(s *stackjson.Stack, d *Diagram) string {
 	return fmt.Sprintf("# %s\n\n*%s*, generated from the synthesized JSON by `%s`; do not edit.\n\n```mermaid\n%s```\n",
 		s.Name, Caption(s), RegenerateCommand, mermaidFile(s, d))
 }
@@ -53,7 +53,7 @@ func markdownFile(s *tfjson.Stack, d *Diagram) string {
 // READMEBlock is the README text between the markers: the Mermaid diagram of
 // stack s and links to the diagram of every stack in envs, under dir (a
 // slash-separated path relative to the README).
-func READMEBlock(s *tfjson.Stack, envs []string, dir string) string {
+func READMEBlock(s *stackjson.Stack, envs []string, dir string) string {
 	var links []string
 	for _, e := range envs {
 		links = append(links, fmt.Sprintf("[%s](%s/%s.md)", e, strings.TrimSuffix(dir, "/"), e))
@@ -90,7 +90,7 @@ func ReplaceBlock(doc, block string) (string, error) {
 
 // DiagramFiles returns the file name and content of every diagram of the
 // stacks: <stack>.md.
-func DiagramFiles(stacks []*tfjson.Stack) map[string]string {
+func DiagramFiles(stacks []*stackjson.Stack) map[string]string {
 	out := map[string]string{}
 	for _, s := range stacks {
 		out[s.Name+".md"] = MarkdownFile(s)
@@ -102,7 +102,7 @@ func DiagramFiles(stacks []*tfjson.Stack) map[string]string {
 // the diagram files there (.md, and the .mmd and .svg of earlier versions)
 // of stacks that no longer exist. It returns
 // the paths written and removed, sorted.
-func WriteDiagrams(dir string, stacks []*tfjson.Stack) (written, removed []string, err error) {
+func WriteDiagrams(dir string, stacks []*stackjson.Stack) (written, removed []string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, nil, err
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/review"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // The committed docs/diagrams are what the current code draws from the
@@ -59,7 +59,7 @@ func TestREADMEDiagram(t *testing.T) {
 	}
 	stacks := snapshotStacks(t)
 	var names []string
-	var prod *tfjson.Stack
+	var prod *stackjson.Stack
 	for _, s := range stacks {
 		names = append(names, s.Name)
 		if s.Name == "prod" {
@@ -87,19 +87,19 @@ func TestREADMEDiagram(t *testing.T) {
 
 // snapshotStacks are the user's snapshots, one per environment of
 // environments.yaml, in review order.
-func snapshotStacks(t *testing.T) []*tfjson.Stack {
+func snapshotStacks(t *testing.T) []*stackjson.Stack {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("..", "..", "__tests__", "testdata", "golden", "*.tf.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no snapshots in __tests__/testdata/golden (err %v): make snapshots writes them", err)
 	}
-	var stacks []*tfjson.Stack
+	var stacks []*stackjson.Stack
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := tfjson.Parse(strings.TrimSuffix(filepath.Base(f), ".tf.json"), b)
+		s, err := stackjson.Parse(strings.TrimSuffix(filepath.Base(f), ".tf.json"), b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +158,7 @@ func TestWriteDiagrams(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	stacks := []*tfjson.Stack{goldenStack(t, "dev")}
+	stacks := []*stackjson.Stack{goldenStack(t, "dev")}
 	written, removed, err := WriteDiagrams(dir, stacks)
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,7 @@
 // its resources (folded into readable nodes, grouped by VPC, tier and AZ),
 // rendered as Mermaid (which GitHub draws; the layout is the viewer's), and
 // the committed docs/diagrams files and README block made from them. Only cmd/review (internal/reviewcli) links
-// it, not the synth binary. Plain Go over internal/tfjson, no jsii.
+// it, not the synth binary. Plain Go over internal/stackjson, no jsii.
 package diagram
 
 import (
@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Kind classifies a node for styling.
@@ -197,7 +197,7 @@ var foldRules = map[string]foldRule{
 	"data.aws_region":              {mode: intoUser},
 }
 
-func ruleFor(r *tfjson.Resource) foldRule {
+func ruleFor(r *stackjson.Resource) foldRule {
 	if r.Type == "aws_lb_listener" || r.Type == "aws_alb_listener" {
 		// A listener that only redirects or answers itself leads nowhere:
 		// it becomes a line of its load balancer.
@@ -221,8 +221,8 @@ func ruleFor(r *tfjson.Resource) foldRule {
 type link struct{ attr, to string }
 
 type builder struct {
-	s         *tfjson.Stack
-	res       map[string]*tfjson.Resource
+	s         *stackjson.Stack
+	res       map[string]*stackjson.Resource
 	order     []string
 	links     map[string][]link
 	referrers map[string][]string
@@ -240,15 +240,15 @@ type builder struct {
 
 // Build makes the diagram of one stack. It never fails: resources it has no
 // rule for become plain nodes with reference edges.
-func Build(s *tfjson.Stack) *Diagram {
+func Build(s *stackjson.Stack) *Diagram {
 	b := &builder{
-		s: s, res: map[string]*tfjson.Resource{}, links: map[string][]link{},
+		s: s, res: map[string]*stackjson.Resource{}, links: map[string][]link{},
 		referrers: map[string][]string{}, rtSubnets: map[string][]string{},
 		roots: map[string]string{}, visiting: map[string]bool{},
 		d: &Diagram{Stack: s.Name}, nodeID: map[string]string{}, groupOf: map[string]string{},
 		nodes: map[string]*Node{}, groups: map[string]*Group{}, edges: map[[3]string]*Edge{},
 	}
-	for _, list := range [][]tfjson.Resource{s.Resources, s.Data} {
+	for _, list := range [][]stackjson.Resource{s.Resources, s.Data} {
 		for i := range list {
 			r := &list[i]
 			b.res[r.Address()] = r
@@ -270,7 +270,7 @@ func Build(s *tfjson.Stack) *Diagram {
 		sort.Strings(keys)
 		seen := map[string]bool{}
 		for _, k := range keys {
-			for _, ref := range tfjson.Refs(r.Attrs[k]) {
+			for _, ref := range stackjson.Refs(r.Attrs[k]) {
 				to := ref.Address
 				if _, ok := b.res[to]; !ok || to == a {
 					continue
@@ -421,7 +421,7 @@ func ident(s string) string {
 }
 
 // localPath is the construct path without the stack name: "alb/lb".
-func (b *builder) localPath(r *tfjson.Resource) string {
+func (b *builder) localPath(r *stackjson.Resource) string {
 	if r.Path == "" {
 		return r.Address()
 	}
@@ -429,7 +429,7 @@ func (b *builder) localPath(r *tfjson.Resource) string {
 }
 
 // construct is the first element of the local path ("network").
-func (b *builder) construct(r *tfjson.Resource) string {
+func (b *builder) construct(r *stackjson.Resource) string {
 	p := b.localPath(r)
 	if r.Path == "" || !strings.Contains(p, "/") {
 		return ""

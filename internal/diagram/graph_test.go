@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // holder names where a resource ended up: "node:<id>" or "group:<id>".
@@ -29,9 +29,9 @@ func holder(d *Diagram, address string) []string {
 	return out
 }
 
-func byPath(t *testing.T, s *tfjson.Stack, path string) tfjson.Resource {
+func byPath(t *testing.T, s *stackjson.Stack, path string) stackjson.Resource {
 	t.Helper()
-	for _, list := range [][]tfjson.Resource{s.Resources, s.Data} {
+	for _, list := range [][]stackjson.Resource{s.Resources, s.Data} {
 		for _, r := range list {
 			if r.Path == s.Name+"/"+path {
 				return r
@@ -39,7 +39,7 @@ func byPath(t *testing.T, s *tfjson.Stack, path string) tfjson.Resource {
 		}
 	}
 	t.Fatalf("%s: no resource with construct path %s/%s", s.Name, s.Name, path)
-	return tfjson.Resource{}
+	return stackjson.Resource{}
 }
 
 func findEdge(d *Diagram, from, to string, kind EdgeKind) *Edge {
@@ -57,7 +57,7 @@ func TestBuildAccountsForEveryResource(t *testing.T) {
 	for _, s := range goldenStacks(t) {
 		t.Run(s.Name, func(t *testing.T) {
 			d := Build(s)
-			for _, list := range [][]tfjson.Resource{s.Resources, s.Data} {
+			for _, list := range [][]stackjson.Resource{s.Resources, s.Data} {
 				for _, r := range list {
 					if got := holder(d, r.Address()); len(got) != 1 {
 						t.Errorf("%s: held by %v, want exactly one node or group", r.Address(), got)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/internal/review"
 	"github.com/platformstarter/elastic-web-tier/internal/reviewtest"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/diagrams and the README diagram block from the current code")
@@ -32,7 +32,7 @@ type res struct {
 }
 
 // mkStack builds a stack from resources the way CDKTF writes them.
-func mkStack(t testing.TB, name string, rs ...res) *tfjson.Stack {
+func mkStack(t testing.TB, name string, rs ...res) *stackjson.Stack {
 	t.Helper()
 	out := make([]reviewtest.Res, len(rs))
 	for i, r := range rs {
@@ -42,7 +42,7 @@ func mkStack(t testing.TB, name string, rs ...res) *tfjson.Stack {
 }
 
 // goldenStacks returns every golden stack of the fixture, in its file order.
-func goldenStacks(t testing.TB) []*tfjson.Stack {
+func goldenStacks(t testing.TB) []*stackjson.Stack {
 	t.Helper()
 	return review.OrderStacks(reviewtest.GoldenStacks(t))
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // The accounts of the account guard's proof. moto answers the harness's
@@ -43,13 +43,13 @@ type AccountGuard struct {
 }
 
 // AccountGuardFrom reads the default aws provider's account settings.
-func AccountGuardFrom(s *tfjson.Stack) AccountGuard {
+func AccountGuardFrom(s *stackjson.Stack) AccountGuard {
 	var g AccountGuard
-	p, ok := tfjson.Walk(s.Raw, "provider", "aws", 0)
+	p, ok := stackjson.Walk(s.Raw, "provider", "aws", 0)
 	if !ok {
 		return g
 	}
-	if ids, ok := tfjson.Walk(p, "allowed_account_ids"); ok {
+	if ids, ok := stackjson.Walk(p, "allowed_account_ids"); ok {
 		list, _ := ids.([]any)
 		for _, id := range list {
 			if v, ok := id.(string); ok {
@@ -57,10 +57,10 @@ func AccountGuardFrom(s *tfjson.Stack) AccountGuard {
 			}
 		}
 	}
-	if v, ok := tfjson.Walk(p, "assume_role", "role_arn"); ok {
+	if v, ok := stackjson.Walk(p, "assume_role", "role_arn"); ok {
 		g.RoleARN, _ = v.(string)
 	}
-	if v, ok := tfjson.Walk(p, "assume_role", "session_name"); ok {
+	if v, ok := stackjson.Walk(p, "assume_role", "session_name"); ok {
 		g.SessionName, _ = v.(string)
 	}
 	return g

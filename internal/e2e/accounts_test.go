@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // TestReadFromStack: the harness reads the account guard, the load
@@ -30,7 +30,7 @@ func TestReadFromStack(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := tfjson.Parse("web", []byte(c.json))
+			s, err := stackjson.Parse("web", []byte(c.json))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -23,7 +23,7 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Outputs are one stack's values from `cdktf deploy --outputs-file`.
@@ -77,7 +77,7 @@ type Expect struct {
 }
 
 // ExpectFrom reads the expectations from the synthesized stack.
-func ExpectFrom(s *tfjson.Stack) (Expect, error) {
+func ExpectFrom(s *stackjson.Stack) (Expect, error) {
 	e := Expect{Env: s.Name, Mode: "ec2"}
 	vpcs := s.OfType("aws_vpc")
 	if len(vpcs) != 1 {
@@ -134,7 +134,7 @@ func ExpectFrom(s *tfjson.Stack) (Expect, error) {
 // instance profile; the role must have exactly one. A stack without an
 // instance profile (the harness's broken fixtures) has "" (checkInstanceRole
 // then reports a launch template it cannot check).
-func instancePolicyOf(s *tfjson.Stack) (string, error) {
+func instancePolicyOf(s *stackjson.Stack) (string, error) {
 	profiles := s.OfType("aws_iam_instance_profile")
 	switch {
 	case len(profiles) == 0:
@@ -142,13 +142,13 @@ func instancePolicyOf(s *tfjson.Stack) (string, error) {
 	case len(profiles) > 1:
 		return "", fmt.Errorf("%d aws_iam_instance_profile resources, want 1", len(profiles))
 	}
-	roles := tfjson.Refs(profiles[0].Attrs["role"])
+	roles := stackjson.Refs(profiles[0].Attrs["role"])
 	if len(roles) != 1 {
 		return "", fmt.Errorf("instance profile role %v, want one aws_iam_role", profiles[0].Attrs["role"])
 	}
 	var docs []string
 	for _, p := range s.OfType("aws_iam_role_policy") {
-		if tfjson.RefTo(p.Attrs["role"], roles[0].Address) {
+		if stackjson.RefTo(p.Attrs["role"], roles[0].Address) {
 			doc, _ := p.String("policy")
 			docs = append(docs, doc)
 		}

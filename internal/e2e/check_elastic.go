@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // ElasticExpect is what the stack says of the group's warm pool, launch
@@ -26,7 +26,7 @@ type ElasticExpect struct {
 }
 
 // elasticFrom reads the expectations of the group g of stack s.
-func elasticFrom(s *tfjson.Stack, g tfjson.Resource) ElasticExpect {
+func elasticFrom(s *stackjson.Stack, g stackjson.Resource) ElasticExpect {
 	var e ElasticExpect
 	if _, ok := g.Get("warm_pool"); ok {
 		e.PoolState = "Stopped"

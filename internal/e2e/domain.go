@@ -14,7 +14,7 @@ import (
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Domain is what a stack with alb.domain says the emulator must hold.
@@ -32,7 +32,7 @@ type Domain struct {
 // certificate. The zone must be looked up by name (alb.domain.zone_name):
 // the harness makes it in the emulator, which picks zone IDs itself, so a
 // stack naming a zone ID cannot be deployed here.
-func DomainFrom(s *tfjson.Stack) (*Domain, error) {
+func DomainFrom(s *stackjson.Stack) (*Domain, error) {
 	certs := s.OfType("aws_acm_certificate")
 	if len(certs) == 0 {
 		return nil, nil

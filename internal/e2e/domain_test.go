@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // TestDomainFrom: the harness reads the names and the zone to make from a
@@ -27,7 +27,7 @@ func TestDomainFrom(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := tfjson.Parse("web", []byte(c.json))
+			s, err := stackjson.Parse("web", []byte(c.json))
 			if err != nil {
 				t.Fatal(err)
 			}

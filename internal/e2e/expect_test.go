@@ -4,8 +4,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestExpectFromGoldens: the expectations read from the reviewed goldens of
@@ -15,7 +15,7 @@ import (
 func TestExpectFromGoldens(t *testing.T) {
 	events := []string{"autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"}
 	for env, want := range map[string][]string{"dev": nil, "stage": events, "prod": events} {
-		s, err := tfjson.Parse(env, testfixture.Golden(t, env))
+		s, err := stackjson.Parse(env, testfixture.Golden(t, env))
 		if err != nil {
 			t.Fatal(err)
 		}

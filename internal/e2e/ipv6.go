@@ -12,12 +12,12 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // IPAddressTypeFrom reads the load balancer's ip_address_type of a
 // synthesized stack: "" when the stack leaves it at AWS's ipv4.
-func IPAddressTypeFrom(s *tfjson.Stack) string {
+func IPAddressTypeFrom(s *stackjson.Stack) string {
 	for _, lb := range s.OfType("aws_lb") {
 		if t, _ := lb.String("ip_address_type"); t != "" && t != string(config.IPAddressIPv4) {
 			return t
@@ -28,7 +28,7 @@ func IPAddressTypeFrom(s *tfjson.Stack) string {
 
 // aliasTypesFrom lists the types of the stack's alias records (A, AAAA),
 // sorted and once each: the records CheckDomain wants per name.
-func aliasTypesFrom(s *tfjson.Stack) []string {
+func aliasTypesFrom(s *stackjson.Stack) []string {
 	var out []string
 	for _, r := range s.OfType("aws_route53_record") {
 		if _, alias := r.Get("alias"); !alias {

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // LogGroup is one CloudWatch log group of the stack as it writes it.
@@ -26,11 +26,11 @@ type LogGroup struct {
 }
 
 // logGroupsOf reads the stack's log groups, sorted by name.
-func logGroupsOf(s *tfjson.Stack) []LogGroup {
+func logGroupsOf(s *stackjson.Stack) []LogGroup {
 	aliases := map[string]string{} // key address -> alias name
 	for _, a := range s.OfType("aws_kms_alias") {
 		name, _ := a.String("name")
-		for _, ref := range tfjson.Refs(a.Attrs["target_key_id"]) {
+		for _, ref := range stackjson.Refs(a.Attrs["target_key_id"]) {
 			aliases[ref.Address] = name
 		}
 	}
@@ -40,7 +40,7 @@ func logGroupsOf(s *tfjson.Stack) []LogGroup {
 		g.Name, _ = lg.String("name")
 		days, _ := lg.Number("retention_in_days")
 		g.RetentionDays = int(days)
-		for _, ref := range tfjson.Refs(lg.Attrs["kms_key_id"]) {
+		for _, ref := range stackjson.Refs(lg.Attrs["kms_key_id"]) {
 			if a, ok := aliases[ref.Address]; ok {
 				g.KeyAlias = a
 			}

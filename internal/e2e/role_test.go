@@ -15,7 +15,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // goldenInstancePolicy is the instance role's policy of a reviewed golden of
@@ -26,7 +26,7 @@ func goldenInstancePolicy(t *testing.T, env string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := tfjson.Parse(env, b)
+	s, err := stackjson.Parse(env, b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/platformstarter/elastic-web-tier/internal/outputs"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/tfvalidate"
 )
 
@@ -245,7 +245,7 @@ func Run(ctx context.Context, opt Options) ([]*EnvResult, error) {
 	if r.ExitCode != 0 {
 		return nil, fmt.Errorf("%s synth failed: %s (log: %s)", h.cliName(), orFirstLine(FirstError(r.Output), r.Output), filepath.Join(work, "synth.log"))
 	}
-	stacks, err := tfjson.LoadAll(synthDir)
+	stacks, err := stackjson.LoadAll(synthDir)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +273,7 @@ func Run(ctx context.Context, opt Options) ([]*EnvResult, error) {
 		return nil, fmt.Errorf("building cmd/stress: %v: %s", err, out)
 	}
 
-	var selected []*tfjson.Stack
+	var selected []*stackjson.Stack
 	for _, s := range stacks {
 		if len(opt.Envs) == 0 || slices.Contains(opt.Envs, s.Name) {
 			selected = append(selected, s)
@@ -298,7 +298,7 @@ func Run(ctx context.Context, opt Options) ([]*EnvResult, error) {
 	var wg sync.WaitGroup
 	for i, s := range selected {
 		wg.Add(1)
-		go func(i int, s *tfjson.Stack) {
+		go func(i int, s *stackjson.Stack) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
@@ -323,7 +323,7 @@ func (h *Harness) logf(env, format string, args ...any) {
 // envRun is one environment's run.
 type envRun struct {
 	h        *Harness
-	stack    *tfjson.Stack // as first synthesized
+	stack    *stackjson.Stack // as first synthesized
 	name     string
 	region   string
 	dir      string
@@ -375,7 +375,7 @@ func (r *envRun) env() []string {
 	return env
 }
 
-func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *EnvResult {
+func (h *Harness) runEnv(ctx context.Context, s *stackjson.Stack, teamState bool) *EnvResult {
 	r := &envRun{h: h, stack: s, name: s.Name, res: &EnvResult{Env: s.Name, Cells: map[string]string{}}}
 	r.dir = filepath.Join(h.opt.WorkDir, s.Name)
 	r.out = filepath.Join(r.dir, "out")
@@ -470,7 +470,7 @@ func (h *Harness) runEnv(ctx context.Context, s *tfjson.Stack, teamState bool) *
 			return StepDeploy, err
 		}
 		r.res.Deploy = d
-		if r.stack, err = tfjson.LoadDir(r.stackDir()); err != nil {
+		if r.stack, err = stackjson.LoadDir(r.stackDir()); err != nil {
 			return StepDeploy, err
 		}
 		r.res.Resources = len(r.stack.Resources)
@@ -744,14 +744,14 @@ func (r *envRun) init(ctx context.Context, step string) error {
 
 // providerVersion is the exact hashicorp/aws version the stack pins: the
 // mirror is laid out under it.
-func providerVersion(s *tfjson.Stack) (string, error) {
+func providerVersion(s *stackjson.Stack) (string, error) {
 	if v := strings.TrimLeft(tfvalidate.RequiredAWSVersion(s), "= "); v != "" {
 		return v, nil
 	}
 	return "", fmt.Errorf("stack %s pins no hashicorp/aws version", s.Name)
 }
 
-func stackNames(stacks []*tfjson.Stack) []string {
+func stackNames(stacks []*stackjson.Stack) []string {
 	var n []string
 	for _, s := range stacks {
 		n = append(n, s.Name)

@@ -3,12 +3,12 @@ package policy
 import (
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // BenchmarkEvaluate: all rules on the three golden stacks.
 func BenchmarkEvaluate(b *testing.B) {
-	var stacks []*tfjson.Stack
+	var stacks []*stackjson.Stack
 	for _, env := range []string{"dev", "stage", "prod"} {
 		stacks = append(stacks, stackOf(b, env, golden(b, env)))
 	}

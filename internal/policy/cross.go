@@ -16,7 +16,7 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/internal/cost"
 	"github.com/platformstarter/elastic-web-tier/internal/simulate"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Not here: "nat_mode: none without interface endpoints" (issue 18) is a
@@ -60,7 +60,7 @@ var crossRules = []Rule{
 // model reads the group the simulator would simulate; stacks without one
 // (ec2 mode) or with a shape the simulator rejects are not judged here
 // (cmd/simulate names what it does not support).
-func model(c *Context) (*simulate.Model, tfjson.Resource, bool) {
+func model(c *Context) (*simulate.Model, stackjson.Resource, bool) {
 	if c.memo == nil || c.memo.stack != c.Stack {
 		c.memo = &memo{stack: c.Stack}
 		if m, err := simulate.FromStack(c.Stack); err == nil {
@@ -73,9 +73,9 @@ func model(c *Context) (*simulate.Model, tfjson.Resource, bool) {
 
 // memo is the simulator's model of one stack, read once for all rules.
 type memo struct {
-	stack *tfjson.Stack
+	stack *stackjson.Stack
 	model *simulate.Model
-	group tfjson.Resource
+	group stackjson.Resource
 	ok    bool
 }
 
@@ -207,8 +207,8 @@ func subnetCapacity(c *Context) []Finding {
 	if !ok {
 		return nil
 	}
-	var subnets []tfjson.Resource
-	for _, ref := range tfjson.Refs(g.Attrs["vpc_zone_identifier"]) {
+	var subnets []stackjson.Resource
+	for _, ref := range stackjson.Refs(g.Attrs["vpc_zone_identifier"]) {
 		if sn, found := c.Stack.Find(ref.Address); found && sn.Type == "aws_subnet" {
 			subnets = append(subnets, sn)
 		}
@@ -256,17 +256,17 @@ func subnetCapacity(c *Context) []Finding {
 
 // eniUsers counts the other network interfaces placed in a subnet: interface
 // endpoints listing it and single instances launched into it.
-func eniUsers(s *tfjson.Stack, sn tfjson.Resource) int {
+func eniUsers(s *stackjson.Stack, sn stackjson.Resource) int {
 	n := 0
 	for _, ep := range s.OfType("aws_vpc_endpoint") {
-		for _, ref := range tfjson.Refs(ep.Attrs["subnet_ids"]) {
+		for _, ref := range stackjson.Refs(ep.Attrs["subnet_ids"]) {
 			if ref.Address == sn.Address() {
 				n++
 			}
 		}
 	}
 	for _, in := range s.OfType("aws_instance") {
-		if tfjson.RefTo(in.Attrs["subnet_id"], sn.Address()) {
+		if stackjson.RefTo(in.Attrs["subnet_id"], sn.Address()) {
 			n++
 		}
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/simulate"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // evalEnv evaluates one stack with one environment's configuration.
@@ -19,7 +19,7 @@ func evalEnv(t *testing.T, env *config.Environment, doc map[string]any) Result {
 		env.Suppressions = append(env.Suppressions, prodNoHTTPS, prodNoSubscriber, prodLocalState) // as the fixture's prod
 	}
 	f := &config.File{Project: "webtier", Environments: []*config.Environment{env}}
-	return Evaluate(f, []*tfjson.Stack{stackOf(t, env.Name, doc)})
+	return Evaluate(f, []*stackjson.Stack{stackOf(t, env.Name, doc)})
 }
 
 // only returns the violations (or warnings) of one rule.
@@ -37,7 +37,7 @@ func only(vs []Violation, id string) []Violation {
 func byPath(t *testing.T, doc map[string]any, typ, suffix string) map[string]any {
 	t.Helper()
 	for _, body := range each(doc, typ) {
-		if p, _ := tfjson.Walk(body, "//", "metadata", "path"); strings.HasSuffix(p.(string), suffix) {
+		if p, _ := stackjson.Walk(body, "//", "metadata", "path"); strings.HasSuffix(p.(string), suffix) {
 			return body
 		}
 	}

@@ -3,7 +3,7 @@
 // success. Each rule has an ID, a one-line reason and a fix hint; a violation
 // fails synth naming the rule and the resource path. A rule is suppressed only
 // per resource, with a written reason, either in code (constructs/nag.Suppress)
-// or in environments.yaml (suppressions:). Plain Go over internal/tfjson.
+// or in environments.yaml (suppressions:). Plain Go over internal/stackjson.
 package policy
 
 import (
@@ -15,7 +15,7 @@ import (
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/policyid"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Rule is one policy rule.
@@ -35,7 +35,7 @@ type Rule struct {
 // Context is what a rule sees.
 type Context struct {
 	// Stack under check.
-	Stack *tfjson.Stack
+	Stack *stackjson.Stack
 	// Production is the environment's production flag.
 	Production bool
 	// Env is the environment's configuration (nil when checking without an
@@ -49,7 +49,7 @@ type Context struct {
 // Resource is the zero value (suppressed with the stack's name as resource).
 type Finding struct {
 	// Resource is the offending resource.
-	Resource tfjson.Resource
+	Resource stackjson.Resource
 	// Detail says what exactly is wrong.
 	Detail string
 }
@@ -106,7 +106,7 @@ func Known(id string) bool {
 }
 
 // Evaluate runs every rule on every stack and applies the suppressions.
-func Evaluate(f *config.File, stacks []*tfjson.Stack) Result {
+func Evaluate(f *config.File, stacks []*stackjson.Stack) Result {
 	var res Result
 	envs := map[string]*config.Environment{}
 	if f != nil {
@@ -182,7 +182,7 @@ func Evaluate(f *config.File, stacks []*tfjson.Stack) Result {
 
 // Check is a synth checker: it prints the suppressions and fails on any
 // violation or stale suppression.
-func Check(w io.Writer, f *config.File, stacks []*tfjson.Stack) error {
+func Check(w io.Writer, f *config.File, stacks []*stackjson.Stack) error {
 	res := Evaluate(f, stacks)
 	fmt.Fprintf(w, "policy checks: %d rules on %d stacks, %d violations, %d warnings, %d suppressed\n", len(rules), len(stacks), len(res.Violations), len(res.Warnings), len(res.Suppressed))
 	for _, s := range res.Suppressed {
@@ -217,13 +217,13 @@ func ids() []string {
 	return out
 }
 
-func findResource(s *tfjson.Stack, name string) (tfjson.Resource, bool) {
+func findResource(s *stackjson.Stack, name string) (stackjson.Resource, bool) {
 	for _, r := range s.Resources {
 		if r.Path == name || r.Address() == name {
 			return r, true
 		}
 	}
-	return tfjson.Resource{}, false
+	return stackjson.Resource{}, false
 }
 
 // CodeSuppressionKey is the "//" metadata key under which constructs/nag
@@ -237,8 +237,8 @@ type CodeSuppression struct {
 }
 
 // CodeSuppressions reads the suppressions recorded in code on r.
-func CodeSuppressions(r tfjson.Resource) []CodeSuppression {
-	v, ok := tfjson.Walk(r.Meta, CodeSuppressionKey)
+func CodeSuppressions(r stackjson.Resource) []CodeSuppression {
+	v, ok := stackjson.Walk(r.Meta, CodeSuppressionKey)
 	if !ok {
 		return nil
 	}

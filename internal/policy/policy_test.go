@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // The reviewed golden stacks of the library's fixture (internal/testfixture,
@@ -25,13 +25,13 @@ func golden(t testing.TB, env string) map[string]any {
 	return doc
 }
 
-func stackOf(t testing.TB, env string, doc map[string]any) *tfjson.Stack {
+func stackOf(t testing.TB, env string, doc map[string]any) *stackjson.Stack {
 	t.Helper()
 	b, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := tfjson.Parse(env, b)
+	s, err := stackjson.Parse(env, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func addResource(doc map[string]any, typ, name string, body map[string]any) {
 func sgRef(t *testing.T, doc map[string]any, part string) string {
 	t.Helper()
 	for name, body := range doc["resource"].(map[string]any)["aws_security_group"].(map[string]any) {
-		path, _ := tfjson.Walk(body, "//", "metadata", "path")
+		path, _ := stackjson.Walk(body, "//", "metadata", "path")
 		if strings.Contains(path.(string), part) {
 			return "${aws_security_group." + name + ".id}"
 		}
@@ -129,7 +129,7 @@ func prodFile() *config.File {
 }
 
 func TestRealStacksPass(t *testing.T) {
-	var stacks []*tfjson.Stack
+	var stacks []*stackjson.Stack
 	for _, env := range []string{"dev", "stage", "prod"} {
 		stacks = append(stacks, stackOf(t, env, golden(t, env)))
 	}
@@ -234,12 +234,12 @@ func TestEachRuleBreaksAndPasses(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.rule+"/"+c.env, func(t *testing.T) {
 			doc := golden(t, c.env)
-			pass := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, c.env, doc)})
+			pass := Evaluate(prodFile(), []*stackjson.Stack{stackOf(t, c.env, doc)})
 			if len(pass.Violations) != 0 {
 				t.Fatalf("baseline %s fails: %v", c.env, pass.Violations)
 			}
 			c.break_(t, doc)
-			res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, c.env, doc)})
+			res := Evaluate(prodFile(), []*stackjson.Stack{stackOf(t, c.env, doc)})
 			got := ruleIDs(res.Violations)
 			want := make([]string, c.count)
 			for i := range want {
@@ -260,7 +260,7 @@ func TestEachRuleBreaksAndPasses(t *testing.T) {
 func TestDeletionProtectionOnlyForProduction(t *testing.T) {
 	doc := golden(t, "dev")
 	each(doc, "aws_lb")[0]["enable_deletion_protection"] = false
-	if res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, "dev", doc)}); len(res.Violations) != 0 {
+	if res := Evaluate(prodFile(), []*stackjson.Stack{stackOf(t, "dev", doc)}); len(res.Violations) != 0 {
 		t.Errorf("dev (not production) without deletion protection: got %v, want no violation", res.Violations)
 	}
 }
@@ -278,20 +278,20 @@ func TestHTTPSForProduction(t *testing.T) {
 	unsuppressed := &config.File{Project: "webtier", Environments: []*config.Environment{{Name: "prod", Production: true,
 		Suppressions: []config.Suppression{prodNoSubscriber, prodLocalState}}}}
 	doc := golden(t, "prod")
-	res := Evaluate(unsuppressed, []*tfjson.Stack{stackOf(t, "prod", doc)})
+	res := Evaluate(unsuppressed, []*stackjson.Stack{stackOf(t, "prod", doc)})
 	if got := ruleIDs(res.Violations); len(got) != 1 || got[0] != "EWT-ALB-4" || !strings.Contains(res.Violations[0].Where, "prod/alb/lb") {
 		t.Errorf("prod without HTTPS or suppression: violations %v, want EWT-ALB-4 on prod/alb/lb", res.Violations)
 	}
-	if res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, "prod", doc)}); len(res.Violations) != 0 || len(suppressionsOf(res, "EWT-ALB-4")) != 1 {
+	if res := Evaluate(prodFile(), []*stackjson.Stack{stackOf(t, "prod", doc)}); len(res.Violations) != 0 || len(suppressionsOf(res, "EWT-ALB-4")) != 1 {
 		t.Errorf("prod with the fixture's suppression: violations %v suppressed %+v, want EWT-ALB-4 suppressed", res.Violations, res.Suppressed)
 	}
 	addResource(doc, "aws_lb_listener", "tls", map[string]any{"protocol": "HTTPS", "port": 443, "ssl_policy": config.ModernTLSPolicies[0],
 		"load_balancer_arn": "${" + lbOf(doc) + ".arn}"})
-	if res := Evaluate(unsuppressed, []*tfjson.Stack{stackOf(t, "prod", doc)}); len(res.Violations) != 0 {
+	if res := Evaluate(unsuppressed, []*stackjson.Stack{stackOf(t, "prod", doc)}); len(res.Violations) != 0 {
 		t.Errorf("prod with an HTTPS listener: violations %v, want none", res.Violations)
 	}
 	dev := &config.File{Project: "webtier", Environments: []*config.Environment{{Name: "dev"}}}
-	if res := Evaluate(dev, []*tfjson.Stack{stackOf(t, "dev", golden(t, "dev"))}); len(res.Violations) != 0 {
+	if res := Evaluate(dev, []*stackjson.Stack{stackOf(t, "dev", golden(t, "dev"))}); len(res.Violations) != 0 {
 		t.Errorf("dev (not production) without HTTPS: violations %v, want none", res.Violations)
 	}
 }
@@ -305,7 +305,7 @@ func TestSuppressions(t *testing.T) {
 
 	t.Run("yaml suppression with reason silences exactly that resource", func(t *testing.T) {
 		prod.Suppressions = []config.Suppression{prodNoHTTPS, prodNoSubscriber, prodLocalState, {Rule: "EWT-ALB-2", Resource: lbPath, Reason: "load test environment torn down nightly"}}
-		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
+		res := Evaluate(f, []*stackjson.Stack{stackOf(t, "prod", doc)})
 		if len(res.Violations) != 0 || len(res.Problems) != 0 {
 			t.Fatalf("got violations %v problems %v, want none", res.Violations, res.Problems)
 		}
@@ -315,7 +315,7 @@ func TestSuppressions(t *testing.T) {
 	})
 	t.Run("suppression of another rule does not silence", func(t *testing.T) {
 		prod.Suppressions = []config.Suppression{prodNoHTTPS, prodNoSubscriber, prodLocalState, {Rule: "EWT-ALB-1", Resource: lbPath, Reason: "x"}}
-		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
+		res := Evaluate(f, []*stackjson.Stack{stackOf(t, "prod", doc)})
 		if got := ruleIDs(res.Violations); len(got) != 1 || got[0] != "EWT-ALB-2" {
 			t.Errorf("violations = %v, want [EWT-ALB-2]", got)
 		}
@@ -328,7 +328,7 @@ func TestSuppressions(t *testing.T) {
 			{Rule: "EWT-NOPE-9", Resource: lbPath, Reason: "x"},
 			{Rule: "EWT-ALB-2", Resource: "prod/alb/nothing", Reason: "x"},
 		}
-		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
+		res := Evaluate(f, []*stackjson.Stack{stackOf(t, "prod", doc)})
 		if len(res.Problems) != 2 || !strings.Contains(strings.Join(res.Problems, "\n"), "unknown rule \"EWT-NOPE-9\"") ||
 			!strings.Contains(strings.Join(res.Problems, "\n"), "prod/alb/nothing") {
 			t.Errorf("problems = %v, want unknown rule and unknown resource", res.Problems)
@@ -338,7 +338,7 @@ func TestSuppressions(t *testing.T) {
 		prod.Suppressions = []config.Suppression{prodNoHTTPS, prodNoSubscriber, prodLocalState}
 		lb := each(doc, "aws_lb")[0]
 		lb["//"].(map[string]any)[CodeSuppressionKey] = []any{map[string]any{"rule": "EWT-ALB-2", "reason": "recreated by the DR drill"}}
-		res := Evaluate(f, []*tfjson.Stack{stackOf(t, "prod", doc)})
+		res := Evaluate(f, []*stackjson.Stack{stackOf(t, "prod", doc)})
 		if sp := suppressionsOf(res, "EWT-ALB-2"); len(res.Violations) != 0 || len(res.Suppressed) != 4 || len(sp) != 1 || sp[0].Source != "code" {
 			t.Errorf("violations %v suppressed %+v, want the code suppression applied", res.Violations, res.Suppressed)
 		}
@@ -419,13 +419,13 @@ func TestDualStackWithIPv6RulesPasses(t *testing.T) {
 	each(doc, "aws_lb")[0]["ip_address_type"] = "dualstack"
 	addResource(doc, "aws_vpc_security_group_ingress_rule", "v6on80", map[string]any{
 		"security_group_id": sgRef(t, doc, "/alb/"), "ip_protocol": "tcp", "from_port": 80, "to_port": 80, "cidr_ipv6": "::/0"})
-	res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, "dev", doc)})
+	res := Evaluate(prodFile(), []*stackjson.Stack{stackOf(t, "dev", doc)})
 	if len(res.Violations) != 0 {
 		t.Errorf("violations = %v, want none", res.Violations)
 	}
 	each(doc, "aws_lb")[0]["ip_address_type"] = "ipv4"
 	delete(doc["resource"].(map[string]any)["aws_vpc_security_group_ingress_rule"].(map[string]any), "v6on80")
-	if res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, "dev", doc)}); len(res.Violations) != 0 {
+	if res := Evaluate(prodFile(), []*stackjson.Stack{stackOf(t, "dev", doc)}); len(res.Violations) != 0 {
 		t.Errorf("ipv4 load balancer: violations = %v, want none", res.Violations)
 	}
 }

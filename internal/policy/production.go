@@ -11,7 +11,7 @@ import (
 	"fmt"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 var productionRules = []Rule{
@@ -25,7 +25,7 @@ var productionRules = []Rule{
 			}
 			protected := map[string]bool{}
 			for _, a := range c.Stack.OfType("aws_wafv2_web_acl_association") {
-				for _, r := range tfjson.Refs(a.Attrs["resource_arn"]) {
+				for _, r := range stackjson.Refs(a.Attrs["resource_arn"]) {
 					protected[r.Address] = true
 				}
 			}
@@ -86,7 +86,7 @@ var productionRules = []Rule{
 			}
 			subscribed := map[string]bool{}
 			for _, sub := range c.Stack.OfType("aws_sns_topic_subscription") {
-				for _, r := range tfjson.Refs(sub.Attrs["topic_arn"]) {
+				for _, r := range stackjson.Refs(sub.Attrs["topic_arn"]) {
 					subscribed[r.Address] = true
 				}
 			}
@@ -120,8 +120,8 @@ var productionRules = []Rule{
 }
 
 // applicationLBs are the stack's application load balancers.
-func applicationLBs(s *tfjson.Stack) []tfjson.Resource {
-	var out []tfjson.Resource
+func applicationLBs(s *stackjson.Stack) []stackjson.Resource {
+	var out []stackjson.Resource
 	for _, lb := range s.OfType("aws_lb") {
 		if t, ok := lb.String("load_balancer_type"); ok && t != "application" {
 			continue
@@ -133,9 +133,9 @@ func applicationLBs(s *tfjson.Stack) []tfjson.Resource {
 
 // alarmTopics are the SNS topics the stack's alarms notify (alarm_actions),
 // in stack order.
-func alarmTopics(s *tfjson.Stack) []tfjson.Resource {
+func alarmTopics(s *stackjson.Stack) []stackjson.Resource {
 	seen := map[string]bool{}
-	var out []tfjson.Resource
+	var out []stackjson.Resource
 	for _, al := range s.OfType("aws_cloudwatch_metric_alarm") {
 		for _, topic := range refsOfType(s, al.Attrs["alarm_actions"], "aws_sns_topic") {
 			if !seen[topic.Address()] {

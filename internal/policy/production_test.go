@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // productionDoc is testdata/production.tf.json: a production stack "live"
@@ -85,7 +85,7 @@ func TestProductionRules(t *testing.T) {
 		}},
 	}
 	t.Run("baseline passes", func(t *testing.T) {
-		res := Evaluate(liveFile(true), []*tfjson.Stack{stackOf(t, "live", productionDoc(t))})
+		res := Evaluate(liveFile(true), []*stackjson.Stack{stackOf(t, "live", productionDoc(t))})
 		if len(res.Violations) != 0 || len(res.Warnings) != 0 || len(res.Problems) != 0 {
 			t.Fatalf("the fixture: got violations %v warnings %v problems %v, want none", res.Violations, res.Warnings, res.Problems)
 		}
@@ -96,7 +96,7 @@ func TestProductionRules(t *testing.T) {
 			c.break_(t, doc)
 			stack := stackOf(t, "live", doc)
 
-			res := Evaluate(liveFile(true), []*tfjson.Stack{stack})
+			res := Evaluate(liveFile(true), []*stackjson.Stack{stack})
 			if got := ruleIDs(res.Violations); len(got) != 1 || got[0] != c.rule {
 				t.Fatalf("production: got violations %v, want exactly [%s]:\n%v", got, c.rule, res.Violations)
 			}
@@ -109,7 +109,7 @@ func TestProductionRules(t *testing.T) {
 			}
 
 			sup := config.Suppression{Rule: c.rule, Resource: c.where, Reason: "covered elsewhere: " + c.name}
-			res = Evaluate(liveFile(true, sup), []*tfjson.Stack{stack})
+			res = Evaluate(liveFile(true, sup), []*stackjson.Stack{stack})
 			if len(res.Violations) != 0 || len(res.Problems) != 0 {
 				t.Errorf("suppressed on %s: got violations %v problems %v, want none", c.where, res.Violations, res.Problems)
 			}
@@ -117,7 +117,7 @@ func TestProductionRules(t *testing.T) {
 				t.Errorf("suppressed on %s: got %+v, want the suppression applied with its reason", c.where, res.Suppressed)
 			}
 
-			res = Evaluate(liveFile(false), []*tfjson.Stack{stack})
+			res = Evaluate(liveFile(false), []*stackjson.Stack{stack})
 			if len(res.Violations) != 0 {
 				t.Errorf("not production: got violations %v, want none", res.Violations)
 			}
@@ -152,7 +152,7 @@ func TestProductionRulesAccept(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			doc := productionDoc(t)
 			c.change(t, doc)
-			res := Evaluate(liveFile(true), []*tfjson.Stack{stackOf(t, "live", doc)})
+			res := Evaluate(liveFile(true), []*stackjson.Stack{stackOf(t, "live", doc)})
 			if len(res.Violations) != 0 {
 				t.Errorf("got violations %v, want none", res.Violations)
 			}

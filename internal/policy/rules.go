@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 var rules = []Rule{
@@ -115,7 +115,7 @@ var rules = []Rule{
 			}
 			for _, lt := range c.Stack.OfType("aws_launch_template") {
 				for _, ni := range lt.List("network_interfaces") {
-					if v, _ := tfjson.Walk(ni, "associate_public_ip_address"); v == true || v == "true" {
+					if v, _ := stackjson.Walk(ni, "associate_public_ip_address"); v == true || v == "true" {
 						out = append(out, Finding{lt, "network_interfaces.associate_public_ip_address = true"})
 					}
 				}
@@ -171,7 +171,7 @@ var rules = []Rule{
 		Check: func(c *Context) []Finding {
 			logged := map[string]bool{}
 			for _, fl := range c.Stack.OfType("aws_flow_log") {
-				for _, r := range tfjson.Refs(fl.Attrs["vpc_id"]) {
+				for _, r := range stackjson.Refs(fl.Attrs["vpc_id"]) {
 					logged[r.Address] = true
 				}
 			}
@@ -230,7 +230,7 @@ var rules = []Rule{
 			https := map[string]bool{}
 			for _, l := range c.Stack.OfType("aws_lb_listener") {
 				if p, _ := l.String("protocol"); p == "HTTPS" {
-					for _, r := range tfjson.Refs(l.Attrs["load_balancer_arn"]) {
+					for _, r := range stackjson.Refs(l.Attrs["load_balancer_arn"]) {
 						https[r.Address] = true
 					}
 				}
@@ -260,7 +260,7 @@ var rules = []Rule{
 			}
 			for _, role := range c.Stack.OfType("aws_iam_role") {
 				for _, ip := range role.List("inline_policy") {
-					doc, _ := tfjson.Walk(ip, "policy")
+					doc, _ := stackjson.Walk(ip, "policy")
 					s, _ := doc.(string)
 					for _, a := range wildcardActions(s) {
 						out = append(out, Finding{role, fmt.Sprintf("inline policy grants action %q", a)})
@@ -292,7 +292,7 @@ var rules = []Rule{
 			}
 			for _, role := range c.Stack.OfType("aws_iam_role") {
 				for _, ip := range role.List("inline_policy") {
-					doc, _ := tfjson.Walk(ip, "policy")
+					doc, _ := stackjson.Walk(ip, "policy")
 					s, _ := doc.(string)
 					for _, g := range parameterReads(s) {
 						out = append(out, Finding{role, "inline policy grants " + g})
@@ -467,33 +467,33 @@ func wildcardActions(doc string) []string {
 }
 
 // launchTemplateOf returns the launch template an instance is launched from.
-func launchTemplateOf(s *tfjson.Stack, in tfjson.Resource) (tfjson.Resource, bool) {
+func launchTemplateOf(s *stackjson.Stack, in stackjson.Resource) (stackjson.Resource, bool) {
 	id, _ := in.Get("launch_template", "id")
 	for _, lt := range refsOfType(s, id, "aws_launch_template") {
 		return lt, true
 	}
-	return tfjson.Resource{}, false
+	return stackjson.Resource{}, false
 }
 
-func imdsRequired(lt tfjson.Resource) bool {
+func imdsRequired(lt stackjson.Resource) bool {
 	v, _ := lt.String("metadata_options", "http_tokens")
 	return v == "required"
 }
 
 // allEncrypted reports whether a launch template maps block devices and encrypts every one.
-func allEncrypted(lt tfjson.Resource) bool {
+func allEncrypted(lt stackjson.Resource) bool {
 	bdms := lt.List("block_device_mappings")
 	for _, b := range bdms {
-		if e, _ := tfjson.Walk(b, "ebs", "encrypted"); e != "true" && e != true {
+		if e, _ := stackjson.Walk(b, "ebs", "encrypted"); e != "true" && e != true {
 			return false
 		}
 	}
 	return len(bdms) > 0
 }
 
-func refsOfType(s *tfjson.Stack, v any, typ string) []tfjson.Resource {
-	var out []tfjson.Resource
-	for _, r := range tfjson.Refs(v) {
+func refsOfType(s *stackjson.Stack, v any, typ string) []stackjson.Resource {
+	var out []stackjson.Resource
+	for _, r := range stackjson.Refs(v) {
 		if res, ok := s.Find(r.Address); ok && res.Type == typ {
 			out = append(out, res)
 		}
@@ -502,7 +502,7 @@ func refsOfType(s *tfjson.Stack, v any, typ string) []tfjson.Resource {
 }
 
 // loadBalancerSGs are the security groups (addresses) attached to load balancers.
-func loadBalancerSGs(s *tfjson.Stack) map[string]bool {
+func loadBalancerSGs(s *stackjson.Stack) map[string]bool {
 	out := map[string]bool{}
 	for _, lb := range s.OfType("aws_lb") {
 		for _, sg := range refsOfType(s, lb.Attrs["security_groups"], "aws_security_group") {
@@ -513,7 +513,7 @@ func loadBalancerSGs(s *tfjson.Stack) map[string]bool {
 }
 
 // instanceSGs are the security groups used by launch templates and instances.
-func instanceSGs(s *tfjson.Stack) map[string]bool {
+func instanceSGs(s *stackjson.Stack) map[string]bool {
 	out := map[string]bool{}
 	for _, typ := range []string{"aws_launch_template", "aws_instance"} {
 		for _, r := range s.OfType(typ) {
@@ -528,7 +528,7 @@ func instanceSGs(s *tfjson.Stack) map[string]bool {
 }
 
 type ingressRule struct {
-	res      tfjson.Resource
+	res      stackjson.Resource
 	sg       string // security group address the rule belongs to
 	open     bool   // from 0.0.0.0/0 or ::/0
 	source   string
@@ -539,7 +539,7 @@ type ingressRule struct {
 // ingressRules normalizes the three ways to write ingress: standalone
 // aws_vpc_security_group_ingress_rule, aws_security_group_rule (type ingress)
 // and inline ingress blocks.
-func ingressRules(s *tfjson.Stack) []ingressRule {
+func ingressRules(s *stackjson.Stack) []ingressRule {
 	var out []ingressRule
 	sgOf := func(v any) string {
 		for _, sg := range refsOfType(s, v, "aws_security_group") {
@@ -548,24 +548,24 @@ func ingressRules(s *tfjson.Stack) []ingressRule {
 		return ""
 	}
 	ports := func(m any) (int, int) {
-		f, _ := tfjson.Walk(m, "from_port")
-		t, _ := tfjson.Walk(m, "to_port")
+		f, _ := stackjson.Walk(m, "from_port")
+		t, _ := stackjson.Walk(m, "to_port")
 		ff, _ := f.(float64)
 		tf, _ := t.(float64)
-		proto, _ := tfjson.Walk(m, "ip_protocol")
+		proto, _ := stackjson.Walk(m, "ip_protocol")
 		if proto == nil {
-			proto, _ = tfjson.Walk(m, "protocol")
+			proto, _ = stackjson.Walk(m, "protocol")
 		}
 		if proto == "-1" || proto == "all" {
 			return 0, 65535
 		}
 		return int(ff), int(tf)
 	}
-	add := func(res tfjson.Resource, sg string, m any, cidrKeys ...string) {
+	add := func(res stackjson.Resource, sg string, m any, cidrKeys ...string) {
 		r := ingressRule{res: res, sg: sg}
 		r.from, r.to = ports(m)
 		for _, k := range cidrKeys {
-			v, _ := tfjson.Walk(m, k)
+			v, _ := stackjson.Walk(m, k)
 			var list []any
 			switch x := v.(type) {
 			case string:
@@ -584,7 +584,7 @@ func ingressRules(s *tfjson.Stack) []ingressRule {
 			}
 		}
 		for _, k := range []string{"referenced_security_group_id", "source_security_group_id", "security_groups"} {
-			if v, ok := tfjson.Walk(m, k); ok {
+			if v, ok := stackjson.Walk(m, k); ok {
 				r.peerSG = sgOf(v)
 				if r.peerSG != "" {
 					r.source = "security group " + r.peerSG

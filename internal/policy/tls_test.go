@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // TestTLSPolicyOneDefinition: for every TLS policy name, alb.ssl_policy
@@ -26,7 +26,7 @@ func TestTLSPolicyOneDefinition(t *testing.T) {
 
 		doc := golden(t, "prod")
 		addResource(doc, "aws_lb_listener", "tls", map[string]any{"protocol": "HTTPS", "port": 443, "ssl_policy": name})
-		res := Evaluate(prodFile(), []*tfjson.Stack{stackOf(t, "prod", doc)})
+		res := Evaluate(prodFile(), []*stackjson.Stack{stackOf(t, "prod", doc)})
 		passed := len(res.Violations) == 0
 		if len(res.Violations) > 1 || (!passed && res.Violations[0].Rule.ID != "EWT-ALB-3") {
 			t.Fatalf("%q: violations %v, want none or EWT-ALB-3", name, res.Violations)

@@ -1,24 +1,8 @@
-// Package ptr turns plain Go values into the pointers jsii bindings take, so
-// construct code reads as plain Go: ptr.S("x"), ptr.N(80), ptr.B(true).
+// Package ptr holds the pointer helpers jsii-runtime-go lacks, for the
+// construct code: lists of values other resources already hold as pointers
+// (L) and tag maps (Tags, Name). Plain values become pointers with jsii's own
+// helpers: jsii.String("x"), jsii.Number(80), jsii.Bool(true), jsii.Strings(...).
 package ptr
-
-// S returns a pointer to a string.
-func S(v string) *string { return &v }
-
-// N returns a pointer to a number (jsii numbers are float64).
-func N[T int | float64](v T) *float64 { f := float64(v); return &f }
-
-// B returns a pointer to a bool.
-func B(v bool) *bool { return &v }
-
-// Ss returns a pointer to a slice of string pointers.
-func Ss(v ...string) *[]*string {
-	out := make([]*string, len(v))
-	for i := range v {
-		out[i] = S(v[i])
-	}
-	return &out
-}
 
 // L returns a pointer to a slice of already-pointer values (IDs from other resources).
 func L(v ...*string) *[]*string { return &v }
@@ -27,7 +11,7 @@ func L(v ...*string) *[]*string { return &v }
 func Tags(kv map[string]string) *map[string]*string {
 	out := make(map[string]*string, len(kv))
 	for k, v := range kv {
-		out[k] = S(v)
+		out[k] = &v
 	}
 	return &out
 }

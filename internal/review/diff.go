@@ -9,7 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Change is one setting that differs between two stacks ("" = not present).
@@ -40,7 +40,7 @@ type Comparison struct {
 }
 
 // Compare lists what differs between stacks a and b.
-func Compare(a, b *tfjson.Stack) Comparison {
+func Compare(a, b *stackjson.Stack) Comparison {
 	c := Comparison{A: a.Name, B: b.Name, TotalA: len(a.Resources), TotalB: len(b.Resources)}
 	sa, sb := Settings(a), Settings(b)
 	vb := map[string]string{}

@@ -4,10 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
-func outputOf(v any) tfjson.Output { return tfjson.Output{Value: v} }
+func outputOf(v any) stackjson.Output { return stackjson.Output{Value: v} }
 
 func TestCompareDevProd(t *testing.T) {
 	c := Compare(goldenStack(t, "dev"), goldenStack(t, "prod"))

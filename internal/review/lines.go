@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // One-line descriptions of resources, shared by the settings table (and so
@@ -14,12 +14,12 @@ import (
 
 // ExpiryDays is the expiration in days of the first enabled rule of a
 // lifecycle configuration that has one, or "".
-func ExpiryDays(lc *tfjson.Resource) string {
+func ExpiryDays(lc *stackjson.Resource) string {
 	for _, rule := range lc.List("rule") {
-		if s, _ := tfjson.Walk(rule, "status"); s != "Enabled" {
+		if s, _ := stackjson.Walk(rule, "status"); s != "Enabled" {
 			continue
 		}
-		if d, ok := tfjson.Walk(rule, "expiration", "days"); ok {
+		if d, ok := stackjson.Walk(rule, "expiration", "days"); ok {
 			return fmt.Sprint(d)
 		}
 	}
@@ -28,7 +28,7 @@ func ExpiryDays(lc *tfjson.Resource) string {
 
 // RefersTo reports whether any reference in v names address.
 func RefersTo(v any, address string) bool {
-	for _, ref := range tfjson.Refs(v) {
+	for _, ref := range stackjson.Refs(v) {
 		if ref.Address == address {
 			return true
 		}
@@ -37,11 +37,11 @@ func RefersTo(v any, address string) bool {
 }
 
 // RuleGroupsLine counts a web ACL's rules: "3 AWS managed rule groups".
-func RuleGroupsLine(r *tfjson.Resource) string {
+func RuleGroupsLine(r *stackjson.Resource) string {
 	vendors := map[string]int{}
 	other := 0
 	for _, rule := range r.List("rule") {
-		if v, ok := tfjson.Walk(rule, "statement", "managed_rule_group_statement", "vendor_name"); ok {
+		if v, ok := stackjson.Walk(rule, "statement", "managed_rule_group_statement", "vendor_name"); ok {
 			vendors[fmt.Sprint(v)]++
 		} else {
 			other++
@@ -68,7 +68,7 @@ var comparisons = map[string]string{
 }
 
 // AlarmLine is "CPU > 70% · 2 of 2 × 60s" (long) or "> 10" (short).
-func AlarmLine(r *tfjson.Resource, long bool) string {
+func AlarmLine(r *stackjson.Resource, long bool) string {
 	op := comparisons[stringOf(r, "comparison_operator")]
 	if op == "" {
 		op = stringOf(r, "comparison_operator")
@@ -95,9 +95,9 @@ func AlarmLine(r *tfjson.Resource, long bool) string {
 	return line
 }
 
-func stringOf(r *tfjson.Resource, p ...any) string { s, _ := r.String(p...); return s }
+func stringOf(r *stackjson.Resource, p ...any) string { s, _ := r.String(p...); return s }
 
-func numberOf(r *tfjson.Resource, p ...any) string {
+func numberOf(r *stackjson.Resource, p ...any) string {
 	if v, ok := r.Number(p...); ok {
 		return fmt.Sprintf("%g", v)
 	}

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Setting is one reviewable setting of a stack, read from its synthesized
@@ -22,7 +22,7 @@ type Setting struct {
 // ComputeMode is the stack's compute mode: the compute_mode output when
 // there is one, else "asg" with an Auto Scaling group, "ec2" with an
 // instance, "none" with neither.
-func ComputeMode(s *tfjson.Stack) string {
+func ComputeMode(s *stackjson.Stack) string {
 	if o, ok := s.Outputs["compute_mode"]; ok {
 		if v, ok := o.Value.(string); ok && !strings.Contains(v, "${") {
 			return v
@@ -46,10 +46,10 @@ func onOff(b bool) string {
 }
 
 // Settings reads the reviewable settings of a stack, in a fixed order.
-func Settings(s *tfjson.Stack) []Setting {
+func Settings(s *stackjson.Stack) []Setting {
 	var out []Setting
 	add := func(name, value string) { out = append(out, Setting{name, value}) }
-	first := func(typ string) *tfjson.Resource {
+	first := func(typ string) *stackjson.Resource {
 		if rs := s.OfType(typ); len(rs) > 0 {
 			return &rs[0]
 		}
@@ -57,7 +57,7 @@ func Settings(s *tfjson.Stack) []Setting {
 	}
 
 	add("compute mode", ComputeMode(s))
-	region, _ := tfjson.Walk(s.Raw, "provider", "aws", "region")
+	region, _ := stackjson.Walk(s.Raw, "provider", "aws", "region")
 	add("region", fmt.Sprint(orEmpty(region)))
 
 	// Network.
@@ -90,7 +90,7 @@ func Settings(s *tfjson.Stack) []Setting {
 	if fl := first("aws_flow_log"); fl != nil {
 		flow = stringOf(fl, "traffic_type")
 		for _, lg := range s.OfType("aws_cloudwatch_log_group") {
-			if tfjson.RefTo(fl.Attrs["log_destination"], lg.Address()) {
+			if stackjson.RefTo(fl.Attrs["log_destination"], lg.Address()) {
 				if d := numberOf(&lg, "retention_in_days"); d != "" {
 					flow += ", " + d + " days"
 				}
@@ -171,7 +171,7 @@ func Settings(s *tfjson.Stack) []Setting {
 		line := adj
 		for _, al := range alarms {
 			for _, act := range al.List("alarm_actions") {
-				if tfjson.RefTo(act, p.Address()) {
+				if stackjson.RefTo(act, p.Address()) {
 					line += " when " + AlarmLine(&al, true)
 				}
 			}
@@ -273,11 +273,11 @@ func Settings(s *tfjson.Stack) []Setting {
 		waf := "off"
 		var groups []string
 		for _, as := range s.OfType("aws_wafv2_web_acl_association") {
-			if !tfjson.RefTo(as.Attrs["resource_arn"], lb.Address()) {
+			if !stackjson.RefTo(as.Attrs["resource_arn"], lb.Address()) {
 				continue
 			}
 			for _, acl := range s.OfType("aws_wafv2_web_acl") {
-				if tfjson.RefTo(as.Attrs["web_acl_arn"], acl.Address()) {
+				if stackjson.RefTo(as.Attrs["web_acl_arn"], acl.Address()) {
 					waf = "on, " + RuleGroupsLine(&acl)
 					groups = append(groups, ruleGroups(&acl)...)
 				}
@@ -293,7 +293,7 @@ func Settings(s *tfjson.Stack) []Setting {
 	for _, al := range alarms {
 		drives := false
 		for _, act := range al.List("alarm_actions") {
-			for _, ref := range tfjson.Refs(act) {
+			for _, ref := range stackjson.Refs(act) {
 				if strings.HasPrefix(ref.Address, "aws_autoscaling_policy.") {
 					drives = true
 				}
@@ -332,7 +332,7 @@ func Settings(s *tfjson.Stack) []Setting {
 		}
 		add(name, v)
 		var users []string
-		for _, list := range [][]tfjson.Resource{s.Resources, s.Data} {
+		for _, list := range [][]stackjson.Resource{s.Resources, s.Data} {
 			for _, r := range list {
 				if !kmsRef(r.Attrs, k.Address()) {
 					continue
@@ -359,7 +359,7 @@ func Settings(s *tfjson.Stack) []Setting {
 		}
 	}
 	add("backend", backend)
-	if tags, ok := tfjson.Walk(s.Raw, "provider", "aws", "default_tags", "tags"); ok {
+	if tags, ok := stackjson.Walk(s.Raw, "provider", "aws", "default_tags", "tags"); ok {
 		if m, ok := tags.(map[string]any); ok {
 			var kv []string
 			for _, k := range slices.Sorted(maps.Keys(m)) {
@@ -389,12 +389,12 @@ func orNone(s string) string {
 }
 
 // amiOf says where the AMI comes from: an SSM parameter or a pinned ID.
-func amiOf(s *tfjson.Stack, r *tfjson.Resource) string {
+func amiOf(s *stackjson.Stack, r *stackjson.Resource) string {
 	img := stringOf(r, "image_id")
 	if img == "" {
 		img = stringOf(r, "ami")
 	}
-	refs := tfjson.Refs(img)
+	refs := stackjson.Refs(img)
 	if len(refs) == 0 {
 		return img
 	}
@@ -406,7 +406,7 @@ func amiOf(s *tfjson.Stack, r *tfjson.Resource) string {
 }
 
 // volumeOf describes the root volume: "8 GiB gp3, encrypted".
-func volumeOf(r *tfjson.Resource) string {
+func volumeOf(r *stackjson.Resource) string {
 	size, typ := numberOf(r, "block_device_mappings", "ebs", "volume_size"), stringOf(r, "block_device_mappings", "ebs", "volume_type")
 	enc := numberOf(r, "block_device_mappings", "ebs", "encrypted")
 	if size == "" {
@@ -432,14 +432,14 @@ func volumeOf(r *tfjson.Resource) string {
 
 // accessLogs describes the load balancer's access logs: "on, 90 days" (the
 // bucket's expiration), "on" or "off".
-func accessLogs(s *tfjson.Stack, lb *tfjson.Resource) string {
+func accessLogs(s *stackjson.Stack, lb *stackjson.Resource) string {
 	if on, _ := lb.Bool("access_logs", "enabled"); !on {
 		return "off"
 	}
 	out := "on"
-	for _, ref := range tfjson.Refs(lb.Attrs["access_logs"]) {
+	for _, ref := range stackjson.Refs(lb.Attrs["access_logs"]) {
 		for _, lc := range s.OfType("aws_s3_bucket_lifecycle_configuration") {
-			if tfjson.RefTo(lc.Attrs["bucket"], ref.Address) {
+			if stackjson.RefTo(lc.Attrs["bucket"], ref.Address) {
 				if d := ExpiryDays(&lc); d != "" {
 					out += ", expire after " + d + " days"
 				}
@@ -451,14 +451,14 @@ func accessLogs(s *tfjson.Stack, lb *tfjson.Resource) string {
 
 // ruleGroups names the rule groups of a web ACL, AWS's without their
 // "AWSManagedRules" prefix and other vendors' as vendor/name.
-func ruleGroups(acl *tfjson.Resource) []string {
+func ruleGroups(acl *stackjson.Resource) []string {
 	var out []string
 	for _, rule := range acl.List("rule") {
-		name, ok := tfjson.Walk(rule, "statement", "managed_rule_group_statement", "name")
+		name, ok := stackjson.Walk(rule, "statement", "managed_rule_group_statement", "name")
 		if !ok {
 			continue
 		}
-		vendor, _ := tfjson.Walk(rule, "statement", "managed_rule_group_statement", "vendor_name")
+		vendor, _ := stackjson.Walk(rule, "statement", "managed_rule_group_statement", "vendor_name")
 		n := fmt.Sprint(name)
 		if vendor == "AWS" {
 			n = strings.TrimPrefix(n, "AWSManagedRules")
@@ -471,7 +471,7 @@ func ruleGroups(acl *tfjson.Resource) []string {
 }
 
 // localPath is a resource's construct path without the stack name, or its address.
-func localPath(s *tfjson.Stack, r *tfjson.Resource) string {
+func localPath(s *stackjson.Stack, r *stackjson.Resource) string {
 	if r.Path == "" {
 		return r.Address()
 	}
@@ -501,7 +501,7 @@ func kmsRef(v any, address string) bool {
 
 // DomainNames are the names of the certificate the stack makes (the domain
 // first) and the zone of its records: its name, or the zone ID given.
-func DomainNames(s *tfjson.Stack) (names []string, zone string) {
+func DomainNames(s *stackjson.Stack) (names []string, zone string) {
 	certs := s.OfType("aws_acm_certificate")
 	if len(certs) == 0 {
 		return nil, ""
@@ -525,7 +525,7 @@ func DomainNames(s *tfjson.Stack) (names []string, zone string) {
 
 // DomainLine names the stack's custom domain: the certificate's names and
 // their zone ("none" without a certificate made here).
-func DomainLine(s *tfjson.Stack) string {
+func DomainLine(s *stackjson.Stack) string {
 	names, zone := DomainNames(s)
 	if len(names) == 0 {
 		return "none"
@@ -535,13 +535,13 @@ func DomainLine(s *tfjson.Stack) string {
 
 // CertificateLine says where the HTTPS listener's certificate comes from:
 // made and DNS-validated in the stack, or given by ARN; "none" without HTTPS.
-func CertificateLine(s *tfjson.Stack) string {
+func CertificateLine(s *stackjson.Stack) string {
 	for _, l := range s.OfType("aws_lb_listener") {
 		if stringOf(&l, "protocol") != "HTTPS" {
 			continue
 		}
 		arn := stringOf(&l, "certificate_arn")
-		for _, r := range tfjson.Refs(arn) {
+		for _, r := range stackjson.Refs(arn) {
 			if strings.HasPrefix(r.Address, "aws_acm_certificate_validation.") {
 				return "ACM, DNS-validated in the stack"
 			}
@@ -552,7 +552,7 @@ func CertificateLine(s *tfjson.Stack) string {
 }
 
 // RoutingLine is the target group's routing: algorithm, stickiness and slow start.
-func RoutingLine(tg *tfjson.Resource) string {
+func RoutingLine(tg *stackjson.Resource) string {
 	algorithm := stringOf(tg, "load_balancing_algorithm_type")
 	if algorithm == "" {
 		algorithm = "round_robin"

@@ -3,7 +3,7 @@
 // differences between two environments in settings rather than JSON. It is
 // what the synth binary links; the diagrams are internal/diagram and the
 // command line internal/reviewcli, which only cmd/review links. Plain Go over
-// internal/tfjson, no jsii.
+// internal/stackjson, no jsii.
 package review
 
 import (
@@ -16,7 +16,7 @@ import (
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/cost"
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Suppression is one policy-check suppression of one stack, as the summary
@@ -34,7 +34,7 @@ type Suppression struct {
 // AppliedSuppressions returns the suppressions the policy check applied to
 // the stacks (declared in environments.yaml or in code), sorted by stack,
 // rule and resource.
-func AppliedSuppressions(f *config.File, stacks []*tfjson.Stack) []Suppression {
+func AppliedSuppressions(f *config.File, stacks []*stackjson.Stack) []Suppression {
 	var out []Suppression
 	for _, s := range policy.Evaluate(f, stacks).Suppressed {
 		out = append(out, Suppression(s))
@@ -58,20 +58,20 @@ func sortSuppressions(s []Suppression) {
 
 // SummaryCheck is the synth checker that ends `make synth` with the summary
 // table; it fails only when the summary cannot be written.
-func SummaryCheck(w io.Writer, f *config.File, stacks []*tfjson.Stack) error {
+func SummaryCheck(w io.Writer, f *config.File, stacks []*stackjson.Stack) error {
 	return WriteSummary(w, OrderStacks(stacks, f), AppliedSuppressions(f, stacks))
 }
 
 // OrderStacks returns the stacks in the order of the environments file
 // (dev, stage, prod), stacks it does not name last by name.
-func OrderStacks(stacks []*tfjson.Stack, f *config.File) []*tfjson.Stack {
+func OrderStacks(stacks []*stackjson.Stack, f *config.File) []*stackjson.Stack {
 	pos := map[string]int{}
 	if f != nil {
 		for i, e := range f.Environments {
 			pos[e.Name] = i + 1
 		}
 	}
-	out := append([]*tfjson.Stack(nil), stacks...)
+	out := append([]*stackjson.Stack(nil), stacks...)
 	sort.SliceStable(out, func(i, j int) bool {
 		pi, pj := pos[out[i].Name], pos[out[j].Name]
 		if (pi == 0) != (pj == 0) {
@@ -89,7 +89,7 @@ func OrderStacks(stacks []*tfjson.Stack, f *config.File) []*tfjson.Stack {
 // backend, resource, data source and output counts, resources by type), the
 // output names, the estimated monthly cost of each stack (internal/cost) and
 // the policy-check suppressions.
-func WriteSummary(w io.Writer, stacks []*tfjson.Stack, suppressions []Suppression) (err error) {
+func WriteSummary(w io.Writer, stacks []*stackjson.Stack, suppressions []Suppression) (err error) {
 	var buf strings.Builder
 	defer func() {
 		if err == nil {
@@ -106,22 +106,22 @@ func WriteSummary(w io.Writer, stacks []*tfjson.Stack, suppressions []Suppressio
 		return nil
 	}
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-	row := func(label string, cell func(s *tfjson.Stack) string) {
+	row := func(label string, cell func(s *stackjson.Stack) string) {
 		cells := []string{label}
 		for _, s := range stacks {
 			cells = append(cells, cell(s))
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
-	row("", func(s *tfjson.Stack) string { return s.Name })
+	row("", func(s *stackjson.Stack) string { return s.Name })
 	row("compute mode", ComputeMode)
-	row("backend", func(s *tfjson.Stack) string {
+	row("backend", func(s *stackjson.Stack) string {
 		if s.Backend.Type == "" {
 			return "local (default)"
 		}
 		return s.Backend.Type
 	})
-	row("entry point", func(s *tfjson.Stack) string {
+	row("entry point", func(s *stackjson.Stack) string {
 		if names, _ := DomainNames(s); len(names) > 0 {
 			return "https://" + names[0]
 		}
@@ -130,7 +130,7 @@ func WriteSummary(w io.Writer, stacks []*tfjson.Stack, suppressions []Suppressio
 		}
 		return "HTTP"
 	})
-	row("certificate", func(s *tfjson.Stack) string {
+	row("certificate", func(s *stackjson.Stack) string {
 		switch c := CertificateLine(s); {
 		case c == "none":
 			return "none"
@@ -139,10 +139,10 @@ func WriteSummary(w io.Writer, stacks []*tfjson.Stack, suppressions []Suppressio
 		}
 		return "ACM (DNS)"
 	})
-	row("resources", func(s *tfjson.Stack) string { return fmt.Sprint(len(s.Resources)) })
-	row("data sources", func(s *tfjson.Stack) string { return fmt.Sprint(len(s.Data)) })
-	row("outputs", func(s *tfjson.Stack) string { return fmt.Sprint(len(s.Outputs)) })
-	row("resources by type:", func(*tfjson.Stack) string { return "" })
+	row("resources", func(s *stackjson.Stack) string { return fmt.Sprint(len(s.Resources)) })
+	row("data sources", func(s *stackjson.Stack) string { return fmt.Sprint(len(s.Data)) })
+	row("outputs", func(s *stackjson.Stack) string { return fmt.Sprint(len(s.Outputs)) })
+	row("resources by type:", func(*stackjson.Stack) string { return "" })
 	types := map[string]bool{}
 	counts := map[string]map[string]int{}
 	for _, s := range stacks {
@@ -152,7 +152,7 @@ func WriteSummary(w io.Writer, stacks []*tfjson.Stack, suppressions []Suppressio
 		}
 	}
 	for _, t := range sortedKeys(types) {
-		row("  "+t, func(s *tfjson.Stack) string { return count(counts[s.Name][t]) })
+		row("  "+t, func(s *stackjson.Stack) string { return count(counts[s.Name][t]) })
 	}
 	tw.Flush()
 

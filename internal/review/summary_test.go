@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 const suppressionsYAML = `
@@ -55,7 +55,7 @@ func TestSummaryGolden(t *testing.T) {
 
 func TestSummaryWithoutSuppressions(t *testing.T) {
 	var b strings.Builder
-	if err := WriteSummary(&b, []*tfjson.Stack{goldenStack(t, "dev")}, nil); err != nil {
+	if err := WriteSummary(&b, []*stackjson.Stack{goldenStack(t, "dev")}, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"review summary: 1 stack ", "\npolicy-check suppressions: none\n", "\noutputs (every stack): alarm_topic_arn, "} {
@@ -69,7 +69,7 @@ func TestSummaryOutputsPerStack(t *testing.T) {
 	a, b := mkStack(t, "a"), mkStack(t, "b")
 	a.Outputs["x"] = outputOf(1)
 	var w strings.Builder
-	if err := WriteSummary(&w, []*tfjson.Stack{a, b}, nil); err != nil {
+	if err := WriteSummary(&w, []*stackjson.Stack{a, b}, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"\noutputs of a: x\n", "\noutputs of b: none\n"} {
@@ -81,7 +81,7 @@ func TestSummaryOutputsPerStack(t *testing.T) {
 
 func TestOrderStacks(t *testing.T) {
 	f := &config.File{Environments: []*config.Environment{{Name: "dev"}, {Name: "stage"}, {Name: "prod"}}}
-	in := []*tfjson.Stack{{Name: "zeta"}, {Name: "prod"}, {Name: "alpha"}, {Name: "dev"}, {Name: "stage"}}
+	in := []*stackjson.Stack{{Name: "zeta"}, {Name: "prod"}, {Name: "alpha"}, {Name: "dev"}, {Name: "stage"}}
 	var got []string
 	for _, s := range OrderStacks(in, f) {
 		got = append(got, s.Name)
@@ -103,7 +103,7 @@ func TestOrderStacks(t *testing.T) {
 
 // breakProdALB makes the prod load balancer violate the two rules the test
 // file suppresses, so the suppressions apply.
-func breakProdALB(t *testing.T, stacks []*tfjson.Stack) {
+func breakProdALB(t *testing.T, stacks []*stackjson.Stack) {
 	t.Helper()
 	for _, s := range stacks {
 		if s.Name == "prod" {

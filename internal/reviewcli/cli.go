@@ -16,7 +16,7 @@ import (
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/diagram"
 	"github.com/platformstarter/elastic-web-tier/internal/review"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Usage is the command line help of cmd/review.
@@ -63,7 +63,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			if len(pos) != 0 {
 				return usageError("summary takes no arguments")
 			}
-			stacks, err := tfjson.LoadAll(*outdir)
+			stacks, err := stackjson.LoadAll(*outdir)
 			if err != nil {
 				return err
 			}
@@ -144,7 +144,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			if len(pos) != 0 {
 				return usageError("diagrams takes no arguments")
 			}
-			stacks, err := tfjson.LoadAll(*outdir)
+			stacks, err := stackjson.LoadAll(*outdir)
 			if err != nil {
 				return err
 			}
@@ -228,9 +228,9 @@ func defaultOutdir() string {
 }
 
 // loadStack reads outdir/stacks/<name>; a missing stack names the ones there are.
-func loadStack(outdir, name string) (*tfjson.Stack, error) {
+func loadStack(outdir, name string) (*stackjson.Stack, error) {
 	dir := filepath.Join(outdir, "stacks", name)
-	if _, err := os.Stat(filepath.Join(dir, tfjson.FileName)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, stackjson.FileName)); err != nil {
 		var have []string
 		if entries, err := os.ReadDir(filepath.Join(outdir, "stacks")); err == nil {
 			for _, e := range entries {
@@ -244,11 +244,11 @@ func loadStack(outdir, name string) (*tfjson.Stack, error) {
 		}
 		return nil, fmt.Errorf("no stack %q under %s; there are: %s", name, filepath.Join(outdir, "stacks"), strings.Join(have, ", "))
 	}
-	return tfjson.LoadDir(dir)
+	return stackjson.LoadDir(dir)
 }
 
-func updateREADME(path, env, docs string, stacks []*tfjson.Stack, stdout io.Writer) error {
-	var target *tfjson.Stack
+func updateREADME(path, env, docs string, stacks []*stackjson.Stack, stdout io.Writer) error {
+	var target *stackjson.Stack
 	var names []string
 	for _, s := range stacks {
 		names = append(names, s.Name)

@@ -15,8 +15,8 @@ import (
 	"testing"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/testfixture"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // Paths as seen from a package directory under internal/: the fixture's
@@ -32,7 +32,7 @@ var (
 )
 
 // GoldenStack parses the golden stack of env (the file is read once).
-func GoldenStack(t testing.TB, env string) *tfjson.Stack {
+func GoldenStack(t testing.TB, env string) *stackjson.Stack {
 	t.Helper()
 	mu.Lock()
 	data, ok := cache[env]
@@ -45,7 +45,7 @@ func GoldenStack(t testing.TB, env string) *tfjson.Stack {
 		cache[env] = data
 	}
 	mu.Unlock()
-	s, err := tfjson.Parse(env, data)
+	s, err := stackjson.Parse(env, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,13 +54,13 @@ func GoldenStack(t testing.TB, env string) *tfjson.Stack {
 
 // GoldenStacks returns every golden stack (in file order) and the fixture's
 // environments file, for the caller to order them (review.OrderStacks).
-func GoldenStacks(t testing.TB) ([]*tfjson.Stack, *config.File) {
+func GoldenStacks(t testing.TB) ([]*stackjson.Stack, *config.File) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(GoldenDir, "*.tf.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden stacks in %s (err %v); they come from go test ./__tests__ -run TestFixtureGolden -update", GoldenDir, err)
 	}
-	var stacks []*tfjson.Stack
+	var stacks []*stackjson.Stack
 	for _, f := range files {
 		stacks = append(stacks, GoldenStack(t, strings.TrimSuffix(filepath.Base(f), ".tf.json")))
 	}
@@ -79,7 +79,7 @@ type Res struct {
 }
 
 // MkStack builds a stack from resources the way CDKTF writes them.
-func MkStack(t testing.TB, name string, rs ...Res) *tfjson.Stack {
+func MkStack(t testing.TB, name string, rs ...Res) *stackjson.Stack {
 	t.Helper()
 	doc := map[string]any{}
 	for _, r := range rs {
@@ -107,7 +107,7 @@ func MkStack(t testing.TB, name string, rs ...Res) *tfjson.Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := tfjson.Parse(name, data)
+	s, err := stackjson.Parse(name, data)
 	if err != nil {
 		t.Fatal(err)
 	}

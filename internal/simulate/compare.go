@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/platformstarter/elastic-web-tier/internal/cost"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // maxStackBytes bounds a stack file compare reads (a synthesized prod is
@@ -37,13 +37,13 @@ type Comparison struct {
 
 // loadStack reads a stack directory (cdk.tf.json inside) or a .tf.json file
 // (the stack is named after the file, less .tf.json).
-func loadStack(path string) (*tfjson.Stack, error) {
+func loadStack(path string) (*stackjson.Stack, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
 	if info.IsDir() {
-		return tfjson.LoadDir(path)
+		return stackjson.LoadDir(path)
 	}
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not a regular file or a directory", path)
@@ -63,7 +63,7 @@ func loadStack(path string) (*tfjson.Stack, error) {
 	if len(b) > maxStackBytes {
 		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxStackBytes)
 	}
-	return tfjson.Parse(strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), ".tf"), b)
+	return stackjson.Parse(strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), ".tf"), b)
 }
 
 // CompareStacks simulates every stack under one profile and prices it at

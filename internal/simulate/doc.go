@@ -1,6 +1,6 @@
 // Package simulate answers "with these alarms and policies, what happens when
 // load jumps?" before an apply. It reads a synthesized stack
-// (cdktf.out/stacks/<env>/cdk.tf.json) through internal/tfjson — the Auto
+// (cdktf.out/stacks/<env>/cdk.tf.json) through internal/stackjson — the Auto
 // Scaling Group, the CloudWatch alarms whose actions invoke its scaling
 // policies, and the policies themselves — and steps a load profile through
 // them one minute at a time.

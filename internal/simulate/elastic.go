@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // PredictiveScaling is the policy type of a predictive scaling policy.
@@ -52,7 +52,7 @@ type Predictive struct {
 
 // warmPool reads the group's warm_pool block (the provider's defaults where
 // an argument is absent: Stopped, min 0, prepared -1, no reuse).
-func (r *reader) warmPool(res tfjson.Resource, g *Group) {
+func (r *reader) warmPool(res stackjson.Resource, g *Group) {
 	if _, ok := res.Get("warm_pool"); !ok {
 		return
 	}
@@ -78,7 +78,7 @@ func (r *reader) warmPool(res tfjson.Resource, g *Group) {
 
 // predictive reads a PredictiveScaling policy: one predefined metric pair,
 // ASGCPUUtilization for a CPU load or ALBRequestCount for a request load.
-func (r *reader) predictive(res tfjson.Resource, m *Model) {
+func (r *reader) predictive(res stackjson.Resource, m *Model) {
 	if m.Predictive != nil {
 		r.fail(res, "is a second predictive scaling policy of the group; the simulator models one")
 		return

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // testdata/stacks/prod-memory is prod-request-count with the policy
@@ -85,7 +85,7 @@ func TestMemoryMetricRefused(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "cdk.tf.json"), out, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			s, err := tfjson.LoadDir(dir)
+			s, err := stackjson.LoadDir(dir)
 			if err != nil {
 				t.Fatal(err)
 			}

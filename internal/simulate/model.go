@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Policy types of aws_autoscaling_policy.
@@ -227,7 +227,7 @@ func (s Step) MarshalJSON() ([]byte, error) {
 // FromStack reads the Auto Scaling Group of a synthesized stack with its
 // scaling alarms and policies. Every problem found is reported at once; an
 // unsupported shape is an error, never a guess.
-func FromStack(s *tfjson.Stack) (*Model, error) {
+func FromStack(s *stackjson.Stack) (*Model, error) {
 	groups := s.OfType("aws_autoscaling_group")
 	switch len(groups) {
 	case 0:
@@ -269,22 +269,22 @@ func FromStack(s *tfjson.Stack) (*Model, error) {
 }
 
 type reader struct {
-	stack *tfjson.Stack
-	asg   tfjson.Resource
+	stack *stackjson.Stack
+	asg   stackjson.Resource
 	errs  []error
 }
 
-func (r *reader) fail(res tfjson.Resource, format string, args ...any) {
+func (r *reader) fail(res stackjson.Resource, format string, args ...any) {
 	r.errs = append(r.errs, fmt.Errorf("%s: %s", res.Where(), fmt.Sprintf(format, args...)))
 }
 
 // number reads a literal number (JSON number or numeric string) at path.
-func (r *reader) number(res tfjson.Resource, path ...any) (float64, bool) {
+func (r *reader) number(res stackjson.Resource, path ...any) (float64, bool) {
 	v, ok := res.Get(path...)
 	if !ok || v == nil {
 		return 0, false
 	}
-	if f, ok := tfjson.Literal(v); ok {
+	if f, ok := stackjson.Literal(v); ok {
 		return f, true
 	}
 	r.fail(res, "%s = %v: the simulator needs a literal number here", joinPath(path), show(v))
@@ -292,7 +292,7 @@ func (r *reader) number(res tfjson.Resource, path ...any) (float64, bool) {
 }
 
 // integer reads a literal whole number at path.
-func (r *reader) integer(res tfjson.Resource, path ...any) (int, bool) {
+func (r *reader) integer(res stackjson.Resource, path ...any) (int, bool) {
 	f, ok := r.number(res, path...)
 	if !ok {
 		return 0, false
@@ -305,7 +305,7 @@ func (r *reader) integer(res tfjson.Resource, path ...any) (int, bool) {
 }
 
 // str reads a literal string at path; "${...}" expressions are errors.
-func (r *reader) str(res tfjson.Resource, path ...any) (string, bool) {
+func (r *reader) str(res stackjson.Resource, path ...any) (string, bool) {
 	v, ok := res.Get(path...)
 	if !ok || v == nil {
 		return "", false
@@ -319,7 +319,7 @@ func (r *reader) str(res tfjson.Resource, path ...any) (string, bool) {
 }
 
 // boolean reads a literal bool (or "true"/"false") at path.
-func (r *reader) boolean(res tfjson.Resource, path ...any) (bool, bool) {
+func (r *reader) boolean(res stackjson.Resource, path ...any) (bool, bool) {
 	v, ok := res.Get(path...)
 	if !ok || v == nil {
 		return false, false
@@ -351,7 +351,7 @@ func show(v any) string {
 	return fmt.Sprint(v)
 }
 
-func (r *reader) group(res tfjson.Resource) Group {
+func (r *reader) group(res stackjson.Resource) Group {
 	g := Group{Address: res.Address(), DefaultInstanceWarmup: -1}
 	g.Name, _ = res.String("name")
 	if strings.Contains(g.Name, "${") {
@@ -400,9 +400,9 @@ func (r *reader) group(res tfjson.Resource) Group {
 
 // deregistrationDelay follows target_group_arns to the target groups: a
 // scaled-in instance stays Terminating while its connections drain.
-func (r *reader) deregistrationDelay(asg tfjson.Resource) int {
+func (r *reader) deregistrationDelay(asg stackjson.Resource) int {
 	delay := 0
-	for _, ref := range tfjson.Refs(asg.Attrs["target_group_arns"]) {
+	for _, ref := range stackjson.Refs(asg.Attrs["target_group_arns"]) {
 		tg, found := r.stack.Find(ref.Address)
 		if !found || tg.Type != "aws_lb_target_group" {
 			continue
@@ -420,10 +420,10 @@ func (r *reader) deregistrationDelay(asg tfjson.Resource) int {
 // aws_autoscaling_lifecycle_hook resources on autoscaling:EC2_INSTANCE_TERMINATING
 // that name the group (default 3600 s when absent).
 // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html
-func (r *reader) terminationHook(asg tfjson.Resource) int {
+func (r *reader) terminationHook(asg stackjson.Resource) int {
 	hook := 0
 	for _, h := range r.stack.OfType("aws_autoscaling_lifecycle_hook") {
-		if !tfjson.RefTo(h.Attrs["autoscaling_group_name"], asg.Address()) {
+		if !stackjson.RefTo(h.Attrs["autoscaling_group_name"], asg.Address()) {
 			continue
 		}
 		if t, _ := r.str(h, "lifecycle_transition"); t != "autoscaling:EC2_INSTANCE_TERMINATING" {
@@ -440,13 +440,13 @@ func (r *reader) terminationHook(asg tfjson.Resource) int {
 
 // detailedMonitoring follows launch_template.id (or .name) to the template
 // and reads monitoring.enabled; EC2 sends 1-minute metrics only then.
-func (r *reader) detailedMonitoring(asg tfjson.Resource) bool {
+func (r *reader) detailedMonitoring(asg stackjson.Resource) bool {
 	for _, key := range []string{"id", "name"} {
 		v, ok := asg.Get("launch_template", key)
 		if !ok {
 			continue
 		}
-		for _, ref := range tfjson.Refs(v) {
+		for _, ref := range stackjson.Refs(v) {
 			if lt, found := r.stack.Find(ref.Address); found && lt.Type == "aws_launch_template" {
 				on, _ := r.boolean(lt, "monitoring", "enabled")
 				return on
@@ -459,7 +459,7 @@ func (r *reader) detailedMonitoring(asg tfjson.Resource) bool {
 func (r *reader) policies(m *Model) {
 	for _, res := range r.stack.OfType("aws_autoscaling_policy") {
 		v, ok := res.Get("autoscaling_group_name")
-		if !ok || !(tfjson.RefTo(v, m.Group.Address) || (m.Group.Name != "" && v == m.Group.Name)) {
+		if !ok || !(stackjson.RefTo(v, m.Group.Address) || (m.Group.Name != "" && v == m.Group.Name)) {
 			m.Notes = append(m.Notes, fmt.Sprintf("%s scales another group (autoscaling_group_name = %v) and is ignored", res.Address(), show(v)))
 			continue
 		}
@@ -496,7 +496,7 @@ func (r *reader) policies(m *Model) {
 // warmup resolves a dynamic policy's warm-up: estimated_instance_warmup,
 // else the group's default_instance_warmup, else its default_cooldown.
 // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutScalingPolicy.html (EstimatedInstanceWarmup)
-func (r *reader) warmup(res tfjson.Resource, p *Policy, g Group) {
+func (r *reader) warmup(res stackjson.Resource, p *Policy, g Group) {
 	if v, ok := r.integer(res, "estimated_instance_warmup"); ok {
 		p.Warmup, p.WarmupSource = v, "estimated_instance_warmup"
 	} else if g.DefaultInstanceWarmup >= 0 {
@@ -509,7 +509,7 @@ func (r *reader) warmup(res tfjson.Resource, p *Policy, g Group) {
 	}
 }
 
-func (r *reader) adjustmentType(res tfjson.Resource, p *Policy) {
+func (r *reader) adjustmentType(res stackjson.Resource, p *Policy) {
 	t, ok := r.str(res, "adjustment_type")
 	if !ok {
 		r.fail(res, "adjustment_type is missing: %s policies need ChangeInCapacity, ExactCapacity or PercentChangeInCapacity", p.Type)
@@ -531,7 +531,7 @@ func (r *reader) adjustmentType(res tfjson.Resource, p *Policy) {
 	}
 }
 
-func (r *reader) stepPolicy(res tfjson.Resource, p *Policy, g Group) {
+func (r *reader) stepPolicy(res stackjson.Resource, p *Policy, g Group) {
 	r.adjustmentType(res, p)
 	r.warmup(res, p, g)
 	if agg, ok := r.str(res, "metric_aggregation_type"); ok && agg != "Average" && agg != "Minimum" && agg != "Maximum" {
@@ -568,7 +568,7 @@ func (r *reader) stepPolicy(res tfjson.Resource, p *Policy, g Group) {
 	}
 }
 
-func (r *reader) simplePolicy(res tfjson.Resource, p *Policy, g Group) {
+func (r *reader) simplePolicy(res stackjson.Resource, p *Policy, g Group) {
 	r.adjustmentType(res, p)
 	adj, ok := r.integer(res, "scaling_adjustment")
 	if !ok {
@@ -587,7 +587,7 @@ func (r *reader) simplePolicy(res tfjson.Resource, p *Policy, g Group) {
 	}
 }
 
-func (r *reader) targetTracking(res tfjson.Resource, p *Policy, g Group) {
+func (r *reader) targetTracking(res stackjson.Resource, p *Policy, g Group) {
 	r.warmup(res, p, g)
 	if _, ok := res.Get("target_tracking_configuration", "customized_metric_specification"); ok {
 		r.memoryMetric(res, p, g)
@@ -612,7 +612,7 @@ func (r *reader) targetTracking(res tfjson.Resource, p *Policy, g Group) {
 // mem_used_percent, statistic Average, the one dimension
 // AutoScalingGroupName naming this group), which constructs/scaling's
 // memory policy writes.
-func (r *reader) memoryMetric(res tfjson.Resource, p *Policy, g Group) {
+func (r *reader) memoryMetric(res stackjson.Resource, p *Policy, g Group) {
 	base := []any{"target_tracking_configuration", "customized_metric_specification"}
 	at := func(k ...any) []any { return append(append([]any{}, base...), k...) }
 	ns, _ := r.str(res, at("namespace")...)
@@ -627,7 +627,7 @@ func (r *reader) memoryMetric(res tfjson.Resource, p *Policy, g Group) {
 	if ok {
 		d, _ := dims[0].(map[string]any)
 		dn, _ := d["name"].(string)
-		ok = dn == "AutoScalingGroupName" && (tfjson.RefTo(d["value"], g.Address) || g.Name != "" && d["value"] == g.Name)
+		ok = dn == "AutoScalingGroupName" && (stackjson.RefTo(d["value"], g.Address) || g.Name != "" && d["value"] == g.Name)
 	}
 	if !ok {
 		r.fail(res, "%s.metric_dimension: want the one dimension AutoScalingGroupName with %s's name, so the metric is this group's memory", joinPath(base), g.Address)
@@ -637,7 +637,7 @@ func (r *reader) memoryMetric(res tfjson.Resource, p *Policy, g Group) {
 }
 
 // predefinedMetric reads a predefined metric specification.
-func (r *reader) predefinedMetric(res tfjson.Resource, p *Policy, g Group) {
+func (r *reader) predefinedMetric(res stackjson.Resource, p *Policy, g Group) {
 	mt, _ := r.str(res, "target_tracking_configuration", "predefined_metric_specification", "predefined_metric_type")
 	switch mt {
 	case "ASGAverageCPUUtilization":
@@ -658,7 +658,7 @@ var labelRE = regexp.MustCompile(`^app/[^/]+/[^/]+/targetgroup/[^/]+/[^/]+$`)
 // it names a load balancer and a target group the group registers with, so
 // the metric counts the requests this group serves.
 // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html
-func (r *reader) resourceLabel(res tfjson.Resource, p *Policy, g Group) {
+func (r *reader) resourceLabel(res stackjson.Resource, p *Policy, g Group) {
 	path := []any{"target_tracking_configuration", "predefined_metric_specification", "resource_label"}
 	label, ok := r.str(res, path...)
 	if !ok || label == "" {
@@ -666,7 +666,7 @@ func (r *reader) resourceLabel(res tfjson.Resource, p *Policy, g Group) {
 		return
 	}
 	p.ResourceLabel = label
-	refs := tfjson.Refs(label)
+	refs := stackjson.Refs(label)
 	if len(refs) == 0 {
 		if !labelRE.MatchString(label) {
 			r.fail(res, "%s = %q: allowed is app/<load-balancer>/<id>/targetgroup/<target-group>/<id>", joinPath(path), label)
@@ -686,7 +686,7 @@ func (r *reader) resourceLabel(res tfjson.Resource, p *Policy, g Group) {
 		r.fail(res, "%s = %q: must reference a load balancer's and a target group's arn_suffix (app/.../targetgroup/...)", joinPath(path), label)
 		return
 	}
-	for _, ref := range tfjson.Refs(r.asg.Attrs["target_group_arns"]) {
+	for _, ref := range stackjson.Refs(r.asg.Attrs["target_group_arns"]) {
 		if ref.Address == tg {
 			return
 		}
@@ -750,13 +750,13 @@ func (r *reader) alarms(m *Model) {
 	invoked := make([]bool, len(m.Policies))
 	for _, res := range r.stack.OfType("aws_cloudwatch_metric_alarm") {
 		var pols []int
-		for _, ref := range tfjson.Refs(res.Attrs["alarm_actions"]) {
+		for _, ref := range stackjson.Refs(res.Attrs["alarm_actions"]) {
 			if i, ok := byAddress[ref.Address]; ok {
 				pols = append(pols, i)
 			}
 		}
 		for _, key := range []string{"ok_actions", "insufficient_data_actions"} {
-			for _, ref := range tfjson.Refs(res.Attrs[key]) {
+			for _, ref := range stackjson.Refs(res.Attrs[key]) {
 				if _, ok := byAddress[ref.Address]; ok {
 					r.fail(res, "%s invokes %s: the simulator supports scaling policies only in alarm_actions", key, ref.Address)
 				}
@@ -811,7 +811,7 @@ func (r *reader) alarms(m *Model) {
 	}
 }
 
-func (r *reader) alarm(res tfjson.Resource, m *Model) Alarm {
+func (r *reader) alarm(res stackjson.Resource, m *Model) Alarm {
 	a := Alarm{Address: res.Address(), Metric: MetricCPU, TreatMissingData: "missing"}
 	a.Name, _ = r.str(res, "alarm_name")
 	if a.Name == "" {
@@ -831,7 +831,7 @@ func (r *reader) alarm(res tfjson.Resource, m *Model) Alarm {
 	}
 	dims, _ := res.Get("dimensions")
 	dm, _ := dims.(map[string]any)
-	if len(dm) != 1 || !(tfjson.RefTo(dm["AutoScalingGroupName"], m.Group.Address) || (m.Group.Name != "" && dm["AutoScalingGroupName"] == m.Group.Name)) {
+	if len(dm) != 1 || !(stackjson.RefTo(dm["AutoScalingGroupName"], m.Group.Address) || (m.Group.Name != "" && dm["AutoScalingGroupName"] == m.Group.Name)) {
 		r.fail(res, "dimensions = %v: must be exactly AutoScalingGroupName of %s", show(dims), m.Group.Address)
 	}
 	a.Statistic, _ = r.str(res, "statistic")

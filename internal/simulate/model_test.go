@@ -9,15 +9,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // The fixtures in testdata/stacks are trimmed copies of `make synth` output
 // (the sample environments.yaml as shipped; prod-target-tracking with policy:
 // target_tracking), keeping the resources the simulator reads.
-func loadFixture(t testing.TB, name string) *tfjson.Stack {
+func loadFixture(t testing.TB, name string) *stackjson.Stack {
 	t.Helper()
-	s, err := tfjson.LoadDir(filepath.Join("testdata", "stacks", name))
+	s, err := stackjson.LoadDir(filepath.Join("testdata", "stacks", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,15 +119,15 @@ func TestFromStackWithoutAutoScalingGroup(t *testing.T) {
 }
 
 // mutate loads the prod fixture as JSON, lets edit change it and parses it back.
-func mutate(t *testing.T, edit func(res map[string]map[string]map[string]any)) *tfjson.Stack {
+func mutate(t *testing.T, edit func(res map[string]map[string]map[string]any)) *stackjson.Stack {
 	t.Helper()
 	return mutateFixture(t, "prod", edit)
 }
 
 // mutateFixture loads a fixture as JSON, lets edit change it and parses it back.
-func mutateFixture(t *testing.T, fixture string, edit func(res map[string]map[string]map[string]any)) *tfjson.Stack {
+func mutateFixture(t *testing.T, fixture string, edit func(res map[string]map[string]map[string]any)) *stackjson.Stack {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "stacks", fixture, tfjson.FileName))
+	b, err := os.ReadFile(filepath.Join("testdata", "stacks", fixture, stackjson.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func mutateFixture(t *testing.T, fixture string, edit func(res map[string]map[st
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := tfjson.Parse("prod", out)
+	s, err := stackjson.Parse("prod", out)
 	if err != nil {
 		t.Fatal(err)
 	}

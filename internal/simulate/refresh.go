@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Defaults of an instance refresh's preferences when absent.
@@ -154,9 +154,9 @@ func (r *reader) refreshBlock(m *Model) *Refresh {
 // alarm, or another alarm on the group's CPU when the load is CPU.
 func (r *reader) gate(m *Model, name string) GateAlarm {
 	ga := GateAlarm{Name: name, Alarm: -1}
-	var res tfjson.Resource
+	var res stackjson.Resource
 	found := false
-	if refs := tfjson.Refs(name); len(refs) == 1 {
+	if refs := stackjson.Refs(name); len(refs) == 1 {
 		res, found = r.stack.Find(refs[0].Address)
 		found = found && res.Type == "aws_cloudwatch_metric_alarm"
 	} else {

@@ -6,14 +6,14 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // asRollout rewrites a stack with an instance_refresh block into the shape
 // the stacks synthesize now: no block on the group, and the rollout
 // command's preferences in the output instance_refresh_preferences (AWS
 // RefreshPreferences JSON, gate alarms by their literal alarm_name).
-func asRollout(t *testing.T, s *tfjson.Stack) *tfjson.Stack {
+func asRollout(t *testing.T, s *stackjson.Stack) *stackjson.Stack {
 	t.Helper()
 	var doc map[string]any
 	b, _ := json.Marshal(s.Raw)
@@ -51,7 +51,7 @@ func asRollout(t *testing.T, s *tfjson.Stack) *tfjson.Stack {
 	if spec, ok := p["alarm_specification"].(map[string]any); ok {
 		var names []any
 		for _, a := range spec["alarms"].([]any) {
-			refs := tfjson.Refs(a.(string))
+			refs := stackjson.Refs(a.(string))
 			if len(refs) != 1 {
 				t.Fatalf("alarm %v is not a reference", a)
 			}
@@ -70,9 +70,9 @@ func asRollout(t *testing.T, s *tfjson.Stack) *tfjson.Stack {
 		outs = map[string]any{}
 		doc["output"] = outs
 	}
-	outs[tfjson.RefreshPreferencesOutput] = map[string]any{"value": string(text)}
+	outs[stackjson.RefreshPreferencesOutput] = map[string]any{"value": string(text)}
 	out, _ := json.Marshal(doc)
-	r, err := tfjson.Parse(s.Name, out)
+	r, err := stackjson.Parse(s.Name, out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestRolloutRefreshSameAsBlock(t *testing.T) {
 				t.Fatal("the rewritten stack's group is not read as the rollout's refresh")
 			}
 			var reps []*RefreshReport
-			for _, s := range []*tfjson.Stack{block, rollout} {
+			for _, s := range []*stackjson.Stack{block, rollout} {
 				m, err := FromStack(s)
 				if err != nil {
 					t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/platformstarter/elastic-web-tier/internal/cronspec"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // DefaultStart is the simulated clock's minute 0 when --start is not given:
@@ -50,7 +50,7 @@ type Schedule struct {
 func (r *reader) schedules(m *Model) {
 	for _, res := range r.stack.OfType("aws_autoscaling_schedule") {
 		v, ok := res.Get("autoscaling_group_name")
-		if !ok || !(tfjson.RefTo(v, m.Group.Address) || (m.Group.Name != "" && v == m.Group.Name)) {
+		if !ok || !(stackjson.RefTo(v, m.Group.Address) || (m.Group.Name != "" && v == m.Group.Name)) {
 			m.Notes = append(m.Notes, fmt.Sprintf("%s schedules another group (autoscaling_group_name = %v) and is ignored", res.Address(), show(v)))
 			continue
 		}
@@ -104,7 +104,7 @@ func (r *reader) schedules(m *Model) {
 
 // size reads a scheduled action's min_size, max_size or desired_capacity:
 // absent or -1 is Unchanged.
-func (r *reader) size(res tfjson.Resource, key string) int {
+func (r *reader) size(res stackjson.Resource, key string) int {
 	v, ok := r.integer(res, key)
 	switch {
 	case !ok || v == Unchanged:
@@ -117,7 +117,7 @@ func (r *reader) size(res tfjson.Resource, key string) int {
 }
 
 // timestamp reads start_time or end_time (YYYY-MM-DDThh:mm:ssZ, RFC 3339).
-func (r *reader) timestamp(res tfjson.Resource, key string) *time.Time {
+func (r *reader) timestamp(res stackjson.Resource, key string) *time.Time {
 	v, ok := r.str(res, key)
 	if !ok || v == "" {
 		return nil

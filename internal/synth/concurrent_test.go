@@ -20,8 +20,8 @@ import (
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/internal/jsiienv"
 	"github.com/platformstarter/elastic-web-tier/internal/policy"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 	"github.com/platformstarter/elastic-web-tier/internal/synth"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
 )
 
 // TestConcurrentSynthsInOneCheckout runs the real command three times at
@@ -126,7 +126,7 @@ func TestConcurrentSynthsInOneCheckout(t *testing.T) {
 	if !slices.Equal(inManifest, wantStacks) {
 		t.Errorf("manifest.json stacks: got %v, want %v", inManifest, wantStacks)
 	}
-	stacks, err := tfjson.LoadAll(outdir)
+	stacks, err := stackjson.LoadAll(outdir)
 	if err != nil {
 		t.Fatalf("loading %s: %v", outdir, err)
 	}

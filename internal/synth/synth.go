@@ -12,12 +12,12 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/platformstarter/elastic-web-tier/constructs/config"
 	"github.com/platformstarter/elastic-web-tier/constructs/webtier"
-	"github.com/platformstarter/elastic-web-tier/internal/ptr"
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // DefaultOutdir is where stacks are written unless CDKTF_OUTDIR says otherwise
@@ -34,7 +34,7 @@ func Outdir() string {
 
 // Checker inspects the synthesized stacks before they replace the output; a
 // non-nil error fails the synth. It may write a report to w.
-type Checker func(w io.Writer, f *config.File, stacks []*tfjson.Stack) error
+type Checker func(w io.Writer, f *config.File, stacks []*stackjson.Stack) error
 
 // Props are the web tier props of environment e of f: the environment as
 // the YAML reader defaulted and validated it, in f's project.
@@ -83,13 +83,13 @@ func Run(stdout io.Writer, outdir string, checks ...Checker) (err error) {
 	defer os.RemoveAll(work)
 	staging := filepath.Join(work, "out")
 
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: ptr.S(staging), StackTraces: ptr.B(false)})
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(staging), StackTraces: jsii.Bool(false)})
 	if err := Build(app, f); err != nil {
 		return err
 	}
 	app.Synth()
 
-	stacks, err := tfjson.LoadAll(staging)
+	stacks, err := stackjson.LoadAll(staging)
 	if err != nil {
 		return fmt.Errorf("reading synthesized stacks: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Main is the validate command: flags in args, report to stdout, problems to
@@ -81,7 +81,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	stacks, err := tfjson.LoadAll(*outdir)
+	stacks, err := stackjson.LoadAll(*outdir)
 	if err != nil {
 		fmt.Fprintf(stderr, "validate: %v (run `make synth` first)\n", err)
 		return 2
@@ -91,7 +91,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		for _, n := range strings.Split(*only, ",") {
 			want[strings.TrimSpace(n)] = true
 		}
-		var sel []*tfjson.Stack
+		var sel []*stackjson.Stack
 		for _, s := range stacks {
 			if want[s.Name] {
 				sel = append(sel, s)

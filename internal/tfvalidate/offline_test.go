@@ -24,7 +24,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 func offlineRunner(t *testing.T) *Runner {
@@ -68,17 +68,17 @@ func offlineRunner(t *testing.T) *Runner {
 
 // candidates are the stacks to break: every synthesized stack (when
 // TFVALIDATE_OUTDIR is set), then the fixture.
-func candidates(t *testing.T) []*tfjson.Stack {
+func candidates(t *testing.T) []*stackjson.Stack {
 	t.Helper()
-	var out []*tfjson.Stack
+	var out []*stackjson.Stack
 	if d := os.Getenv("TFVALIDATE_OUTDIR"); d != "" {
-		stacks, err := tfjson.LoadAll(d)
+		stacks, err := stackjson.LoadAll(d)
 		if err != nil {
 			t.Fatalf("TFVALIDATE_OUTDIR: %v", err)
 		}
 		out = append(out, stacks...)
 	}
-	fix, err := tfjson.LoadDir(filepath.Join("testdata", "synth-out", "stacks", "fixture"))
+	fix, err := stackjson.LoadDir(filepath.Join("testdata", "synth-out", "stacks", "fixture"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func clone(t *testing.T, v map[string]any) map[string]any {
 // firstOf returns the name and body of the first resource of type typ (by
 // address order) in a decoded document.
 func firstOf(doc map[string]any, typ string, ok func(map[string]any) bool) (string, map[string]any) {
-	byName, _ := tfjson.Walk(doc, "resource", typ)
+	byName, _ := stackjson.Walk(doc, "resource", typ)
 	m, _ := byName.(map[string]any)
 	var names []string
 	for n := range m {
@@ -129,7 +129,7 @@ func writeStack(t *testing.T, doc map[string]any, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, tfjson.FileName), b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, stackjson.FileName), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -244,7 +244,7 @@ func TestOfflineCatchesBreakage(t *testing.T) {
 		}
 		t.Run(b.name, func(t *testing.T) {
 			var (
-				stack *tfjson.Stack
+				stack *stackjson.Stack
 				name  string
 				doc   map[string]any
 				body  map[string]any
@@ -316,7 +316,7 @@ func TestOfflineProviderReachesNothing(t *testing.T) {
 		"output":    map[string]any{"account": map[string]any{"value": "${data.aws_caller_identity.me.account_id}"}},
 	}
 	dir := writeStack(t, doc, "unanswered")
-	s, err := tfjson.LoadDir(dir)
+	s, err := stackjson.LoadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 const (
@@ -76,7 +76,7 @@ var credentialBlocks = []string{"assume_role", "assume_role_with_web_identity"}
 // start-up call (credentials validation, account id, IMDS, region
 // validation), retries once, and sends each service in endpoints to
 // DeadEndpoint. It also returns notes for a human (what was blanked).
-func ProviderOverride(s *tfjson.Stack, endpoints []string) ([]byte, []string, error) {
+func ProviderOverride(s *stackjson.Stack, endpoints []string) ([]byte, []string, error) {
 	if len(endpoints) == 0 {
 		return nil, nil, fmt.Errorf("no service endpoints to redirect")
 	}
@@ -142,8 +142,8 @@ func ProviderOverride(s *tfjson.Stack, endpoints []string) ([]byte, []string, er
 
 // providerBlocks returns the stack's aws provider blocks; a stack that
 // declares none still gets the default one (resources use it implicitly).
-func providerBlocks(s *tfjson.Stack) []map[string]any {
-	v, _ := tfjson.Walk(s.Raw, "provider")
+func providerBlocks(s *stackjson.Stack) []map[string]any {
+	v, _ := stackjson.Walk(s.Raw, "provider")
 	pm, _ := v.(map[string]any)
 	var out []map[string]any
 	switch t := pm["aws"].(type) {
@@ -163,7 +163,7 @@ func providerBlocks(s *tfjson.Stack) []map[string]any {
 }
 
 // Region is the stack's default aws provider region ("us-east-1" if none).
-func Region(s *tfjson.Stack) string {
+func Region(s *stackjson.Stack) string {
 	if r := s.Region(); r != "" {
 		return r
 	}
@@ -172,8 +172,8 @@ func Region(s *tfjson.Stack) string {
 
 // RequiredAWSVersion is the version constraint the stack puts on the aws
 // provider ("" if none).
-func RequiredAWSVersion(s *tfjson.Stack) string {
-	v, _ := tfjson.Walk(s.Raw, "terraform", "required_providers", "aws", "version")
+func RequiredAWSVersion(s *stackjson.Stack) string {
+	v, _ := stackjson.Walk(s.Raw, "terraform", "required_providers", "aws", "version")
 	str, _ := v.(string)
 	return str
 }
@@ -193,7 +193,7 @@ type Answer struct {
 
 // Answers decides, for every data source in the stack, how the plan gets
 // its values, sorted by address.
-func Answers(s *tfjson.Stack) []Answer {
+func Answers(s *stackjson.Stack) []Answer {
 	region := Region(s)
 	var out []Answer
 	for _, d := range s.Data {
@@ -216,7 +216,7 @@ func Answers(s *tfjson.Stack) []Answer {
 // those are the configuration's. OpenTofu refuses an override of them
 // ("overriding configuration values is not allowed"); Terraform takes the
 // configuration's value anyway.
-func computedOnly(values map[string]any, d tfjson.Resource) map[string]any {
+func computedOnly(values map[string]any, d stackjson.Resource) map[string]any {
 	for k := range values {
 		if _, set := d.Attrs[k]; set {
 			delete(values, k)
@@ -227,7 +227,7 @@ func computedOnly(values map[string]any, d tfjson.Resource) map[string]any {
 
 // plausible returns values shaped like a real answer for the data source
 // types a web tier reads; nil when the type is not known here.
-func plausible(typ string, d tfjson.Resource, region string) map[string]any {
+func plausible(typ string, d stackjson.Resource, region string) map[string]any {
 	arn := func(service, resource string) string {
 		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, AccountID, resource)
 	}

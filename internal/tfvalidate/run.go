@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	stackjson "github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 // Diagnostic is one error or warning from terraform or the provider, as

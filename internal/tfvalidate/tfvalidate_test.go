@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/platformstarter/elastic-web-tier/internal/tfjson"
+	"github.com/platformstarter/elastic-web-tier/internal/stackjson"
 )
 
 const providerGen = `package provider
@@ -89,18 +89,18 @@ func TestParseEndpointsRejectsOtherFiles(t *testing.T) {
 	}
 }
 
-func fixture(t *testing.T) *tfjson.Stack {
+func fixture(t *testing.T) *stackjson.Stack {
 	t.Helper()
-	s, err := tfjson.LoadDir(filepath.Join("testdata", "synth-out", "stacks", "fixture"))
+	s, err := stackjson.LoadDir(filepath.Join("testdata", "synth-out", "stacks", "fixture"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func stack(t *testing.T, doc string) *tfjson.Stack {
+func stack(t *testing.T, doc string) *stackjson.Stack {
 	t.Helper()
-	s, err := tfjson.Parse("s", []byte(doc))
+	s, err := stackjson.Parse("s", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestProviderOverrideFixture(t *testing.T) {
 		t.Errorf("notes for a plain provider block: %v", notes)
 	}
 	doc := decode(t, b)
-	blocks, _ := tfjson.Walk(doc, "provider", "aws")
+	blocks, _ := stackjson.Walk(doc, "provider", "aws")
 	list, _ := blocks.([]any)
 	if len(list) != 1 {
 		t.Fatalf("want one aws block, got %v", blocks)
@@ -148,11 +148,11 @@ func TestProviderOverrideFixture(t *testing.T) {
 	if _, ok := p["default_tags"]; ok {
 		t.Error("default_tags must stay the stack's")
 	}
-	eps, _ := tfjson.Walk(p, "endpoints", "ec2")
+	eps, _ := stackjson.Walk(p, "endpoints", "ec2")
 	if eps != DeadEndpoint {
 		t.Errorf("endpoints.ec2 = %v", eps)
 	}
-	eps, _ = tfjson.Walk(p, "endpoints", "sts")
+	eps, _ = stackjson.Walk(p, "endpoints", "sts")
 	if eps != DeadEndpoint {
 		t.Errorf("endpoints.sts = %v", eps)
 	}
@@ -168,7 +168,7 @@ func TestProviderOverrideAliasesAndCredentialSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := decode(t, b)
-	list, _ := tfjson.Walk(doc, "provider", "aws")
+	list, _ := stackjson.Walk(doc, "provider", "aws")
 	blocks := list.([]any)
 	if len(blocks) != 2 {
 		t.Fatalf("want 2 blocks, got %d", len(blocks))
@@ -298,7 +298,7 @@ func TestAnswersUnknownTypeIsGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	od, _ := tfjson.Walk(decode(t, b), "override_data", 0)
+	od, _ := stackjson.Walk(decode(t, b), "override_data", 0)
 	m, _ := od.(map[string]any)
 	if m["target"] != "data.aws_something_new.x" {
 		t.Errorf("override target = %v", m["target"])
@@ -314,10 +314,10 @@ func TestTestFileJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := decode(t, b)
-	if cmd, _ := tfjson.Walk(doc, "run", "offline_plan", "command"); cmd != "plan" {
+	if cmd, _ := stackjson.Walk(doc, "run", "offline_plan", "command"); cmd != "plan" {
 		t.Errorf("run command = %v", cmd)
 	}
-	if r, _ := tfjson.Walk(doc, "run", "offline_plan", "plan_options", "refresh"); r != false {
+	if r, _ := stackjson.Walk(doc, "run", "offline_plan", "plan_options", "refresh"); r != false {
 		t.Errorf("refresh = %v, want false", r)
 	}
 	ods, _ := doc["override_data"].([]any)

@@ -6,6 +6,7 @@ package secgroup
 
 import (
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -14,11 +15,11 @@ import (
 
 // New creates security group "sg" in scope, named <name>-<role>-<suffix> and tagged <name>-<role>.
 func New(scope constructs.Construct, name, role, description string, vpcID *string) securitygroup.SecurityGroup {
-	return securitygroup.NewSecurityGroup(scope, ptr.S("sg"), &securitygroup.SecurityGroupConfig{
-		NamePrefix:  ptr.S(name + "-" + role + "-"),
-		Description: ptr.S(description),
+	return securitygroup.NewSecurityGroup(scope, jsii.String("sg"), &securitygroup.SecurityGroupConfig{
+		NamePrefix:  jsii.String(name + "-" + role + "-"),
+		Description: jsii.String(description),
 		VpcId:       vpcID,
 		Tags:        ptr.Name(name + "-" + role),
-		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.B(true)},
+		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
 	})
 }

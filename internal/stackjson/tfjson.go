@@ -2,7 +2,7 @@
 // synthesizes (cdktf.out/stacks/<name>/cdk.tf.json). It is plain Go, with no
 // jsii, so the policy checks, the scaling simulator and the review tools that
 // share it test in milliseconds.
-package tfjson
+package stackjson
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package tfjson
+package stackjson
 
 import (
 	"testing"
