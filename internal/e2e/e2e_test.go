@@ -85,7 +85,7 @@ func TestIsTransient(t *testing.T) {
 	}
 }
 
-const planJSON = `{"resource_changes":[
+const planJSON = `{"format_version":"1.2","resource_changes":[
  {"address":"aws_launch_template.lt","mode":"managed","type":"aws_launch_template","change":{"actions":["update"],"before":{"instance_type":"t3.micro","name":"x"},"after":{"instance_type":"t3.small","name":"x"},"after_unknown":{"latest_version":true}}},
  {"address":"aws_autoscaling_group.g","mode":"managed","type":"aws_autoscaling_group","change":{"actions":["update"],"before":{"a":1},"after":{"a":1},"after_unknown":{"launch_template":true}}},
  {"address":"aws_vpc.v","mode":"managed","type":"aws_vpc","change":{"actions":["no-op"],"before":{},"after":{}}},

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -217,7 +219,8 @@ func cut(msg string) string {
 	return msg
 }
 
-// PlanChange is one resource change of a plan (terraform show -json).
+// PlanChange is one resource change of a plan (terraform show -json, read
+// with terraform-json's Plan).
 type PlanChange struct {
 	Address string
 	Type    string
@@ -268,61 +271,52 @@ func OutputChanges(data []byte) ([]string, error) {
 }
 
 func parsePlan(data []byte) ([]PlanChange, []string, error) {
-	var p struct {
-		OutputChanges map[string]struct {
-			Actions []string `json:"actions"`
-		} `json:"output_changes"`
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Mode    string `json:"mode"`
-			Type    string `json:"type"`
-			Change  struct {
-				Actions []string       `json:"actions"`
-				Before  map[string]any `json:"before"`
-				After   map[string]any `json:"after"`
-				Unknown map[string]any `json:"after_unknown"`
-				Replace [][]any        `json:"replace_paths"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
+	var p tfjson.Plan
 	if err := json.Unmarshal(data, &p); err != nil {
 		return nil, nil, fmt.Errorf("reading the plan JSON: %w", err)
 	}
 	var outs []string
 	for name, oc := range p.OutputChanges {
-		if len(oc.Actions) > 0 && !(len(oc.Actions) == 1 && oc.Actions[0] == "no-op") {
+		if oc != nil && len(oc.Actions) > 0 && !oc.Actions.NoOp() {
 			outs = append(outs, name)
 		}
 	}
 	sort.Strings(outs)
 	var out []PlanChange
 	for _, rc := range p.ResourceChanges {
-		if rc.Mode == "data" {
+		if rc == nil || rc.Change == nil || rc.Mode == tfjson.DataResourceMode {
 			continue
 		}
 		a := rc.Change.Actions
-		if len(a) == 0 || (len(a) == 1 && (a[0] == "no-op" || a[0] == "read")) {
+		if len(a) == 0 || a.NoOp() || a.Read() {
 			continue
 		}
-		c := PlanChange{Address: rc.Address, Type: rc.Type, Actions: a}
-		for _, path := range rc.Change.Replace {
+		c := PlanChange{Address: rc.Address, Type: rc.Type}
+		for _, act := range a {
+			c.Actions = append(c.Actions, string(act))
+		}
+		for _, path := range rc.Change.ReplacePaths {
 			var parts []string
-			for _, p := range path {
+			steps, _ := path.([]any)
+			for _, p := range steps {
 				parts = append(parts, fmt.Sprint(p))
 			}
 			c.ReplaceBy = append(c.ReplaceBy, strings.Join(parts, "."))
 		}
-		for k, after := range rc.Change.After {
-			if !jsonEqual(rc.Change.Before[k], after) {
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		unknown, _ := rc.Change.AfterUnknown.(map[string]any)
+		for k, v := range after {
+			if !jsonEqual(before[k], v) {
 				c.Attrs = append(c.Attrs, k)
 			}
 		}
-		for k, u := range rc.Change.Unknown {
-			if b, _ := u.(bool); b && rc.Change.Before != nil && !slices.Contains(c.Attrs, k) {
+		for k, u := range unknown {
+			if b, _ := u.(bool); b && before != nil && !slices.Contains(c.Attrs, k) {
 				c.Attrs = append(c.Attrs, k)
 			}
 		}
-		if rc.Change.After == nil { // delete
+		if after == nil { // delete
 			c.Attrs = nil
 		}
 		sort.Strings(c.Attrs)
