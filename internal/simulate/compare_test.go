@@ -2,7 +2,6 @@ package simulate
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,24 +18,8 @@ func variant(t *testing.T, dir, name string, edit func(res map[string]map[string
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	res := map[string]map[string]map[string]any{}
-	for typ, byName := range doc["resource"].(map[string]any) {
-		res[typ] = map[string]map[string]any{}
-		for n, body := range byName.(map[string]any) {
-			res[typ][n] = body.(map[string]any)
-		}
-	}
-	edit(res)
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(dir, name+".tf.json")
-	if err := os.WriteFile(path, out, 0o644); err != nil {
+	if err := os.WriteFile(path, editResources(t, b, edit), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path

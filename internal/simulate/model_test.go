@@ -131,6 +131,17 @@ func mutateFixture(t *testing.T, fixture string, edit func(res map[string]map[st
 	if err != nil {
 		t.Fatal(err)
 	}
+	s, err := stackjson.Parse("prod", editResources(t, b, edit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// editResources decodes a stack's JSON, lets edit change its resources
+// (type -> name -> body) and encodes it again.
+func editResources(t *testing.T, b []byte, edit func(res map[string]map[string]map[string]any)) []byte {
+	t.Helper()
 	var doc map[string]any
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
@@ -148,11 +159,7 @@ func mutateFixture(t *testing.T, fixture string, edit func(res map[string]map[st
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := stackjson.Parse("prod", out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return out
 }
 
 const (
