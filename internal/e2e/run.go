@@ -34,6 +34,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -342,6 +343,10 @@ type envRun struct {
 	domain   *Domain // alb.domain, nil without
 	ipType   string  // the load balancer's ip_address_type, "" for ipv4
 	outputs  Outputs
+	// orphans are the names of resources whose create call the emulator
+	// carried out but whose answer it dropped: Terraform never learnt of
+	// them, so a destroy cannot remove them (see lostCreates).
+	orphans []string
 }
 
 func (r *envRun) stackDir() string { return filepath.Join(r.out, "stacks", r.name) }
@@ -604,6 +609,28 @@ func IsTransient(output string) bool {
 	return false
 }
 
+// lostCreateRE finds the name in a provider error about a create call:
+// "Error: creating IAM Instance Profile (NAME): ...".
+var lostCreateRE = regexp.MustCompile(`Error: creating [^(\n]+ \(([^)\s]+)\)`)
+
+// lostCreates are the names of the resources whose create call failed with
+// a dropped connection in output. The emulator may have made the resource
+// before its answer was lost; Terraform records nothing and the retry
+// creates another (a name prefix gives it a new name), so the first is an
+// orphan no destroy can know of.
+func lostCreates(output string) []string {
+	var names []string
+	for _, block := range strings.Split(StripANSI(output), "Error: ")[1:] {
+		if !IsTransient("Error: " + block) {
+			continue
+		}
+		if m := lostCreateRE.FindStringSubmatch("Error: " + block); m != nil {
+			names = append(names, m[1])
+		}
+	}
+	return names
+}
+
 // retryTransient runs a command again (up to three times) when it failed
 // only because a connection to the emulator dropped, as a user would re-run
 // it; Terraform resumes from its state. Each retry is logged and counted in
@@ -618,6 +645,7 @@ func (r *envRun) retryTransient(ctx context.Context, step string, run func() (Re
 			return res, err
 		}
 		r.res.Retries++
+		r.orphans = append(r.orphans, lostCreates(res.Output)...)
 		r.h.logf(r.name, "%s: the emulator dropped a connection (%s); running it again", step, FirstError(res.Output))
 	}
 }
