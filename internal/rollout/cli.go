@@ -1,6 +1,8 @@
 package rollout
 
 import (
+	"github.com/platformstarter/elastic-web-tier/internal/boundedread"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -101,16 +103,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // readOutputs reads env's outputs from an outputs file: {"<stack>": {"<output>": value}}.
 func readOutputs(file, env string) (map[string]any, error) {
-	f, err := os.Open(file)
+	data, tooBig, err := boundedread.ReadFile(file, maxOutputsFile)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxOutputsFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxOutputsFile {
+	if tooBig {
 		return nil, fmt.Errorf("%s is larger than %d bytes; want the outputs file of cdktf deploy", file, maxOutputsFile)
 	}
 	var all map[string]map[string]any

@@ -1,6 +1,8 @@
 package simulate
 
 import (
+	"github.com/platformstarter/elastic-web-tier/internal/boundedread"
+
 	"encoding/json"
 	"errors"
 	"flag"
@@ -51,16 +53,11 @@ func loadStack(path string) (*stackjson.Stack, error) {
 	if info.Size() > maxStackBytes {
 		return nil, fmt.Errorf("%s is %d bytes; a stack is at most %d", path, info.Size(), maxStackBytes)
 	}
-	f, err := os.Open(path)
+	b, tooBig, err := boundedread.ReadFile(path, maxStackBytes)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxStackBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxStackBytes {
+	if tooBig {
 		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxStackBytes)
 	}
 	return stackjson.Parse(strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), ".tf"), b)
